@@ -1,0 +1,55 @@
+//! Time is passed in, never read deep inside the rules, so that every rule
+//! about days can be tested with any instant and any UTC offset.
+
+use chrono::{DateTime, FixedOffset, Local, NaiveDate, Utc};
+use std::sync::Mutex;
+
+pub trait Clock: Send + Sync {
+    /// The current instant, with the local UTC offset in force at it.
+    fn now(&self) -> DateTime<FixedOffset>;
+
+    fn now_utc(&self) -> DateTime<Utc> {
+        self.now().with_timezone(&Utc)
+    }
+
+    /// The person's calendar date now.
+    fn today(&self) -> NaiveDate {
+        self.now().date_naive()
+    }
+}
+
+/// The computer's own clock and time zone.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<FixedOffset> {
+        Local::now().fixed_offset()
+    }
+}
+
+/// A clock that stands still until told otherwise; for tests and demos.
+#[derive(Debug)]
+pub struct FixedClock(Mutex<DateTime<FixedOffset>>);
+
+impl FixedClock {
+    pub fn new(at: DateTime<FixedOffset>) -> Self {
+        FixedClock(Mutex::new(at))
+    }
+
+    pub fn set(&self, at: DateTime<FixedOffset>) {
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = at;
+    }
+}
+
+impl Clock for FixedClock {
+    fn now(&self) -> DateTime<FixedOffset> {
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}

@@ -1,0 +1,143 @@
+//! One error type for the core. Every variant has a stable `code` that the UI
+//! turns into words in the person's language, and an English `Display` text
+//! for logs and for anything that has no translation yet.
+
+use thiserror::Error;
+
+pub type Result<T, E = CoreError> = std::result::Result<T, E>;
+
+#[derive(Debug, Error)]
+pub enum CoreError {
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+
+    #[error(
+        "this data was written by a newer Fanday (data version {found}; this Fanday knows up to {supported}); update Fanday to open it"
+    )]
+    DatabaseTooNew { found: i64, supported: i64 },
+
+    #[error(
+        "the Fanday database file is damaged or is not a Fanday database; it was left as it is"
+    )]
+    DatabaseCorrupt,
+
+    #[error("the data folder {path} cannot be used: {reason}")]
+    DataDir { path: String, reason: String },
+
+    #[error("the database is busy in another program; try again in a moment")]
+    Busy,
+
+    #[error("the disk is full; nothing new was saved, and what was saved before is safe")]
+    DiskFull,
+
+    #[error("the data folder is read-only; nothing can be saved")]
+    ReadOnly,
+
+    #[error("the {what} was not found; it may have been deleted")]
+    NotFound { what: &'static str },
+
+    #[error("set up your profile first")]
+    NoProfile,
+
+    #[error("storage error: {0}")]
+    Storage(String),
+}
+
+impl CoreError {
+    /// A stable, machine-readable code: the UI keys its messages on it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CoreError::Invalid(v) => v.code(),
+            CoreError::DatabaseTooNew { .. } => "db_too_new",
+            CoreError::DatabaseCorrupt => "db_corrupt",
+            CoreError::DataDir { .. } => "data_dir",
+            CoreError::Busy => "db_busy",
+            CoreError::DiskFull => "disk_full",
+            CoreError::ReadOnly => "read_only",
+            CoreError::NotFound { .. } => "not_found",
+            CoreError::NoProfile => "no_profile",
+            CoreError::Storage(_) => "storage",
+        }
+    }
+
+    /// The form field the error belongs to, when it belongs to one.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            CoreError::Invalid(v) => Some(v.field()),
+            _ => None,
+        }
+    }
+}
+
+impl From<rusqlite::Error> for CoreError {
+    fn from(err: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        if let rusqlite::Error::SqliteFailure(failure, _) = &err {
+            match failure.code {
+                ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => return CoreError::Busy,
+                ErrorCode::DiskFull => return CoreError::DiskFull,
+                ErrorCode::ReadOnly => return CoreError::ReadOnly,
+                ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt => {
+                    return CoreError::DatabaseCorrupt
+                }
+                _ => {}
+            }
+        }
+        CoreError::Storage(err.to_string())
+    }
+}
+
+/// What is wrong with something a person typed or chose.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum ValidationError {
+    #[error("write a few words about what you did")]
+    TextEmpty,
+    #[error("what you did is {len} characters long; the limit is {max}")]
+    TextTooLong { len: usize, max: usize },
+    #[error("the customer's reaction is {len} characters long; the limit is {max}")]
+    ReactionTooLong { len: usize, max: usize },
+    #[error("a moment cannot be dated in the future")]
+    DateInFuture,
+    #[error("a moment can be dated at most {max_days} days back")]
+    DateTooOld { max_days: i64 },
+    #[error("write your name")]
+    NameEmpty,
+    #[error("the name is {len} characters long; the limit is {max}")]
+    NameTooLong { len: usize, max: usize },
+}
+
+impl ValidationError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ValidationError::TextEmpty => "text_empty",
+            ValidationError::TextTooLong { .. } => "text_too_long",
+            ValidationError::ReactionTooLong { .. } => "reaction_too_long",
+            ValidationError::DateInFuture => "date_in_future",
+            ValidationError::DateTooOld { .. } => "date_too_old",
+            ValidationError::NameEmpty => "name_empty",
+            ValidationError::NameTooLong { .. } => "name_too_long",
+        }
+    }
+
+    pub fn field(&self) -> &'static str {
+        match self {
+            ValidationError::TextEmpty | ValidationError::TextTooLong { .. } => "text",
+            ValidationError::ReactionTooLong { .. } => "reaction",
+            ValidationError::DateInFuture | ValidationError::DateTooOld { .. } => "date",
+            ValidationError::NameEmpty | ValidationError::NameTooLong { .. } => "name",
+        }
+    }
+
+    /// Numbers the UI may put into its own sentence (length, limit, days).
+    pub fn params(&self) -> Vec<(&'static str, i64)> {
+        match *self {
+            ValidationError::TextTooLong { len, max }
+            | ValidationError::ReactionTooLong { len, max }
+            | ValidationError::NameTooLong { len, max } => {
+                vec![("len", len as i64), ("max", max as i64)]
+            }
+            ValidationError::DateTooOld { max_days } => vec![("max", max_days)],
+            _ => Vec::new(),
+        }
+    }
+}

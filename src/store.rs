@@ -1,0 +1,126 @@
+//! The local SQLite file: opened once, migrated at open, refused when a newer
+//! Fanday wrote it, never overwritten when it is damaged.
+
+use crate::error::{CoreError, Result};
+use rusqlite::{Connection, OpenFlags};
+use rusqlite_migration::{Migrations, M};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+pub const DB_FILE_NAME: &str = "fanday.sqlite3";
+
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Every schema change, in order. Append only: a released step never changes.
+const MIGRATION_STEPS: &[&str] = &[include_str!("../migrations/001_moments_and_profile.sql")];
+
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(MIGRATION_STEPS.iter().map(|sql| M::up(sql)).collect())
+}
+
+/// The schema version this build writes.
+pub fn schema_version() -> i64 {
+    MIGRATION_STEPS.len() as i64
+}
+
+pub struct Store {
+    conn: Mutex<Connection>,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `data_dir`.
+    pub fn open(data_dir: &Path) -> Result<Store> {
+        std::fs::create_dir_all(data_dir).map_err(|err| CoreError::DataDir {
+            path: data_dir.display().to_string(),
+            reason: err.to_string(),
+        })?;
+        let path = data_dir.join(DB_FILE_NAME);
+        let mut conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|err| open_error(data_dir, err))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+
+        // Look before writing anything: a newer or damaged file stays as it is.
+        let found: i64 = conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .map_err(|err| open_error(data_dir, err))?;
+        if found > schema_version() {
+            return Err(CoreError::DatabaseTooNew {
+                found,
+                supported: schema_version(),
+            });
+        }
+
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(|err| open_error(data_dir, err))?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrations()
+            .to_latest(&mut conn)
+            .map_err(|err| migration_error(data_dir, err))?;
+
+        Ok(Store {
+            conn: Mutex::new(conn),
+            path,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The one connection. A panic while it was held leaves SQLite itself
+    /// consistent (every write is a transaction), so the lock is taken anyway.
+    pub fn conn(&self) -> MutexGuard<'_, Connection> {
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+fn open_error(data_dir: &Path, err: rusqlite::Error) -> CoreError {
+    use rusqlite::ErrorCode;
+    match &err {
+        rusqlite::Error::SqliteFailure(failure, _)
+            if matches!(
+                failure.code,
+                ErrorCode::CannotOpen | ErrorCode::PermissionDenied | ErrorCode::ReadOnly
+            ) =>
+        {
+            CoreError::DataDir {
+                path: data_dir.display().to_string(),
+                reason: "it cannot be written to (is it read-only?)".to_string(),
+            }
+        }
+        _ => CoreError::from(err),
+    }
+}
+
+fn migration_error(data_dir: &Path, err: rusqlite_migration::Error) -> CoreError {
+    match err {
+        rusqlite_migration::Error::RusqliteError { err, .. } => open_error(data_dir, err),
+        rusqlite_migration::Error::MigrationDefinition(
+            rusqlite_migration::MigrationDefinitionError::DatabaseTooFarAhead,
+        ) => CoreError::DatabaseTooNew {
+            found: -1,
+            supported: schema_version(),
+        },
+        other => CoreError::Storage(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migration_steps_are_valid() {
+        assert!(migrations().validate().is_ok());
+    }
+}
