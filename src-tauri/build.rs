@@ -1,1 +1,23 @@
-fn main() {}
+/// Fanday's own commands; each gets an `allow-<name>` permission that the
+/// main window's capability grants. Keep in step with `generate_handler!`.
+const COMMANDS: &[&str] = &[
+    "bootstrap",
+    "save_profile",
+    "add_moment",
+    "update_moment",
+    "delete_moment",
+    "restore_moment",
+    "list_moments",
+    "today_status",
+];
+
+fn main() {
+    // The frontend is embedded at compile time: rebuild when any of it changes.
+    println!("cargo:rerun-if-changed=../ui");
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(err) = tauri_build::try_build(attributes) {
+        println!("cargo:warning=tauri build step failed: {err:#}");
+        std::process::exit(1);
+    }
+}

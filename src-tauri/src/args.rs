@@ -1,0 +1,81 @@
+//! The app's command line: `--data-dir DIR` (or `FANDAY_DATA_DIR`) and `--demo`.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    pub data_dir: Option<PathBuf>,
+    pub demo: bool,
+    pub unknown: Vec<String>,
+}
+
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> Options {
+    let mut options = Options::default();
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let text = arg.to_string_lossy();
+        if text == "--demo" {
+            options.demo = true;
+        } else if text == "--data-dir" {
+            options.data_dir = args.next().map(PathBuf::from);
+        } else if let Some(dir) = text.strip_prefix("--data-dir=") {
+            options.data_dir = Some(PathBuf::from(dir));
+        } else {
+            options.unknown.push(text.into_owned());
+        }
+    }
+    options
+}
+
+/// The command line wins, then `FANDAY_DATA_DIR`, then the platform's dir.
+pub fn choose_data_dir(
+    from_args: Option<PathBuf>,
+    from_env: Option<OsString>,
+    platform_default: impl FnOnce() -> Option<PathBuf>,
+) -> Option<PathBuf> {
+    from_args
+        .or_else(|| from_env.filter(|dir| !dir.is_empty()).map(PathBuf::from))
+        .or_else(platform_default)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<OsString> {
+        list.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn data_dir_and_demo_are_read_in_either_form() {
+        let options = parse(args(&["--data-dir", "/tmp/a b", "--demo"]));
+        assert_eq!(options.data_dir, Some(PathBuf::from("/tmp/a b")));
+        assert!(options.demo);
+        let options = parse(args(&["--data-dir=/tmp/c"]));
+        assert_eq!(options.data_dir, Some(PathBuf::from("/tmp/c")));
+        assert!(!options.demo);
+    }
+
+    #[test]
+    fn unknown_arguments_are_kept_to_be_reported() {
+        assert_eq!(parse(args(&["--what"])).unknown, vec!["--what".to_string()]);
+    }
+
+    #[test]
+    fn the_command_line_wins_over_the_environment_over_the_platform() {
+        let platform = || Some(PathBuf::from("/platform"));
+        assert_eq!(
+            choose_data_dir(Some("/arg".into()), Some("/env".into()), platform),
+            Some(PathBuf::from("/arg"))
+        );
+        assert_eq!(
+            choose_data_dir(None, Some("/env".into()), platform),
+            Some(PathBuf::from("/env"))
+        );
+        assert_eq!(
+            choose_data_dir(None, Some("".into()), platform),
+            Some(PathBuf::from("/platform"))
+        );
+    }
+}

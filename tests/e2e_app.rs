@@ -1,0 +1,269 @@
+//! End to end on the real app: the built binary in a real WebKit webview,
+//! on a private Xvfb display and session D-Bus, driven over WebDriver.
+
+#[path = "support/desktop.rs"]
+mod desktop;
+
+use desktop::{
+    click, paste_into, screenshot, testid, wait_for, wait_for_count, wait_for_text, Desktop,
+};
+use fantoccini::{Client, Locator};
+use rusqlite::Connection;
+
+const CTRL_ENTER: &str = "\u{E009}\u{E007}";
+
+/// Replaces what is in a field: clear it (telling the page, as a person's
+/// erasing would), then type the new text.
+async fn type_into(client: &Client, id: &str, text: &str) {
+    let field = wait_for(client, id).await;
+    field
+        .clear()
+        .await
+        .unwrap_or_else(|err| panic!("cannot clear {id}: {err}"));
+    let arg = serde_json::to_value(&field).unwrap_or_default();
+    client
+        .execute(
+            "arguments[0].dispatchEvent(new InputEvent('input', {bubbles: true}))",
+            vec![arg],
+        )
+        .await
+        .unwrap_or_else(|err| panic!("{err}"));
+    if !text.is_empty() {
+        field
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|err| panic!("cannot type into {id}: {err}"));
+    }
+}
+
+async fn texts_of(client: &Client, id: &str) -> Vec<String> {
+    let mut texts = Vec::new();
+    for element in client
+        .find_all(Locator::Css(&testid(id)))
+        .await
+        .unwrap_or_default()
+    {
+        texts.push(element.text().await.unwrap_or_default());
+    }
+    texts
+}
+
+async fn quit(client: Client) {
+    client
+        .close()
+        .await
+        .unwrap_or_else(|err| panic!("cannot end the app: {err}"));
+}
+
+const HOSTILE: &str =
+    "<img src=x onerror=\"document.title='hacked'\"> Växlade pengar åt en kund 😍 مرحبا";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_person_sets_up_logs_a_fan_and_finds_it_again_after_a_restart() {
+    let desktop = Desktop::start();
+    let data_dir = desktop.data_dir();
+    let data_arg = data_dir.display().to_string();
+
+    // First run: asked for name, role and language.
+    let app = desktop.launch(&["--data-dir", &data_arg]).await;
+    wait_for(&app, "profile-name").await;
+    screenshot(&app, "first-run").await;
+    click(&app, "profile-save").await;
+    wait_for_text(&app, "error", "Write your name").await;
+    type_into(&app, "profile-name", "   ").await;
+    click(&app, "profile-save").await;
+    wait_for_text(&app, "error", "Write your name").await;
+    type_into(&app, "profile-name", "Sara Lind").await;
+    click(&app, "role-staff").await;
+    click(&app, "profile-save").await;
+
+    // Today: the prompt, the status, the form with the cursor in it.
+    wait_for_text(&app, "today-status", "No fan yet today").await;
+    let heading = app
+        .find(Locator::Css("h1"))
+        .await
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(
+        heading.text().await.unwrap_or_default(),
+        "Who will you make a fan today?"
+    );
+
+    // An empty moment is refused next to the field; nothing is saved.
+    click(&app, "moment-save").await;
+    wait_for_text(&app, "error", "Write a few words about what you did.").await;
+
+    // Log one with the keyboard: text, then Ctrl+Enter saves.
+    click(&app, "situation-said_no").await;
+    click(&app, "customer-internal").await;
+    type_into(
+        &app,
+        "moment-reaction",
+        "<script>document.title='hacked'</script> Tack!",
+    )
+    .await;
+    paste_into(&app, "moment-text", HOSTILE).await;
+    wait_for(&app, "moment-text")
+        .await
+        .send_keys(CTRL_ENTER)
+        .await
+        .unwrap_or_else(|err| panic!("{err}"));
+    wait_for_text(&app, "today-status", "Today's fan is made").await;
+    assert!(app
+        .find_all(Locator::Css("[data-testid=\"error\"]"))
+        .await
+        .unwrap_or_default()
+        .is_empty());
+    screenshot(&app, "today").await;
+
+    // My moments: the text is shown exactly as typed, never as markup.
+    click(&app, "nav-moments").await;
+    wait_for_count(&app, "moment-item", 1).await;
+    assert_eq!(
+        texts_of(&app, "moment-item-text").await,
+        vec![HOSTILE.to_string()]
+    );
+    let images = app
+        .find_all(Locator::Css("main img, main script"))
+        .await
+        .unwrap_or_default();
+    assert!(images.is_empty(), "user text became markup");
+    assert_eq!(app.title().await.unwrap_or_default(), "Fanday");
+
+    // Search finds it ignoring case; a miss says so.
+    type_into(&app, "moment-search", "VÄXLADE").await;
+    wait_for_count(&app, "moment-item", 1).await;
+    type_into(&app, "moment-search", "parkering").await;
+    wait_for(&app, "moments-empty").await;
+    wait_for_count(&app, "moment-item", 0).await;
+    type_into(&app, "moment-search", "").await;
+    wait_for_count(&app, "moment-item", 1).await;
+
+    // Edit it in the dialog.
+    click(&app, "moment-edit").await;
+    type_into(
+        &app,
+        "edit-moment-text",
+        "Växlade pengar till automaten åt en kund",
+    )
+    .await;
+    click(&app, "edit-moment-save").await;
+    wait_for_text(&app, "moment-item-text", "till automaten").await;
+
+    // Delete, then undo.
+    click(&app, "moment-delete").await;
+    wait_for(&app, "moments-empty").await;
+    click(&app, "toast-action").await;
+    wait_for_count(&app, "moment-item", 1).await;
+    screenshot(&app, "moments").await;
+
+    click(&app, "nav-settings").await;
+    wait_for_text(&app, "data-dir", &data_arg).await;
+    screenshot(&app, "settings").await;
+    quit(app).await;
+
+    // A restart on the same data dir goes straight to Today, with the moment.
+    let app = desktop.launch(&["--data-dir", &data_arg]).await;
+    wait_for_text(&app, "today-status", "Today's fan is made").await;
+    click(&app, "nav-moments").await;
+    wait_for_count(&app, "moment-item", 1).await;
+    assert_eq!(
+        texts_of(&app, "moment-item-text").await,
+        vec!["Växlade pengar till automaten åt en kund".to_string()]
+    );
+    quit(app).await;
+
+    // And the SQLite file holds exactly what the person saw.
+    let db = Connection::open(data_dir.join(fanday_core::store::DB_FILE_NAME))
+        .unwrap_or_else(|err| panic!("{err}"));
+    let rows: Vec<(String, String, String, Option<String>)> = db
+        .prepare("SELECT text, situation, customer, reaction FROM moments WHERE deleted_at IS NULL")
+        .and_then(|mut stmt| {
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(
+        rows,
+        vec![(
+            "Växlade pengar till automaten åt en kund".to_string(),
+            "said_no".to_string(),
+            "internal".to_string(),
+            Some("<script>document.title='hacked'</script> Tack!".to_string()),
+        )]
+    );
+    let name: String = db
+        .query_row("SELECT display_name FROM profile", [], |r| r.get(0))
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(name, "Sara Lind");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_damaged_database_is_explained_in_the_window_and_left_as_it_was() {
+    let desktop = Desktop::start();
+    let data_dir = desktop.data_dir();
+    std::fs::create_dir_all(&data_dir).unwrap_or_else(|err| panic!("{err}"));
+    let db_path = data_dir.join(fanday_core::store::DB_FILE_NAME);
+    let garbage = b"not a database, but still somebody's file\n".repeat(100);
+    std::fs::write(&db_path, &garbage).unwrap_or_else(|err| panic!("{err}"));
+
+    let app = desktop
+        .launch(&["--data-dir", &data_dir.display().to_string()])
+        .await;
+    wait_for_text(&app, "error", "damaged").await;
+    screenshot(&app, "damaged-database").await;
+    quit(app).await;
+    assert_eq!(std::fs::read(&db_path).unwrap_or_default(), garbage);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_opens_in_swedish_with_weeks_of_moments() {
+    let desktop = Desktop::start();
+    assert!(desktop.env("DISPLAY").is_some());
+    let data_dir = desktop.data_dir();
+    let app = desktop
+        .launch(&["--data-dir", &data_dir.display().to_string(), "--demo"])
+        .await;
+    wait_for_text(&app, "today-status", "Inget fan än idag").await;
+    let heading = app
+        .find(Locator::Css("h1"))
+        .await
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(
+        heading.text().await.unwrap_or_default(),
+        "Vem gör du till ett fan idag?"
+    );
+    screenshot(&app, "demo-today-sv").await;
+    click(&app, "nav-moments").await;
+    wait_for(&app, "moment-item").await;
+    let shown = texts_of(&app, "moment-item").await.len();
+    assert!(shown >= 12, "the demo shows only {shown} moments");
+
+    // Filtering by kind shows only that kind.
+    let filter = wait_for(&app, "moment-filter").await;
+    filter
+        .select_by_value("complaint")
+        .await
+        .unwrap_or_else(|err| panic!("{err}"));
+    let deadline = std::time::Instant::now() + desktop::WAIT;
+    loop {
+        let badges = app
+            .find_all(Locator::Css(".moment .badge"))
+            .await
+            .unwrap_or_default();
+        let mut texts = Vec::new();
+        for badge in &badges {
+            texts.push(badge.text().await.unwrap_or_default());
+        }
+        if !texts.is_empty() && texts.len() < shown && texts.iter().all(|t| t == "Klagomål vänt")
+        {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "filter never applied: {texts:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    screenshot(&app, "demo-moments-sv").await;
+    quit(app).await;
+}

@@ -1,0 +1,369 @@
+//! A private desktop for end-to-end tests: its own Xvfb display, its own
+//! session D-Bus, and tauri-driver (with WebKitWebDriver) driving the real
+//! Fanday binary. Everything is stopped when the `Desktop` is dropped.
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader};
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+pub const WAIT: Duration = Duration::from_secs(20);
+
+/// Builds the app once per test binary, with the frontend embedded.
+pub fn app_binary() -> PathBuf {
+    static BINARY: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    let built = BINARY.get_or_init(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let output = Command::new(cargo)
+            .args([
+                "build",
+                "-p",
+                "fanday",
+                "--message-format=json-render-diagnostics",
+            ])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stderr(Stdio::inherit())
+            .output()
+            .map_err(|err| format!("cannot run cargo: {err}"))?;
+        if !output.status.success() {
+            return Err("building the app failed (see above)".into());
+        }
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+            .filter(|msg| msg["reason"] == "compiler-artifact" && msg["target"]["name"] == "fanday")
+            .find_map(|msg| msg["executable"].as_str().map(PathBuf::from))
+            .ok_or_else(|| "cargo built no fanday executable".to_string())
+    });
+    match built {
+        Ok(path) => path.clone(),
+        Err(err) => panic!("{err}"),
+    }
+}
+
+fn find_program(name: &str) -> PathBuf {
+    let mut candidates: Vec<PathBuf> = std::env::var_os("PATH")
+        .map(|path| {
+            std::env::split_paths(&path)
+                .map(|dir| dir.join(name))
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(cargo_home) = std::env::var_os("CARGO_HOME") {
+        candidates.push(Path::new(&cargo_home).join("bin").join(name));
+    }
+    if let Some(home) = std::env::var_os("HOME") {
+        candidates.push(Path::new(&home).join(".cargo/bin").join(name));
+    }
+    candidates.into_iter().find(|path| path.is_file()).unwrap_or_else(|| {
+        panic!("{name} is not installed; run ./scripts/test, which installs everything the tests need")
+    })
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .unwrap_or_else(|err| panic!("no free port: {err}"))
+}
+
+/// A child in its own process group, so that stopping it stops what it started.
+struct Group(Child);
+
+impl Group {
+    fn spawn(command: &mut Command) -> Group {
+        let child = command
+            .process_group(0)
+            .spawn()
+            .unwrap_or_else(|err| panic!("cannot start {command:?}: {err}"));
+        Group(child)
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.0.id());
+        let _ = Command::new("kill")
+            .args(["-TERM", "--", &group])
+            .stderr(Stdio::null())
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < deadline {
+            if matches!(self.0.try_wait(), Ok(Some(_))) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.0.wait();
+    }
+}
+
+fn first_line(child: &mut Child, what: &str) -> String {
+    let stdout = child
+        .stdout
+        .take()
+        .unwrap_or_else(|| panic!("{what}: no stdout"));
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .unwrap_or_else(|err| panic!("{what}: {err}"));
+    let line = line.trim().to_string();
+    assert!(!line.is_empty(), "{what} did not start");
+    line
+}
+
+pub struct Desktop {
+    // dropped in reverse order of start: driver, bus, display
+    driver: Option<Group>,
+    _bus: Group,
+    _display: Group,
+    pub dir: tempfile::TempDir,
+    env: Vec<(String, String)>,
+    driver_url: String,
+}
+
+impl Desktop {
+    pub fn start() -> Desktop {
+        let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("temp dir: {err}"));
+
+        let mut xvfb = Command::new(find_program("Xvfb"));
+        xvfb.args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "1280x800x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+        let mut display = Group::spawn(&mut xvfb);
+        let display_number = first_line(&mut display.0, "Xvfb");
+
+        let bus_path = dir.path().join("bus");
+        let mut dbus = Command::new(find_program("dbus-daemon"));
+        dbus.arg("--session")
+            .arg("--nofork")
+            .arg("--print-address=1")
+            .arg(format!("--address=unix:path={}", bus_path.display()))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        let mut bus = Group::spawn(&mut dbus);
+        let bus_address = first_line(&mut bus.0, "dbus-daemon");
+
+        let runtime = dir.path().join("runtime");
+        for sub in ["runtime", "config", "data", "cache"] {
+            std::fs::create_dir_all(dir.path().join(sub)).unwrap_or_else(|err| panic!("{err}"));
+        }
+        std::fs::set_permissions(
+            &runtime,
+            std::os::unix::fs::PermissionsExt::from_mode(0o700),
+        )
+        .unwrap_or_else(|err| panic!("{err}"));
+        let env = vec![
+            ("DISPLAY".to_string(), format!(":{display_number}")),
+            ("DBUS_SESSION_BUS_ADDRESS".to_string(), bus_address),
+            (
+                "WEBKIT_DISABLE_COMPOSITING_MODE".to_string(),
+                "1".to_string(),
+            ),
+            ("XDG_RUNTIME_DIR".to_string(), runtime.display().to_string()),
+            (
+                "XDG_CONFIG_HOME".to_string(),
+                dir.path().join("config").display().to_string(),
+            ),
+            (
+                "XDG_DATA_HOME".to_string(),
+                dir.path().join("data").display().to_string(),
+            ),
+            (
+                "XDG_CACHE_HOME".to_string(),
+                dir.path().join("cache").display().to_string(),
+            ),
+            ("LANG".to_string(), "C.UTF-8".to_string()),
+            ("LC_ALL".to_string(), "C.UTF-8".to_string()),
+            ("NO_AT_BRIDGE".to_string(), "1".to_string()),
+        ];
+
+        let port = free_port();
+        let native_port = free_port();
+        let mut tauri_driver = Command::new(find_program("tauri-driver"));
+        tauri_driver
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .env_remove("FANDAY_DATA_DIR")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let mut driver = Group::spawn(&mut tauri_driver);
+        let deadline = Instant::now() + WAIT;
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Ok(Some(status)) = driver.0.try_wait() {
+                panic!("tauri-driver exited at start: {status}");
+            }
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not listen on {port}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+
+        Desktop {
+            driver: Some(driver),
+            _bus: bus,
+            _display: display,
+            dir,
+            env,
+            driver_url: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("fanday-data")
+    }
+
+    pub fn env(&self, name: &str) -> Option<&str> {
+        self.env
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Starts the real app with `args` and returns a WebDriver session on it.
+    pub async fn launch(&self, args: &[&str]) -> Client {
+        let capabilities = json!({
+            "browserName": "wry",
+            "tauri:options": {
+                "application": app_binary().display().to_string(),
+                "args": args,
+            }
+        });
+        let capabilities = match capabilities {
+            Value::Object(map) => map,
+            _ => unreachable!("a JSON object literal"),
+        };
+        let client = ClientBuilder::native()
+            .capabilities(capabilities)
+            .connect(&self.driver_url)
+            .await
+            .unwrap_or_else(|err| panic!("cannot start a session on the app: {err}"));
+        client
+    }
+}
+
+impl Drop for Desktop {
+    fn drop(&mut self) {
+        self.driver.take();
+    }
+}
+
+/// The CSS selector of a test id.
+pub fn testid(id: &str) -> String {
+    format!("[data-testid=\"{id}\"]")
+}
+
+/// Waits until the element with test id `id` is in the page.
+pub async fn wait_for(client: &Client, id: &str) -> fantoccini::elements::Element {
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(&testid(id)))
+        .await
+        .unwrap_or_else(|err| panic!("{id} never appeared: {err}"))
+}
+
+/// Clicks the element with test id `id` as a person would. It is scrolled
+/// into view first: WebKitWebDriver aims its click before its own scroll has
+/// settled, so a click that needs scrolling would land beside the target.
+pub async fn click(client: &Client, id: &str) {
+    let element = wait_for(client, id).await;
+    let arg = serde_json::to_value(&element).unwrap_or_default();
+    client
+        .execute_async(
+            "const [el, done] = arguments; el.scrollIntoView({block: 'center'}); \
+             requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+            vec![arg],
+        )
+        .await
+        .unwrap_or_else(|err| panic!("cannot scroll to {id}: {err}"));
+    element
+        .click()
+        .await
+        .unwrap_or_else(|err| panic!("cannot click {id}: {err}"));
+}
+
+/// Puts `text` into a field as a paste would: WebKitWebDriver cannot type
+/// characters outside the Basic Multilingual Plane, such as emoji.
+pub async fn paste_into(client: &Client, id: &str, text: &str) {
+    let element = wait_for(client, id).await;
+    let arg = serde_json::to_value(&element).unwrap_or_default();
+    client
+        .execute(
+            "const [el, text] = arguments; el.focus(); el.value = text; \
+             el.dispatchEvent(new InputEvent('input', {bubbles: true, inputType: 'insertFromPaste'}));",
+            vec![arg, Value::String(text.to_string())],
+        )
+        .await
+        .unwrap_or_else(|err| panic!("cannot paste into {id}: {err}"));
+}
+
+/// Waits until the text of `id` contains `expected`; returns the text.
+pub async fn wait_for_text(client: &Client, id: &str, expected: &str) -> String {
+    let deadline = Instant::now() + WAIT;
+    let mut last = String::new();
+    while Instant::now() < deadline {
+        if let Ok(element) = client.find(Locator::Css(&testid(id))).await {
+            if let Ok(text) = element.text().await {
+                if text.contains(expected) {
+                    return text;
+                }
+                last = text;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let page = client.source().await.unwrap_or_default();
+    panic!("{id} never said {expected:?}; last it said {last:?}; the page was:\n{page}");
+}
+
+/// Waits until exactly `count` elements carry test id `id`.
+pub async fn wait_for_count(client: &Client, id: &str, count: usize) {
+    let deadline = Instant::now() + WAIT;
+    let mut last = usize::MAX;
+    while Instant::now() < deadline {
+        if let Ok(found) = client.find_all(Locator::Css(&testid(id))).await {
+            last = found.len();
+            if last == count {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("expected {count} of {id}, saw {last}");
+}
+
+/// Saves a PNG of the app's page into `FANDAY_SCREENSHOTS`, when it is set.
+pub async fn screenshot(client: &Client, name: &str) {
+    let Some(dir) = std::env::var_os("FANDAY_SCREENSHOTS") else {
+        return;
+    };
+    if let Ok(png) = client.screenshot().await {
+        let _ = std::fs::create_dir_all(&dir);
+        let _ = std::fs::write(Path::new(&dir).join(format!("{name}.png")), png);
+    }
+}

@@ -1,0 +1,550 @@
+// Fanday's window: Today, My moments, Settings, and the first-run setup.
+import { h, append, clear, icon } from './dom.js';
+import {
+  t, setLanguage, languageFromLocale, errorText, normalizeError, formatDay, addDays,
+} from './i18n.js';
+
+const invoke = (command, args) => window.__TAURI__.core.invoke(command, args);
+
+const SITUATIONS = ['just_because', 'said_no', 'complaint'];
+const CUSTOMERS = ['external', 'internal'];
+const TOOK = ['time', 'generosity', 'flexibility'];
+const SCREENS = ['today', 'moments', 'settings'];
+
+const state = {
+  profile: null,
+  today: null,
+  dataDir: '',
+  systemLanguage: 'en',
+  screen: 'today',
+  moments: { search: '', situation: '' },
+};
+
+const main = document.getElementById('main');
+const rail = document.getElementById('rail');
+
+// ---------- feedback ----------
+
+let toastTimer = null;
+function toast(message, action) {
+  const box = document.getElementById('toast');
+  clear(box);
+  box.append(h('span', { text: message }));
+  if (action) {
+    box.append(h('button', {
+      type: 'button', class: 'link', testid: 'toast-action', text: action.label,
+      onclick: () => { hideToast(); action.run(); },
+    }));
+  }
+  box.classList.add('shown');
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(hideToast, action ? 10000 : 4000);
+  box.undo = action?.run ?? null;
+}
+
+function hideToast() {
+  const box = document.getElementById('toast');
+  box.classList.remove('shown');
+  box.undo = null;
+}
+
+function errorBox(error) {
+  return h('p', { class: 'error', role: 'alert', testid: 'error', text: errorText(error) });
+}
+
+// Shows an error next to its field, or at the top of the form.
+function showFormError(form, error) {
+  clearFormErrors(form);
+  const err = normalizeError(error);
+  const field = err.field && form.querySelector(`[data-field="${err.field}"]`);
+  const box = errorBox(err);
+  if (field) {
+    box.id = `${form.id}-${err.field}-error`;
+    field.after(box);
+    field.setAttribute('aria-invalid', 'true');
+    field.setAttribute('aria-describedby', box.id);
+    field.focus();
+  } else {
+    form.prepend(box);
+  }
+}
+
+function clearFormErrors(form) {
+  form.querySelectorAll('[data-testid="error"]').forEach((el) => el.remove());
+  form.querySelectorAll('[aria-invalid]').forEach((el) => {
+    el.removeAttribute('aria-invalid');
+    el.removeAttribute('aria-describedby');
+  });
+}
+
+// ---------- shared pieces ----------
+
+function radioGroup({ name, legend, options, checked, testidPrefix, big = false }) {
+  return h('fieldset', { class: big ? 'choices big' : 'choices' },
+    h('legend', { text: legend }),
+    h('div', { class: 'choice-row' }, options.map((opt) => h('label', { class: 'choice' },
+      h('input', {
+        type: 'radio', name, value: opt.value, checked: opt.value === checked,
+        testid: testidPrefix ? `${testidPrefix}${opt.value}` : null,
+      }),
+      h('span', { class: 'choice-text' },
+        h('span', { class: 'choice-label', text: opt.label }),
+        opt.hint ? h('span', { class: 'choice-hint', text: opt.hint }) : null)))));
+}
+
+function checkedValue(form, name) {
+  return form.querySelector(`input[name="${name}"]:checked`)?.value ?? null;
+}
+
+// The days a moment may be dated: today and up to a week back, plus the
+// moment's own date when editing an older one.
+function dayOptions(keepDate) {
+  const { date: today, earliest_date: earliest } = state.today;
+  const days = [];
+  for (let day = today; day >= earliest; day = addDays(day, -1)) days.push(day);
+  if (keepDate && !days.includes(keepDate)) days.push(keepDate);
+  return days.map((day) => h('option', { value: day, text: formatDay(day, today) }));
+}
+
+function ctrlEnterSubmits(form) {
+  form.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+}
+
+// The quick-log form, also used to edit. Test ids only on the Today form,
+// so a WebDriver script always finds one of each.
+function momentForm({ id, moment = null, onSaved }) {
+  const editing = Boolean(moment);
+  const tid = (name) => (editing ? `edit-${name}` : name);
+  const text = h('textarea', {
+    id: `${id}-text`, rows: 3, maxlength: 4000, testid: tid('moment-text'), 'data-field': 'text',
+    placeholder: t('form.textPlaceholder'), dir: 'auto', required: true,
+    'aria-describedby': `${id}-text-hint`,
+  });
+  text.value = moment?.text ?? '';
+  const reaction = h('textarea', {
+    id: `${id}-reaction`, rows: 2, maxlength: 4000, testid: tid('moment-reaction'),
+    'data-field': 'reaction', placeholder: t('form.reactionPlaceholder'), dir: 'auto',
+  });
+  reaction.value = moment?.reaction ?? '';
+  const date = h('select', { id: `${id}-date`, 'data-field': 'date', testid: tid('moment-date') },
+    dayOptions(moment?.date));
+  date.value = moment?.date ?? state.today.date;
+  const shared = h('input', { type: 'checkbox', id: `${id}-shared`, checked: Boolean(moment?.shared) });
+  const saveButton = h('button', { type: 'submit', class: 'primary', testid: tid('moment-save') },
+    editing ? t('edit.save') : t('form.save'));
+
+  const details = h('details', { class: 'more', open: editing && Boolean(moment.took || moment.shared) },
+    h('summary', { text: t('form.more') }),
+    h('div', { class: 'field' }, h('label', { for: date.id, text: t('form.date') }), date),
+    radioGroup({
+      name: `${id}-took`, legend: t('form.took'), checked: moment?.took ?? '',
+      options: [{ value: '', label: t('took.none') }, ...TOOK.map((v) => ({ value: v, label: t(`took.${v}`) }))],
+    }),
+    h('label', { class: 'check' }, shared, h('span', { text: t('form.shared') })));
+
+  const form = h('form', { id, class: 'moment-form', novalidate: true },
+    h('div', { class: 'field' },
+      h('label', { for: text.id, class: 'label', text: t('form.text') }),
+      text,
+      h('p', { id: `${id}-text-hint`, class: 'hint', text: t('form.textHint') })),
+    radioGroup({
+      name: `${id}-situation`, legend: t('form.situation'), big: true,
+      checked: moment?.situation ?? 'just_because', testidPrefix: editing ? 'edit-situation-' : 'situation-',
+      options: SITUATIONS.map((v) => ({ value: v, label: t(`situation.${v}`), hint: t(`situation.${v}.hint`) })),
+    }),
+    radioGroup({
+      name: `${id}-customer`, legend: t('form.customer'),
+      checked: moment?.customer ?? 'external', testidPrefix: editing ? 'edit-customer-' : 'customer-',
+      options: CUSTOMERS.map((v) => ({ value: v, label: t(`customer.${v}`) })),
+    }),
+    h('div', { class: 'field' }, h('label', { for: reaction.id, text: t('form.reaction') }), reaction),
+    details,
+    h('div', { class: 'form-actions' },
+      saveButton,
+      h('span', { class: 'hint', text: t('form.saveHint') })));
+  ctrlEnterSubmits(form);
+
+  let busy = false;
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (busy) return;
+    busy = true;
+    saveButton.disabled = true;
+    clearFormErrors(form);
+    const input = {
+      date: date.value || null,
+      situation: checkedValue(form, `${id}-situation`),
+      customer: checkedValue(form, `${id}-customer`),
+      text: text.value,
+      reaction: reaction.value,
+      took: checkedValue(form, `${id}-took`) || null,
+      shared: shared.checked,
+    };
+    try {
+      const saved = editing
+        ? await invoke('update_moment', { id: moment.id, moment: input })
+        : await invoke('add_moment', { moment: input });
+      await onSaved(saved, form);
+    } catch (error) {
+      showFormError(form, error);
+    } finally {
+      busy = false;
+      saveButton.disabled = false;
+    }
+  });
+  return form;
+}
+
+function momentItem(moment, { onChanged }) {
+  const when = formatDay(moment.date, state.today.date);
+  return h('li', { class: 'moment', testid: 'moment-item', 'data-id': moment.id },
+    h('div', { class: 'moment-meta' },
+      h('span', { class: `badge situation-${moment.situation}`, text: t(`situation.${moment.situation}`) }),
+      h('span', { text: t(`customer.${moment.customer}`) }),
+      h('time', { datetime: moment.date, text: when }),
+      moment.shared ? h('span', { class: 'shared', text: t('moment.shared') }) : null),
+    h('p', { class: 'moment-text', dir: 'auto', testid: 'moment-item-text', text: moment.text }),
+    moment.reaction ? h('p', { class: 'moment-reaction', dir: 'auto', text: moment.reaction }) : null,
+    onChanged ? h('div', { class: 'moment-actions' },
+      h('button', {
+        type: 'button', class: 'quiet', testid: 'moment-edit', text: t('moment.edit'),
+        'aria-label': t('moment.editLabel', { date: when }),
+        onclick: () => openEditor(moment, onChanged),
+      }),
+      h('button', {
+        type: 'button', class: 'quiet', testid: 'moment-delete', text: t('moment.delete'),
+        'aria-label': t('moment.deleteLabel', { date: when }),
+        onclick: () => deleteWithUndo(moment, onChanged),
+      })) : null);
+}
+
+async function deleteWithUndo(moment, onChanged) {
+  try {
+    await invoke('delete_moment', { id: moment.id });
+  } catch (error) {
+    toast(errorText(error));
+    return;
+  }
+  await refreshToday();
+  await onChanged();
+  toast(t('moment.deleted'), {
+    label: t('moment.undo'),
+    run: async () => {
+      try {
+        await invoke('restore_moment', { id: moment.id });
+        await refreshToday();
+        await onChanged();
+        toast(t('moment.restored'));
+      } catch (error) {
+        toast(errorText(error));
+      }
+    },
+  });
+}
+
+function openEditor(moment, onChanged) {
+  const dialog = h('dialog', { class: 'editor', 'aria-labelledby': 'edit-title', testid: 'moment-editor' });
+  const close = () => { dialog.close(); dialog.remove(); };
+  const form = momentForm({
+    id: 'edit-form',
+    moment,
+    onSaved: async () => {
+      close();
+      await refreshToday();
+      await onChanged();
+      toast(t('edit.saved'));
+    },
+  });
+  form.querySelector('.form-actions').prepend(
+    h('button', { type: 'button', class: 'quiet', testid: 'edit-cancel', text: t('edit.cancel'), onclick: close }));
+  append(dialog, [h('h2', { id: 'edit-title', text: t('edit.title') }), form]);
+  dialog.addEventListener('cancel', () => dialog.remove());
+  document.body.append(dialog);
+  dialog.showModal();
+  form.querySelector('textarea')?.focus();
+}
+
+async function refreshToday() {
+  state.today = await invoke('today_status');
+  const status = document.querySelector('[data-testid="today-status"]');
+  if (status) renderStatus(status);
+}
+
+function renderStatus(el) {
+  const { made, fans_today: n } = state.today;
+  clear(el);
+  el.classList.toggle('made', made);
+  if (made) el.append(icon('check'));
+  el.append(h('span', { text: made ? (n > 1 ? t('today.madeMany', { n }) : t('today.made')) : t('today.notYet') }));
+}
+
+// ---------- screens ----------
+
+const render = {
+  async today() {
+    const status = h('p', { class: 'today-status', testid: 'today-status', role: 'status' });
+    renderStatus(status);
+    const recentList = h('ul', { class: 'moment-list compact', testid: 'recent-list' });
+    const recent = h('section', { class: 'recent', 'aria-labelledby': 'recent-title' },
+      h('h2', { id: 'recent-title', text: t('today.recent') }), recentList,
+      h('button', { type: 'button', class: 'link', text: t('today.seeAll'), onclick: () => show('moments') }));
+    const loadRecent = async () => {
+      const moments = await invoke('list_moments', { filter: { limit: 5 } });
+      clear(recentList);
+      if (moments.length === 0) {
+        recentList.append(h('li', { class: 'empty', text: t('today.recentEmpty') }));
+      }
+      for (const moment of moments) recentList.append(momentItem(moment, {}));
+    };
+    const onSaved = async (saved, savedForm) => {
+      const wasMade = state.today.made;
+      await refreshToday();
+      savedForm.replaceWith(newForm());
+      let message = t('form.savedEarlier', { date: formatDay(saved.date, state.today.date) });
+      if (saved.date === state.today.date) message = wasMade ? t('form.savedAgain') : t('form.saved');
+      toast(message);
+      document.querySelector('[data-testid="moment-text"]')?.focus();
+      await loadRecent();
+    };
+    // A fresh form after each save: ready for another moment.
+    const newForm = () => momentForm({ id: 'log-form', onSaved });
+    const form = newForm();
+    const page = h('div', { class: 'page today' },
+      h('header', { class: 'hero' },
+        h('h1', { text: t('today.prompt') }),
+        status),
+      form,
+      recent);
+    await loadRecent();
+    return { page, focus: form.querySelector('textarea') };
+  },
+
+  async moments() {
+    const list = h('ul', { class: 'moment-list', testid: 'moment-list', 'aria-live': 'polite' });
+    const count = h('p', { class: 'count', testid: 'moment-count' });
+    const search = h('input', {
+      type: 'search', id: 'moment-search', testid: 'moment-search',
+      placeholder: t('moments.searchPlaceholder'), value: state.moments.search, dir: 'auto',
+    });
+    const filter = h('select', { id: 'moment-filter', testid: 'moment-filter' },
+      h('option', { value: '', text: t('moments.filterAll') }),
+      SITUATIONS.map((v) => h('option', { value: v, text: t(`situation.${v}`) })));
+    filter.value = state.moments.situation;
+
+    let generation = 0;
+    const load = async () => {
+      const mine = ++generation;
+      const { search: words, situation } = state.moments;
+      const moments = await invoke('list_moments', {
+        filter: { search: words || null, situation: situation || null },
+      });
+      if (mine !== generation) return;
+      clear(list);
+      const filtered = Boolean(words.trim() || situation);
+      count.textContent = moments.length === 1 ? t('moments.countOne') : t('moments.count', { n: moments.length });
+      if (moments.length === 0) {
+        list.append(h('li', { class: 'empty', testid: 'moments-empty' },
+          h('p', { text: filtered ? t('moments.noMatch') : t('moments.empty') }),
+          filtered ? null : h('button', {
+            type: 'button', class: 'primary', text: t('moments.emptyAction'), onclick: () => show('today'),
+          })));
+      }
+      for (const moment of moments) list.append(momentItem(moment, { onChanged: load }));
+    };
+    let debounce = null;
+    search.addEventListener('input', () => {
+      state.moments.search = search.value;
+      clearTimeout(debounce);
+      debounce = setTimeout(() => load().catch((e) => toast(errorText(e))), 120);
+    });
+    filter.addEventListener('change', () => {
+      state.moments.situation = filter.value;
+      load().catch((e) => toast(errorText(e)));
+    });
+    await load();
+    const page = h('div', { class: 'page moments' },
+      h('h1', { text: t('moments.title') }),
+      h('div', { class: 'toolbar', role: 'search' },
+        h('label', { class: 'search' }, icon('search'),
+          h('span', { class: 'visually-hidden', text: t('moments.search') }), search),
+        h('label', { class: 'filter' },
+          h('span', { class: 'visually-hidden', text: t('moments.filter') }), filter)),
+      count,
+      list);
+    return { page, focus: search };
+  },
+
+  async settings() {
+    const form = profileForm({
+      profile: state.profile,
+      submitLabel: t('profile.save'),
+      onSaved: () => toast(t('profile.saved')),
+    });
+    const page = h('div', { class: 'page settings' },
+      h('h1', { text: t('settings.title') }),
+      h('section', { 'aria-labelledby': 'profile-title' },
+        h('h2', { id: 'profile-title', text: t('settings.profile') }), form),
+      h('section', { 'aria-labelledby': 'data-title' },
+        h('h2', { id: 'data-title', text: t('settings.data') }),
+        h('p', { text: t('settings.dataDir') }),
+        h('p', { class: 'path', testid: 'data-dir', dir: 'ltr', text: state.dataDir })));
+    return { page, focus: null };
+  },
+};
+
+// Name, role, language: for first run and for Settings.
+function profileForm({ profile, submitLabel, onSaved }) {
+  const name = h('input', {
+    id: 'profile-name', testid: 'profile-name', 'data-field': 'name', autocomplete: 'name',
+    maxlength: 200, value: profile?.display_name ?? '', dir: 'auto',
+  });
+  const language = profile?.language ?? state.systemLanguage;
+  const form = h('form', { id: 'profile-form', class: 'profile-form', novalidate: true },
+    h('div', { class: 'field' }, h('label', { for: name.id, class: 'label', text: t('profile.name') }), name),
+    radioGroup({
+      name: 'role', legend: t('profile.role'), checked: profile?.role ?? 'staff',
+      options: [
+        { value: 'staff', label: t('role.staff'), hint: t('role.staff.hint') },
+        { value: 'lead', label: t('role.lead'), hint: t('role.lead.hint') },
+      ],
+    }),
+    radioGroup({
+      name: 'language', legend: t('profile.language'), checked: language, testidPrefix: 'lang-',
+      options: [{ value: 'sv', label: 'Svenska' }, { value: 'en', label: 'English' }],
+    }),
+    h('div', { class: 'form-actions' },
+      h('button', { type: 'submit', class: 'primary', testid: 'profile-save', text: submitLabel })));
+  form.querySelector('input[value="staff"]').dataset.testid = 'role-staff';
+  form.querySelector('input[value="lead"]').dataset.testid = 'role-lead';
+  // Preview the chosen language at once, before saving.
+  form.querySelectorAll('input[name="language"]').forEach((radio) =>
+    radio.addEventListener('change', () => setLanguage(radio.value)));
+  ctrlEnterSubmits(form);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearFormErrors(form);
+    try {
+      state.profile = await invoke('save_profile', {
+        profile: {
+          display_name: name.value,
+          role: checkedValue(form, 'role'),
+          language: checkedValue(form, 'language'),
+        },
+      });
+      setLanguage(state.profile.language);
+      await onSaved();
+    } catch (error) {
+      showFormError(form, error);
+    }
+  });
+  return form;
+}
+
+function renderRail() {
+  clear(rail);
+  rail.setAttribute('aria-label', t('nav.label'));
+  rail.append(h('div', { class: 'brand' }, icon('heart', 'brand-mark'),
+    h('span', { class: 'brand-name', text: 'Fanday' }),
+    h('span', { class: 'brand-tagline', text: t('app.tagline') })));
+  const icons = { today: 'today', moments: 'moments', settings: 'settings' };
+  SCREENS.forEach((screen, index) => {
+    rail.append(h('button', {
+      type: 'button', class: 'nav', testid: `nav-${screen}`, 'data-screen': screen,
+      'aria-current': state.screen === screen ? 'page' : null,
+      title: `${t(`nav.${screen}`)} (Ctrl+${index + 1})`,
+      onclick: () => show(screen),
+    }, icon(icons[screen]), h('span', { text: t(`nav.${screen}`) })));
+  });
+  rail.hidden = false;
+}
+
+async function show(screen) {
+  state.screen = screen;
+  renderRail();
+  try {
+    const { page, focus } = await render[screen]();
+    clear(main).append(page);
+    (focus ?? main).focus();
+  } catch (error) {
+    clear(main).append(h('div', { class: 'page' }, errorBox(error)));
+  }
+}
+
+function showSetup() {
+  rail.hidden = true;
+  setLanguage(state.systemLanguage);
+  const page = h('div', { class: 'page setup' },
+    h('div', { class: 'setup-mark' }, icon('heart', 'brand-mark')),
+    h('h1', { text: t('setup.title') }),
+    h('p', { class: 'lead', text: t('setup.intro') }));
+  const form = profileForm({
+    profile: null,
+    submitLabel: t('setup.start'),
+    onSaved: () => show('today'),
+  });
+  // Switching language on first run re-words the welcome too.
+  form.querySelectorAll('input[name="language"]').forEach((radio) =>
+    radio.addEventListener('change', () => {
+      state.systemLanguage = radio.value;
+      const typed = form.querySelector('#profile-name').value;
+      const role = checkedValue(form, 'role');
+      showSetup();
+      document.querySelector('#profile-name').value = typed;
+      document.querySelector(`input[name="role"][value="${role}"]`).checked = true;
+      document.querySelector(`input[name="language"][value="${radio.value}"]`).focus();
+    }));
+  page.append(form);
+  clear(main).append(page);
+  form.querySelector('#profile-name').focus();
+}
+
+function showFatal(error) {
+  rail.hidden = true;
+  setLanguage(languageFromLocale(navigator.language));
+  const err = normalizeError(error);
+  clear(main).append(h('div', { class: 'page fatal' },
+    h('h1', { text: t('fatal.title') }),
+    errorBox(err),
+    h('p', { class: 'details', dir: 'ltr', text: err.message }),
+    h('button', { type: 'button', class: 'primary', text: t('fatal.retry'), onclick: start })));
+}
+
+document.addEventListener('keydown', (event) => {
+  if (rail.hidden) return;
+  if (event.ctrlKey && !event.altKey && ['1', '2', '3'].includes(event.key)) {
+    event.preventDefault();
+    show(SCREENS[Number(event.key) - 1]);
+  }
+  if (event.ctrlKey && event.key === 'z' && document.getElementById('toast').undo
+      && !['INPUT', 'TEXTAREA'].includes(document.activeElement?.tagName)) {
+    event.preventDefault();
+    const undo = document.getElementById('toast').undo;
+    hideToast();
+    undo();
+  }
+});
+
+async function start() {
+  try {
+    const boot = await invoke('bootstrap');
+    state.profile = boot.profile;
+    state.today = boot.today;
+    state.dataDir = boot.data_dir;
+    state.systemLanguage = boot.system_language;
+    if (!state.profile) {
+      showSetup();
+      return;
+    }
+    setLanguage(state.profile.language);
+    await show('today');
+  } catch (error) {
+    showFatal(error);
+  }
+}
+
+start();
