@@ -67,7 +67,7 @@ async fn a_person_sets_up_logs_a_fan_and_finds_it_again_after_a_restart() {
     // First run: asked for name, role and language.
     let app = desktop.launch(&["--data-dir", &data_arg]).await;
     wait_for(&app, "profile-name").await;
-    screenshot(&app, "first-run").await;
+    screenshot(&desktop, "first-run");
     click(&app, "profile-save").await;
     wait_for_text(&app, "error", "Write your name").await;
     type_into(&app, "profile-name", "   ").await;
@@ -95,6 +95,7 @@ async fn a_person_sets_up_logs_a_fan_and_finds_it_again_after_a_restart() {
     // Log one with the keyboard: text, then Ctrl+Enter saves.
     click(&app, "situation-said_no").await;
     click(&app, "customer-internal").await;
+    click(&app, "moment-more").await;
     type_into(
         &app,
         "moment-reaction",
@@ -113,7 +114,7 @@ async fn a_person_sets_up_logs_a_fan_and_finds_it_again_after_a_restart() {
         .await
         .unwrap_or_default()
         .is_empty());
-    screenshot(&app, "today").await;
+    screenshot(&desktop, "today");
 
     // My moments: the text is shown exactly as typed, never as markup.
     click(&app, "nav-moments").await;
@@ -154,11 +155,11 @@ async fn a_person_sets_up_logs_a_fan_and_finds_it_again_after_a_restart() {
     wait_for(&app, "moments-empty").await;
     click(&app, "toast-action").await;
     wait_for_count(&app, "moment-item", 1).await;
-    screenshot(&app, "moments").await;
+    screenshot(&desktop, "moments");
 
     click(&app, "nav-settings").await;
     wait_for_text(&app, "data-dir", &data_arg).await;
-    screenshot(&app, "settings").await;
+    screenshot(&desktop, "settings");
     quit(app).await;
 
     // A restart on the same data dir goes straight to Today, with the moment.
@@ -210,7 +211,7 @@ async fn a_damaged_database_is_explained_in_the_window_and_left_as_it_was() {
         .launch(&["--data-dir", &data_dir.display().to_string()])
         .await;
     wait_for_text(&app, "error", "damaged").await;
-    screenshot(&app, "damaged-database").await;
+    screenshot(&desktop, "damaged-database");
     quit(app).await;
     assert_eq!(std::fs::read(&db_path).unwrap_or_default(), garbage);
 }
@@ -232,7 +233,7 @@ async fn the_demo_opens_in_swedish_with_weeks_of_moments() {
         heading.text().await.unwrap_or_default(),
         "Vem gör du till ett fan idag?"
     );
-    screenshot(&app, "demo-today-sv").await;
+    screenshot(&desktop, "demo-today-sv");
     click(&app, "nav-moments").await;
     wait_for(&app, "moment-item").await;
     let shown = texts_of(&app, "moment-item").await.len();
@@ -264,6 +265,6 @@ async fn the_demo_opens_in_swedish_with_weeks_of_moments() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    screenshot(&app, "demo-moments-sv").await;
+    screenshot(&desktop, "demo-moments-sv");
     quit(app).await;
 }

@@ -59,6 +59,8 @@ function showFormError(form, error) {
   const field = err.field && form.querySelector(`[data-field="${err.field}"]`);
   const box = errorBox(err);
   if (field) {
+    const folded = field.closest('details');
+    if (folded) folded.open = true;
     box.id = `${form.id}-${err.field}-error`;
     field.after(box);
     field.setAttribute('aria-invalid', 'true');
@@ -138,8 +140,9 @@ function momentForm({ id, moment = null, onSaved }) {
   const saveButton = h('button', { type: 'submit', class: 'primary', testid: tid('moment-save') },
     editing ? t('edit.save') : t('form.save'));
 
-  const details = h('details', { class: 'more', open: editing && Boolean(moment.took || moment.shared) },
-    h('summary', { text: t('form.more') }),
+  const details = h('details', { class: 'more', open: editing && Boolean(moment.reaction || moment.took || moment.shared) },
+    h('summary', { testid: tid('moment-more'), text: t('form.more') }),
+    h('div', { class: 'field' }, h('label', { for: reaction.id, text: t('form.reaction') }), reaction),
     h('div', { class: 'field' }, h('label', { for: date.id, text: t('form.date') }), date),
     radioGroup({
       name: `${id}-took`, legend: t('form.took'), checked: moment?.took ?? '',
@@ -162,7 +165,6 @@ function momentForm({ id, moment = null, onSaved }) {
       checked: moment?.customer ?? 'external', testidPrefix: editing ? 'edit-customer-' : 'customer-',
       options: CUSTOMERS.map((v) => ({ value: v, label: t(`customer.${v}`) })),
     }),
-    h('div', { class: 'field' }, h('label', { for: reaction.id, text: t('form.reaction') }), reaction),
     details,
     h('div', { class: 'form-actions' },
       saveButton,

@@ -358,12 +358,22 @@ pub async fn wait_for_count(client: &Client, id: &str, count: usize) {
 }
 
 /// Saves a PNG of the app's page into `FANDAY_SCREENSHOTS`, when it is set.
-pub async fn screenshot(client: &Client, name: &str) {
+// Taken from the X display, as a person would see the window; WebKit's own
+// WebDriver screenshot sometimes never answers and wedges the session.
+pub fn screenshot(desktop: &Desktop, name: &str) {
     let Some(dir) = std::env::var_os("FANDAY_SCREENSHOTS") else {
         return;
     };
-    if let Ok(png) = client.screenshot().await {
-        let _ = std::fs::create_dir_all(&dir);
-        let _ = std::fs::write(Path::new(&dir).join(format!("{name}.png")), png);
+    let _ = std::fs::create_dir_all(&dir);
+    let display = desktop.env("DISPLAY").unwrap_or(":0");
+    let out = Path::new(&dir).join(format!("{name}.png"));
+    let taken = Command::new("import")
+        .args(["-display", display, "-window", "root", "-trim", "+repage"])
+        .arg(&out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    if !matches!(taken, Ok(status) if status.success()) {
+        eprintln!("no screenshot {name}: is imagemagick installed?");
     }
 }
