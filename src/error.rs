@@ -104,6 +104,20 @@ pub enum ValidationError {
     NameEmpty,
     #[error("the name is {len} characters long; the limit is {max}")]
     NameTooLong { len: usize, max: usize },
+    #[error("give the reminder time as hours and minutes, such as 10:00")]
+    ReminderTime,
+    #[error("pick at least one working day")]
+    NoWorkingDays,
+    #[error("the day can start at midnight or at most at {max}:00")]
+    DayStartHour { max: u32 },
+    #[error("a snooze lasts from {min} to {max} minutes")]
+    SnoozeMinutes { min: u32, max: u32 },
+    #[error("a pause cannot end before it starts")]
+    PauseEndsBeforeStart,
+    #[error("a pause can last at most {max_days} days")]
+    PauseTooLong { max_days: i64 },
+    #[error("there can be at most {max} pauses")]
+    TooManyPauses { max: usize },
 }
 
 impl ValidationError {
@@ -116,6 +130,13 @@ impl ValidationError {
             ValidationError::DateTooOld { .. } => "date_too_old",
             ValidationError::NameEmpty => "name_empty",
             ValidationError::NameTooLong { .. } => "name_too_long",
+            ValidationError::ReminderTime => "reminder_time",
+            ValidationError::NoWorkingDays => "no_working_days",
+            ValidationError::DayStartHour { .. } => "day_start_hour",
+            ValidationError::SnoozeMinutes { .. } => "snooze_minutes",
+            ValidationError::PauseEndsBeforeStart => "pause_ends_before_start",
+            ValidationError::PauseTooLong { .. } => "pause_too_long",
+            ValidationError::TooManyPauses { .. } => "too_many_pauses",
         }
     }
 
@@ -125,6 +146,13 @@ impl ValidationError {
             ValidationError::ReactionTooLong { .. } => "reaction",
             ValidationError::DateInFuture | ValidationError::DateTooOld { .. } => "date",
             ValidationError::NameEmpty | ValidationError::NameTooLong { .. } => "name",
+            ValidationError::ReminderTime => "reminder_time",
+            ValidationError::NoWorkingDays => "weekdays",
+            ValidationError::DayStartHour { .. } => "day_start_hour",
+            ValidationError::SnoozeMinutes { .. } => "snooze_minutes",
+            ValidationError::PauseEndsBeforeStart
+            | ValidationError::PauseTooLong { .. }
+            | ValidationError::TooManyPauses { .. } => "pauses",
         }
     }
 
@@ -136,7 +164,14 @@ impl ValidationError {
             | ValidationError::NameTooLong { len, max } => {
                 vec![("len", len as i64), ("max", max as i64)]
             }
-            ValidationError::DateTooOld { max_days } => vec![("max", max_days)],
+            ValidationError::DateTooOld { max_days } | ValidationError::PauseTooLong { max_days } => {
+                vec![("max", max_days)]
+            }
+            ValidationError::DayStartHour { max } => vec![("max", i64::from(max))],
+            ValidationError::SnoozeMinutes { min, max } => {
+                vec![("min", i64::from(min)), ("max", i64::from(max))]
+            }
+            ValidationError::TooManyPauses { max } => vec![("max", max as i64)],
             _ => Vec::new(),
         }
     }

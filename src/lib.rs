@@ -6,6 +6,7 @@ pub mod demo;
 pub mod error;
 pub mod moment;
 pub mod profile;
+pub mod reminder;
 mod sql;
 pub mod store;
 
@@ -13,8 +14,9 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{CoreError, Result, ValidationError};
 pub use moment::{Customer, Moment, MomentFilter, MomentInput, Situation, Took};
 pub use profile::{Language, Profile, ProfileInput, Role};
+pub use reminder::{NotificationText, Plan, ReminderSettings};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Serialize;
 use std::path::Path;
 use std::sync::Arc;
@@ -50,8 +52,17 @@ impl Fanday {
         self.store.path()
     }
 
+    /// The Fanday day it is now: before the day-start hour (04:00 unless
+    /// set otherwise) it is still yesterday, for late shifts.
     pub fn today(&self) -> NaiveDate {
-        self.clock.today()
+        let day_start_hour = reminder::load_settings(&self.store.conn())
+            .map(|settings| settings.day_start_hour)
+            .unwrap_or(reminder::DEFAULT_DAY_START_HOUR);
+        ReminderSettings {
+            day_start_hour,
+            ..ReminderSettings::default()
+        }
+        .day_of(self.clock.now().naive_local())
     }
 
     pub fn profile(&self) -> Result<Option<Profile>> {
@@ -73,9 +84,10 @@ impl Fanday {
     }
 
     pub fn update_moment(&self, id: &str, input: &MomentInput) -> Result<Moment> {
+        let today = self.today();
         let conn = self.store.conn();
         let kept_date = moment::date_of(&conn, id)?;
-        let valid = moment::validate(input, self.today(), Some(kept_date))?;
+        let valid = moment::validate(input, today, Some(kept_date))?;
         moment::update(&conn, id, &valid, self.clock.now_utc())
     }
 
@@ -120,5 +132,68 @@ impl Fanday {
     pub fn fill_demo(&self) -> Result<bool> {
         let mut conn = self.store.conn();
         demo::fill_if_empty(&mut conn, self.clock.as_ref())
+    }
+
+    pub fn reminder_settings(&self) -> Result<ReminderSettings> {
+        reminder::load_settings(&self.store.conn())
+    }
+
+    pub fn save_reminder_settings(&self, settings: ReminderSettings) -> Result<ReminderSettings> {
+        reminder::save_settings(&mut self.store.conn(), settings)
+    }
+
+    /// Whether to remind now, from the clock, the settings, today's fans
+    /// and today's reminder log.
+    pub fn reminder_plan(&self) -> Result<Plan> {
+        let now = self.clock.now();
+        let conn = self.store.conn();
+        let settings = reminder::load_settings(&conn)?;
+        let day = settings.day_of(now.naive_local());
+        let fans = moment::count_on(&conn, day)?;
+        let log = reminder::log_for_day(&conn, day)?;
+        Ok(reminder::plan(now, &settings, fans, &log))
+    }
+
+    fn log_reminder(&self, kind: reminder::LogKind, until: Option<DateTime<Utc>>) -> Result<()> {
+        let entry = reminder::LogEntry {
+            day: self.today(),
+            kind,
+            at: self.clock.now_utc(),
+            until,
+        };
+        reminder::append_log(&self.store.conn(), &entry)
+    }
+
+    /// Notes that today's reminder was shown, before it is sent, so that a
+    /// crash or a restart can never show it twice.
+    pub fn record_reminder_shown(&self) -> Result<()> {
+        self.log_reminder(reminder::LogKind::Shown, None)
+    }
+
+    /// Notes that the person followed a reminder to the log form.
+    pub fn record_reminder_opened(&self) -> Result<()> {
+        self.log_reminder(reminder::LogKind::Opened, None)
+    }
+
+    /// Asks for the reminder again after the snooze length; returns when.
+    pub fn snooze_reminder(&self) -> Result<DateTime<Utc>> {
+        let minutes = self.reminder_settings()?.snooze_minutes;
+        let until = self.clock.now_utc() + Duration::minutes(i64::from(minutes));
+        self.log_reminder(reminder::LogKind::Snoozed, Some(until))?;
+        Ok(until)
+    }
+
+    pub fn reminder_log_today(&self) -> Result<Vec<reminder::LogEntry>> {
+        let today = self.today();
+        reminder::log_for_day(&self.store.conn(), today)
+    }
+
+    /// The reminder's words for today, in the person's language.
+    pub fn notification_text(&self) -> Result<NotificationText> {
+        let language = self
+            .profile()?
+            .map(|profile| profile.language)
+            .unwrap_or(Language::En);
+        Ok(reminder::notification_text(language, self.today()))
     }
 }

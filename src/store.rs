@@ -13,7 +13,10 @@ pub const DB_FILE_NAME: &str = "fanday.sqlite3";
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Every schema change, in order. Append only: a released step never changes.
-const MIGRATION_STEPS: &[&str] = &[include_str!("../migrations/001_moments_and_profile.sql")];
+const MIGRATION_STEPS: &[&str] = &[
+    include_str!("../migrations/001_moments_and_profile.sql"),
+    include_str!("../migrations/002_reminders.sql"),
+];
 
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATION_STEPS.iter().map(|sql| M::up(sql)).collect())
