@@ -302,7 +302,16 @@ fn late_evening_and_dst_offsets_use_the_local_date() {
         .add_moment(&moment("Sent pass", Situation::Complaint))
         .unwrap_or_else(|err| panic!("{err}"));
     assert_eq!(saved.date, day("2026-10-25"));
+    // Past midnight it is still the 25th until the day starts at 04:00 ...
     setup.clock.set(stockholm(2026, 10, 26, 0, 10));
+    let status = setup
+        .fanday
+        .today_status()
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(status.date, day("2026-10-25"));
+    assert!(status.made);
+    // ... and then a new day begins.
+    setup.clock.set(stockholm(2026, 10, 26, 4, 0));
     let status = setup
         .fanday
         .today_status()
