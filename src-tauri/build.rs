@@ -9,6 +9,13 @@ const COMMANDS: &[&str] = &[
     "restore_moment",
     "list_moments",
     "today_status",
+    "reminder_settings",
+    "save_reminder_settings",
+    "remind_now",
+    "snooze_reminder",
+    "follow_reminder",
+    "dismiss_reminder",
+    "pending_reminder",
 ];
 
 fn main() {

@@ -164,7 +164,8 @@ impl ValidationError {
             | ValidationError::NameTooLong { len, max } => {
                 vec![("len", len as i64), ("max", max as i64)]
             }
-            ValidationError::DateTooOld { max_days } | ValidationError::PauseTooLong { max_days } => {
+            ValidationError::DateTooOld { max_days }
+            | ValidationError::PauseTooLong { max_days } => {
                 vec![("max", max_days)]
             }
             ValidationError::DayStartHour { max } => vec![("max", i64::from(max))],

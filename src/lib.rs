@@ -19,7 +19,7 @@ pub use reminder::{NotificationText, Plan, ReminderSettings};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Serialize;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use store::Store;
 
 /// Where today stands: is today's fan made?
@@ -36,6 +36,7 @@ pub struct TodayStatus {
 pub struct Fanday {
     store: Store,
     clock: Arc<dyn Clock>,
+    reminder_override: Mutex<Option<reminder::RunOverride>>,
 }
 
 impl Fanday {
@@ -45,6 +46,7 @@ impl Fanday {
         Ok(Fanday {
             store: Store::open(data_dir)?,
             clock,
+            reminder_override: Mutex::new(None),
         })
     }
 
@@ -146,12 +148,35 @@ impl Fanday {
     /// and today's reminder log.
     pub fn reminder_plan(&self) -> Result<Plan> {
         let now = self.clock.now();
+        let has_profile = self.profile()?.is_some();
         let conn = self.store.conn();
-        let settings = reminder::load_settings(&conn)?;
+        let mut settings = reminder::load_settings(&conn)?;
+        if !has_profile {
+            return Ok(Plan::Wait {
+                day: settings.day_of(now.naive_local()),
+                why: reminder::Quiet::NotSetUp,
+                next: None,
+            });
+        }
+        let run_override = *self
+            .reminder_override
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(run_override) = run_override {
+            settings = run_override.apply(settings);
+        }
         let day = settings.day_of(now.naive_local());
         let fans = moment::count_on(&conn, day)?;
         let log = reminder::log_for_day(&conn, day)?;
         Ok(reminder::plan(now, &settings, fans, &log))
+    }
+
+    /// For this run only: see [`reminder::RunOverride`].
+    pub fn set_reminder_override(&self, run_override: Option<reminder::RunOverride>) {
+        *self
+            .reminder_override
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = run_override;
     }
 
     fn log_reminder(&self, kind: reminder::LogKind, until: Option<DateTime<Utc>>) -> Result<()> {

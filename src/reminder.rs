@@ -173,6 +173,8 @@ pub enum Due {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Quiet {
+    /// Nobody has set up Fanday on this computer yet.
+    NotSetUp,
     Off,
     NotWorkingDay,
     Paused,
@@ -263,6 +265,42 @@ pub fn plan(
                     due: Due::Late,
                 }
             }
+        }
+    }
+}
+
+/// For one run of the app only (`--remind-at`), to try the reminder or to
+/// test it: remind at this time whatever the day, or not at all. The
+/// rules about a fan already made and a reminder already shown still hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunOverride {
+    At(NaiveTime),
+    Off,
+}
+
+impl RunOverride {
+    /// `HH:MM` or `off`.
+    pub fn parse(text: &str) -> Option<RunOverride> {
+        if text.trim().eq_ignore_ascii_case("off") {
+            Some(RunOverride::Off)
+        } else {
+            hh_mm::parse(text).map(RunOverride::At)
+        }
+    }
+
+    pub fn apply(self, settings: ReminderSettings) -> ReminderSettings {
+        match self {
+            RunOverride::Off => ReminderSettings {
+                enabled: false,
+                ..settings
+            },
+            RunOverride::At(time) => ReminderSettings {
+                enabled: true,
+                time: hh_mm::format(time),
+                weekdays: vec![1, 2, 3, 4, 5, 6, 7],
+                pauses: Vec::new(),
+                ..settings
+            },
         }
     }
 }
@@ -392,7 +430,10 @@ pub fn load_settings(conn: &Connection) -> Result<ReminderSettings> {
     Ok(settings)
 }
 
-pub fn save_settings(conn: &mut Connection, settings: ReminderSettings) -> Result<ReminderSettings> {
+pub fn save_settings(
+    conn: &mut Connection,
+    settings: ReminderSettings,
+) -> Result<ReminderSettings> {
     let settings = validate(settings)?;
     let tx = conn.transaction()?;
     let flag = |on: bool| if on { "1" } else { "0" };

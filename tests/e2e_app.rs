@@ -10,6 +10,10 @@ use desktop::{
 use fantoccini::{Client, Locator};
 use rusqlite::Connection;
 
+/// These tests are about logging, not the reminder: whatever the time of
+/// day, no reminder comes in their way.
+const QUIET: &str = "--remind-at=off";
+
 const CTRL_ENTER: &str = "\u{E009}\u{E007}";
 
 /// Replaces what is in a field: clear it (telling the page, as a person's
@@ -65,7 +69,7 @@ async fn a_person_sets_up_logs_a_fan_and_finds_it_again_after_a_restart() {
     let data_arg = data_dir.display().to_string();
 
     // First run: asked for name, role and language.
-    let app = desktop.launch(&["--data-dir", &data_arg]).await;
+    let app = desktop.launch(&["--data-dir", &data_arg, QUIET]).await;
     wait_for(&app, "profile-name").await;
     screenshot(&desktop, "first-run");
     click(&app, "profile-save").await;
@@ -163,7 +167,7 @@ async fn a_person_sets_up_logs_a_fan_and_finds_it_again_after_a_restart() {
     quit(app).await;
 
     // A restart on the same data dir goes straight to Today, with the moment.
-    let app = desktop.launch(&["--data-dir", &data_arg]).await;
+    let app = desktop.launch(&["--data-dir", &data_arg, QUIET]).await;
     wait_for_text(&app, "today-status", "Today's fan is made").await;
     click(&app, "nav-moments").await;
     wait_for_count(&app, "moment-item", 1).await;
@@ -208,7 +212,7 @@ async fn a_damaged_database_is_explained_in_the_window_and_left_as_it_was() {
     std::fs::write(&db_path, &garbage).unwrap_or_else(|err| panic!("{err}"));
 
     let app = desktop
-        .launch(&["--data-dir", &data_dir.display().to_string()])
+        .launch(&["--data-dir", &data_dir.display().to_string(), QUIET])
         .await;
     wait_for_text(&app, "error", "damaged").await;
     screenshot(&desktop, "damaged-database");
@@ -222,7 +226,12 @@ async fn the_demo_opens_in_swedish_with_weeks_of_moments() {
     assert!(desktop.env("DISPLAY").is_some());
     let data_dir = desktop.data_dir();
     let app = desktop
-        .launch(&["--data-dir", &data_dir.display().to_string(), "--demo"])
+        .launch(&[
+            "--data-dir",
+            &data_dir.display().to_string(),
+            "--demo",
+            QUIET,
+        ])
         .await;
     wait_for_text(&app, "today-status", "Inget fan än idag").await;
     let heading = app

@@ -211,8 +211,18 @@ fn no_reminder_during_a_pause_from_its_first_to_its_last_day() {
             "{paused}"
         );
     }
-    assert!(is_remind(&plan(sthlm("2026-12-18 10:00"), &settings, 0, &[])));
-    assert!(is_remind(&plan(sthlm("2027-01-07 10:00"), &settings, 0, &[])));
+    assert!(is_remind(&plan(
+        sthlm("2026-12-18 10:00"),
+        &settings,
+        0,
+        &[]
+    )));
+    assert!(is_remind(&plan(
+        sthlm("2027-01-07 10:00"),
+        &settings,
+        0,
+        &[]
+    )));
 }
 
 #[test]
@@ -710,4 +720,49 @@ fn a_moment_logged_at_half_past_one_at_night_counts_for_the_day_before() {
     let status = app.today_status().unwrap_or_else(|err| panic!("{err}"));
     assert_eq!(status.date, day("2026-11-24"));
     assert!(!status.made);
+}
+
+#[test]
+fn nobody_is_reminded_before_fanday_is_set_up() {
+    let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let clock = Arc::new(FixedClock::new(sthlm("2026-11-23 10:00")));
+    let app = open(dir.path(), &clock);
+    assert_eq!(
+        quiet(&app.reminder_plan().unwrap_or_else(|err| panic!("{err}"))),
+        Some(Quiet::NotSetUp)
+    );
+    with_profile(&app);
+    assert!(is_remind(
+        &app.reminder_plan().unwrap_or_else(|err| panic!("{err}"))
+    ));
+}
+
+#[test]
+fn remind_at_for_one_run_reminds_at_that_time_on_any_day_but_still_once() {
+    let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    // A Sunday, which is not a working day by default.
+    let clock = Arc::new(FixedClock::new(sthlm("2026-11-29 14:00")));
+    let app = open(dir.path(), &clock);
+    with_profile(&app);
+    let plan_now = || app.reminder_plan().unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(quiet(&plan_now()), Some(Quiet::NotWorkingDay));
+
+    app.set_reminder_override(reminder::RunOverride::parse("14:01"));
+    assert_eq!(quiet(&plan_now()), Some(Quiet::BeforeTime));
+    clock.set(sthlm("2026-11-29 14:01"));
+    assert!(is_remind(&plan_now()));
+    app.record_reminder_shown()
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(quiet(&plan_now()), Some(Quiet::AlreadyShown));
+
+    app.set_reminder_override(reminder::RunOverride::parse("off"));
+    clock.set(sthlm("2026-11-30 10:00"));
+    assert_eq!(quiet(&plan_now()), Some(Quiet::Off));
+    assert_eq!(reminder::RunOverride::parse("soon"), None);
+    // The saved settings are untouched by the run's override.
+    assert_eq!(
+        app.reminder_settings()
+            .unwrap_or_else(|err| panic!("{err}")),
+        ReminderSettings::default()
+    );
 }

@@ -1,10 +1,11 @@
 // Fanday's window: Today, My moments, Settings, and the first-run setup.
 import { h, append, clear, icon } from './dom.js';
 import {
-  t, setLanguage, languageFromLocale, errorText, normalizeError, formatDay, addDays,
+  t, setLanguage, currentLanguage, languageFromLocale, errorText, normalizeError, formatDay, addDays,
 } from './i18n.js';
 
 const invoke = (command, args) => window.__TAURI__.core.invoke(command, args);
+const listen = (event, handler) => window.__TAURI__.event.listen(event, handler);
 
 const SITUATIONS = ['just_because', 'said_no', 'complaint'];
 const CUSTOMERS = ['external', 'internal'];
@@ -385,12 +386,20 @@ const render = {
     const form = profileForm({
       profile: state.profile,
       submitLabel: t('profile.save'),
-      onSaved: () => toast(t('profile.saved')),
+      onSaved: () => {
+        toast(t('profile.saved'));
+        renderRail();
+      },
     });
+    const reminder = reminderForm(await invoke('reminder_settings'));
     const page = h('div', { class: 'page settings' },
       h('h1', { text: t('settings.title') }),
       h('section', { 'aria-labelledby': 'profile-title' },
         h('h2', { id: 'profile-title', text: t('settings.profile') }), form),
+      h('section', { 'aria-labelledby': 'reminder-title' },
+        h('h2', { id: 'reminder-title', text: t('reminder.title') }),
+        h('p', { class: 'section-intro', text: t('reminder.intro') }),
+        reminder),
       h('section', { 'aria-labelledby': 'data-title' },
         h('h2', { id: 'data-title', text: t('settings.data') }),
         h('p', { text: t('settings.dataDir') }),
@@ -398,6 +407,204 @@ const render = {
     return { page, focus: null };
   },
 };
+
+const SNOOZE_CHOICES = [5, 10, 15, 30, 45, 60, 90, 120, 180, 240];
+const pad2 = (n) => String(n).padStart(2, '0');
+
+// The daily reminder: on/off, time, working days, day start, snooze,
+// pauses, open at login. Adding or removing a pause saves at once.
+function reminderForm(settings) {
+  let pauses = settings.pauses.map((p) => ({ ...p }));
+  const enabled = h('input', {
+    type: 'checkbox', id: 'reminder-enabled', testid: 'reminder-enabled', checked: settings.enabled,
+  });
+  const time = h('input', {
+    id: 'reminder-time', testid: 'reminder-time', 'data-field': 'reminder_time',
+    value: settings.time, inputmode: 'numeric', maxlength: 8, placeholder: '10:00',
+    autocomplete: 'off', class: 'time-input',
+  });
+  const days = h('fieldset', { class: 'choices weekdays', 'data-field': 'weekdays', tabindex: '-1' },
+    h('legend', { text: t('reminder.weekdays') }),
+    h('div', { class: 'choice-row' }, [1, 2, 3, 4, 5, 6, 7].map((day) => h('label', { class: 'choice day' },
+      h('input', {
+        type: 'checkbox', name: 'weekday', value: String(day), testid: `reminder-day-${day}`,
+        checked: settings.weekdays.includes(day),
+      }),
+      h('span', { class: 'choice-label', text: t(`weekday.${day}`) })))));
+  const dayStart = h('select', { id: 'reminder-day-start', testid: 'reminder-day-start', 'data-field': 'day_start_hour' },
+    Array.from({ length: 12 }, (_, hour) => h('option', { value: String(hour), text: `${pad2(hour)}:00` })));
+  dayStart.value = String(settings.day_start_hour);
+  const snoozeChoices = SNOOZE_CHOICES.includes(settings.snooze_minutes)
+    ? SNOOZE_CHOICES : [...SNOOZE_CHOICES, settings.snooze_minutes].sort((a, b) => a - b);
+  const snooze = h('select', { id: 'reminder-snooze', testid: 'reminder-snooze', 'data-field': 'snooze_minutes' },
+    snoozeChoices.map((n) => h('option', { value: String(n), text: t('reminder.minutes', { n }) })));
+  snooze.value = String(settings.snooze_minutes);
+  const openAtLogin = h('input', {
+    type: 'checkbox', id: 'reminder-open-at-login', testid: 'reminder-open-at-login',
+    checked: settings.open_at_login,
+  });
+
+  const pauseList = h('ul', { class: 'pause-list', testid: 'pause-list' });
+  const pauseFrom = h('input', { type: 'date', id: 'pause-from', testid: 'pause-from' });
+  const pauseTo = h('input', { type: 'date', id: 'pause-to', testid: 'pause-to' });
+  const pausesBox = h('div', { class: 'pauses', 'data-field': 'pauses', tabindex: '-1' });
+  const renderPauses = () => {
+    clear(pauseList);
+    if (pauses.length === 0) pauseList.append(h('li', { class: 'empty', text: t('reminder.pausesEmpty') }));
+    pauses.forEach((pause, index) => {
+      const words = { from: formatDay(pause.first_day), to: formatDay(pause.last_day) };
+      pauseList.append(h('li', { class: 'pause', testid: 'pause-item' },
+        h('span', { text: t('reminder.pauseRange', words) }),
+        h('button', {
+          type: 'button', class: 'link', testid: 'pause-remove', text: t('moment.delete'),
+          'aria-label': t('reminder.pauseRemove', words),
+          onclick: async () => {
+            const before = pauses;
+            pauses = pauses.filter((_, i) => i !== index);
+            if (!(await save())) pauses = before;
+            renderPauses();
+          },
+        })));
+    });
+  };
+  renderPauses();
+
+  const form = h('form', { id: 'reminder-form', class: 'reminder-form', novalidate: true },
+    h('label', { class: 'switch' }, enabled, h('span', { text: t('reminder.enabled') })),
+    h('div', { class: 'field-row' },
+      h('div', { class: 'field' }, h('label', { for: time.id, class: 'label', text: t('reminder.time') }), time),
+      h('div', { class: 'field' }, h('label', { for: snooze.id, class: 'label', text: t('reminder.snooze') }), snooze),
+      h('div', { class: 'field' }, h('label', { for: dayStart.id, class: 'label', text: t('reminder.dayStart') }), dayStart)),
+    h('p', { class: 'hint', text: t('reminder.dayStartHint') }),
+    days,
+    h('fieldset', { class: 'choices' },
+      h('legend', { text: t('reminder.pauses') }),
+      h('p', { class: 'hint', text: t('reminder.pausesHint') }),
+      pauseList,
+      pausesBox,
+      h('div', { class: 'pause-add' },
+        h('label', { for: pauseFrom.id, class: 'label', text: t('reminder.pauseFrom') }), pauseFrom,
+        h('label', { for: pauseTo.id, class: 'label', text: t('reminder.pauseTo') }), pauseTo,
+        h('button', {
+          type: 'button', testid: 'pause-add', text: t('reminder.pauseAdd'),
+          onclick: async () => {
+            if (!pauseFrom.value) { pauseFrom.focus(); return; }
+            const before = pauses;
+            pauses = [...pauses, { first_day: pauseFrom.value, last_day: pauseTo.value || pauseFrom.value }];
+            if (await save()) {
+              pauseFrom.value = '';
+              pauseTo.value = '';
+            } else {
+              pauses = before;
+            }
+            renderPauses();
+          },
+        }))),
+    h('label', { class: 'switch' }, openAtLogin, h('span', { text: t('reminder.openAtLogin') })),
+    h('p', { class: 'hint', text: t('reminder.trayHint') }),
+    h('div', { class: 'form-actions' },
+      h('button', { type: 'submit', class: 'primary', testid: 'reminder-save', text: t('reminder.save') }),
+      h('button', {
+        type: 'button', testid: 'remind-now', text: t('reminder.tryNow'),
+        onclick: async () => {
+          try {
+            await invoke('remind_now');
+            toast(t('reminder.tried'));
+          } catch (error) {
+            showFormError(form, error);
+          }
+        },
+      })));
+
+  async function save() {
+    clearFormErrors(form);
+    try {
+      const saved = await invoke('save_reminder_settings', {
+        settings: {
+          enabled: enabled.checked,
+          time: time.value,
+          weekdays: [...form.querySelectorAll('input[name="weekday"]:checked')].map((el) => Number(el.value)),
+          day_start_hour: Number(dayStart.value),
+          snooze_minutes: Number(snooze.value),
+          pauses,
+          open_at_login: openAtLogin.checked,
+        },
+      });
+      time.value = saved.time;
+      pauses = saved.pauses;
+      await refreshToday();
+      return true;
+    } catch (error) {
+      showFormError(form, error);
+      return false;
+    }
+  }
+  ctrlEnterSubmits(form);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (await save()) toast(t('reminder.saved'));
+  });
+  return form;
+}
+
+// ---------- the reminder inside the window (no notification server) ----------
+
+function hideReminder() {
+  const box = document.getElementById('reminder');
+  box.hidden = true;
+  clear(box);
+}
+
+function showReminder(text) {
+  const box = document.getElementById('reminder');
+  clear(box);
+  const act = (command, after) => async () => {
+    hideReminder();
+    try {
+      const result = await invoke(command);
+      if (after) await after(result);
+    } catch (error) {
+      toast(errorText(error));
+    }
+  };
+  box.append(
+    icon('heart', 'reminder-mark'),
+    h('div', { class: 'reminder-text' },
+      h('p', { class: 'reminder-title', testid: 'in-window-reminder-title', text: text.title }),
+      h('p', { class: 'reminder-body', text: text.body })),
+    h('div', { class: 'reminder-actions' },
+      h('button', { type: 'button', class: 'primary', testid: 'reminder-log', text: t('reminder.log'), onclick: act('follow_reminder') }),
+      h('button', { type: 'button', testid: 'snooze', text: t('reminder.snoozeNow'), onclick: act('snooze_reminder') }),
+      h('button', { type: 'button', class: 'link', testid: 'reminder-dismiss', text: t('reminder.dismiss'), onclick: act('dismiss_reminder') })));
+  box.hidden = false;
+}
+
+function formatTime(instant) {
+  return new Intl.DateTimeFormat(currentLanguage() === 'sv' ? 'sv-SE' : 'en-GB', {
+    hour: '2-digit', minute: '2-digit',
+  }).format(new Date(instant));
+}
+
+async function openLogForm() {
+  hideReminder();
+  if (!state.profile) return;
+  await show('today');
+  document.querySelector('[data-testid="moment-text"]')?.focus();
+}
+
+let listening = false;
+async function listenToReminders() {
+  if (listening) return;
+  listening = true;
+  await listen('fanday://reminder', (event) => showReminder(event.payload));
+  await listen('fanday://log-moment', () => openLogForm());
+  await listen('fanday://snoozed', (event) => {
+    hideReminder();
+    toast(t('reminder.snoozed', { time: formatTime(event.payload.until) }));
+  });
+  const pending = await invoke('pending_reminder');
+  if (pending) showReminder(pending);
+}
 
 // Name, role, language: for first run and for Settings.
 function profileForm({ profile, submitLabel, onSaved }) {
@@ -487,7 +694,10 @@ function showSetup() {
   const form = profileForm({
     profile: null,
     submitLabel: t('setup.start'),
-    onSaved: () => show('today'),
+    onSaved: async () => {
+      await show('today');
+      await listenToReminders();
+    },
   });
   // Switching language on first run re-words the welcome too.
   form.querySelectorAll('input[name="language"]').forEach((radio) =>
@@ -544,6 +754,7 @@ async function start() {
     }
     setLanguage(state.profile.language);
     await show('today');
+    await listenToReminders();
   } catch (error) {
     showFatal(error);
   }

@@ -1,5 +1,9 @@
-//! The app's command line: `--data-dir DIR` (or `FANDAY_DATA_DIR`) and `--demo`.
+//! The app's command line: `--data-dir DIR` (or `FANDAY_DATA_DIR`), `--demo`,
+//! `--hidden` (start in the tray, as when opened at login), and
+//! `--remind-at HH:MM|off` (this run only: the reminder at that time on any
+//! day, or none; to try the reminder and for tests).
 
+use fanday_core::reminder::RunOverride;
 use std::ffi::OsString;
 use std::path::PathBuf;
 
@@ -7,6 +11,8 @@ use std::path::PathBuf;
 pub struct Options {
     pub data_dir: Option<PathBuf>,
     pub demo: bool,
+    pub hidden: bool,
+    pub remind_at: Option<RunOverride>,
     pub unknown: Vec<String>,
 }
 
@@ -17,6 +23,19 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Options {
         let text = arg.to_string_lossy();
         if text == "--demo" {
             options.demo = true;
+        } else if text == "--hidden" {
+            options.hidden = true;
+        } else if text == "--remind-at" || text.starts_with("--remind-at=") {
+            let value = match text.strip_prefix("--remind-at=") {
+                Some(value) => Some(value.to_string()),
+                None => args.next().map(|v| v.to_string_lossy().into_owned()),
+            };
+            match value.as_deref().and_then(RunOverride::parse) {
+                Some(run_override) => options.remind_at = Some(run_override),
+                None => options
+                    .unknown
+                    .push(format!("--remind-at {}", value.unwrap_or_default())),
+            }
         } else if text == "--data-dir" {
             options.data_dir = args.next().map(PathBuf::from);
         } else if let Some(dir) = text.strip_prefix("--data-dir=") {
@@ -55,6 +74,26 @@ mod tests {
         let options = parse(args(&["--data-dir=/tmp/c"]));
         assert_eq!(options.data_dir, Some(PathBuf::from("/tmp/c")));
         assert!(!options.demo);
+    }
+
+    #[test]
+    fn remind_at_takes_a_time_or_off() {
+        use chrono::NaiveTime;
+        let at = parse(args(&["--remind-at", "09:30"])).remind_at;
+        assert_eq!(at, NaiveTime::from_hms_opt(9, 30, 0).map(RunOverride::At));
+        assert_eq!(
+            parse(args(&["--remind-at=off"])).remind_at,
+            Some(RunOverride::Off)
+        );
+        let bad = parse(args(&["--remind-at", "soon"]));
+        assert_eq!(bad.remind_at, None);
+        assert_eq!(bad.unknown, vec!["--remind-at soon".to_string()]);
+    }
+
+    #[test]
+    fn hidden_starts_in_the_tray() {
+        assert!(parse(args(&["--hidden"])).hidden);
+        assert!(!parse(args(&["--demo"])).hidden);
     }
 
     #[test]

@@ -1,12 +1,14 @@
 //! The UI's commands: each one calls the core and maps its error.
 
 use crate::error::UiError;
-use crate::AppState;
+use crate::{reminders, tray, AppState};
 use fanday_core::{
-    Fanday, Language, Moment, MomentFilter, MomentInput, Profile, ProfileInput, TodayStatus,
+    Fanday, Language, Moment, MomentFilter, MomentInput, NotificationText, Profile, ProfileInput,
+    ReminderSettings, TodayStatus,
 };
 use serde::Serialize;
-use tauri::State;
+use tauri::{AppHandle, State};
+use tauri_plugin_autostart::ManagerExt;
 
 type Reply<T> = Result<T, UiError>;
 
@@ -34,32 +36,55 @@ pub async fn bootstrap(state: State<'_, AppState>) -> Reply<Bootstrap> {
 }
 
 #[tauri::command]
-pub async fn save_profile(state: State<'_, AppState>, profile: ProfileInput) -> Reply<Profile> {
-    Ok(core(&state)?.save_profile(&profile)?)
+pub async fn save_profile(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    profile: ProfileInput,
+) -> Reply<Profile> {
+    let saved = core(&state)?.save_profile(&profile)?;
+    tray::refresh(&app);
+    Ok(saved)
 }
 
 #[tauri::command]
-pub async fn add_moment(state: State<'_, AppState>, moment: MomentInput) -> Reply<Moment> {
-    Ok(core(&state)?.add_moment(&moment)?)
+pub async fn add_moment(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    moment: MomentInput,
+) -> Reply<Moment> {
+    let added = core(&state)?.add_moment(&moment)?;
+    reminders::wake(&app);
+    Ok(added)
 }
 
 #[tauri::command]
 pub async fn update_moment(
+    app: AppHandle,
     state: State<'_, AppState>,
     id: String,
     moment: MomentInput,
 ) -> Reply<Moment> {
-    Ok(core(&state)?.update_moment(&id, &moment)?)
+    let updated = core(&state)?.update_moment(&id, &moment)?;
+    reminders::wake(&app);
+    Ok(updated)
 }
 
 #[tauri::command]
-pub async fn delete_moment(state: State<'_, AppState>, id: String) -> Reply<()> {
-    Ok(core(&state)?.delete_moment(&id)?)
+pub async fn delete_moment(app: AppHandle, state: State<'_, AppState>, id: String) -> Reply<()> {
+    core(&state)?.delete_moment(&id)?;
+    reminders::wake(&app);
+    Ok(())
 }
 
 #[tauri::command]
-pub async fn restore_moment(state: State<'_, AppState>, id: String) -> Reply<Moment> {
-    Ok(core(&state)?.restore_moment(&id)?)
+pub async fn restore_moment(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+) -> Reply<Moment> {
+    let restored = core(&state)?.restore_moment(&id)?;
+    reminders::wake(&app);
+    Ok(restored)
 }
 
 #[tauri::command]
@@ -70,4 +95,62 @@ pub async fn list_moments(state: State<'_, AppState>, filter: MomentFilter) -> R
 #[tauri::command]
 pub async fn today_status(state: State<'_, AppState>) -> Reply<TodayStatus> {
     Ok(core(&state)?.today_status()?)
+}
+
+#[tauri::command]
+pub async fn reminder_settings(state: State<'_, AppState>) -> Reply<ReminderSettings> {
+    Ok(core(&state)?.reminder_settings()?)
+}
+
+/// Saves the reminder settings, then asks the system to open Fanday at
+/// login, or not, as they say.
+#[tauri::command]
+pub async fn save_reminder_settings(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    settings: ReminderSettings,
+) -> Reply<ReminderSettings> {
+    let saved = core(&state)?.save_reminder_settings(settings)?;
+    reminders::wake(&app);
+    let autostart = app.autolaunch();
+    let applied = if saved.open_at_login {
+        autostart.enable()
+    } else if autostart.is_enabled().unwrap_or(false) {
+        autostart.disable()
+    } else {
+        Ok(())
+    };
+    applied.map_err(|err| UiError::new("autostart", err.to_string()))?;
+    Ok(saved)
+}
+
+#[tauri::command]
+pub async fn remind_now(app: AppHandle) -> Reply<()> {
+    Ok(reminders::remind_now(&app)?)
+}
+
+#[tauri::command]
+pub async fn snooze_reminder(app: AppHandle) -> Reply<reminders::Snoozed> {
+    Ok(reminders::try_snooze(&app)?)
+}
+
+/// "Log a moment" on the reminder shown in the window.
+#[tauri::command]
+pub async fn follow_reminder(app: AppHandle) -> Reply<()> {
+    reminders::open_log_form(&app, true);
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn dismiss_reminder(app: AppHandle) -> Reply<()> {
+    reminders::dismiss_in_window(&app);
+    Ok(())
+}
+
+/// A reminder waiting in the window, if any (shown before the window was ready).
+#[tauri::command]
+pub async fn pending_reminder(
+    reminders: State<'_, reminders::Reminders>,
+) -> Reply<Option<NotificationText>> {
+    Ok(reminders.in_window())
 }

@@ -15,6 +15,18 @@ pub struct UiError {
     pub params: BTreeMap<String, i64>,
 }
 
+impl UiError {
+    /// An error from outside the core (the system, a plugin).
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        UiError {
+            code: code.to_string(),
+            message: message.into(),
+            field: None,
+            params: BTreeMap::new(),
+        }
+    }
+}
+
 impl From<&CoreError> for UiError {
     fn from(err: &CoreError) -> Self {
         let params = match err {

@@ -3,12 +3,14 @@
 mod args;
 mod commands;
 mod error;
+mod reminders;
+mod tray;
 
 use error::UiError;
 use fanday_core::{Fanday, Language, SystemClock};
 use std::path::PathBuf;
 use std::sync::Arc;
-use tauri::Manager;
+use tauri::{Manager, WindowEvent};
 
 pub struct AppState {
     /// The open store, or why it could not be opened (shown in the window).
@@ -32,18 +34,18 @@ fn open_state(app: &tauri::App, options: &args::Options) -> AppState {
     .unwrap_or_else(|| PathBuf::from("fanday-data"));
 
     let core = Fanday::open(&data_dir, Arc::new(SystemClock)).map_err(|err| {
-        eprintln!(
-            "fanday: cannot open the data in {}: {err}",
-            data_dir.display()
-        );
+        log::error!("cannot open the data in {}: {err}", data_dir.display());
         UiError::from(err)
     });
+    if let Ok(fanday) = &core {
+        fanday.set_reminder_override(options.remind_at);
+    }
     if options.demo {
         if let Ok(fanday) = &core {
             match fanday.fill_demo() {
-                Ok(true) => eprintln!("fanday: filled {} with demo data", data_dir.display()),
-                Ok(false) => eprintln!("fanday: --demo ignored: the data dir is not empty"),
-                Err(err) => eprintln!("fanday: could not fill the demo data: {err}"),
+                Ok(true) => log::info!("filled {} with demo data", data_dir.display()),
+                Ok(false) => log::warn!("--demo ignored: the data dir is not empty"),
+                Err(err) => log::warn!("could not fill the demo data: {err}"),
             }
         }
     }
@@ -55,16 +57,49 @@ fn open_state(app: &tauri::App, options: &args::Options) -> AppState {
 }
 
 pub fn run() {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let options = args::parse(std::env::args_os().skip(1));
     for unknown in &options.unknown {
-        eprintln!("fanday: ignoring unknown argument {unknown:?}");
+        log::warn!("ignoring unknown argument {unknown:?}");
     }
 
     let result = tauri::Builder::default()
+        // First: a second launch only brings the running Fanday forward.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            reminders::show_main_window(app);
+        }))
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec!["--hidden"]),
+        ))
+        .manage(reminders::Reminders::default())
         .setup(move |app| {
             let state = open_state(app, &options);
+            let opened = state.core.is_ok();
             app.manage(state);
+            match tray::build(app.handle()) {
+                Ok(()) => {
+                    app.manage(tray::InTray);
+                }
+                Err(err) => log::warn!("no tray icon ({err}); closing the window quits"),
+            }
+            if !options.hidden {
+                reminders::show_main_window(app.handle());
+            }
+            if opened {
+                reminders::start(app.handle());
+            }
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            // With a tray icon, closing the window keeps Fanday (and its
+            // reminder) running; Quit is in the tray menu.
+            if let WindowEvent::CloseRequested { api, .. } = event {
+                if window.app_handle().try_state::<tray::InTray>().is_some() {
+                    api.prevent_close();
+                    let _ = window.hide();
+                }
+            }
         })
         .invoke_handler(tauri::generate_handler![
             commands::bootstrap,
@@ -75,10 +110,17 @@ pub fn run() {
             commands::restore_moment,
             commands::list_moments,
             commands::today_status,
+            commands::reminder_settings,
+            commands::save_reminder_settings,
+            commands::remind_now,
+            commands::snooze_reminder,
+            commands::follow_reminder,
+            commands::dismiss_reminder,
+            commands::pending_reminder,
         ])
         .run(tauri::generate_context!());
     if let Err(err) = result {
-        eprintln!("fanday: the app could not start: {err}");
+        log::error!("the app could not start: {err}");
         std::process::exit(1);
     }
 }

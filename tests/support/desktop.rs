@@ -2,6 +2,9 @@
 //! session D-Bus, and tauri-driver (with WebKitWebDriver) driving the real
 //! Fanday binary. Everything is stopped when the `Desktop` is dropped.
 
+// Shared by several test binaries; each uses only part of it.
+#![allow(dead_code)]
+
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
@@ -263,6 +266,41 @@ impl Desktop {
             .await
             .unwrap_or_else(|err| panic!("cannot start a session on the app: {err}"));
         client
+    }
+}
+
+/// A program running beside the app on its display and session bus,
+/// stopped (with all it started) when dropped.
+pub struct Service(Group);
+
+impl Desktop {
+    pub fn start_service(&self, program: &str, args: &[&str]) -> Service {
+        let mut command = Command::new(program);
+        command
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        Service(Group::spawn(&mut command))
+    }
+
+    /// Runs a short Python program (Debian's, with python3-dbus) on the
+    /// session bus and returns what it printed.
+    pub fn python_on_bus(&self, program: &str) -> Result<String, String> {
+        let output = Command::new("/usr/bin/python3")
+            .args(["-c", program])
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .output()
+            .map_err(|err| format!("cannot run python3: {err}"))?;
+        if output.status.success() {
+            Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+        } else {
+            Err(String::from_utf8_lossy(&output.stderr).into_owned())
+        }
     }
 }
 
