@@ -246,7 +246,46 @@ async fn without_a_notification_server_the_reminder_shows_in_the_window() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(saved_time().weekdays, vec![1, 2, 3, 4, 5, 6]);
+    let _ = app
+        .execute(
+            "document.getElementById('reminder-title').scrollIntoView()",
+            vec![],
+        )
+        .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
     screenshot(&desktop, "settings-reminder-sv");
+    assert_eq!(
+        wait_for(&app, "reminder-time")
+            .await
+            .prop("value")
+            .await
+            .unwrap_or_default()
+            .as_deref(),
+        Some("08:15"),
+        "the field shows the time as saved"
+    );
+
+    // A holiday: added as a pause, kept in the database.
+    let first = (Local::now() + Span::days(30))
+        .format("%Y-%m-%d")
+        .to_string();
+    let last = (Local::now() + Span::days(44))
+        .format("%Y-%m-%d")
+        .to_string();
+    app.execute(
+        "const [from, to] = arguments; \
+         document.getElementById('pause-from').value = from; \
+         document.getElementById('pause-to').value = to;",
+        vec![Value::String(first.clone()), Value::String(last.clone())],
+    )
+    .await
+    .unwrap_or_else(|err| panic!("{err}"));
+    click(&app, "pause-add").await;
+    desktop::wait_for_count(&app, "pause-item", 1).await;
+    let pauses = saved_time().pauses;
+    assert_eq!(pauses.len(), 1);
+    assert_eq!(pauses[0].first_day.to_string(), first);
+    assert_eq!(pauses[0].last_day.to_string(), last);
 
     // "Remind me now" tries it: in the window again, as there is no server.
     click(&app, "remind-now").await;
@@ -259,4 +298,67 @@ async fn without_a_notification_server_the_reminder_shows_in_the_window() {
     assert_eq!(log, vec!["shown", "snoozed", "opened"]);
     let status: Value = serde_json::to_value(saved_time()).unwrap_or_default();
     assert_eq!(status["time"], "08:15");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_fanday_runs_at_a_time_and_it_can_open_at_login() {
+    let desktop = Desktop::start();
+    let data_dir = desktop.data_dir();
+    let data_arg = data_dir.display().to_string();
+    set_up_profile(&data_dir, Language::En);
+    let app = desktop
+        .launch(&["--data-dir", &data_arg, "--remind-at=off"])
+        .await;
+    wait_for(&app, "moment-text").await;
+
+    // A second launch hands over to the first and ends at once.
+    let mut second = desktop
+        .command(desktop::app_binary())
+        .args(["--data-dir", &data_arg])
+        .spawn()
+        .unwrap_or_else(|err| panic!("cannot start a second Fanday: {err}"));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Ok(Some(status)) = second.try_wait() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = second.kill();
+            panic!("a second Fanday kept running beside the first");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(status.success(), "the second launch ended with {status}");
+    click(&app, "nav-settings").await;
+    wait_for(&app, "reminder-time").await;
+
+    // Open at login: an autostart entry that starts Fanday in the tray.
+    let autostart = Path::new(desktop.env("HOME").unwrap_or_default()).join(".config/autostart");
+    let entries = || -> Vec<String> {
+        std::fs::read_dir(&autostart)
+            .map(|dir| {
+                dir.filter_map(Result::ok)
+                    .filter_map(|entry| std::fs::read_to_string(entry.path()).ok())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert!(entries().is_empty());
+    click(&app, "reminder-open-at-login").await;
+    click(&app, "reminder-save").await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while entries().is_empty() {
+        assert!(Instant::now() < deadline, "no autostart entry was written");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let entry = entries().join("\n");
+    assert!(entry.contains("--hidden"), "{entry}");
+    click(&app, "reminder-open-at-login").await;
+    click(&app, "reminder-save").await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !entries().is_empty() {
+        assert!(Instant::now() < deadline, "the autostart entry stayed");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    quit(app).await;
 }

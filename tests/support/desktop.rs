@@ -165,7 +165,7 @@ impl Desktop {
         let bus_address = first_line(&mut bus.0, "dbus-daemon");
 
         let runtime = dir.path().join("runtime");
-        for sub in ["runtime", "config", "data", "cache"] {
+        for sub in ["runtime", "config", "data", "cache", "home"] {
             std::fs::create_dir_all(dir.path().join(sub)).unwrap_or_else(|err| panic!("{err}"));
         }
         std::fs::set_permissions(
@@ -192,6 +192,10 @@ impl Desktop {
             (
                 "XDG_CACHE_HOME".to_string(),
                 dir.path().join("cache").display().to_string(),
+            ),
+            (
+                "HOME".to_string(),
+                dir.path().join("home").display().to_string(),
             ),
             ("LANG".to_string(), "C.UTF-8".to_string()),
             ("LC_ALL".to_string(), "C.UTF-8".to_string()),
@@ -274,15 +278,21 @@ impl Desktop {
 pub struct Service(Group);
 
 impl Desktop {
-    pub fn start_service(&self, program: &str, args: &[&str]) -> Service {
+    /// A command that runs on this desktop's display and session bus.
+    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
         let mut command = Command::new(program);
         command
-            .args(args)
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdout(Stdio::null())
             .stderr(Stdio::null());
+        command
+    }
+
+    pub fn start_service(&self, program: &str, args: &[&str]) -> Service {
+        let mut command = self.command(program);
+        command.args(args);
         Service(Group::spawn(&mut command))
     }
 
