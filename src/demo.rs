@@ -100,6 +100,8 @@ pub(crate) fn fill_if_empty(conn: &mut Connection, clock: &dyn Clock) -> Result<
             reaction: sample.reaction.map(str::to_string),
             took: sample.took,
             shared: day.day() % 3 == 0,
+            exception_id: None,
+            told_customer: false,
         };
         moment::insert(&tx, &person.id, &valid, logged_at)?;
     }

@@ -39,6 +39,18 @@ pub enum CoreError {
     #[error("set up your profile first")]
     NoProfile,
 
+    #[error("an exception that is {from:?} cannot be given the action {action:?}")]
+    StatusMove {
+        from: crate::exception::Status,
+        action: crate::exception::Action,
+    },
+
+    #[error("only a team lead may decide on or retire an exception")]
+    LeadOnly,
+
+    #[error("only the person who proposed an exception may withdraw it")]
+    NotYourProposal,
+
     #[error("storage error: {0}")]
     Storage(String),
 }
@@ -56,6 +68,9 @@ impl CoreError {
             CoreError::ReadOnly => "read_only",
             CoreError::NotFound { .. } => "not_found",
             CoreError::NoProfile => "no_profile",
+            CoreError::StatusMove { .. } => "exception_status",
+            CoreError::LeadOnly => "lead_only",
+            CoreError::NotYourProposal => "not_your_proposal",
             CoreError::Storage(_) => "storage",
         }
     }
@@ -118,6 +133,22 @@ pub enum ValidationError {
     PauseTooLong { max_days: i64 },
     #[error("there can be at most {max} pauses")]
     TooManyPauses { max: usize },
+    #[error("write the rule or routine the exception departs from")]
+    ExceptionRuleEmpty,
+    #[error("write what staff may do instead")]
+    ExceptionAllowedEmpty,
+    #[error("the {field} is {len} characters long; the limit is {max}")]
+    ExceptionTooLong {
+        field: &'static str,
+        len: usize,
+        max: usize,
+    },
+    #[error("the amount can be at most {max} SEK")]
+    AmountTooLarge { max: u32 },
+    #[error("the time can be at most {max} minutes")]
+    MinutesTooMany { max: u32 },
+    #[error("only an approved exception can be used for a new moment")]
+    ExceptionNotUsable,
 }
 
 impl ValidationError {
@@ -137,6 +168,12 @@ impl ValidationError {
             ValidationError::PauseEndsBeforeStart => "pause_ends_before_start",
             ValidationError::PauseTooLong { .. } => "pause_too_long",
             ValidationError::TooManyPauses { .. } => "too_many_pauses",
+            ValidationError::ExceptionRuleEmpty => "exception_rule_empty",
+            ValidationError::ExceptionAllowedEmpty => "exception_allowed_empty",
+            ValidationError::ExceptionTooLong { .. } => "exception_too_long",
+            ValidationError::AmountTooLarge { .. } => "amount_too_large",
+            ValidationError::MinutesTooMany { .. } => "minutes_too_many",
+            ValidationError::ExceptionNotUsable => "exception_not_usable",
         }
     }
 
@@ -153,6 +190,12 @@ impl ValidationError {
             ValidationError::PauseEndsBeforeStart
             | ValidationError::PauseTooLong { .. }
             | ValidationError::TooManyPauses { .. } => "pauses",
+            ValidationError::ExceptionRuleEmpty => "rule",
+            ValidationError::ExceptionAllowedEmpty => "allowed",
+            ValidationError::ExceptionTooLong { field, .. } => field,
+            ValidationError::AmountTooLarge { .. } => "amount_sek",
+            ValidationError::MinutesTooMany { .. } => "minutes",
+            ValidationError::ExceptionNotUsable => "exception",
         }
     }
 
@@ -173,6 +216,12 @@ impl ValidationError {
                 vec![("min", i64::from(min)), ("max", i64::from(max))]
             }
             ValidationError::TooManyPauses { max } => vec![("max", max as i64)],
+            ValidationError::ExceptionTooLong { len, max, .. } => {
+                vec![("len", len as i64), ("max", max as i64)]
+            }
+            ValidationError::AmountTooLarge { max } | ValidationError::MinutesTooMany { max } => {
+                vec![("max", i64::from(max))]
+            }
             _ => Vec::new(),
         }
     }

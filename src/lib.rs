@@ -4,6 +4,7 @@
 pub mod clock;
 pub mod demo;
 pub mod error;
+pub mod exception;
 pub mod moment;
 pub mod profile;
 pub mod reminder;
@@ -12,6 +13,7 @@ pub mod store;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{CoreError, Result, ValidationError};
+pub use exception::{Exception, ExceptionFilter, ExceptionInput};
 pub use moment::{Customer, Moment, MomentFilter, MomentInput, Situation, Took};
 pub use profile::{Language, Profile, ProfileInput, Role};
 pub use reminder::{NotificationText, Plan, ReminderSettings};
@@ -30,6 +32,25 @@ pub struct TodayStatus {
     pub earliest_date: NaiveDate,
     pub fans_today: u32,
     pub made: bool,
+}
+
+/// A new moment may use only an approved exception; an edited one may keep
+/// the exception it already has, even once retired.
+fn check_exception_usable(
+    conn: &rusqlite::Connection,
+    wanted: Option<&str>,
+    kept: Option<&str>,
+) -> Result<()> {
+    let Some(wanted) = wanted else {
+        return Ok(());
+    };
+    if kept == Some(wanted) {
+        return Ok(());
+    }
+    match exception::status_of(conn, wanted)? {
+        Some(exception::Status::Approved) => Ok(()),
+        _ => Err(ValidationError::ExceptionNotUsable.into()),
+    }
 }
 
 /// One person's Fanday: their profile and moments in one SQLite file.
@@ -82,7 +103,9 @@ impl Fanday {
     pub fn add_moment(&self, input: &MomentInput) -> Result<Moment> {
         let author = self.author_id()?;
         let valid = moment::validate(input, self.today(), None)?;
-        moment::insert(&self.store.conn(), &author, &valid, self.clock.now_utc())
+        let conn = self.store.conn();
+        check_exception_usable(&conn, valid.exception_id.as_deref(), None)?;
+        moment::insert(&conn, &author, &valid, self.clock.now_utc())
     }
 
     pub fn update_moment(&self, id: &str, input: &MomentInput) -> Result<Moment> {
@@ -90,6 +113,12 @@ impl Fanday {
         let conn = self.store.conn();
         let kept_date = moment::date_of(&conn, id)?;
         let valid = moment::validate(input, today, Some(kept_date))?;
+        let kept_exception = moment::exception_of(&conn, id)?;
+        check_exception_usable(
+            &conn,
+            valid.exception_id.as_deref(),
+            kept_exception.as_deref(),
+        )?;
         moment::update(&conn, id, &valid, self.clock.now_utc())
     }
 
@@ -220,5 +249,61 @@ impl Fanday {
             .map(|profile| profile.language)
             .unwrap_or(Language::En);
         Ok(reminder::notification_text(language, self.today()))
+    }
+
+    fn current_profile(&self) -> Result<Profile> {
+        self.profile()?.ok_or(CoreError::NoProfile)
+    }
+
+    /// Anyone may propose an exception.
+    pub fn propose_exception(&self, input: &ExceptionInput) -> Result<Exception> {
+        let proposer = self.current_profile()?;
+        exception::propose(
+            &mut self.store.conn(),
+            input,
+            &proposer,
+            self.clock.now_utc(),
+        )
+    }
+
+    /// Approve, reject, retire or withdraw, as the person's role allows.
+    pub fn act_on_exception(
+        &self,
+        id: &str,
+        action: exception::Action,
+        note: Option<&str>,
+    ) -> Result<Exception> {
+        let actor = self.current_profile()?;
+        exception::act(
+            &mut self.store.conn(),
+            id,
+            action,
+            note,
+            &actor,
+            self.clock.now_utc(),
+        )
+    }
+
+    /// A lead adds an agreement straight to the catalogue (such as a seed
+    /// idea they confirmed): proposed and approved by them, both recorded.
+    pub fn add_approved_exception(
+        &self,
+        input: &ExceptionInput,
+        note: Option<&str>,
+    ) -> Result<Exception> {
+        let lead = self.current_profile()?;
+        if lead.role != Role::Lead {
+            return Err(CoreError::LeadOnly);
+        }
+        let proposed = self.propose_exception(input)?;
+        self.act_on_exception(&proposed.id, exception::Action::Approve, note)
+    }
+
+    pub fn exception(&self, id: &str) -> Result<Exception> {
+        exception::get(&self.store.conn(), id)
+    }
+
+    pub fn list_exceptions(&self, filter: &ExceptionFilter) -> Result<Vec<Exception>> {
+        exception::list(&self.store.conn(), filter)
     }
 }

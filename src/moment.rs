@@ -54,6 +54,12 @@ pub struct MomentInput {
     pub took: Option<Took>,
     #[serde(default)]
     pub shared: bool,
+    /// An approved rule exception used for this moment.
+    #[serde(default)]
+    pub exception_id: Option<String>,
+    /// "I told the customer this is an exception."
+    #[serde(default)]
+    pub told_customer: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,6 +75,10 @@ pub struct Moment {
     pub reaction: Option<String>,
     pub took: Option<Took>,
     pub shared: bool,
+    pub exception_id: Option<String>,
+    /// The exception's rule, to show beside the moment.
+    pub exception_rule: Option<String>,
+    pub told_customer: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,6 +104,8 @@ pub(crate) struct ValidMoment {
     pub reaction: Option<String>,
     pub took: Option<Took>,
     pub shared: bool,
+    pub exception_id: Option<String>,
+    pub told_customer: bool,
 }
 
 /// Checks a moment against the rules. `kept_date` is the date an edited
@@ -150,7 +162,21 @@ pub(crate) fn validate(
         reaction: reaction.map(str::to_string),
         took: input.took,
         shared: input.shared,
+        exception_id: input
+            .exception_id
+            .clone()
+            .filter(|id| !id.trim().is_empty()),
+        told_customer: input.told_customer
+            && input
+                .exception_id
+                .as_deref()
+                .is_some_and(|id| !id.trim().is_empty()),
     })
+}
+
+/// The exception an edited moment already points to, kept even if retired.
+pub(crate) fn exception_of(conn: &Connection, id: &str) -> Result<Option<String>> {
+    Ok(get(conn, id)?.exception_id)
 }
 
 /// The earliest date a new moment may have on `today`.
@@ -170,7 +196,8 @@ fn search_text(text: &str, reaction: Option<&str>) -> String {
 }
 
 const COLUMNS: &str = "id, author, local_date, created_at, updated_at, situation, customer, \
-                       text, reaction, took, shared";
+                       text, reaction, took, shared, exception_id, \
+                       (SELECT rule FROM exceptions x WHERE x.id = exception_id), told_customer";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Moment> {
     Ok(Moment {
@@ -185,6 +212,9 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Moment> {
         reaction: row.get(8)?,
         took: opt_enum_column(row, 9)?,
         shared: row.get(10)?,
+        exception_id: row.get(11)?,
+        exception_rule: row.get(12)?,
+        told_customer: row.get(13)?,
     })
 }
 
@@ -197,8 +227,9 @@ pub(crate) fn insert(
     let id = uuid::Uuid::now_v7().to_string();
     conn.execute(
         "INSERT INTO moments (id, author, local_date, created_at, updated_at, situation, customer,
-                              text, reaction, took, shared, search_text)
-         VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                              text, reaction, took, shared, search_text, exception_id,
+                              told_customer)
+         VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         params![
             id,
             author,
@@ -211,6 +242,8 @@ pub(crate) fn insert(
             moment.took.as_ref().map(enum_text),
             moment.shared,
             search_text(&moment.text, moment.reaction.as_deref()),
+            moment.exception_id,
+            moment.told_customer,
         ],
     )?;
     get(conn, &id)
@@ -224,7 +257,8 @@ pub(crate) fn update(
 ) -> Result<Moment> {
     let changed = conn.execute(
         "UPDATE moments SET local_date = ?2, updated_at = ?3, situation = ?4, customer = ?5,
-                text = ?6, reaction = ?7, took = ?8, shared = ?9, search_text = ?10
+                text = ?6, reaction = ?7, took = ?8, shared = ?9, search_text = ?10,
+                exception_id = ?11, told_customer = ?12
           WHERE id = ?1 AND deleted_at IS NULL",
         params![
             id,
@@ -237,6 +271,8 @@ pub(crate) fn update(
             moment.took.as_ref().map(enum_text),
             moment.shared,
             search_text(&moment.text, moment.reaction.as_deref()),
+            moment.exception_id,
+            moment.told_customer,
         ],
     )?;
     if changed == 0 {
@@ -330,6 +366,8 @@ mod tests {
             reaction: None,
             took: None,
             shared: false,
+            exception_id: None,
+            told_customer: false,
         }
     }
 

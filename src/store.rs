@@ -16,6 +16,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 const MIGRATION_STEPS: &[&str] = &[
     include_str!("../migrations/001_moments_and_profile.sql"),
     include_str!("../migrations/002_reminders.sql"),
+    include_str!("../migrations/003_exceptions.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -62,6 +62,8 @@ fn moment(text: &str, situation: Situation) -> MomentInput {
         reaction: None,
         took: None,
         shared: false,
+        exception_id: None,
+        told_customer: false,
     }
 }
 

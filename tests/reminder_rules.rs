@@ -680,6 +680,8 @@ fn a_snooze_is_kept_across_a_restart_and_a_fan_ends_the_days_reminders() {
         reaction: None,
         took: None,
         shared: false,
+        exception_id: None,
+        told_customer: false,
     })
     .unwrap_or_else(|err| panic!("{err}"));
     assert_eq!(
@@ -703,6 +705,8 @@ fn a_moment_logged_at_half_past_one_at_night_counts_for_the_day_before() {
             reaction: None,
             took: None,
             shared: false,
+            exception_id: None,
+            told_customer: false,
         })
         .unwrap_or_else(|err| panic!("{err}"));
     assert_eq!(moment.date, day("2026-11-23"));
