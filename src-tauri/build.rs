@@ -16,6 +16,10 @@ const COMMANDS: &[&str] = &[
     "follow_reminder",
     "dismiss_reminder",
     "pending_reminder",
+    "list_exceptions",
+    "propose_exception",
+    "act_on_exception",
+    "add_approved_exception",
 ];
 
 fn main() {

@@ -10,7 +10,7 @@ const listen = (event, handler) => window.__TAURI__.event.listen(event, handler)
 const SITUATIONS = ['just_because', 'said_no', 'complaint'];
 const CUSTOMERS = ['external', 'internal'];
 const TOOK = ['time', 'generosity', 'flexibility'];
-const SCREENS = ['today', 'moments', 'settings'];
+const SCREENS = ['today', 'moments', 'exceptions', 'settings'];
 
 const state = {
   profile: null,
@@ -138,6 +138,31 @@ function momentForm({ id, moment = null, onSaved }) {
     dayOptions(moment?.date));
   date.value = moment?.date ?? state.today.date;
   const shared = h('input', { type: 'checkbox', id: `${id}-shared`, checked: Boolean(moment?.shared) });
+  const exceptionPick = h('select', { id: `${id}-exception`, 'data-field': 'exception', testid: tid('moment-exception') },
+    h('option', { value: '', text: t('form.noException') }));
+  const told = h('input', {
+    type: 'checkbox', id: `${id}-told`, testid: tid('moment-told-customer'), checked: Boolean(moment?.told_customer),
+  });
+  const toldBox = h('div', { class: 'told', hidden: true },
+    h('p', { class: 'told-reminder', text: t('form.tellCustomer') }),
+    h('label', { class: 'check' }, told, h('span', { text: t('form.toldCustomer') })));
+  const showTold = () => { toldBox.hidden = !exceptionPick.value; };
+  exceptionPick.addEventListener('change', showTold);
+  // Approved exceptions to pick from; an edited moment keeps its own even if retired.
+  invoke('list_exceptions', { filter: { status: 'approved' } }).then((approved) => {
+    for (const exception of approved) {
+      exceptionPick.append(h('option', { value: exception.id, text: exception.rule }));
+    }
+    if (moment?.exception_id && !approved.some((e) => e.id === moment.exception_id)) {
+      exceptionPick.append(h('option', {
+        value: moment.exception_id, text: t('form.retiredException', { rule: moment.exception_rule ?? '' }),
+      }));
+    }
+    exceptionPick.value = moment?.exception_id ?? '';
+    exceptionPick.disabled = exceptionPick.options.length === 1;
+    exceptionPick.dataset.loaded = 'true';
+    showTold();
+  }).catch(() => { exceptionPick.disabled = true; });
   const saveButton = h('button', { type: 'submit', class: 'primary', testid: tid('moment-save') },
     editing ? t('edit.save') : t('form.save'));
 
@@ -149,7 +174,10 @@ function momentForm({ id, moment = null, onSaved }) {
       name: `${id}-took`, legend: t('form.took'), checked: moment?.took ?? '',
       options: [{ value: '', label: t('took.none') }, ...TOOK.map((v) => ({ value: v, label: t(`took.${v}`) }))],
     }),
+    h('div', { class: 'field' },
+      h('label', { for: exceptionPick.id, text: t('form.exception') }), exceptionPick, toldBox),
     h('label', { class: 'check' }, shared, h('span', { text: t('form.shared') })));
+  if (editing && moment.exception_id) details.open = true;
 
   const form = h('form', { id, class: 'moment-form', novalidate: true },
     h('div', { class: 'field' },
@@ -187,6 +215,8 @@ function momentForm({ id, moment = null, onSaved }) {
       reaction: reaction.value,
       took: checkedValue(form, `${id}-took`) || null,
       shared: shared.checked,
+      exception_id: exceptionPick.value || null,
+      told_customer: Boolean(exceptionPick.value) && told.checked,
     };
     try {
       const saved = editing
@@ -213,6 +243,10 @@ function momentItem(moment, { onChanged }) {
       moment.shared ? h('span', { class: 'shared', text: t('moment.shared') }) : null),
     h('p', { class: 'moment-text', dir: 'auto', testid: 'moment-item-text', text: moment.text }),
     moment.reaction ? h('p', { class: 'moment-reaction', dir: 'auto', text: moment.reaction }) : null,
+    moment.exception_id ? h('p', { class: 'moment-exception', testid: 'moment-item-exception' },
+      icon('exceptions'),
+      h('span', { dir: 'auto', text: t('moment.exception', { rule: moment.exception_rule ?? '' }) }),
+      moment.told_customer ? h('span', { class: 'told-badge', text: t('moment.told') }) : null) : null,
     onChanged ? h('div', { class: 'moment-actions' },
       h('button', {
         type: 'button', class: 'quiet', testid: 'moment-edit', text: t('moment.edit'),
@@ -382,6 +416,90 @@ const render = {
     return { page, focus: search };
   },
 
+  async exceptions() {
+    const lead = state.profile.role === 'lead';
+    const search = h('input', {
+      type: 'search', id: 'exception-search', testid: 'exception-search', dir: 'auto',
+      placeholder: t('exceptions.searchPlaceholder'),
+    });
+    const catalogue = h('ul', { class: 'exception-list', testid: 'exception-catalogue', 'aria-live': 'polite' });
+    const queue = h('ul', { class: 'exception-list' });
+    const earlier = h('ul', { class: 'exception-list' });
+    const queueSection = h('section', { 'aria-labelledby': 'queue-title' },
+      h('h2', { id: 'queue-title', text: lead ? t('exceptions.queue') : t('exceptions.mine') }), queue);
+    const earlierSection = h('details', { class: 'earlier' },
+      h('summary', { text: t('exceptions.earlier') }), earlier);
+    const ideas = h('section', { class: 'ideas', 'aria-labelledby': 'ideas-title', hidden: true });
+    const form = exceptionForm({ lead, onSaved: () => load() });
+
+    let generation = 0;
+    const load = async () => {
+      const mine = ++generation;
+      const words = search.value.trim() || null;
+      const [approved, all] = await Promise.all([
+        invoke('list_exceptions', { filter: { status: 'approved', search: words } }),
+        invoke('list_exceptions', { filter: {} }),
+      ]);
+      if (mine !== generation) return;
+      clear(catalogue);
+      if (approved.length === 0) {
+        catalogue.append(h('li', { class: 'empty', testid: 'exceptions-empty',
+          text: words ? t('exceptions.noMatch') : t('exceptions.empty') }));
+      }
+      for (const exception of approved) catalogue.append(exceptionCard(exception, { lead, onChanged: load }));
+
+      const proposed = all.filter((e) => e.status === 'proposed'
+        && (lead || e.proposed_by === state.profile.id));
+      clear(queue);
+      if (proposed.length === 0) {
+        queue.append(h('li', { class: 'empty', text: lead ? t('exceptions.queueEmpty') : t('exceptions.mineEmpty') }));
+      }
+      for (const exception of proposed) queue.append(exceptionCard(exception, { lead, onChanged: load }));
+
+      const past = all.filter((e) => ['rejected', 'retired', 'withdrawn'].includes(e.status));
+      clear(earlier);
+      for (const exception of past) earlier.append(exceptionCard(exception, { lead, onChanged: load }));
+      earlierSection.hidden = past.length === 0;
+
+      // A lead facing an empty catalogue gets ideas to start from.
+      ideas.hidden = !(lead && all.length === 0);
+      if (!ideas.hidden && ideas.childElementCount === 0) {
+        ideas.append(
+          h('h2', { id: 'ideas-title', text: t('exceptions.ideas') }),
+          h('p', { class: 'hint', text: t('exceptions.ideasHint') }),
+          h('ul', { class: 'idea-list' }, SEED_IDEAS.map((key) => h('li', { class: 'idea' },
+            h('p', { class: 'idea-rule', text: t(`seed.${key}.rule`) }),
+            h('p', { class: 'idea-allowed', text: t(`seed.${key}.allowed`) }),
+            h('button', {
+              type: 'button', class: 'quiet', testid: 'exception-seed', text: t('exceptions.useIdea'),
+              onclick: () => form.fill({
+                rule: t(`seed.${key}.rule`), allowed: t(`seed.${key}.allowed`),
+                limits: t(`seed.${key}.limits`), ...SEED_NUMBERS[key],
+              }),
+            })))));
+      }
+    };
+    let debounce = null;
+    search.addEventListener('input', () => {
+      clearTimeout(debounce);
+      debounce = setTimeout(() => load().catch((e) => toast(errorText(e))), 120);
+    });
+    await load();
+    const page = h('div', { class: 'page exceptions' },
+      h('h1', { text: t('exceptions.title') }),
+      h('p', { class: 'lead', text: t('exceptions.intro') }),
+      ideas,
+      h('div', { class: 'toolbar', role: 'search' },
+        h('label', { class: 'search' }, icon('search'),
+          h('span', { class: 'visually-hidden', text: t('exceptions.search') }), search)),
+      catalogue,
+      queueSection,
+      h('section', { 'aria-labelledby': 'propose-title' },
+        h('h2', { id: 'propose-title', text: lead ? t('exceptions.add') : t('exceptions.propose') }), form),
+      earlierSection);
+    return { page, focus: search };
+  },
+
   async settings() {
     const form = profileForm({
       profile: state.profile,
@@ -547,6 +665,153 @@ function reminderForm(settings) {
   return form;
 }
 
+// ---------- rule exceptions ----------
+
+const SEED_IDEAS = ['change', 'returns', 'gesture'];
+const SEED_NUMBERS = {
+  change: { amount_sek: 100, minutes: null },
+  returns: { amount_sek: null, minutes: null },
+  gesture: { amount_sek: 100, minutes: null },
+};
+
+function numberOrNull(input) {
+  const text = input.value.trim();
+  return text === '' ? null : Number(text);
+}
+
+// Propose an exception (staff), or add one to the catalogue (lead).
+function exceptionForm({ lead, onSaved }) {
+  const field = (name, props, tag = 'input') => h(tag, {
+    id: `exception-${name}`, testid: `exception-${name}`, dir: 'auto', ...props,
+  });
+  const rule = field('rule', { 'data-field': 'rule', maxlength: 400 });
+  const allowed = field('allowed', { 'data-field': 'allowed', maxlength: 2000, rows: 2 }, 'textarea');
+  const limits = field('limits', { 'data-field': 'limits', maxlength: 1000 });
+  const amount = field('amount', { 'data-field': 'amount_sek', type: 'number', min: 0, step: 1, inputmode: 'numeric' });
+  const minutes = field('minutes', { 'data-field': 'minutes', type: 'number', min: 0, step: 1, inputmode: 'numeric' });
+  const when = field('when', { 'data-field': 'applies_when', maxlength: 400 });
+  const labelled = (input, key) => h('div', { class: 'field' },
+    h('label', { for: input.id, class: 'label', text: t(key) }), input);
+  const submit = h('button', {
+    type: 'submit', class: 'primary', testid: 'exception-propose',
+    text: lead ? t('exceptions.addButton') : t('exceptions.proposeButton'),
+  });
+  const form = h('form', { id: 'exception-form', class: 'exception-form', novalidate: true },
+    labelled(rule, 'exception.rule'),
+    labelled(allowed, 'exception.allowed'),
+    labelled(limits, 'exception.limits'),
+    h('div', { class: 'field-row' },
+      labelled(amount, 'exception.amount'),
+      labelled(minutes, 'exception.minutes'),
+      labelled(when, 'exception.when')),
+    h('div', { class: 'form-actions' }, submit,
+      h('span', { class: 'hint', text: lead ? t('exceptions.addHint') : t('exceptions.proposeHint') })));
+  form.fill = (idea) => {
+    rule.value = idea.rule;
+    allowed.value = idea.allowed;
+    limits.value = idea.limits ?? '';
+    amount.value = idea.amount_sek ?? '';
+    minutes.value = idea.minutes ?? '';
+    when.value = idea.applies_when ?? '';
+    rule.scrollIntoView({ block: 'center' });
+    rule.focus();
+  };
+  ctrlEnterSubmits(form);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearFormErrors(form);
+    const exception = {
+      rule: rule.value, allowed: allowed.value, limits: limits.value,
+      amount_sek: numberOrNull(amount), minutes: numberOrNull(minutes), applies_when: when.value,
+    };
+    try {
+      await invoke(lead ? 'add_approved_exception' : 'propose_exception', { exception });
+      form.reset();
+      toast(lead ? t('exceptions.added') : t('exceptions.proposed'));
+      await onSaved();
+    } catch (error) {
+      showFormError(form, error);
+    }
+  });
+  return form;
+}
+
+function exceptionCard(exception, { lead, onChanged }) {
+  const limits = [
+    exception.limits,
+    exception.amount_sek != null ? t('exception.amountValue', { n: exception.amount_sek }) : '',
+    exception.minutes != null ? t('exception.minutesValue', { n: exception.minutes }) : '',
+    exception.applies_when,
+  ].filter(Boolean);
+  const actions = [];
+  const act = (action, testid, label) => h('button', {
+    type: 'button', class: action === 'approve' ? 'primary small' : 'quiet', testid, text: label,
+    onclick: () => decide(exception, action, onChanged),
+  });
+  if (lead && exception.status === 'proposed') {
+    actions.push(act('approve', 'exception-approve', t('exceptions.approve')),
+      act('reject', 'exception-reject', t('exceptions.reject')));
+  }
+  if (lead && exception.status === 'approved') {
+    actions.push(act('retire', 'exception-retire', t('exceptions.retire')));
+  }
+  if (exception.status === 'proposed' && exception.proposed_by === state.profile.id) {
+    actions.push(act('withdraw', 'exception-withdraw', t('exceptions.withdraw')));
+  }
+  const used = exception.uses === 0 ? t('exception.neverUsed')
+    : t(exception.uses === 1 ? 'exception.usedOnce' : 'exception.used', {
+      n: exception.uses, date: formatDay(exception.last_used, state.today.date),
+    });
+  return h('li', { class: `exception-card status-${exception.status}`, testid: 'exception-item', 'data-id': exception.id },
+    h('div', { class: 'exception-meta' },
+      h('span', { class: `badge status-${exception.status}`, testid: 'exception-status', text: t(`status.${exception.status}`) }),
+      exception.status === 'approved' || exception.status === 'retired'
+        ? h('span', { testid: 'exception-uses', text: used }) : null),
+    h('p', { class: 'exception-rule', dir: 'auto', testid: 'exception-item-rule', text: exception.rule }),
+    h('p', { class: 'exception-allowed', dir: 'auto' },
+      h('span', { class: 'arrow', 'aria-hidden': 'true', text: '→ ' }),
+      h('span', { text: exception.allowed })),
+    limits.length ? h('p', { class: 'exception-limits', dir: 'auto', text: `${t('exception.within')}: ${limits.join(' · ')}` }) : null,
+    h('details', { class: 'history' },
+      h('summary', { text: t('exception.history', { n: exception.history.length }) }),
+      h('ol', {}, exception.history.map((event) => h('li', {},
+        h('span', { text: t(`event.${event.kind}`, { name: event.actor_name }) }),
+        h('time', { datetime: event.at, text: ` · ${formatDay(event.at.slice(0, 10), state.today.date)}` }),
+        event.note ? h('q', { dir: 'auto', text: event.note }) : null)))),
+    actions.length ? h('div', { class: 'moment-actions' }, actions) : null);
+}
+
+// Approve, reject, retire or withdraw: confirmed in a dialog, with a note.
+function decide(exception, action, onChanged) {
+  const note = h('textarea', { id: 'decision-note', testid: 'decision-note', rows: 3, maxlength: 1000, dir: 'auto' });
+  const dialog = h('dialog', { class: 'editor', 'aria-labelledby': 'decision-title' });
+  const form = h('form', { method: 'dialog', novalidate: true },
+    h('h2', { id: 'decision-title', text: t(`decision.${action}.title`) }),
+    h('p', { class: 'exception-rule', dir: 'auto', text: exception.rule }),
+    h('div', { class: 'field' },
+      h('label', { for: note.id, text: t(action === 'reject' ? 'decision.noteWhy' : 'decision.note') }), note),
+    h('div', { class: 'form-actions' },
+      h('button', { type: 'submit', class: 'primary', testid: 'decision-confirm', text: t(`decision.${action}.confirm`) }),
+      h('button', { type: 'button', class: 'quiet', testid: 'decision-cancel', text: t('edit.cancel'), onclick: () => dialog.close() })));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearFormErrors(form);
+    try {
+      await invoke('act_on_exception', { id: exception.id, action, note: note.value || null });
+      dialog.close();
+      toast(t(`decision.${action}.done`));
+      await onChanged();
+    } catch (error) {
+      showFormError(form, error);
+    }
+  });
+  dialog.append(form);
+  dialog.addEventListener('close', () => dialog.remove());
+  document.body.append(dialog);
+  dialog.showModal();
+  note.focus();
+}
+
 // ---------- the reminder inside the window (no notification server) ----------
 
 function hideReminder() {
@@ -660,7 +925,7 @@ function renderRail() {
   rail.append(h('div', { class: 'brand' }, icon('heart', 'brand-mark'),
     h('span', { class: 'brand-name', text: 'Fanday' }),
     h('span', { class: 'brand-tagline', text: t('app.tagline') })));
-  const icons = { today: 'today', moments: 'moments', settings: 'settings' };
+  const icons = { today: 'today', moments: 'moments', exceptions: 'exceptions', settings: 'settings' };
   SCREENS.forEach((screen, index) => {
     rail.append(h('button', {
       type: 'button', class: 'nav', testid: `nav-${screen}`, 'data-screen': screen,
@@ -728,7 +993,7 @@ function showFatal(error) {
 
 document.addEventListener('keydown', (event) => {
   if (rail.hidden) return;
-  if (event.ctrlKey && !event.altKey && ['1', '2', '3'].includes(event.key)) {
+  if (event.ctrlKey && !event.altKey && ['1', '2', '3', '4'].includes(event.key)) {
     event.preventDefault();
     show(SCREENS[Number(event.key) - 1]);
   }

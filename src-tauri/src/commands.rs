@@ -2,9 +2,10 @@
 
 use crate::error::UiError;
 use crate::{reminders, tray, AppState};
+use fanday_core::exception::Action;
 use fanday_core::{
-    Fanday, Language, Moment, MomentFilter, MomentInput, NotificationText, Profile, ProfileInput,
-    ReminderSettings, TodayStatus,
+    Exception, ExceptionFilter, ExceptionInput, Fanday, Language, Moment, MomentFilter,
+    MomentInput, NotificationText, Profile, ProfileInput, ReminderSettings, TodayStatus,
 };
 use serde::Serialize;
 use tauri::{AppHandle, State};
@@ -153,4 +154,38 @@ pub async fn pending_reminder(
     reminders: State<'_, reminders::Reminders>,
 ) -> Reply<Option<NotificationText>> {
     Ok(reminders.in_window())
+}
+
+#[tauri::command]
+pub async fn list_exceptions(
+    state: State<'_, AppState>,
+    filter: ExceptionFilter,
+) -> Reply<Vec<Exception>> {
+    Ok(core(&state)?.list_exceptions(&filter)?)
+}
+
+#[tauri::command]
+pub async fn propose_exception(
+    state: State<'_, AppState>,
+    exception: ExceptionInput,
+) -> Reply<Exception> {
+    Ok(core(&state)?.propose_exception(&exception)?)
+}
+
+#[tauri::command]
+pub async fn act_on_exception(
+    state: State<'_, AppState>,
+    id: String,
+    action: Action,
+    note: Option<String>,
+) -> Reply<Exception> {
+    Ok(core(&state)?.act_on_exception(&id, action, note.as_deref())?)
+}
+
+#[tauri::command]
+pub async fn add_approved_exception(
+    state: State<'_, AppState>,
+    exception: ExceptionInput,
+) -> Reply<Exception> {
+    Ok(core(&state)?.add_approved_exception(&exception, None)?)
 }

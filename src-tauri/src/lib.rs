@@ -117,6 +117,10 @@ pub fn run() {
             commands::follow_reminder,
             commands::dismiss_reminder,
             commands::pending_reminder,
+            commands::list_exceptions,
+            commands::propose_exception,
+            commands::act_on_exception,
+            commands::add_approved_exception,
         ])
         .run(tauri::generate_context!());
     if let Err(err) = result {
