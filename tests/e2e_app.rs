@@ -5,7 +5,7 @@
 mod desktop;
 
 use desktop::{
-    click, paste_into, screenshot, testid, wait_for, wait_for_count, wait_for_text, Desktop,
+    click, paste_into, quit, screenshot, texts_of, wait_for, wait_for_count, wait_for_text, Desktop,
 };
 use fantoccini::{Client, Locator};
 use rusqlite::Connection;
@@ -38,25 +38,6 @@ async fn type_into(client: &Client, id: &str, text: &str) {
             .await
             .unwrap_or_else(|err| panic!("cannot type into {id}: {err}"));
     }
-}
-
-async fn texts_of(client: &Client, id: &str) -> Vec<String> {
-    let mut texts = Vec::new();
-    for element in client
-        .find_all(Locator::Css(&testid(id)))
-        .await
-        .unwrap_or_default()
-    {
-        texts.push(element.text().await.unwrap_or_default());
-    }
-    texts
-}
-
-async fn quit(client: Client) {
-    client
-        .close()
-        .await
-        .unwrap_or_else(|err| panic!("cannot end the app: {err}"));
 }
 
 const HOSTILE: &str =

@@ -6,7 +6,8 @@
 mod desktop;
 
 use desktop::{
-    click, paste_into, screenshot, testid, wait_for, wait_for_count, wait_for_text, Desktop,
+    click, paste_into, screenshot, testid, texts_of, wait_for, wait_for_count, wait_for_text,
+    Desktop,
 };
 use fanday_core::{Fanday, Language, ProfileInput, Role, SystemClock};
 use fantoccini::{Client, Locator};
@@ -41,18 +42,6 @@ async fn type_text(app: &Client, id: &str, text: &str) {
         .send_keys(text)
         .await
         .unwrap_or_else(|err| panic!("cannot type into {id}: {err}"));
-}
-
-async fn texts_of(client: &Client, id: &str) -> Vec<String> {
-    let mut texts = Vec::new();
-    for element in client
-        .find_all(Locator::Css(&testid(id)))
-        .await
-        .unwrap_or_default()
-    {
-        texts.push(element.text().await.unwrap_or_default());
-    }
-    texts
 }
 
 async fn pick_exception(app: &Client, rule: &str) -> usize {

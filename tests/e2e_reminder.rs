@@ -6,7 +6,7 @@
 mod desktop;
 
 use chrono::{Duration as Span, Local};
-use desktop::{click, screenshot, testid, wait_for, wait_for_text, Desktop, Service};
+use desktop::{click, quit, screenshot, testid, wait_for, wait_for_text, Desktop, Service};
 use fanday_core::{Fanday, Language, ProfileInput, Role, SystemClock};
 use fantoccini::{Client, Locator};
 use rusqlite::Connection;
@@ -120,13 +120,6 @@ async fn is_shown(client: &Client, id: &str) -> bool {
         Ok(element) => element.is_displayed().await.unwrap_or(false),
         Err(_) => false,
     }
-}
-
-async fn quit(client: Client) {
-    client
-        .close()
-        .await
-        .unwrap_or_else(|err| panic!("cannot end the app: {err}"));
 }
 
 fn reminder_log(data_dir: &Path) -> Vec<String> {

@@ -425,3 +425,24 @@ pub fn screenshot(desktop: &Desktop, name: &str) {
         eprintln!("no screenshot {name}: is imagemagick installed?");
     }
 }
+
+/// The texts of every element with test id `id`, in page order.
+pub async fn texts_of(client: &Client, id: &str) -> Vec<String> {
+    let mut texts = Vec::new();
+    for element in client
+        .find_all(Locator::Css(&testid(id)))
+        .await
+        .unwrap_or_default()
+    {
+        texts.push(element.text().await.unwrap_or_default());
+    }
+    texts
+}
+
+/// Ends the WebDriver session, and with it the app.
+pub async fn quit(client: Client) {
+    client
+        .close()
+        .await
+        .unwrap_or_else(|err| panic!("cannot end the app: {err}"));
+}
