@@ -9,6 +9,7 @@ pub mod moment;
 pub mod profile;
 pub mod reminder;
 mod sql;
+pub mod stats;
 pub mod store;
 
 pub use clock::{Clock, FixedClock, SystemClock};
@@ -305,5 +306,14 @@ impl Fanday {
 
     pub fn list_exceptions(&self, filter: &ExceptionFilter) -> Result<Vec<Exception>> {
         exception::list(&self.store.conn(), filter)
+    }
+
+    /// Streak, habit strength, the fan club per week and the mix, today.
+    pub fn progress(&self) -> Result<stats::Progress> {
+        let today = self.today();
+        let conn = self.store.conn();
+        let settings = reminder::load_settings(&conn)?;
+        let history = stats::load_history(&conn)?;
+        Ok(stats::progress(&history, &settings, today))
     }
 }

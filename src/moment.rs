@@ -12,7 +12,7 @@ pub const MAX_REACTION_CHARS: usize = 2000;
 /// How many days back a moment may be dated when it is logged or re-dated.
 pub const MAX_BACKDATE_DAYS: i64 = 7;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Situation {
     /// "bara så där": an extra for no reason at all
@@ -23,7 +23,7 @@ pub enum Situation {
     Complaint,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Customer {
     External,

@@ -1,0 +1,223 @@
+//! Keeping the habit: the streak, habit strength, the fan club week by
+//! week, and the mix of moments. Pure functions of the days fans were made,
+//! the working days and pauses, and today, so every rule is tested with any
+//! calendar.
+
+use crate::error::Result;
+use crate::moment::{Customer, Situation};
+use crate::reminder::ReminderSettings;
+use crate::sql::enum_column;
+use chrono::{Datelike, Duration, IsoWeek, NaiveDate};
+use rusqlite::Connection;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// How many weeks the fan club chart shows.
+pub const CHART_WEEKS: usize = 26;
+
+/// The daily habit's frequency in Loop Habit Tracker's formula.
+const FREQUENCY: f64 = 1.0;
+
+/// Fans per day, from the moments that are not deleted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct History {
+    pub fans_by_day: BTreeMap<NaiveDate, u32>,
+    pub situations: BTreeMap<Situation, u32>,
+    pub customers: BTreeMap<Customer, u32>,
+    pub exceptions_used: u32,
+}
+
+impl History {
+    pub fn total(&self) -> u32 {
+        self.fans_by_day.values().sum()
+    }
+
+    fn made(&self, day: NaiveDate) -> bool {
+        self.fans_by_day.get(&day).is_some_and(|&n| n > 0)
+    }
+}
+
+pub fn load_history(conn: &Connection) -> Result<History> {
+    let mut history = History::default();
+    let mut stmt = conn.prepare_cached(
+        "SELECT local_date, situation, customer, exception_id IS NOT NULL
+           FROM moments WHERE deleted_at IS NULL",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let day: NaiveDate = row.get(0)?;
+        let situation: Situation = enum_column(row, 1)?;
+        let customer: Customer = enum_column(row, 2)?;
+        let used_exception: bool = row.get(3)?;
+        *history.fans_by_day.entry(day).or_default() += 1;
+        *history.situations.entry(situation).or_default() += 1;
+        *history.customers.entry(customer).or_default() += 1;
+        history.exceptions_used += u32::from(used_exception);
+    }
+    Ok(history)
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Streak {
+    pub current: u32,
+    pub best: u32,
+}
+
+/// The days that count, in order, from the first fan to today. Today counts
+/// only once its fan is made: the day is not over yet.
+fn counted_days<'a>(
+    history: &'a History,
+    settings: &'a ReminderSettings,
+    today: NaiveDate,
+) -> impl Iterator<Item = (NaiveDate, bool)> + 'a {
+    let first = history
+        .fans_by_day
+        .keys()
+        .next()
+        .copied()
+        .unwrap_or(today)
+        .min(today);
+    first
+        .iter_days()
+        .take_while(move |day| *day <= today)
+        .filter(move |day| settings.counts(*day))
+        .map(move |day| (day, history.made(day)))
+        .filter(move |(day, made)| *day < today || *made)
+}
+
+/// Consecutive working days with a fan; days off and paused days neither
+/// break nor extend it.
+pub fn streak(history: &History, settings: &ReminderSettings, today: NaiveDate) -> Streak {
+    let mut run = 0;
+    let mut best = 0;
+    for (_, made) in counted_days(history, settings, today) {
+        run = if made { run + 1 } else { 0 };
+        best = best.max(run);
+    }
+    Streak { current: run, best }
+}
+
+/// Habit strength as Loop Habit Tracker computes it, over the days that
+/// count: `score = m * score + (1 - m) * v` with `m = 0.5^(sqrt(f)/13)`.
+/// Between 0 and 1.
+pub fn habit_strength(history: &History, settings: &ReminderSettings, today: NaiveDate) -> f64 {
+    let multiplier = 0.5_f64.powf(FREQUENCY.sqrt() / 13.0);
+    counted_days(history, settings, today).fold(0.0, |score, (_, made)| {
+        multiplier * score + (1.0 - multiplier) * if made { 1.0 } else { 0.0 }
+    })
+}
+
+/// Monday of the ISO week `day` is in.
+pub fn week_start(day: NaiveDate) -> NaiveDate {
+    day - Duration::days(i64::from(day.weekday().num_days_from_monday()))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WeekCount {
+    /// ISO year and week number, as people name weeks ("v. 48").
+    pub iso_year: i32,
+    pub iso_week: u32,
+    pub monday: NaiveDate,
+    pub fans: u32,
+}
+
+fn week_of(monday: NaiveDate, fans: u32) -> WeekCount {
+    let iso: IsoWeek = monday.iso_week();
+    WeekCount {
+        iso_year: iso.year(),
+        iso_week: iso.week(),
+        monday,
+        fans,
+    }
+}
+
+/// Fans per ISO week for the `weeks` weeks ending with the week of `today`,
+/// oldest first, empty weeks included.
+pub fn fans_per_week(history: &History, today: NaiveDate, weeks: usize) -> Vec<WeekCount> {
+    let this_monday = week_start(today);
+    let first_monday = this_monday - Duration::weeks(weeks.saturating_sub(1) as i64);
+    let mut counts: Vec<WeekCount> = (0..weeks)
+        .map(|i| week_of(first_monday + Duration::weeks(i as i64), 0))
+        .collect();
+    for (day, fans) in history.fans_by_day.range(first_monday..) {
+        if *day > today + Duration::days(6) {
+            break;
+        }
+        let index = ((week_start(*day) - first_monday).num_weeks()) as usize;
+        if let Some(week) = counts.get_mut(index) {
+            week.fans += fans;
+        }
+    }
+    counts
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Progress {
+    pub today: NaiveDate,
+    pub streak: Streak,
+    /// 0 to 100, one decimal.
+    pub habit_strength: f64,
+    pub total: u32,
+    pub weeks: Vec<WeekCount>,
+    pub situations: BTreeMap<Situation, u32>,
+    pub customers: BTreeMap<Customer, u32>,
+    pub exceptions_used: u32,
+    /// This week's fans beside the average of the weeks before it that had any.
+    pub this_week: u32,
+    pub earlier_weeks_average: Option<f64>,
+    pub best_week: u32,
+}
+
+pub fn progress(history: &History, settings: &ReminderSettings, today: NaiveDate) -> Progress {
+    let weeks = fans_per_week(history, today, CHART_WEEKS);
+    let this_week = weeks.last().map_or(0, |week| week.fans);
+    let all_weeks = all_weeks_before(history, week_start(today));
+    let earlier_weeks_average = if all_weeks.is_empty() {
+        None
+    } else {
+        Some(f64::from(all_weeks.iter().sum::<u32>()) / all_weeks.len() as f64)
+    };
+    Progress {
+        today,
+        streak: streak(history, settings, today),
+        habit_strength: (habit_strength(history, settings, today) * 1000.0).round() / 10.0,
+        total: history.total(),
+        best_week: all_weeks.iter().copied().max().unwrap_or(0).max(this_week),
+        weeks,
+        situations: history.situations.clone(),
+        customers: history.customers.clone(),
+        exceptions_used: history.exceptions_used,
+        this_week,
+        earlier_weeks_average,
+    }
+}
+
+/// Fans in each week from the first fan's week up to (not including) `monday`.
+fn all_weeks_before(history: &History, monday: NaiveDate) -> Vec<u32> {
+    let Some(first) = history.fans_by_day.keys().next().copied() else {
+        return Vec::new();
+    };
+    let first_monday = week_start(first);
+    if first_monday >= monday {
+        return Vec::new();
+    }
+    let count = (monday - first_monday).num_weeks() as usize;
+    let mut weeks = vec![0_u32; count];
+    for (day, fans) in history.fans_by_day.range(first_monday..monday) {
+        let index = (week_start(*day) - first_monday).num_weeks() as usize;
+        if let Some(week) = weeks.get_mut(index) {
+            *week += fans;
+        }
+    }
+    weeks
+}
+
+/// The first working day of the ISO week `day` is in (the day for the
+/// weekly mirror), if the week has one.
+pub fn first_working_day(settings: &ReminderSettings, day: NaiveDate) -> Option<NaiveDate> {
+    let monday = week_start(day);
+    monday
+        .iter_days()
+        .take(7)
+        .find(|d| settings.is_working_day(*d) && !settings.is_paused(*d))
+}
