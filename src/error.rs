@@ -149,6 +149,16 @@ pub enum ValidationError {
     MinutesTooMany { max: u32 },
     #[error("only an approved exception can be used for a new moment")]
     ExceptionNotUsable,
+    #[error("the answer is {len} characters long; the limit is {max}")]
+    AnswerTooLong {
+        field: &'static str,
+        len: usize,
+        max: usize,
+    },
+    #[error("write at least one answer")]
+    ReflectionEmpty,
+    #[error("that week does not exist or has not begun")]
+    NoSuchWeek,
 }
 
 impl ValidationError {
@@ -174,6 +184,9 @@ impl ValidationError {
             ValidationError::AmountTooLarge { .. } => "amount_too_large",
             ValidationError::MinutesTooMany { .. } => "minutes_too_many",
             ValidationError::ExceptionNotUsable => "exception_not_usable",
+            ValidationError::AnswerTooLong { .. } => "answer_too_long",
+            ValidationError::ReflectionEmpty => "reflection_empty",
+            ValidationError::NoSuchWeek => "no_such_week",
         }
     }
 
@@ -196,6 +209,9 @@ impl ValidationError {
             ValidationError::AmountTooLarge { .. } => "amount_sek",
             ValidationError::MinutesTooMany { .. } => "minutes",
             ValidationError::ExceptionNotUsable => "exception",
+            ValidationError::AnswerTooLong { field, .. } => field,
+            ValidationError::ReflectionEmpty => "went_well",
+            ValidationError::NoSuchWeek => "week",
         }
     }
 
@@ -216,7 +232,8 @@ impl ValidationError {
                 vec![("min", i64::from(min)), ("max", i64::from(max))]
             }
             ValidationError::TooManyPauses { max } => vec![("max", max as i64)],
-            ValidationError::ExceptionTooLong { len, max, .. } => {
+            ValidationError::ExceptionTooLong { len, max, .. }
+            | ValidationError::AnswerTooLong { len, max, .. } => {
                 vec![("len", len as i64), ("max", max as i64)]
             }
             ValidationError::AmountTooLarge { max } | ValidationError::MinutesTooMany { max } => {

@@ -7,6 +7,7 @@ pub mod error;
 pub mod exception;
 pub mod moment;
 pub mod profile;
+pub mod reflection;
 pub mod reminder;
 mod sql;
 pub mod stats;
@@ -315,5 +316,18 @@ impl Fanday {
         let settings = reminder::load_settings(&conn)?;
         let history = stats::load_history(&conn)?;
         Ok(stats::progress(&history, &settings, today))
+    }
+
+    /// The weekly mirror: saves (or edits) a week's reflection.
+    pub fn save_reflection(
+        &self,
+        input: &reflection::ReflectionInput,
+    ) -> Result<reflection::Reflection> {
+        let today = self.today();
+        reflection::save(&self.store.conn(), input, today, self.clock.now_utc())
+    }
+
+    pub fn reflections(&self) -> Result<Vec<reflection::Reflection>> {
+        reflection::list(&self.store.conn())
     }
 }

@@ -17,6 +17,7 @@ const MIGRATION_STEPS: &[&str] = &[
     include_str!("../migrations/001_moments_and_profile.sql"),
     include_str!("../migrations/002_reminders.sql"),
     include_str!("../migrations/003_exceptions.sql"),
+    include_str!("../migrations/004_reflections.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

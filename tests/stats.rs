@@ -231,3 +231,106 @@ fn the_weekly_mirror_is_due_on_the_first_working_day_of_the_week() {
         Some(day("2026-11-28"))
     );
 }
+
+// ---------- through the store: the weekly mirror and the progress ----------
+
+mod through_the_store {
+    use chrono::{DateTime, FixedOffset};
+    use fanday_core::reflection::ReflectionInput;
+    use fanday_core::{Fanday, FixedClock, Language, ProfileInput, Role};
+    use std::sync::Arc;
+
+    fn open_at(at: &str) -> (tempfile::TempDir, Fanday) {
+        let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+        let now: DateTime<FixedOffset> =
+            DateTime::parse_from_rfc3339(at).unwrap_or_else(|err| panic!("{err}"));
+        let app = Fanday::open(dir.path(), Arc::new(FixedClock::new(now)))
+            .unwrap_or_else(|err| panic!("{err}"));
+        app.save_profile(&ProfileInput {
+            display_name: "Sara".into(),
+            role: Role::Staff,
+            language: Language::Sv,
+        })
+        .unwrap_or_else(|err| panic!("{err}"));
+        (dir, app)
+    }
+
+    fn week(iso_year: i32, iso_week: u32, went_well: &str) -> ReflectionInput {
+        ReflectionInput {
+            iso_year,
+            iso_week,
+            went_well: went_well.into(),
+            held_back: "Stressiga morgnar".into(),
+            intention: "Hälsa på alla i kön".into(),
+        }
+    }
+
+    #[test]
+    fn one_reflection_per_week_editable_and_listed_newest_first() {
+        let (_dir, app) = open_at("2027-01-05T09:00:00+01:00");
+        app.save_reflection(&week(2026, 53, "Tre fans på en dag"))
+            .unwrap_or_else(|err| panic!("{err}"));
+        app.save_reflection(&week(2026, 52, "Lugn vecka"))
+            .unwrap_or_else(|err| panic!("{err}"));
+        let edited = app
+            .save_reflection(&week(2026, 53, "  Fyra fans på en dag  "))
+            .unwrap_or_else(|err| panic!("{err}"));
+        assert_eq!(edited.went_well, "Fyra fans på en dag");
+        assert_eq!(edited.monday.to_string(), "2026-12-28");
+        app.save_reflection(&week(2027, 1, "Nytt år"))
+            .unwrap_or_else(|err| panic!("{err}"));
+        let listed: Vec<(i32, u32)> = app
+            .reflections()
+            .unwrap_or_else(|err| panic!("{err}"))
+            .iter()
+            .map(|r| (r.iso_year, r.iso_week))
+            .collect();
+        assert_eq!(listed, vec![(2027, 1), (2026, 53), (2026, 52)]);
+    }
+
+    #[test]
+    fn a_reflection_needs_a_real_begun_week_and_some_words() {
+        let (_dir, app) = open_at("2026-11-23T09:00:00+01:00");
+        let refused = |input: ReflectionInput| {
+            app.save_reflection(&input)
+                .expect_err("refused")
+                .code()
+                .to_string()
+        };
+        assert_eq!(refused(week(2026, 49, "Framtiden")), "no_such_week");
+        assert_eq!(refused(week(2025, 53, "Finns inte")), "no_such_week");
+        assert_eq!(
+            refused(ReflectionInput {
+                iso_year: 2026,
+                iso_week: 48,
+                ..ReflectionInput::default()
+            }),
+            "reflection_empty"
+        );
+        assert_eq!(
+            refused(week(2026, 48, &"x".repeat(2001))),
+            "answer_too_long"
+        );
+        assert!(app
+            .reflections()
+            .unwrap_or_else(|err| panic!("{err}"))
+            .is_empty());
+    }
+
+    #[test]
+    fn the_progress_counts_the_demo_data_as_it_is_in_the_store() {
+        let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+        let now = DateTime::parse_from_rfc3339("2026-11-23T15:00:00+01:00")
+            .unwrap_or_else(|err| panic!("{err}"));
+        let app = Fanday::open(dir.path(), Arc::new(FixedClock::new(now)))
+            .unwrap_or_else(|err| panic!("{err}"));
+        app.fill_demo().unwrap_or_else(|err| panic!("{err}"));
+        let progress = app.progress().unwrap_or_else(|err| panic!("{err}"));
+        let count = app.count_moments().unwrap_or_else(|err| panic!("{err}"));
+        assert_eq!(progress.total, count);
+        assert_eq!(progress.weeks.iter().map(|w| w.fans).sum::<u32>(), count);
+        assert_eq!(progress.situations.values().sum::<u32>(), count);
+        assert_eq!(progress.customers.values().sum::<u32>(), count);
+        assert!(progress.habit_strength > 0.0 && progress.habit_strength <= 100.0);
+    }
+}
