@@ -330,4 +330,44 @@ impl Fanday {
     pub fn reflections(&self) -> Result<Vec<reflection::Reflection>> {
         reflection::list(&self.store.conn())
     }
+
+    /// The lead's leading indicators, week by week, newest first.
+    pub fn insights(&self, weeks: usize) -> Result<Vec<stats::WeekInsight>> {
+        let today = self.today();
+        stats::insights(&self.store.conn(), today, weeks)
+    }
+
+    /// The weekly digest, when it is due now: its words and the week it sums up.
+    pub fn digest_due(&self) -> Result<Option<(NaiveDate, NotificationText)>> {
+        if self.profile()?.is_none() {
+            return Ok(None);
+        }
+        let now = self.clock.now();
+        let conn = self.store.conn();
+        let settings = reminder::load_settings(&conn)?;
+        let sent_for = reminder::digest_sent_for(&conn)?;
+        let Some(monday) = reminder::digest_due(now, &settings, sent_for) else {
+            return Ok(None);
+        };
+        let sunday = monday + Duration::days(6);
+        let (fans, shared): (u32, u32) = conn.query_row(
+            "SELECT count(*), coalesce(sum(shared), 0) FROM moments
+              WHERE deleted_at IS NULL AND local_date BETWEEN ?1 AND ?2",
+            rusqlite::params![monday, sunday],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?;
+        drop(conn);
+        let language = self
+            .profile()?
+            .map_or(Language::En, |profile| profile.language);
+        Ok(Some((
+            monday,
+            reminder::digest_text(language, fans, shared),
+        )))
+    }
+
+    /// Notes that the digest for the week starting `monday` was sent.
+    pub fn record_digest_sent(&self, monday: NaiveDate) -> Result<()> {
+        reminder::record_digest_sent(&mut self.store.conn(), monday)
+    }
 }

@@ -45,6 +45,9 @@ pub struct ReminderSettings {
     pub pauses: Vec<Pause>,
     /// Start Fanday, in the tray, when the person logs in.
     pub open_at_login: bool,
+    /// On the first working day of a week: "Last week you made N fans".
+    #[serde(default)]
+    pub weekly_digest: bool,
 }
 
 impl Default for ReminderSettings {
@@ -57,6 +60,7 @@ impl Default for ReminderSettings {
             snooze_minutes: DEFAULT_SNOOZE_MINUTES,
             pauses: Vec::new(),
             open_at_login: false,
+            weekly_digest: false,
         }
     }
 }
@@ -367,6 +371,9 @@ const KEY_WEEKDAYS: &str = "reminder.weekdays";
 const KEY_DAY_START: &str = "reminder.day_start_hour";
 const KEY_SNOOZE: &str = "reminder.snooze_minutes";
 const KEY_OPEN_AT_LOGIN: &str = "app.open_at_login";
+const KEY_DIGEST: &str = "digest.enabled";
+/// The Monday of the last week a digest was sent for.
+const KEY_DIGEST_SENT: &str = "digest.sent_for";
 
 fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn
@@ -417,6 +424,9 @@ pub fn load_settings(conn: &Connection) -> Result<ReminderSettings> {
     if let Some(value) = setting(conn, KEY_OPEN_AT_LOGIN)? {
         settings.open_at_login = value == "1";
     }
+    if let Some(value) = setting(conn, KEY_DIGEST)? {
+        settings.weekly_digest = value == "1";
+    }
     let mut stmt =
         conn.prepare_cached("SELECT first_day, last_day FROM pauses ORDER BY first_day, id")?;
     settings.pauses = stmt
@@ -444,6 +454,7 @@ pub fn save_settings(
     put_setting(&tx, KEY_DAY_START, &settings.day_start_hour.to_string())?;
     put_setting(&tx, KEY_SNOOZE, &settings.snooze_minutes.to_string())?;
     put_setting(&tx, KEY_OPEN_AT_LOGIN, flag(settings.open_at_login))?;
+    put_setting(&tx, KEY_DIGEST, flag(settings.weekly_digest))?;
     tx.execute("DELETE FROM pauses", [])?;
     for pause in &settings.pauses {
         tx.execute(
@@ -487,6 +498,76 @@ pub fn append_log(conn: &Connection, entry: &LogEntry) -> Result<()> {
         ],
     )?;
     Ok(())
+}
+
+// ---------- the weekly digest ----------
+
+/// The Monday of the week to sum up, when today is the first working day of
+/// a week, the digest is on, the reminder time has come, and that week has
+/// not been summed up yet.
+pub fn digest_due(
+    now: DateTime<FixedOffset>,
+    settings: &ReminderSettings,
+    sent_for: Option<NaiveDate>,
+) -> Option<NaiveDate> {
+    if !settings.weekly_digest {
+        return None;
+    }
+    let local = now.naive_local();
+    let today = settings.day_of(local);
+    if crate::stats::first_working_day(settings, today) != Some(today)
+        || local < settings.due_on(today)
+    {
+        return None;
+    }
+    let last_monday = crate::stats::week_start(today) - Duration::weeks(1);
+    (sent_for != Some(last_monday)).then_some(last_monday)
+}
+
+pub fn digest_sent_for(conn: &Connection) -> Result<Option<NaiveDate>> {
+    Ok(setting(conn, KEY_DIGEST_SENT)?.and_then(|v| v.parse().ok()))
+}
+
+pub fn record_digest_sent(conn: &mut Connection, monday: NaiveDate) -> Result<()> {
+    let tx = conn.transaction()?;
+    put_setting(&tx, KEY_DIGEST_SENT, &monday.to_string())?;
+    tx.commit()?;
+    Ok(())
+}
+
+pub fn digest_text(language: Language, fans: u32, shared: u32) -> NotificationText {
+    let (title, body, log_action, snooze_action) = match language {
+        Language::En => (
+            "Your week with Fanday".to_string(),
+            format!(
+                "Last week you made {fans} {}; the team shared {shared} {}.",
+                if fans == 1 { "fan" } else { "fans" },
+                if shared == 1 { "story" } else { "stories" }
+            ),
+            "Log a moment",
+            "Snooze",
+        ),
+        Language::Sv => (
+            "Din vecka med Fanday".to_string(),
+            format!(
+                "Förra veckan gjorde du {fans} {}; teamet delade {shared} {}.",
+                if fans == 1 { "fan" } else { "fans" },
+                if shared == 1 {
+                    "berättelse"
+                } else {
+                    "berättelser"
+                }
+            ),
+            "Logga ett fan",
+            "Påminn senare",
+        ),
+    };
+    NotificationText {
+        title,
+        body,
+        log_action: log_action.to_string(),
+        snooze_action: snooze_action.to_string(),
+    }
 }
 
 /// `HH:MM`, the way a time field gives and shows it (seconds allowed in).

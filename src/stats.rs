@@ -221,3 +221,87 @@ pub fn first_working_day(settings: &ReminderSettings, day: NaiveDate) -> Option<
         .take(7)
         .find(|d| settings.is_working_day(*d) && !settings.is_paused(*d))
 }
+
+/// A team lead's leading indicators for one week: activity, not a ranking.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WeekInsight {
+    pub iso_year: i32,
+    pub iso_week: u32,
+    pub monday: NaiveDate,
+    pub members: u32,
+    /// Members with at least one fan that week.
+    pub active_members: u32,
+    /// Share of members who made a fan, 0 to 100.
+    pub participation: f64,
+    pub fans: u32,
+    pub fans_per_member: f64,
+    pub situations: BTreeMap<Situation, u32>,
+    pub customers: BTreeMap<Customer, u32>,
+    pub exceptions_used: u32,
+}
+
+/// Week by week for the `weeks` weeks ending with today's, newest first,
+/// from the moments this computer holds.
+pub fn insights(conn: &Connection, today: NaiveDate, weeks: usize) -> Result<Vec<WeekInsight>> {
+    let members: u32 = conn
+        .query_row(
+            "SELECT count(DISTINCT author) FROM moments WHERE deleted_at IS NULL",
+            [],
+            |row| row.get(0),
+        )
+        .map(|n: u32| n.max(1))?;
+    let this_monday = week_start(today);
+    let first_monday = this_monday - Duration::weeks(weeks.saturating_sub(1) as i64);
+    let mut by_week: Vec<(WeekInsight, std::collections::BTreeSet<String>)> = (0..weeks)
+        .map(|i| {
+            let monday = first_monday + Duration::weeks(i as i64);
+            let iso = monday.iso_week();
+            (
+                WeekInsight {
+                    iso_year: iso.year(),
+                    iso_week: iso.week(),
+                    monday,
+                    members,
+                    active_members: 0,
+                    participation: 0.0,
+                    fans: 0,
+                    fans_per_member: 0.0,
+                    situations: BTreeMap::new(),
+                    customers: BTreeMap::new(),
+                    exceptions_used: 0,
+                },
+                std::collections::BTreeSet::new(),
+            )
+        })
+        .collect();
+    let mut stmt = conn.prepare_cached(
+        "SELECT local_date, author, situation, customer, exception_id IS NOT NULL
+           FROM moments WHERE deleted_at IS NULL AND local_date >= ?1 AND local_date <= ?2",
+    )?;
+    let mut rows = stmt.query(rusqlite::params![first_monday, today])?;
+    while let Some(row) = rows.next()? {
+        let day: NaiveDate = row.get(0)?;
+        let index = (week_start(day) - first_monday).num_weeks() as usize;
+        let Some((week, authors)) = by_week.get_mut(index) else {
+            continue;
+        };
+        authors.insert(row.get(1)?);
+        week.fans += 1;
+        *week.situations.entry(enum_column(row, 2)?).or_default() += 1;
+        *week.customers.entry(enum_column(row, 3)?).or_default() += 1;
+        week.exceptions_used += u32::from(row.get::<_, bool>(4)?);
+    }
+    let mut result: Vec<WeekInsight> = by_week
+        .into_iter()
+        .map(|(mut week, authors)| {
+            week.active_members = authors.len() as u32;
+            week.participation =
+                (f64::from(week.active_members) * 1000.0 / f64::from(members)).round() / 10.0;
+            week.fans_per_member =
+                (f64::from(week.fans) * 10.0 / f64::from(members)).round() / 10.0;
+            week
+        })
+        .collect();
+    result.reverse();
+    Ok(result)
+}

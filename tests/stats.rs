@@ -334,3 +334,50 @@ mod through_the_store {
         assert!(progress.habit_strength > 0.0 && progress.habit_strength <= 100.0);
     }
 }
+
+#[test]
+fn insights_show_participation_and_mix_week_by_week_without_ranking_anyone() {
+    use chrono::DateTime;
+    use fanday_core::{
+        Customer, Fanday, FixedClock, Language, MomentInput, ProfileInput, Role, Situation,
+    };
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let now = DateTime::parse_from_rfc3339("2026-11-25T12:00:00+01:00")
+        .unwrap_or_else(|err| panic!("{err}"));
+    let app = Fanday::open(dir.path(), Arc::new(FixedClock::new(now)))
+        .unwrap_or_else(|err| panic!("{err}"));
+    app.save_profile(&ProfileInput {
+        display_name: "Lena".into(),
+        role: Role::Lead,
+        language: Language::En,
+    })
+    .unwrap_or_else(|err| panic!("{err}"));
+    for (date, situation, customer) in [
+        ("2026-11-23", Situation::SaidNo, Customer::External),
+        ("2026-11-24", Situation::Complaint, Customer::Internal),
+        ("2026-11-18", Situation::JustBecause, Customer::External),
+    ] {
+        app.add_moment(&MomentInput {
+            date: Some(day(date)),
+            situation,
+            customer,
+            text: "Hjälpte till".into(),
+            reaction: None,
+            took: None,
+            shared: false,
+            exception_id: None,
+            told_customer: false,
+        })
+        .unwrap_or_else(|err| panic!("{err}"));
+    }
+    let weeks = app.insights(3).unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(weeks.len(), 3);
+    let this = &weeks[0];
+    assert_eq!((this.iso_week, this.fans, this.members), (48, 2, 1));
+    assert_eq!(this.participation, 100.0);
+    assert_eq!(this.fans_per_member, 2.0);
+    assert_eq!(this.customers.get(&Customer::Internal), Some(&1));
+    assert_eq!((weeks[1].iso_week, weeks[1].fans), (47, 1));
+    assert_eq!((weeks[2].fans, weeks[2].participation), (0, 0.0));
+}
