@@ -20,6 +20,10 @@ const COMMANDS: &[&str] = &[
     "propose_exception",
     "act_on_exception",
     "add_approved_exception",
+    "progress",
+    "reflections",
+    "save_reflection",
+    "insights",
 ];
 
 fn main() {

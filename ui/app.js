@@ -1,7 +1,8 @@
 // Fanday's window: Today, My moments, Settings, and the first-run setup.
-import { h, append, clear, icon } from './dom.js';
+import { h, append, clear, icon, svg } from './dom.js';
 import {
   t, setLanguage, currentLanguage, languageFromLocale, errorText, normalizeError, formatDay, addDays,
+  formatNumber, formatPercent,
 } from './i18n.js';
 
 const invoke = (command, args) => window.__TAURI__.core.invoke(command, args);
@@ -10,7 +11,9 @@ const listen = (event, handler) => window.__TAURI__.event.listen(event, handler)
 const SITUATIONS = ['just_because', 'said_no', 'complaint'];
 const CUSTOMERS = ['external', 'internal'];
 const TOOK = ['time', 'generosity', 'flexibility'];
-const SCREENS = ['today', 'moments', 'exceptions', 'settings'];
+// The screens in the rail, in order (Ctrl+1, Ctrl+2, ...); Insights for leads.
+const screens = () => ['today', 'moments', 'progress', 'exceptions',
+  ...(state.profile?.role === 'lead' ? ['insights'] : []), 'settings'];
 
 const state = {
   profile: null,
@@ -416,6 +419,61 @@ const render = {
     return { page, focus: search };
   },
 
+  async progress() {
+    const [progress, reflections] = await Promise.all([invoke('progress'), invoke('reflections')]);
+    const stat = (testid, value, label, sub) => h('div', { class: 'stat' },
+      h('p', { class: 'stat-value', testid, text: value }),
+      h('p', { class: 'stat-label', text: label }),
+      sub ? h('p', { class: 'stat-sub' }, sub) : null);
+    const stats = h('div', { class: 'stats' },
+      stat('streak-current', formatNumber(progress.streak.current), t('progress.streak'),
+        [h('span', { text: `${t('progress.best')} ` }),
+          h('span', { testid: 'streak-best', text: formatNumber(progress.streak.best) })]),
+      stat('habit-strength', formatPercent(progress.habit_strength / 100), t('progress.strength'),
+        h('span', { text: t('progress.strengthHint') })),
+      stat('fans-total', formatNumber(progress.total), t('progress.total'),
+        h('span', { text: t('progress.thisWeek', { n: progress.this_week }) })));
+    const page = h('div', { class: 'page progress' },
+      h('h1', { text: t('progress.title') }),
+      stats,
+      h('section', { 'aria-labelledby': 'chart-title' },
+        h('h2', { id: 'chart-title', text: t('progress.chart') }),
+        fansChart(progress.weeks)),
+      h('section', { 'aria-labelledby': 'mix-title' },
+        h('h2', { id: 'mix-title', text: t('progress.mix') }),
+        mixBars([
+          ...SITUATIONS.map((v) => ({ label: t(`situation.${v}`), n: progress.situations[v] ?? 0 })),
+        ], progress.total, 'mix-situations'),
+        mixBars(CUSTOMERS.map((v) => ({ label: t(`customer.${v}`), n: progress.customers[v] ?? 0 })),
+          progress.total, 'mix-customers'),
+        h('p', { class: 'hint', text: t('progress.exceptionsUsed', { n: progress.exceptions_used }) })),
+      mirrorSection(progress, reflections));
+    return { page, focus: null };
+  },
+
+  async insights() {
+    const weeks = await invoke('insights');
+    const pct = (x) => formatPercent(x / 100);
+    const table = h('table', { class: 'insights', testid: 'insights-table' },
+      h('caption', { class: 'visually-hidden', text: t('insights.caption') }),
+      h('thead', {}, h('tr', {}, ['week', 'participation', 'perMember', 'fans', 'mix', 'customers', 'exceptions']
+        .map((key) => h('th', { scope: 'col', text: t(`insights.${key}`) })))),
+      h('tbody', {}, weeks.map((week) => h('tr', { testid: 'insights-week' },
+        h('th', { scope: 'row', text: t('progress.weekName', { n: week.iso_week }) }),
+        h('td', { text: pct(week.participation) }),
+        h('td', { text: formatNumber(week.fans_per_member) }),
+        h('td', { text: formatNumber(week.fans) }),
+        h('td', { text: SITUATIONS.map((v) => `${t(`situation.${v}`)} ${formatNumber(week.situations[v] ?? 0)}`).join(' · ') }),
+        h('td', { text: CUSTOMERS.map((v) => `${t(`customer.${v}`)} ${formatNumber(week.customers[v] ?? 0)}`).join(' · ') }),
+        h('td', { text: formatNumber(week.exceptions_used) })))));
+    const page = h('div', { class: 'page insights-page' },
+      h('h1', { text: t('insights.title') }),
+      h('p', { class: 'lead', text: t('insights.intro') }),
+      h('p', { class: 'hint', text: t('insights.source') }),
+      h('div', { class: 'table-wrap' }, table));
+    return { page, focus: null };
+  },
+
   async exceptions() {
     const lead = state.profile.role === 'lead';
     const search = h('input', {
@@ -557,6 +615,9 @@ function reminderForm(settings) {
   const snooze = h('select', { id: 'reminder-snooze', testid: 'reminder-snooze', 'data-field': 'snooze_minutes' },
     snoozeChoices.map((n) => h('option', { value: String(n), text: t('reminder.minutes', { n }) })));
   snooze.value = String(settings.snooze_minutes);
+  const digest = h('input', {
+    type: 'checkbox', id: 'reminder-digest', testid: 'reminder-digest', checked: settings.weekly_digest,
+  });
   const openAtLogin = h('input', {
     type: 'checkbox', id: 'reminder-open-at-login', testid: 'reminder-open-at-login',
     checked: settings.open_at_login,
@@ -618,6 +679,7 @@ function reminderForm(settings) {
             renderPauses();
           },
         }))),
+    h('label', { class: 'switch' }, digest, h('span', { text: t('reminder.digest') })),
     h('label', { class: 'switch' }, openAtLogin, h('span', { text: t('reminder.openAtLogin') })),
     h('p', { class: 'hint', text: t('reminder.trayHint') }),
     h('div', { class: 'form-actions' },
@@ -646,6 +708,7 @@ function reminderForm(settings) {
           snooze_minutes: Number(snooze.value),
           pauses,
           open_at_login: openAtLogin.checked,
+          weekly_digest: digest.checked,
         },
       });
       time.value = saved.time;
@@ -663,6 +726,130 @@ function reminderForm(settings) {
     if (await save()) toast(t('reminder.saved'));
   });
   return form;
+}
+
+// ---------- progress: the fan club chart, the mix, the weekly mirror ----------
+
+function fansChart(weeks) {
+  const width = 720;
+  const height = 200;
+  const top = 16;
+  const bottom = 28;
+  const most = Math.max(1, ...weeks.map((w) => w.fans));
+  const slot = width / weeks.length;
+  const bar = slot * 0.7;
+  const scale = (height - top - bottom) / most;
+  const total = weeks.reduce((sum, w) => sum + w.fans, 0);
+  const summary = t('progress.chartSummary', { n: total, weeks: weeks.length, most });
+  const chart = svg('svg', {
+    viewBox: `0 0 ${width} ${height}`, class: 'chart', role: 'img', 'aria-labelledby': 'chart-desc',
+    'data-testid': 'fans-chart', preserveAspectRatio: 'none',
+  },
+  svg('desc', { id: 'chart-desc', text: summary }),
+  svg('line', { x1: 0, x2: width, y1: height - bottom, y2: height - bottom, class: 'axis' }),
+  weeks.map((week, i) => {
+    const x = i * slot + (slot - bar) / 2;
+    const barHeight = week.fans * scale;
+    return svg('g', { 'data-fans': week.fans },
+      svg('title', { text: t('progress.weekFans', { n: week.iso_week, fans: week.fans }) }),
+      svg('rect', {
+        x, y: height - bottom - barHeight, width: bar, height: Math.max(barHeight, week.fans ? 2 : 0),
+        rx: 3, class: i === weeks.length - 1 ? 'bar this-week' : 'bar',
+      }),
+      week.fans ? svg('text', { x: x + bar / 2, y: height - bottom - barHeight - 4, class: 'bar-value', text: formatNumber(week.fans) }) : null,
+      i % 4 === weeks.length % 4 - 1 || i === weeks.length - 1
+        ? svg('text', { x: x + bar / 2, y: height - 8, class: 'bar-label', text: t('progress.weekName', { n: week.iso_week }) }) : null);
+  }));
+  // The same numbers as text, for screen readers and copying.
+  const table = h('table', { class: 'visually-hidden' },
+    h('caption', { text: summary }),
+    h('tbody', {}, weeks.map((week) => h('tr', {},
+      h('th', { scope: 'row', text: t('progress.weekName', { n: week.iso_week }) }),
+      h('td', { text: formatNumber(week.fans) })))));
+  return h('figure', { class: 'chart-box' }, chart, table,
+    h('figcaption', { class: 'hint', text: summary }));
+}
+
+function mixBars(items, total, testid) {
+  return h('ul', { class: 'mix', testid }, items.map((item) => {
+    const share = total ? item.n / total : 0;
+    const fill = h('span', { class: 'mix-fill' });
+    fill.style.width = `${Math.round(share * 100)}%`;
+    return h('li', {},
+      h('span', { class: 'mix-label', text: item.label }),
+      h('span', { class: 'mix-track', 'aria-hidden': 'true' }, fill),
+      h('span', { class: 'mix-value', text: `${formatNumber(item.n)} (${formatPercent(share)})` }));
+  }));
+}
+
+function mirrorSection(progress, reflections) {
+  const weeks = progress.weeks;
+  const thisWeek = weeks[weeks.length - 1];
+  const lastWeek = weeks[weeks.length - 2];
+  const key = (w) => `${w.iso_year}-${w.iso_week}`;
+  const saved = new Map(reflections.map((r) => [key(r), r]));
+  const week = h('select', { id: 'mirror-week', testid: 'mirror-week', 'data-field': 'week' },
+    [thisWeek, lastWeek].filter(Boolean).map((w, i) => h('option', {
+      value: key(w), text: t(i === 0 ? 'mirror.thisWeek' : 'mirror.lastWeek', { n: w.iso_week }),
+    })));
+  // Early in a week, before this week's is written, the mirror looks back.
+  if (lastWeek && !saved.has(key(lastWeek)) && !saved.has(key(thisWeek)) && thisWeek.fans === 0) {
+    week.value = key(lastWeek);
+  }
+  const answer = (name, testid) => h('textarea', {
+    id: `mirror-${name}`, testid, rows: 2, maxlength: 4000, dir: 'auto', 'data-field': name.replace('-', '_'),
+  });
+  const wentWell = answer('went-well', 'mirror-went-well');
+  const heldBack = answer('held-back', 'mirror-held-back');
+  const intention = answer('intention', 'mirror-intention');
+  const fill = () => {
+    const r = saved.get(week.value);
+    wentWell.value = r?.went_well ?? '';
+    heldBack.value = r?.held_back ?? '';
+    intention.value = r?.intention ?? '';
+  };
+  week.addEventListener('change', fill);
+  fill();
+  const field = (input, label) => h('div', { class: 'field' }, h('label', { for: input.id, text: t(label) }), input);
+  const form = h('form', { id: 'mirror-form', class: 'mirror-form', novalidate: true },
+    h('div', { class: 'field' }, h('label', { for: week.id, text: t('mirror.week') }), week),
+    field(wentWell, 'mirror.wentWell'),
+    field(heldBack, 'mirror.heldBack'),
+    field(intention, 'mirror.intention'),
+    h('div', { class: 'form-actions' },
+      h('button', { type: 'submit', class: 'primary', testid: 'mirror-save', text: t('mirror.save') })));
+  ctrlEnterSubmits(form);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearFormErrors(form);
+    const [isoYear, isoWeek] = week.value.split('-').map(Number);
+    try {
+      await invoke('save_reflection', {
+        reflection: {
+          iso_year: isoYear, iso_week: isoWeek,
+          went_well: wentWell.value, held_back: heldBack.value, intention: intention.value,
+        },
+      });
+      toast(t('mirror.saved'));
+      await show('progress');
+    } catch (error) {
+      showFormError(form, error);
+    }
+  });
+  const average = progress.earlier_weeks_average;
+  const compare = average == null ? t('mirror.compareFirst', { n: progress.this_week })
+    : t('mirror.compare', { n: progress.this_week, avg: formatNumber(Math.round(average * 10) / 10), best: progress.best_week });
+  const list = h('ul', { class: 'mirror-list' }, reflections.map((r) => h('li', { class: 'mirror-item', testid: 'mirror-item' },
+    h('p', { class: 'mirror-week', text: t('progress.weekName', { n: r.iso_week }) + ` · ${formatDay(r.monday)}` }),
+    r.went_well ? h('p', { dir: 'auto' }, h('strong', { text: `${t('mirror.wentWellShort')}: ` }), h('span', { text: r.went_well })) : null,
+    r.held_back ? h('p', { dir: 'auto' }, h('strong', { text: `${t('mirror.heldBackShort')}: ` }), h('span', { text: r.held_back })) : null,
+    r.intention ? h('p', { dir: 'auto' }, h('strong', { text: `${t('mirror.intentionShort')}: ` }), h('span', { text: r.intention })) : null)));
+  return h('section', { 'aria-labelledby': 'mirror-title' },
+    h('h2', { id: 'mirror-title', text: t('mirror.title') }),
+    h('p', { class: 'mirror-compare', testid: 'mirror-compare', text: compare }),
+    form,
+    reflections.length ? h('h3', { text: t('mirror.earlier') }) : null,
+    list);
 }
 
 // ---------- rule exceptions ----------
@@ -925,25 +1112,32 @@ function renderRail() {
   rail.append(h('div', { class: 'brand' }, icon('heart', 'brand-mark'),
     h('span', { class: 'brand-name', text: 'Fanday' }),
     h('span', { class: 'brand-tagline', text: t('app.tagline') })));
-  const icons = { today: 'today', moments: 'moments', exceptions: 'exceptions', settings: 'settings' };
-  SCREENS.forEach((screen, index) => {
+  screens().forEach((screen, index) => {
     rail.append(h('button', {
       type: 'button', class: 'nav', testid: `nav-${screen}`, 'data-screen': screen,
       'aria-current': state.screen === screen ? 'page' : null,
       title: `${t(`nav.${screen}`)} (Ctrl+${index + 1})`,
       onclick: () => show(screen),
-    }, icon(icons[screen]), h('span', { text: t(`nav.${screen}`) })));
+    }, icon(screen), h('span', { text: t(`nav.${screen}`) })));
   });
   rail.hidden = false;
 }
 
+// How long each screen took from the click to being painted, for the
+// speed figures (scripts/bench-progress reads it).
+window.fandayTimings = {};
+
 async function show(screen) {
+  const started = performance.now();
   state.screen = screen;
   renderRail();
   try {
     const { page, focus } = await render[screen]();
     clear(main).append(page);
     (focus ?? main).focus();
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      window.fandayTimings[screen] = performance.now() - started;
+    }));
   } catch (error) {
     clear(main).append(h('div', { class: 'page' }, errorBox(error)));
   }
@@ -993,9 +1187,11 @@ function showFatal(error) {
 
 document.addEventListener('keydown', (event) => {
   if (rail.hidden) return;
-  if (event.ctrlKey && !event.altKey && ['1', '2', '3', '4'].includes(event.key)) {
+  const list = screens();
+  const number = Number(event.key);
+  if (event.ctrlKey && !event.altKey && number >= 1 && number <= list.length) {
     event.preventDefault();
-    show(SCREENS[Number(event.key) - 1]);
+    show(list[number - 1]);
   }
   if (event.ctrlKey && event.key === 'z' && document.getElementById('toast').undo
       && !['INPUT', 'TEXTAREA'].includes(document.activeElement?.tagName)) {

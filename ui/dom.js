@@ -42,6 +42,8 @@ const ICONS = {
   // a path that leaves the straight line and comes back: an agreed exception
   exceptions: ['M3 17h5', 'M16 17h5', 'M8 17c1-6 7-6 8 0', 'M12 4v3', 'M10.5 5.5h3'],
   search: ['M11 18a7 7 0 1 1 0-14a7 7 0 0 1 0 14z', 'M16.5 16.5 21 21'],
+  progress: ['M4 20V10', 'M10 20V4', 'M16 20v-7', 'M21 20H3'],
+  insights: ['M3 12a9 9 0 1 0 9-9v9z', 'M15 3.5A9 9 0 0 1 20.5 9H15z'],
 };
 
 export function icon(name, extraClass = '') {
@@ -56,4 +58,16 @@ export function icon(name, extraClass = '') {
     svg.append(path);
   }
   return svg;
+}
+
+// An SVG element with attributes; text through textContent only.
+export function svg(tag, attrs = {}, ...children) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value == null) continue;
+    if (name === 'text') el.textContent = value;
+    else el.setAttribute(name, value);
+  }
+  for (const child of children.flat()) if (child) el.append(child);
+  return el;
 }

@@ -189,3 +189,37 @@ pub async fn add_approved_exception(
 ) -> Reply<Exception> {
     Ok(core(&state)?.add_approved_exception(&exception, None)?)
 }
+
+#[tauri::command]
+pub async fn progress(state: State<'_, AppState>) -> Reply<fanday_core::stats::Progress> {
+    Ok(core(&state)?.progress()?)
+}
+
+#[tauri::command]
+pub async fn reflections(
+    state: State<'_, AppState>,
+) -> Reply<Vec<fanday_core::reflection::Reflection>> {
+    Ok(core(&state)?.reflections()?)
+}
+
+#[tauri::command]
+pub async fn save_reflection(
+    state: State<'_, AppState>,
+    reflection: fanday_core::reflection::ReflectionInput,
+) -> Reply<fanday_core::reflection::Reflection> {
+    Ok(core(&state)?.save_reflection(&reflection)?)
+}
+
+/// Weeks the lead's insights cover.
+const INSIGHT_WEEKS: usize = 8;
+
+#[tauri::command]
+pub async fn insights(state: State<'_, AppState>) -> Reply<Vec<fanday_core::stats::WeekInsight>> {
+    let fanday = core(&state)?;
+    match fanday.profile()? {
+        Some(profile) if profile.role == fanday_core::Role::Lead => {
+            Ok(fanday.insights(INSIGHT_WEEKS)?)
+        }
+        _ => Err(fanday_core::CoreError::LeadOnly.into()),
+    }
+}

@@ -121,6 +121,10 @@ pub fn run() {
             commands::propose_exception,
             commands::act_on_exception,
             commands::add_approved_exception,
+            commands::progress,
+            commands::reflections,
+            commands::save_reflection,
+            commands::insights,
         ])
         .run(tauri::generate_context!());
     if let Err(err) = result {

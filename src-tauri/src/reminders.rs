@@ -72,8 +72,25 @@ fn with_core<T>(app: &AppHandle, act: impl FnOnce(&Fanday) -> T) -> Option<T> {
     state.core.as_ref().ok().map(act)
 }
 
+/// The weekly digest, once, when it is due.
+fn send_digest_if_due(app: &AppHandle) {
+    let due = with_core(app, |core| {
+        let due = core.digest_due()?;
+        if let Some((monday, _)) = &due {
+            core.record_digest_sent(*monday)?;
+        }
+        Ok::<_, fanday_core::CoreError>(due)
+    });
+    match due {
+        Some(Ok(Some((_, text)))) => deliver(app, text),
+        Some(Err(err)) => log::warn!("cannot prepare the weekly digest: {err}"),
+        _ => {}
+    }
+}
+
 /// One look at the rule: remind if due, and say how long to sleep.
 fn look(app: &AppHandle) -> Duration {
+    send_digest_if_due(app);
     let plan = with_core(app, |core| core.reminder_plan());
     match plan {
         None => LOOK_AGAIN,
