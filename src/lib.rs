@@ -20,7 +20,7 @@ pub use moment::{Customer, Moment, MomentFilter, MomentInput, Situation, Took};
 pub use profile::{Language, Profile, ProfileInput, Role};
 pub use reminder::{NotificationText, Plan, ReminderSettings};
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::Serialize;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -34,6 +34,8 @@ pub struct TodayStatus {
     pub earliest_date: NaiveDate,
     pub fans_today: u32,
     pub made: bool,
+    /// The first working day of a week, and last week has no reflection yet.
+    pub mirror_due: bool,
 }
 
 /// A new moment may use only an approved exception; an edited one may keep
@@ -151,12 +153,18 @@ impl Fanday {
 
     pub fn today_status(&self) -> Result<TodayStatus> {
         let today = self.today();
-        let fans_today = moment::count_on(&self.store.conn(), today)?;
+        let conn = self.store.conn();
+        let fans_today = moment::count_on(&conn, today)?;
+        let settings = reminder::load_settings(&conn)?;
+        let last_week = (stats::week_start(today) - Duration::weeks(1)).iso_week();
+        let mirror_due = stats::first_working_day(&settings, today) == Some(today)
+            && reflection::get(&conn, last_week.year(), last_week.week())?.is_none();
         Ok(TodayStatus {
             date: today,
             earliest_date: moment::earliest_allowed_date(today),
             fans_today,
             made: fans_today > 0,
+            mirror_due,
         })
     }
 

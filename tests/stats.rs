@@ -289,6 +289,27 @@ mod through_the_store {
     }
 
     #[test]
+    fn the_mirror_is_offered_on_the_first_working_day_until_last_week_is_reflected_on() {
+        let (_dir, app) = open_at("2026-11-23T09:00:00+01:00");
+        let due = || {
+            app.today_status()
+                .unwrap_or_else(|err| panic!("{err}"))
+                .mirror_due
+        };
+        assert!(due(), "Monday, nothing written for week 47");
+        app.save_reflection(&week(2026, 47, "Bra vecka"))
+            .unwrap_or_else(|err| panic!("{err}"));
+        assert!(!due());
+        let (_dir2, tuesday) = open_at("2026-11-24T09:00:00+01:00");
+        assert!(
+            !tuesday
+                .today_status()
+                .unwrap_or_else(|err| panic!("{err}"))
+                .mirror_due
+        );
+    }
+
+    #[test]
     fn a_reflection_needs_a_real_begun_week_and_some_words() {
         let (_dir, app) = open_at("2026-11-23T09:00:00+01:00");
         let refused = |input: ReflectionInput| {

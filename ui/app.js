@@ -354,10 +354,14 @@ const render = {
     // A fresh form after each save: ready for another moment.
     const newForm = () => momentForm({ id: 'log-form', onSaved });
     const form = newForm();
+    const mirrorPrompt = state.today.mirror_due ? h('p', { class: 'mirror-prompt', testid: 'mirror-prompt' },
+      h('span', { text: t('today.mirrorDue') }),
+      h('button', { type: 'button', class: 'link', text: t('today.mirrorOpen'), onclick: () => show('progress') })) : null;
     const page = h('div', { class: 'page today' },
       h('header', { class: 'hero' },
         h('h1', { text: t('today.prompt') }),
         status),
+      mirrorPrompt,
       form,
       recent);
     await loadRecent();
