@@ -51,6 +51,12 @@ pub enum CoreError {
     #[error("only the person who proposed an exception may withdraw it")]
     NotYourProposal,
 
+    #[error("the team folder: {0}")]
+    TeamFolder(String),
+
+    #[error("join or create a team first")]
+    NoTeam,
+
     #[error("storage error: {0}")]
     Storage(String),
 }
@@ -71,6 +77,8 @@ impl CoreError {
             CoreError::StatusMove { .. } => "exception_status",
             CoreError::LeadOnly => "lead_only",
             CoreError::NotYourProposal => "not_your_proposal",
+            CoreError::TeamFolder(_) => "team_folder",
+            CoreError::NoTeam => "no_team",
             CoreError::Storage(_) => "storage",
         }
     }
@@ -159,6 +167,8 @@ pub enum ValidationError {
     ReflectionEmpty,
     #[error("that week does not exist or has not begun")]
     NoSuchWeek,
+    #[error("give the team a name of 1 to 80 characters")]
+    TeamName,
 }
 
 impl ValidationError {
@@ -187,6 +197,7 @@ impl ValidationError {
             ValidationError::AnswerTooLong { .. } => "answer_too_long",
             ValidationError::ReflectionEmpty => "reflection_empty",
             ValidationError::NoSuchWeek => "no_such_week",
+            ValidationError::TeamName => "team_name",
         }
     }
 
@@ -212,6 +223,7 @@ impl ValidationError {
             ValidationError::AnswerTooLong { field, .. } => field,
             ValidationError::ReflectionEmpty => "went_well",
             ValidationError::NoSuchWeek => "week",
+            ValidationError::TeamName => "team_name",
         }
     }
 

@@ -12,6 +12,8 @@ pub mod reminder;
 mod sql;
 pub mod stats;
 pub mod store;
+pub mod team;
+pub mod team_event;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{CoreError, Result, ValidationError};
@@ -109,7 +111,10 @@ impl Fanday {
         let valid = moment::validate(input, self.today(), None)?;
         let conn = self.store.conn();
         check_exception_usable(&conn, valid.exception_id.as_deref(), None)?;
-        moment::insert(&conn, &author, &valid, self.clock.now_utc())
+        let added = moment::insert(&conn, &author, &valid, self.clock.now_utc())?;
+        drop(conn);
+        self.sync_story();
+        Ok(added)
     }
 
     pub fn update_moment(&self, id: &str, input: &MomentInput) -> Result<Moment> {
@@ -123,19 +128,28 @@ impl Fanday {
             valid.exception_id.as_deref(),
             kept_exception.as_deref(),
         )?;
-        moment::update(&conn, id, &valid, self.clock.now_utc())
+        let updated = moment::update(&conn, id, &valid, self.clock.now_utc())?;
+        drop(conn);
+        self.sync_story();
+        Ok(updated)
     }
 
     /// Soft delete: the moment disappears from every list but can be restored.
     pub fn delete_moment(&self, id: &str) -> Result<()> {
-        moment::set_deleted(&self.store.conn(), id, Some(self.clock.now_utc()))
+        moment::set_deleted(&self.store.conn(), id, Some(self.clock.now_utc()))?;
+        self.sync_story();
+        Ok(())
     }
 
     /// Undoes [`Fanday::delete_moment`].
     pub fn restore_moment(&self, id: &str) -> Result<Moment> {
-        let conn = self.store.conn();
-        moment::set_deleted(&conn, id, None)?;
-        moment::get(&conn, id)
+        let restored = {
+            let conn = self.store.conn();
+            moment::set_deleted(&conn, id, None)?;
+            moment::get(&conn, id)?
+        };
+        self.sync_story();
+        Ok(restored)
     }
 
     pub fn moment(&self, id: &str) -> Result<Moment> {
@@ -377,5 +391,103 @@ impl Fanday {
     /// Notes that the digest for the week starting `monday` was sent.
     pub fn record_digest_sent(&self, monday: NaiveDate) -> Result<()> {
         reminder::record_digest_sent(&mut self.store.conn(), monday)
+    }
+
+    // ---------- the team folder ----------
+
+    pub fn create_team(&self, name: &str, folder: &Path) -> Result<team::TeamInfo> {
+        let me = self.current_profile()?;
+        let conn = self.store.conn();
+        let info = team::create(&conn, &me, name, folder, self.clock.now_utc())?;
+        team::reconcile(&conn, &me, self.clock.now_utc())?;
+        Ok(info)
+    }
+
+    pub fn preview_team(&self, folder: &Path) -> Result<team::TeamPreview> {
+        team::preview(folder)
+    }
+
+    pub fn join_team(&self, folder: &Path) -> Result<team::TeamInfo> {
+        let me = self.current_profile()?;
+        let info = team::join(&self.store.conn(), &me, folder, self.clock.now_utc())?;
+        self.read_team()?;
+        Ok(info)
+    }
+
+    pub fn leave_team(&self) -> Result<()> {
+        team::leave(&mut self.store.conn())
+    }
+
+    pub fn team_info(&self) -> Result<Option<team::TeamInfo>> {
+        team::info(&self.store.conn())
+    }
+
+    /// Sends what is waiting to be shared, then reads everyone's new lines.
+    pub fn read_team(&self) -> Result<team::ReadReport> {
+        let Some(me) = self.profile()? else {
+            return Ok(team::ReadReport::default());
+        };
+        let now = self.clock.now_utc();
+        let mut conn = self.store.conn();
+        team::reconcile(&conn, &me, now)?;
+        team::read(&mut conn, &me, now)
+    }
+
+    /// After a moment changed: share, edit or withdraw its story. A folder
+    /// that is away is not an error here; the next read sends it.
+    fn sync_story(&self) {
+        if let Ok(Some(me)) = self.profile() {
+            let _ = team::reconcile(&self.store.conn(), &me, self.clock.now_utc());
+        }
+    }
+
+    pub fn feed(&self, situation: Option<Situation>, limit: u32) -> Result<Vec<team::Story>> {
+        let me = self.current_profile()?;
+        team::feed(&self.store.conn(), &me.id, situation, limit)
+    }
+
+    fn team_event(&self, kind: &str, body: serde_json::Value) -> Result<()> {
+        let me = self.current_profile()?;
+        let conn = self.store.conn();
+        team::append(&conn, &me, kind, body, self.clock.now_utc())?.ok_or(CoreError::NoTeam)?;
+        Ok(())
+    }
+
+    pub fn applaud(&self, story_id: &str) -> Result<()> {
+        self.team_event(
+            "reaction.added",
+            serde_json::json!({ "story_id": story_id }),
+        )
+    }
+
+    pub fn comment(&self, story_id: &str, text: &str) -> Result<()> {
+        let text = text.trim();
+        let len = text.chars().count();
+        if len == 0 {
+            return Err(ValidationError::TextEmpty.into());
+        }
+        if len > team::MAX_STORY_CHARS {
+            return Err(ValidationError::TextTooLong {
+                len,
+                max: team::MAX_STORY_CHARS,
+            }
+            .into());
+        }
+        self.team_event(
+            "comment.added",
+            serde_json::json!({ "story_id": story_id, "text": text }),
+        )
+    }
+
+    /// A lead marks a story reviewed or featured.
+    pub fn review(&self, story_id: &str, featured: bool) -> Result<()> {
+        if self.current_profile()?.role != Role::Lead {
+            return Err(CoreError::LeadOnly);
+        }
+        let mark = if featured { "featured" } else { "reviewed" };
+        self.team_event(
+            "review.marked",
+            serde_json::json!({ "story_id": story_id, "mark": mark }),
+        )
     }
 }

@@ -18,6 +18,7 @@ const MIGRATION_STEPS: &[&str] = &[
     include_str!("../migrations/002_reminders.sql"),
     include_str!("../migrations/003_exceptions.sql"),
     include_str!("../migrations/004_reflections.sql"),
+    include_str!("../migrations/005_team.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
