@@ -24,6 +24,16 @@ const COMMANDS: &[&str] = &[
     "reflections",
     "save_reflection",
     "insights",
+    "team_state",
+    "preview_team",
+    "create_team",
+    "join_team",
+    "leave_team",
+    "read_team",
+    "team_feed",
+    "applaud",
+    "comment",
+    "review",
 ];
 
 fn main() {

@@ -12,7 +12,7 @@ const SITUATIONS = ['just_because', 'said_no', 'complaint'];
 const CUSTOMERS = ['external', 'internal'];
 const TOOK = ['time', 'generosity', 'flexibility'];
 // The screens in the rail, in order (Ctrl+1, Ctrl+2, ...); Insights for leads.
-const screens = () => ['today', 'moments', 'progress', 'exceptions',
+const screens = () => ['today', 'moments', 'team', 'progress', 'exceptions',
   ...(state.profile?.role === 'lead' ? ['insights'] : []), 'settings'];
 
 const state = {
@@ -140,7 +140,9 @@ function momentForm({ id, moment = null, onSaved }) {
   const date = h('select', { id: `${id}-date`, 'data-field': 'date', testid: tid('moment-date') },
     dayOptions(moment?.date));
   date.value = moment?.date ?? state.today.date;
-  const shared = h('input', { type: 'checkbox', id: `${id}-shared`, checked: Boolean(moment?.shared) });
+  const shared = h('input', {
+    type: 'checkbox', id: `${id}-shared`, testid: tid('share-toggle'), checked: Boolean(moment?.shared),
+  });
   const exceptionPick = h('select', { id: `${id}-exception`, 'data-field': 'exception', testid: tid('moment-exception') },
     h('option', { value: '', text: t('form.noException') }));
   const told = h('input', {
@@ -421,6 +423,81 @@ const render = {
       count,
       list);
     return { page, focus: search };
+  },
+
+  async team() {
+    const { team, status } = await invoke('team_state');
+    if (!team) return { page: teamSetup(), focus: null };
+    const lead = state.profile.role === 'lead';
+    const filter = h('select', { id: 'feed-filter', testid: 'feed-filter' },
+      h('option', { value: '', text: t('moments.filterAll') }),
+      SITUATIONS.map((v) => h('option', { value: v, text: t(`situation.${v}`) })));
+    filter.value = state.feedSituation ?? '';
+    const list = h('ul', { class: 'feed', testid: 'feed-list', 'aria-live': 'polite' });
+    const queue = h('ul', { class: 'feed' });
+    const statusLine = h('div', { class: 'feed-status', testid: 'feed-status' });
+    const renderStatus = (s) => {
+      clear(statusLine);
+      if (!s) { statusLine.append(h('span', { text: t('team.notReadYet') })); return; }
+      const when = formatTime(s.read_at);
+      statusLine.append(h('span', {
+        text: s.report.folder_missing ? t('team.folderMissing', { time: when })
+          : s.error ? t('team.readError', { time: when, message: s.error })
+            : t('team.readAt', { time: when }),
+      }));
+      if (s.report.skipped.length) {
+        statusLine.append(h('details', { class: 'skipped' },
+          h('summary', { testid: 'feed-skipped', text: t('team.skipped', { n: s.report.skipped.length }) }),
+          h('ul', {}, s.report.skipped.map((skip) => h('li', { dir: 'ltr', text: `${skip.path}: ${skip.reason}` })))));
+      }
+    };
+    renderStatus(status);
+    const load = async () => {
+      const stories = await invoke('team_feed', { situation: filter.value || null });
+      clear(list);
+      if (stories.length === 0) list.append(h('li', { class: 'empty', testid: 'feed-empty', text: t('team.empty') }));
+      for (const story of stories) list.append(storyItem(story, { lead, onChanged: load }));
+      markSeen(stories);
+      if (lead) {
+        clear(queue);
+        const unreviewed = stories.filter((s) => !s.review && s.author_id !== state.profile.id);
+        if (unreviewed.length === 0) queue.append(h('li', { class: 'empty', text: t('team.queueEmpty') }));
+        for (const story of unreviewed) queue.append(storyItem(story, { lead, onChanged: load, compact: true }));
+      }
+    };
+    filter.addEventListener('change', () => {
+      state.feedSituation = filter.value;
+      load().catch((e) => toast(errorText(e)));
+    });
+    state.onTeamRead = async (s) => { renderStatus(s); await load(); };
+    await load();
+    const page = h('div', { class: 'page team' },
+      h('h1', { text: team.name }),
+      h('p', { class: 'lead', text: t('team.intro') }),
+      statusLine,
+      h('div', { class: 'toolbar' },
+        h('label', { class: 'filter' }, h('span', { class: 'visually-hidden', text: t('moments.filter') }), filter),
+        h('button', {
+          type: 'button', class: 'quiet', testid: 'team-read', text: t('team.readNow'),
+          onclick: async () => { const s = await invoke('read_team'); if (s) await state.onTeamRead(s); },
+        })),
+      lead ? h('section', { 'aria-labelledby': 'queue-title' },
+        h('h2', { id: 'queue-title', text: t('team.queue') }), queue) : null,
+      h('section', { 'aria-labelledby': 'feed-title' },
+        h('h2', { id: 'feed-title', text: t('team.feed') }), list),
+      h('details', { class: 'team-about' },
+        h('summary', { text: t('team.about') }),
+        h('p', { dir: 'ltr', class: 'path', text: team.folder }),
+        h('p', { text: t('team.fingerprints', { founder: team.founder_fingerprint, mine: team.my_fingerprint }) }),
+        h('button', {
+          type: 'button', class: 'quiet', testid: 'team-leave', text: t('team.leave'),
+          onclick: async () => {
+            if (!window.confirm(t('team.leaveConfirm'))) return;
+            await invoke('leave_team');
+            await show('team');
+          },
+        })));
+    return { page, focus: null };
   },
 
   async progress() {
@@ -730,6 +807,139 @@ function reminderForm(settings) {
     if (await save()) toast(t('reminder.saved'));
   });
   return form;
+}
+
+// ---------- the team feed ----------
+
+function seenStories() {
+  try { return new Set(JSON.parse(localStorage.getItem('fanday.seenStories') || '[]')); } catch { return new Set(); }
+}
+
+function markSeen(stories) {
+  const seen = seenStories();
+  for (const story of stories) seen.add(story.story_id);
+  localStorage.setItem('fanday.seenStories', JSON.stringify([...seen].slice(-5000)));
+  updateUnread(0);
+}
+
+function updateUnread(count) {
+  const badge = document.querySelector('[data-testid="nav-team"] .unread');
+  if (badge) {
+    badge.textContent = count ? String(count) : '';
+    badge.hidden = !count;
+  }
+}
+
+async function refreshUnread() {
+  try {
+    const { team } = await invoke('team_state');
+    if (!team) return;
+    const stories = await invoke('team_feed', { situation: null });
+    const seen = seenStories();
+    updateUnread(stories.filter((s) => !seen.has(s.story_id) && s.author_id !== state.profile.id).length);
+  } catch { /* the count is a nicety */ }
+}
+
+function storyItem(story, { lead, onChanged, compact = false }) {
+  const when = formatDay(story.date, state.today.date);
+  const act = (fn) => async () => {
+    try { await fn(); await onChanged(); } catch (error) { toast(errorText(error)); }
+  };
+  const commentInput = h('input', {
+    class: 'comment-input', testid: 'feed-comment-text', maxlength: 4000, dir: 'auto',
+    placeholder: t('team.commentPlaceholder'), 'aria-label': t('team.comment'),
+  });
+  const commentForm = h('form', { class: 'comment-form', novalidate: true },
+    commentInput,
+    h('button', { type: 'submit', class: 'quiet', testid: 'feed-comment', text: t('team.comment') }));
+  commentForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (!commentInput.value.trim()) { commentInput.focus(); return; }
+    act(() => invoke('comment', { storyId: story.story_id, text: commentInput.value }))();
+  });
+  return h('li', { class: `moment story${story.review === 'featured' ? ' featured' : ''}`, testid: 'feed-item', 'data-id': story.story_id },
+    h('div', { class: 'moment-meta' },
+      story.review === 'featured' ? h('span', { class: 'badge featured-badge', text: t('team.featured') }) : null,
+      h('strong', { class: 'author', dir: 'auto', testid: 'feed-author', text: story.author_name || t('team.someone') }),
+      h('span', { class: `badge situation-${story.situation}`, text: t(`situation.${story.situation}`) }),
+      h('span', { text: t(`customer.${story.customer}`) }),
+      h('time', { datetime: story.date, text: when }),
+      story.review === 'reviewed' ? h('span', { class: 'shared', text: t('team.reviewed') }) : null),
+    h('p', { class: 'moment-text', dir: 'auto', testid: 'feed-text', text: story.text }),
+    story.reaction ? h('p', { class: 'moment-reaction', dir: 'auto', text: story.reaction }) : null,
+    compact ? null : h('ul', { class: 'comments' }, story.comments.map((c) => h('li', {},
+      h('strong', { dir: 'auto', text: `${c.author_name || t('team.someone')}: ` }),
+      h('span', { dir: 'auto', testid: 'feed-comment-item', text: c.text })))),
+    h('div', { class: 'moment-actions' },
+      h('button', {
+        type: 'button', class: story.applauded_by_me ? 'quiet applauded' : 'quiet', testid: 'feed-applaud',
+        'aria-pressed': String(story.applauded_by_me), disabled: story.applauded_by_me || story.author_id === state.profile.id,
+        text: t('team.applause', { n: story.applause }),
+        onclick: act(() => invoke('applaud', { storyId: story.story_id })),
+      }),
+      lead && story.author_id !== state.profile.id && !story.review ? h('button', {
+        type: 'button', class: 'quiet', testid: 'feed-review', text: t('team.markReviewed'),
+        onclick: act(() => invoke('review', { storyId: story.story_id, featured: false })),
+      }) : null,
+      lead && story.author_id !== state.profile.id && story.review !== 'featured' ? h('button', {
+        type: 'button', class: 'quiet', testid: 'feed-feature', text: t('team.feature'),
+        onclick: act(() => invoke('review', { storyId: story.story_id, featured: true })),
+      }) : null),
+    compact ? null : commentForm);
+}
+
+function teamSetup() {
+  const name = h('input', { id: 'team-name', testid: 'team-name', maxlength: 200, 'data-field': 'team_name', dir: 'auto' });
+  const createFolder = h('input', { id: 'team-create-folder', testid: 'team-create-folder', dir: 'ltr', placeholder: t('team.folderPlaceholder') });
+  const create = h('form', { class: 'exception-form', novalidate: true },
+    h('h2', { text: t('team.createTitle') }),
+    h('p', { class: 'hint', text: t('team.createHint') }),
+    h('div', { class: 'field' }, h('label', { for: name.id, text: t('team.name') }), name),
+    h('div', { class: 'field' }, h('label', { for: createFolder.id, text: t('team.folder') }), createFolder),
+    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary', testid: 'team-create', text: t('team.create') })));
+  create.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearFormErrors(create);
+    try {
+      await invoke('create_team', { name: name.value, folder: createFolder.value });
+      toast(t('team.created'));
+      await show('team');
+    } catch (error) { showFormError(create, error); }
+  });
+
+  const folder = h('input', { id: 'team-folder', testid: 'team-folder', dir: 'ltr', placeholder: t('team.folderPlaceholder') });
+  const fingerprint = h('div', { class: 'fingerprint', hidden: true });
+  const joinButton = h('button', { type: 'submit', class: 'primary', testid: 'team-join', text: t('team.look') });
+  let previewed = null;
+  folder.addEventListener('input', () => { previewed = null; fingerprint.hidden = true; joinButton.textContent = t('team.look'); });
+  const join = h('form', { class: 'exception-form', novalidate: true },
+    h('h2', { text: t('team.joinTitle') }),
+    h('p', { class: 'hint', text: t('team.joinHint') }),
+    h('div', { class: 'field' }, h('label', { for: folder.id, text: t('team.folder') }), folder),
+    fingerprint,
+    h('div', { class: 'form-actions' }, joinButton));
+  join.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearFormErrors(join);
+    try {
+      if (!previewed) {
+        previewed = await invoke('preview_team', { folder: folder.value });
+        clear(fingerprint).append(
+          h('p', { text: t('team.joinCompare', { name: previewed.name }) }),
+          h('p', { class: 'fingerprint-value', testid: 'team-fingerprint', text: previewed.founder_fingerprint }));
+        fingerprint.hidden = false;
+        joinButton.textContent = t('team.joinConfirm', { name: previewed.name });
+        return;
+      }
+      await invoke('join_team', { folder: folder.value });
+      toast(t('team.joined', { name: previewed.name }));
+      await show('team');
+    } catch (error) { showFormError(join, error); }
+  });
+  return h('div', { class: 'page team' },
+    h('h1', { text: t('team.title') }),
+    h('p', { class: 'lead', text: t('team.setupIntro') }),
+    join, create);
 }
 
 // ---------- progress: the fan club chart, the mix, the weekly mirror ----------
@@ -1058,8 +1268,13 @@ async function listenToReminders() {
     hideReminder();
     toast(t('reminder.snoozed', { time: formatTime(event.payload.until) }));
   });
+  await listen('fanday://team-read', async (event) => {
+    if (state.screen === 'team' && state.onTeamRead) await state.onTeamRead(event.payload);
+    else await refreshUnread();
+  });
   const pending = await invoke('pending_reminder');
   if (pending) showReminder(pending);
+  await refreshUnread();
 }
 
 // Name, role, language: for first run and for Settings.
@@ -1122,7 +1337,8 @@ function renderRail() {
       'aria-current': state.screen === screen ? 'page' : null,
       title: `${t(`nav.${screen}`)} (Ctrl+${index + 1})`,
       onclick: () => show(screen),
-    }, icon(screen), h('span', { text: t(`nav.${screen}`) })));
+    }, icon(screen), h('span', { text: t(`nav.${screen}`) }),
+    screen === 'team' ? h('span', { class: 'unread', 'aria-label': t('team.unread'), hidden: true }) : null));
   });
   rail.hidden = false;
 }

@@ -42,6 +42,7 @@ const ICONS = {
   // a path that leaves the straight line and comes back: an agreed exception
   exceptions: ['M3 17h5', 'M16 17h5', 'M8 17c1-6 7-6 8 0', 'M12 4v3', 'M10.5 5.5h3'],
   search: ['M11 18a7 7 0 1 1 0-14a7 7 0 0 1 0 14z', 'M16.5 16.5 21 21'],
+  team: ['M9 11a3 3 0 1 0 0-6a3 3 0 0 0 0 6z', 'M3 20c0-3.3 2.7-6 6-6s6 2.7 6 6', 'M16 5.2a3 3 0 0 1 0 5.6', 'M18 14.3c1.8.8 3 2.6 3 4.7'],
   progress: ['M4 20V10', 'M10 20V4', 'M16 20v-7', 'M21 20H3'],
   insights: ['M3 12a9 9 0 1 0 9-9v9z', 'M15 3.5A9 9 0 0 1 20.5 9H15z'],
 };

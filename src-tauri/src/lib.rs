@@ -4,6 +4,7 @@ mod args;
 mod commands;
 mod error;
 mod reminders;
+mod team_sync;
 mod tray;
 
 use error::UiError;
@@ -73,6 +74,7 @@ pub fn run() {
             Some(vec!["--hidden"]),
         ))
         .manage(reminders::Reminders::default())
+        .manage(team_sync::TeamSync::default())
         .setup(move |app| {
             let state = open_state(app, &options);
             let opened = state.core.is_ok();
@@ -88,6 +90,7 @@ pub fn run() {
             }
             if opened {
                 reminders::start(app.handle());
+                team_sync::start(app.handle());
             }
             Ok(())
         })
@@ -125,6 +128,16 @@ pub fn run() {
             commands::reflections,
             commands::save_reflection,
             commands::insights,
+            commands::team_state,
+            commands::preview_team,
+            commands::create_team,
+            commands::join_team,
+            commands::leave_team,
+            commands::read_team,
+            commands::team_feed,
+            commands::applaud,
+            commands::comment,
+            commands::review,
         ])
         .run(tauri::generate_context!());
     if let Err(err) = result {

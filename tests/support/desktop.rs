@@ -343,21 +343,36 @@ pub async fn wait_for(client: &Client, id: &str) -> fantoccini::elements::Elemen
 /// Clicks the element with test id `id` as a person would. It is scrolled
 /// into view first: WebKitWebDriver aims its click before its own scroll has
 /// settled, so a click that needs scrolling would land beside the target.
+/// A list that re-renders under the pointer (a feed that was just read) is
+/// looked up again, as a person would look again.
 pub async fn click(client: &Client, id: &str) {
-    let element = wait_for(client, id).await;
-    let arg = serde_json::to_value(&element).unwrap_or_default();
-    client
-        .execute_async(
-            "const [el, done] = arguments; el.scrollIntoView({block: 'center'}); \
-             requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
-            vec![arg],
-        )
-        .await
-        .unwrap_or_else(|err| panic!("cannot scroll to {id}: {err}"));
-    element
-        .click()
-        .await
-        .unwrap_or_else(|err| panic!("cannot click {id}: {err}"));
+    let mut last_error = String::new();
+    for _ in 0..5 {
+        let element = wait_for(client, id).await;
+        let arg = serde_json::to_value(&element).unwrap_or_default();
+        let scrolled = client
+            .execute_async(
+                "const [el, done] = arguments; el.scrollIntoView({block: 'center'}); \
+                 requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                vec![arg],
+            )
+            .await;
+        let clicked = match scrolled {
+            Ok(_) => element.click().await.map(|_| ()),
+            Err(err) => Err(err),
+        };
+        match clicked {
+            Ok(()) => return,
+            Err(err) => {
+                last_error = err.to_string();
+                if !(last_error.contains("not found") || last_error.contains("stale")) {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    }
+    panic!("cannot click {id}: {last_error}");
 }
 
 /// Puts `text` into a field as a paste would: WebKitWebDriver cannot type

@@ -1,0 +1,117 @@
+//! Keeps the team feed in step with the team folder: reads it at start,
+//! when the folder changes (file events), and every minute, since network
+//! shares send no change events. The reading itself is the core's.
+
+use crate::AppState;
+use fanday_core::team::ReadReport;
+use notify::{RecursiveMode, Watcher};
+use serde::Serialize;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tauri::{AppHandle, Emitter, Manager};
+use tokio::sync::Notify;
+
+pub const EVENT_TEAM_READ: &str = "fanday://team-read";
+const RESCAN: Duration = Duration::from_secs(60);
+/// File events come in bursts while a sync engine writes: wait for quiet.
+const SETTLE: Duration = Duration::from_millis(400);
+
+#[derive(Default)]
+pub struct TeamSync {
+    wake: Arc<Notify>,
+    last: Mutex<Option<Status>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Status {
+    pub read_at: chrono::DateTime<chrono::Utc>,
+    pub report: ReadReport,
+    pub error: Option<String>,
+}
+
+impl TeamSync {
+    pub fn last(&self) -> Option<Status> {
+        self.last
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+}
+
+/// Read now (after joining, or when the person asks).
+pub fn wake(app: &AppHandle) {
+    app.state::<TeamSync>().wake.notify_one();
+}
+
+fn folder(app: &AppHandle) -> Option<PathBuf> {
+    let state = app.state::<AppState>();
+    let core = state.core.as_ref().ok()?;
+    core.team_info()
+        .ok()
+        .flatten()
+        .map(|team| PathBuf::from(team.folder))
+}
+
+pub fn read_now(app: &AppHandle) -> Option<Status> {
+    let state = app.state::<AppState>();
+    let core = state.core.as_ref().ok()?;
+    core.team_info().ok().flatten()?;
+    let (report, error) = match core.read_team() {
+        Ok(report) => (report, None),
+        Err(err) => (ReadReport::default(), Some(err.to_string())),
+    };
+    let status = Status {
+        read_at: chrono::Utc::now(),
+        report,
+        error,
+    };
+    *app.state::<TeamSync>()
+        .last
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(status.clone());
+    let _ = app.emit_to("main", EVENT_TEAM_READ, status.clone());
+    Some(status)
+}
+
+pub fn start(app: &AppHandle) {
+    let wake = app.state::<TeamSync>().wake.clone();
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let (changed_tx, mut changed) = tokio::sync::mpsc::unbounded_channel::<()>();
+        let mut watched: Option<(PathBuf, notify::RecommendedWatcher)> = None;
+        loop {
+            // (Re)watch the folder of the team joined now, if any.
+            let wanted = folder(&app);
+            if watched.as_ref().map(|(path, _)| path) != wanted.as_ref() {
+                watched = wanted.and_then(|path| {
+                    let tx = changed_tx.clone();
+                    let mut watcher = notify::recommended_watcher(move |_event| {
+                        let _ = tx.send(());
+                    })
+                    .ok()?;
+                    match watcher.watch(&path, RecursiveMode::Recursive) {
+                        Ok(()) => Some((path, watcher)),
+                        Err(err) => {
+                            log::info!(
+                                "not watching {}: {err}; reading every minute",
+                                path.display()
+                            );
+                            None
+                        }
+                    }
+                });
+            }
+            let app_for_read = app.clone();
+            let _ = tauri::async_runtime::spawn_blocking(move || read_now(&app_for_read)).await;
+            tokio::select! {
+                _ = tokio::time::sleep(RESCAN) => {}
+                _ = wake.notified() => {}
+                Some(()) = changed.recv() => {
+                    tokio::time::sleep(SETTLE).await;
+                    while changed.try_recv().is_ok() {}
+                }
+            }
+        }
+    });
+}

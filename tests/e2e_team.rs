@@ -1,0 +1,127 @@
+//! The team feed end to end: two real Fanday apps on two data dirs (each on
+//! its own display and session bus, as on two PCs) share one team folder.
+
+#[path = "support/desktop.rs"]
+mod desktop;
+
+use desktop::{click, paste_into, quit, screenshot, texts_of, wait_for, wait_for_text, Desktop};
+use fanday_core::{Fanday, Language, ProfileInput, Role, SystemClock};
+use fantoccini::Client;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+const QUIET: &str = "--remind-at=off";
+/// The rescan interval, plus time to spare.
+const WITHIN: Duration = Duration::from_secs(75);
+
+fn set_up(data_dir: &Path, name: &str, role: Role) {
+    let core = Fanday::open(data_dir, Arc::new(SystemClock)).unwrap_or_else(|err| panic!("{err}"));
+    core.save_profile(&ProfileInput {
+        display_name: name.into(),
+        role,
+        language: Language::En,
+    })
+    .unwrap_or_else(|err| panic!("{err}"));
+}
+
+async fn type_text(app: &Client, id: &str, text: &str) {
+    wait_for(app, id)
+        .await
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|err| panic!("cannot type into {id}: {err}"));
+}
+
+/// Waits, up to `within`, until `id` shows `expected`.
+async fn eventually(app: &Client, id: &str, expected: &str, within: Duration) {
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        if texts_of(app, id).await.iter().any(|t| t.contains(expected)) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{id} never showed {expected:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_story_shared_on_one_pc_reaches_the_other_and_the_leads_feature_comes_back() {
+    let folder = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let team_folder = folder.path().join("Kundtjänst Fanday");
+    let team_arg = team_folder.display().to_string();
+
+    let lead_pc = Desktop::start();
+    let staff_pc = Desktop::start();
+    set_up(&lead_pc.data_dir(), "Lena", Role::Lead);
+    set_up(&staff_pc.data_dir(), "Sara", Role::Staff);
+    let lead = lead_pc
+        .launch(&[
+            "--data-dir",
+            &lead_pc.data_dir().display().to_string(),
+            QUIET,
+        ])
+        .await;
+    let staff = staff_pc
+        .launch(&[
+            "--data-dir",
+            &staff_pc.data_dir().display().to_string(),
+            QUIET,
+        ])
+        .await;
+
+    // The lead creates the team.
+    click(&lead, "nav-team").await;
+    type_text(&lead, "team-name", "Kundtjänst").await;
+    paste_into(&lead, "team-create-folder", &team_arg).await;
+    click(&lead, "team-create").await;
+    wait_for_text(&lead, "feed-empty", "No shared stories yet").await;
+    let founder = Fanday::open(&lead_pc.data_dir(), Arc::new(SystemClock))
+        .and_then(|core| core.team_info())
+        .unwrap_or_else(|err| panic!("{err}"))
+        .unwrap_or_else(|| panic!("a team"))
+        .founder_fingerprint;
+
+    // Sara joins after comparing the founder's fingerprint.
+    click(&staff, "nav-team").await;
+    paste_into(&staff, "team-folder", &team_arg).await;
+    click(&staff, "team-join").await;
+    wait_for_text(&staff, "team-fingerprint", &founder).await;
+    screenshot(&staff_pc, "team-join-en");
+    click(&staff, "team-join").await;
+    wait_for(&staff, "feed-status").await;
+
+    // Sara shares a moment as she logs it.
+    click(&staff, "nav-today").await;
+    paste_into(
+        &staff,
+        "moment-text",
+        "Bar en <b>tung</b> kartong till bilen åt en kund",
+    )
+    .await;
+    click(&staff, "moment-more").await;
+    click(&staff, "share-toggle").await;
+    click(&staff, "moment-save").await;
+    wait_for_text(&staff, "today-status", "Today's fan is made").await;
+
+    // It reaches the lead's feed within the rescan interval.
+    eventually(&lead, "feed-text", "Bar en <b>tung</b> kartong", WITHIN).await;
+    eventually(&lead, "feed-author", "Sara", WITHIN).await;
+    click(&lead, "feed-applaud").await;
+    eventually(&lead, "feed-applaud", "1", Duration::from_secs(10)).await;
+    click(&lead, "feed-feature").await;
+    eventually(&lead, "feed-item", "Featured", Duration::from_secs(10)).await;
+    screenshot(&lead_pc, "team-lead-en");
+
+    // And the applause and the feature reach Sara.
+    click(&staff, "nav-team").await;
+    eventually(&staff, "feed-item", "Featured", WITHIN).await;
+    eventually(&staff, "feed-applaud", "1", WITHIN).await;
+    screenshot(&staff_pc, "team-staff-en");
+    assert_eq!(lead.title().await.unwrap_or_default(), "Fanday");
+    quit(lead).await;
+    quit(staff).await;
+}
