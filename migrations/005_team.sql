@@ -33,7 +33,11 @@ CREATE TABLE team_events (
     seq       INTEGER NOT NULL,
     at        TEXT NOT NULL,
     kind      TEXT NOT NULL,
-    body      TEXT NOT NULL
+    body      TEXT NOT NULL,
+    -- 0: kept aside until it can count (a decision whose proposal has not
+    -- been read yet, or by someone not (yet) known as a lead)
+    applied   INTEGER NOT NULL DEFAULT 1,
+    sig       TEXT NOT NULL DEFAULT ''
 );
 
 CREATE TABLE team_files (

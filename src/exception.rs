@@ -340,8 +340,10 @@ pub fn list(conn: &Connection, filter: &ExceptionFilter) -> Result<Vec<Exception
     Ok(exceptions)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn record_event(
     conn: &Connection,
+    event_id: &str,
     exception_id: &str,
     kind: EventKind,
     actor: &Profile,
@@ -352,7 +354,7 @@ fn record_event(
         "INSERT INTO exception_events (id, exception_id, kind, actor_id, actor_name, note, at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
-            uuid::Uuid::now_v7().to_string(),
+            event_id,
             exception_id,
             enum_text(&kind),
             actor.id,
@@ -370,9 +372,26 @@ pub fn propose(
     proposer: &Profile,
     now: DateTime<Utc>,
 ) -> Result<Exception> {
-    let valid = validate(input)?;
     let id = uuid::Uuid::now_v7().to_string();
     let tx = conn.transaction()?;
+    insert_proposal(&tx, &id, input, proposer, now)?;
+    tx.commit()?;
+    get(conn, &id)
+}
+
+/// Records a proposal with a given id: a new one here, or one read from the
+/// team folder (then only once).
+pub fn insert_proposal(
+    tx: &Connection,
+    id: &str,
+    input: &ExceptionInput,
+    proposer: &Profile,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let valid = validate(input)?;
+    if status_of(tx, id)?.is_some() {
+        return Ok(false);
+    }
     tx.execute(
         "INSERT INTO exceptions (id, rule, allowed, limits, amount_sek, minutes, applies_when,
                                  status, proposed_by, proposed_by_name, proposed_at, updated_at,
@@ -392,9 +411,9 @@ pub fn propose(
             search_text(&valid)
         ],
     )?;
-    record_event(&tx, &id, EventKind::Proposed, proposer, None, now)?;
-    tx.commit()?;
-    get(conn, &id)
+    let event_id = uuid::Uuid::now_v7().to_string();
+    record_event(tx, &event_id, id, EventKind::Proposed, proposer, None, now)?;
+    Ok(true)
 }
 
 /// Approve, reject, retire or withdraw, if the status and the actor allow.
@@ -406,9 +425,26 @@ pub fn act(
     actor: &Profile,
     now: DateTime<Utc>,
 ) -> Result<Exception> {
-    let note = validate_note(note)?;
     let tx = conn.transaction()?;
-    let exception = get(&tx, id)?;
+    let event_id = uuid::Uuid::now_v7().to_string();
+    act_in(&tx, id, action, note, actor, now, &event_id)?;
+    tx.commit()?;
+    get(conn, id)
+}
+
+/// The move itself, inside the caller's transaction. `event_id` names the
+/// step in the history, the same on every computer of the team.
+pub fn act_in(
+    tx: &Connection,
+    id: &str,
+    action: Action,
+    note: Option<&str>,
+    actor: &Profile,
+    now: DateTime<Utc>,
+    event_id: &str,
+) -> Result<()> {
+    let note = validate_note(note)?;
+    let exception = get(tx, id)?;
     let to = check_move(&exception, action, actor)?;
     let decision = matches!(action, Action::Approve | Action::Reject);
     tx.execute(
@@ -429,9 +465,16 @@ pub fn act(
             enum_text(&exception.status)
         ],
     )?;
-    record_event(&tx, id, EventKind::from(to), actor, note.as_deref(), now)?;
-    tx.commit()?;
-    get(conn, id)
+    record_event(
+        tx,
+        event_id,
+        id,
+        EventKind::from(to),
+        actor,
+        note.as_deref(),
+        now,
+    )?;
+    Ok(())
 }
 
 /// The status of an exception a moment may point to, if it exists.

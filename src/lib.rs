@@ -282,12 +282,14 @@ impl Fanday {
     /// Anyone may propose an exception.
     pub fn propose_exception(&self, input: &ExceptionInput) -> Result<Exception> {
         let proposer = self.current_profile()?;
-        exception::propose(
+        let proposed = exception::propose(
             &mut self.store.conn(),
             input,
             &proposer,
             self.clock.now_utc(),
-        )
+        )?;
+        self.sync_story();
+        Ok(proposed)
     }
 
     /// Approve, reject, retire or withdraw, as the person's role allows.
@@ -298,14 +300,16 @@ impl Fanday {
         note: Option<&str>,
     ) -> Result<Exception> {
         let actor = self.current_profile()?;
-        exception::act(
+        let acted = exception::act(
             &mut self.store.conn(),
             id,
             action,
             note,
             &actor,
             self.clock.now_utc(),
-        )
+        )?;
+        self.sync_story();
+        Ok(acted)
     }
 
     /// A lead adds an agreement straight to the catalogue (such as a seed
@@ -433,8 +437,9 @@ impl Fanday {
         team::read(&mut conn, &me, now)
     }
 
-    /// After a moment changed: share, edit or withdraw its story. A folder
-    /// that is away is not an error here; the next read sends it.
+    /// After a moment or an exception changed: send to the team what it has
+    /// not had yet. A folder that is away is not an error here; the next
+    /// read sends it.
     fn sync_story(&self) {
         if let Ok(Some(me)) = self.profile() {
             let _ = team::reconcile(&self.store.conn(), &me, self.clock.now_utc());

@@ -459,6 +459,7 @@ pub fn read(conn: &mut Connection, profile: &Profile, now: DateTime<Utc>) -> Res
         }
         read_member(&tx, &team.folder, &dir, &member, &mut report)?;
     }
+    report.new_events += retry_kept_aside(&tx)?;
     for skip in &report.skipped {
         tx.execute(
             "INSERT INTO team_skips (path, line, reason, at) VALUES (?1, ?2, ?3, ?4)",
@@ -688,6 +689,10 @@ fn read_file(
         }
         match apply(conn, &event) {
             Ok(()) => report.new_events += 1,
+            Err(reason) if reason.starts_with(KEPT_ASIDE) => {
+                keep_aside(conn, &event)?;
+                skip(reason, report);
+            }
             Err(reason) => skip(reason, report),
         }
     }
@@ -700,6 +705,66 @@ fn read_file(
 }
 
 // ---------- applying ----------
+
+fn keep_aside(conn: &Connection, event: &Event) -> Result<()> {
+    conn.execute(
+        "INSERT OR IGNORE INTO team_events (id, member_id, seq, at, kind, body, applied, sig)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7)",
+        params![
+            event.id,
+            event.member,
+            event.seq as i64,
+            event.at,
+            event.kind,
+            event.body.to_string(),
+            event.sig
+        ],
+    )?;
+    conn.execute(
+        "UPDATE team_members SET last_seq = max(last_seq, ?2) WHERE member_id = ?1",
+        params![event.member, event.seq as i64],
+    )?;
+    Ok(())
+}
+
+/// Tries the events kept aside again, oldest first, until none more count.
+fn retry_kept_aside(conn: &Connection) -> Result<u32> {
+    let mut applied = 0;
+    loop {
+        let waiting: Vec<Event> = conn
+            .prepare(
+                "SELECT id, member_id, seq, at, kind, body, sig FROM team_events
+                  WHERE applied = 0 ORDER BY at, id",
+            )?
+            .query_map([], |row| {
+                let body: String = row.get(5)?;
+                Ok(Event {
+                    v: EVENT_VERSION,
+                    id: row.get(0)?,
+                    member: row.get(1)?,
+                    seq: row.get::<_, i64>(2)?.max(0) as u64,
+                    at: row.get(3)?,
+                    kind: row.get(4)?,
+                    body: serde_json::from_str(&body).unwrap_or(Value::Null),
+                    sig: row.get(6)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let before = applied;
+        for event in waiting {
+            if apply(conn, &event).is_ok() {
+                conn.execute(
+                    "UPDATE team_events SET applied = 1 WHERE id = ?1",
+                    [&event.id],
+                )?;
+                applied += 1;
+            }
+        }
+        if applied == before {
+            return Ok(applied);
+        }
+    }
+}
 
 #[derive(Debug, Deserialize)]
 struct StoryBody {
@@ -727,6 +792,45 @@ struct CommentBody {
 struct ReviewBody {
     story_id: String,
     mark: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct ProposalBody {
+    exception_id: String,
+    #[serde(flatten)]
+    exception: crate::ExceptionInput,
+}
+
+#[derive(Debug, Deserialize)]
+struct DecisionBody {
+    exception_id: String,
+    decision_id: String,
+    action: crate::exception::Action,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+/// A member as the exception rules see them: their role in the team.
+fn member_as_profile(conn: &Connection, event: &Event) -> Profile {
+    let name: String = conn
+        .query_row(
+            "SELECT name FROM team_members WHERE member_id = ?1",
+            [&event.member],
+            |row| row.get(0),
+        )
+        .unwrap_or_default();
+    Profile {
+        id: event.member.clone(),
+        display_name: name,
+        role: if is_lead(conn, &event.member) {
+            crate::Role::Lead
+        } else {
+            crate::Role::Staff
+        },
+        language: crate::Language::Sv,
+        created_at: event.at,
+        updated_at: event.at,
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -767,6 +871,10 @@ fn check_text(text: &str) -> std::result::Result<(), String> {
 }
 
 /// Applies one verified event under the authority rules, and records it.
+/// Reasons that start with this keep the event aside, to be tried again
+/// after every read: it may count once what it depends on has arrived.
+const KEPT_ASIDE: &str = "kept aside: ";
+
 fn apply(conn: &Connection, event: &Event) -> std::result::Result<(), String> {
     let db = |err: rusqlite::Error| err.to_string();
     match event.kind.as_str() {
@@ -850,7 +958,9 @@ fn apply(conn: &Connection, event: &Event) -> std::result::Result<(), String> {
         "review.marked" => {
             let review: ReviewBody = body(event)?;
             if !is_lead(conn, &event.member) {
-                return Err("a review from someone who is not a lead".into());
+                return Err(format!(
+                    "{KEPT_ASIDE}a review from someone who is not a lead"
+                ));
             }
             if review.mark != "reviewed" && review.mark != "featured" {
                 return Err("an unknown review mark".into());
@@ -867,7 +977,9 @@ fn apply(conn: &Connection, event: &Event) -> std::result::Result<(), String> {
         "role.granted" => {
             let grant: GrantBody = body(event)?;
             if !is_lead(conn, &event.member) {
-                return Err("a role grant from someone who is not a lead".into());
+                return Err(format!(
+                    "{KEPT_ASIDE}a role grant from someone who is not a lead"
+                ));
             }
             if grant.role == "lead" {
                 conn.execute(
@@ -875,6 +987,56 @@ fn apply(conn: &Connection, event: &Event) -> std::result::Result<(), String> {
                     [&grant.member],
                 )
                 .map_err(db)?;
+            }
+        }
+        "exception.proposed" => {
+            let proposal: ProposalBody = body(event)?;
+            let proposer = member_as_profile(conn, event);
+            crate::exception::insert_proposal(
+                conn,
+                &proposal.exception_id,
+                &proposal.exception,
+                &proposer,
+                event.at,
+            )
+            .map_err(|err| format!("a proposal that does not fit: {err}"))?;
+        }
+        "exception.decided" => {
+            let decision: DecisionBody = body(event)?;
+            let known: bool = conn
+                .query_row(
+                    "SELECT 1 FROM exception_events WHERE id = ?1",
+                    [&decision.decision_id],
+                    |_| Ok(true),
+                )
+                .optional()
+                .map_err(db)?
+                .unwrap_or(false);
+            if !known {
+                let actor = member_as_profile(conn, event);
+                if decision.action != crate::exception::Action::Withdraw
+                    && actor.role != crate::Role::Lead
+                {
+                    return Err(format!(
+                        "{KEPT_ASIDE}an exception decision from someone who is not a lead"
+                    ));
+                }
+                if crate::exception::status_of(conn, &decision.exception_id)
+                    .map_err(|err| err.to_string())?
+                    .is_none()
+                {
+                    return Err(format!("{KEPT_ASIDE}a decision on a proposal not read yet"));
+                }
+                crate::exception::act_in(
+                    conn,
+                    &decision.exception_id,
+                    decision.action,
+                    decision.note.as_deref(),
+                    &actor,
+                    event.at,
+                    &decision.decision_id,
+                )
+                .map_err(|err| format!("an exception decision that does not apply: {err}"))?;
             }
         }
         other => return Err(format!("an unknown kind of event: {}", truncate(other, 40))),
@@ -1042,6 +1204,58 @@ pub fn reconcile(conn: &Connection, profile: &Profile, now: DateTime<Utc>) -> Re
             json!({ "story_id": id }),
             now,
         )?;
+        sent += 1;
+    }
+    sent += reconcile_exceptions(conn, profile, now)?;
+    Ok(sent)
+}
+
+/// Proposals and decisions made here that the team has not been sent yet.
+fn reconcile_exceptions(conn: &Connection, profile: &Profile, now: DateTime<Utc>) -> Result<u32> {
+    let mut sent = 0;
+    let proposals: Vec<String> = conn
+        .prepare(
+            "SELECT e.id FROM exceptions e
+              WHERE e.proposed_by = ?1
+                AND NOT EXISTS (SELECT 1 FROM team_events t WHERE t.kind = 'exception.proposed'
+                                 AND json_extract(t.body, '$.exception_id') = e.id)
+              ORDER BY e.proposed_at, e.id",
+        )?
+        .query_map([&profile.id], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in proposals {
+        let e = crate::exception::get(conn, &id)?;
+        let body = json!({
+            "exception_id": e.id, "rule": e.rule, "allowed": e.allowed, "limits": e.limits,
+            "amount_sek": e.amount_sek, "minutes": e.minutes, "applies_when": e.applies_when,
+        });
+        append(conn, profile, "exception.proposed", body, now)?;
+        sent += 1;
+    }
+    let decisions: Vec<(String, String, String, Option<String>)> = conn
+        .prepare(
+            "SELECT v.id, v.exception_id, v.kind, v.note FROM exception_events v
+              WHERE v.actor_id = ?1 AND v.kind <> 'proposed'
+                AND NOT EXISTS (SELECT 1 FROM team_events t WHERE t.kind = 'exception.decided'
+                                 AND json_extract(t.body, '$.decision_id') = v.id)
+              ORDER BY v.at, v.id",
+        )?
+        .query_map([&profile.id], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    for (decision_id, exception_id, kind, note) in decisions {
+        let action = match kind.as_str() {
+            "approved" => "approve",
+            "rejected" => "reject",
+            "retired" => "retire",
+            _ => "withdraw",
+        };
+        let body = json!({
+            "exception_id": exception_id, "decision_id": decision_id,
+            "action": action, "note": note,
+        });
+        append(conn, profile, "exception.decided", body, now)?;
         sent += 1;
     }
     Ok(sent)

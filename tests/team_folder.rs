@@ -418,3 +418,139 @@ fn a_broken_or_hostile_folder_is_skipped_and_reported_never_fatal() {
         "shared while the folder was away, sent when it came back"
     );
 }
+
+fn exception_status(member: &Member, id: &str) -> Option<String> {
+    member
+        .app
+        .exception(id)
+        .ok()
+        .map(|e| format!("{:?}", e.status).to_lowercase())
+}
+
+/// Signs a line with a member's own key, as their app would: a forgery that
+/// only the authority rules can catch.
+fn signed_by(
+    member: &Member,
+    data_dir_db: &Path,
+    kind: &str,
+    body: serde_json::Value,
+    seq: u64,
+) -> String {
+    let db = rusqlite::Connection::open(data_dir_db).unwrap_or_else(|err| panic!("{err}"));
+    let secret: String = db
+        .query_row("SELECT secret_key FROM device_key", [], |row| row.get(0))
+        .unwrap_or_else(|err| panic!("{err}"));
+    let key = fanday_core::team_event::parse_secret_key(&secret).unwrap_or_else(|| panic!("key"));
+    fanday_core::team_event::Event {
+        v: 1,
+        id: uuid::Uuid::now_v7().to_string(),
+        member: member.id.clone(),
+        seq,
+        at: chrono::Utc::now(),
+        kind: kind.into(),
+        body,
+        sig: String::new(),
+    }
+    .sign(&key)
+    .to_line()
+}
+
+#[test]
+fn exceptions_travel_as_events_and_only_a_leads_decision_counts() {
+    let t = team();
+    let proposal = t
+        .sara
+        .app
+        .propose_exception(&fanday_core::ExceptionInput {
+            rule: "Receptionen växlar inte pengar".into(),
+            allowed: "Växla mynt till parkeringsautomaten".into(),
+            ..fanday_core::ExceptionInput::default()
+        })
+        .unwrap_or_else(|err| panic!("{err}"));
+    let second = t
+        .sara
+        .app
+        .propose_exception(&fanday_core::ExceptionInput {
+            rule: "Öppet köp i 30 dagar".into(),
+            allowed: "Förläng med 14 dagar".into(),
+            ..fanday_core::ExceptionInput::default()
+        })
+        .unwrap_or_else(|err| panic!("{err}"));
+    read(&t.lena);
+    assert_eq!(
+        exception_status(&t.lena, &proposal.id).as_deref(),
+        Some("proposed")
+    );
+    t.lena
+        .app
+        .act_on_exception(
+            &proposal.id,
+            fanday_core::exception::Action::Approve,
+            Some("Ja"),
+        )
+        .unwrap_or_else(|err| panic!("{err}"));
+
+    // Ali, staff, forges an approval of the second proposal, signed with
+    // his own (valid) key.
+    read(&t.ali);
+    let ali_db = t.ali.app.database_path().to_path_buf();
+    let forged = signed_by(
+        &t.ali,
+        &ali_db,
+        "exception.decided",
+        serde_json::json!({
+            "exception_id": second.id, "decision_id": uuid::Uuid::now_v7().to_string(),
+            "action": "approve", "note": "godkänt av mig"
+        }),
+        1000,
+    );
+    append_raw(
+        &events_file(t.folder.path(), &t.ali.id),
+        &format!("{forged}\n"),
+    );
+
+    let report = read(&t.sara);
+    assert!(
+        reasons(&report)
+            .iter()
+            .any(|r| r.contains("exception decision from someone who is not a lead")),
+        "{:?}",
+        report.skipped
+    );
+    read(&t.ali);
+    read(&t.lena);
+    for member in [&t.lena, &t.sara, &t.ali] {
+        assert_eq!(
+            exception_status(member, &proposal.id).as_deref(),
+            Some("approved")
+        );
+        assert_eq!(
+            exception_status(member, &second.id).as_deref(),
+            Some("proposed")
+        );
+    }
+    let history = t
+        .sara
+        .app
+        .exception(&proposal.id)
+        .unwrap_or_else(|err| panic!("{err}"))
+        .history;
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[1].note.as_deref(), Some("Ja"));
+
+    // Someone joining late reads it all at once, in whatever order the
+    // folders come, and ends up in the same place.
+    let olle = member("Olle", Role::Staff);
+    olle.app
+        .join_team(t.folder.path())
+        .unwrap_or_else(|err| panic!("{err}"));
+    read(&olle);
+    assert_eq!(
+        exception_status(&olle, &proposal.id).as_deref(),
+        Some("approved")
+    );
+    assert_eq!(
+        exception_status(&olle, &second.id).as_deref(),
+        Some("proposed")
+    );
+}
