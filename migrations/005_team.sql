@@ -88,3 +88,13 @@ CREATE TABLE team_skips (
     reason TEXT NOT NULL,
     at     TEXT NOT NULL
 );
+
+-- Reading a big folder stays quick: lookups by author, by kind and by the
+-- ids that reconciling looks for, and the few events kept aside.
+CREATE INDEX stories_by_author ON stories (author_id) WHERE withdrawn = 0;
+CREATE INDEX team_events_by_exception ON team_events (json_extract(body, '$.exception_id'))
+    WHERE kind = 'exception.proposed';
+CREATE INDEX team_events_by_decision ON team_events (json_extract(body, '$.decision_id'))
+    WHERE kind = 'exception.decided';
+CREATE INDEX team_events_kept_aside ON team_events (at, id) WHERE applied = 0;
+CREATE INDEX story_reviews_featured ON story_reviews (mark) WHERE mark = 'featured';

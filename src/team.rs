@@ -81,6 +81,20 @@ pub struct ReadReport {
     pub folder_missing: bool,
 }
 
+/// Statements run once per event are prepared once per connection.
+fn exec<P: rusqlite::Params>(conn: &Connection, sql: &str, params: P) -> rusqlite::Result<usize> {
+    conn.prepare_cached(sql)?.execute(params)
+}
+
+fn query_one<T, P: rusqlite::Params>(
+    conn: &Connection,
+    sql: &str,
+    params: P,
+    row: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    conn.prepare_cached(sql)?.query_row(params, row)
+}
+
 fn team_error(reason: impl Into<String>) -> CoreError {
     CoreError::TeamFolder(reason.into())
 }
@@ -104,7 +118,8 @@ pub fn device_key(conn: &Connection, now: DateTime<Utc>) -> Result<SigningKey> {
         return Ok(key);
     }
     let key = new_signing_key().ok_or_else(|| team_error("no randomness for a new key"))?;
-    conn.execute(
+    exec(
+        conn,
         "INSERT OR REPLACE INTO device_key (singleton, secret_key, public_key, created_at)
          VALUES (1, ?1, ?2, ?3)",
         params![
@@ -165,7 +180,8 @@ fn write_member_profile(folder: &Path, profile: &Profile, key: &VerifyingKey) ->
 }
 
 fn save_team(conn: &Connection, team: &TeamFile, folder: &Path, now: DateTime<Utc>) -> Result<()> {
-    conn.execute(
+    exec(
+        conn,
         "INSERT OR REPLACE INTO team (singleton, team_id, name, folder, founder_id, founder_key,
                                       joined_at)
          VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
@@ -178,7 +194,7 @@ fn save_team(conn: &Connection, team: &TeamFile, folder: &Path, now: DateTime<Ut
             now
         ],
     )?;
-    conn.execute(
+    exec(conn,
         "INSERT OR REPLACE INTO team_members (member_id, name, public_key, is_lead, last_seq)
          VALUES (?1, '', ?2, 1, coalesce((SELECT last_seq FROM team_members WHERE member_id = ?1), 0))",
         params![team.founder, team.founder_key],
@@ -187,7 +203,8 @@ fn save_team(conn: &Connection, team: &TeamFile, folder: &Path, now: DateTime<Ut
 }
 
 fn pin_me(conn: &Connection, profile: &Profile, key: &VerifyingKey) -> Result<()> {
-    conn.execute(
+    exec(
+        conn,
         "INSERT INTO team_members (member_id, name, public_key) VALUES (?1, ?2, ?3)
          ON CONFLICT (member_id) DO UPDATE SET name = excluded.name",
         params![profile.id, profile.display_name, public_key_text(key)],
@@ -301,7 +318,9 @@ pub fn info(conn: &Connection) -> Result<Option<TeamInfo>> {
     let mine: Option<String> = conn
         .query_row("SELECT public_key FROM device_key", [], |row| row.get(0))
         .optional()?;
-    let members: u32 = conn.query_row("SELECT count(*) FROM team_members", [], |row| row.get(0))?;
+    let members: u32 = query_one(conn, "SELECT count(*) FROM team_members", [], |row| {
+        row.get(0)
+    })?;
     let print = |text: &str| {
         parse_public_key(text)
             .map(|k| fingerprint(&k))
@@ -386,12 +405,14 @@ pub fn append(
         .map_err(|err| io_error(&path, err))?;
     // Our own file is never read back: what was written is applied now.
     let read_to = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-    conn.execute(
+    exec(
+        conn,
         "INSERT INTO team_files (path, read_to) VALUES (?1, ?2)
          ON CONFLICT (path) DO UPDATE SET read_to = excluded.read_to",
         params![relative(&team.folder, &path), read_to as i64],
     )?;
     apply(conn, &event).map_err(|reason| team_error(format!("own event not applied: {reason}")))?;
+    note_seq(conn, &profile.id, seq)?;
     Ok(Some(event))
 }
 
@@ -501,8 +522,9 @@ fn member_key(
                 if file.key != pinned {
                     skip(report, "profile.json shows another key than the one pinned");
                 } else {
-                    conn.execute(
-                        "UPDATE team_members SET name = ?2 WHERE member_id = ?1",
+                    exec(
+                        conn,
+                        "UPDATE team_members SET name = ?2 WHERE member_id = ?1 AND name <> ?2",
                         params![member, truncate(&file.name, 60)],
                     )?;
                 }
@@ -511,7 +533,8 @@ fn member_key(
         }
         (None, Some(file)) if file.member == member => match parse_public_key(&file.key) {
             Some(key) => {
-                conn.execute(
+                exec(
+                    conn,
                     "INSERT INTO team_members (member_id, name, public_key) VALUES (?1, ?2, ?3)",
                     params![member, truncate(&file.name, 60), file.key],
                 )?;
@@ -621,13 +644,23 @@ fn read_file(
         return Ok(());
     };
     let complete = &bytes[..=end];
+    // Parse and check signatures on every core, then apply in file order.
+    let mut lines: Vec<(u64, &[u8])> = Vec::new();
     let mut line_start = read_to;
     for raw in complete.split(|&b| b == b'\n') {
         let offset = line_start;
         line_start += raw.len() as u64 + 1;
-        if raw.is_empty() {
-            continue;
+        if !raw.is_empty() {
+            lines.push((offset, raw));
         }
+    }
+    let checked = check_lines(&lines, member, key);
+    let mut last_seq: u64 = conn
+        .prepare_cached("SELECT last_seq FROM team_members WHERE member_id = ?1")?
+        .query_row([member], |row| row.get::<_, i64>(0))
+        .optional()?
+        .map_or(0, |n| n.max(0) as u64);
+    for (offset, checked) in checked {
         let skip = |reason: String, report: &mut ReadReport| {
             report.skipped.push(Skip {
                 path: rel.clone(),
@@ -635,56 +668,22 @@ fn read_file(
                 reason,
             });
         };
-        let Ok(line) = std::str::from_utf8(raw) else {
-            skip("not UTF-8 text".into(), report);
-            continue;
-        };
-        let event = match Event::parse(line) {
+        let event = match checked {
             Ok(event) => event,
-            Err(Rejected::UnknownVersion(v)) => {
-                skip(
-                    format!("event format {v} is unknown to this Fanday"),
-                    report,
-                );
-                continue;
-            }
-            Err(_) => {
-                skip("not a valid event".into(), report);
+            Err(reason) => {
+                skip(reason, report);
                 continue;
             }
         };
-        if event.member != member {
-            skip("written in another member's folder".into(), report);
-            continue;
-        }
-        if !event.verify(key) {
-            skip(
-                "the signature does not match the member's key".into(),
-                report,
-            );
-            continue;
-        }
-        let known: bool = conn
-            .query_row(
-                "SELECT 1 FROM team_events WHERE id = ?1",
-                [&event.id],
-                |_| Ok(true),
-            )
-            .optional()?
-            .unwrap_or(false);
-        if known {
-            continue;
-        }
-        let last_seq: u64 = conn
-            .query_row(
-                "SELECT last_seq FROM team_members WHERE member_id = ?1",
-                [member],
-                |row| row.get::<_, i64>(0),
-            )
-            .optional()?
-            .map_or(0, |n| n.max(0) as u64);
         if event.seq <= last_seq {
-            skip("a replayed or out-of-order event".into(), report);
+            // The same event again (a re-read or a copy) is no news; another
+            // event with an old number is a replay.
+            let known = conn
+                .prepare_cached("SELECT 1 FROM team_events WHERE id = ?1")?
+                .exists([&event.id])?;
+            if !known {
+                skip("a replayed or out-of-order event".into(), report);
+            }
             continue;
         }
         match apply(conn, &event) {
@@ -693,10 +692,16 @@ fn read_file(
                 keep_aside(conn, &event)?;
                 skip(reason, report);
             }
-            Err(reason) => skip(reason, report),
+            Err(reason) => {
+                skip(reason, report);
+                continue;
+            }
         }
+        last_seq = event.seq;
     }
-    conn.execute(
+    note_seq(conn, member, last_seq)?;
+    exec(
+        conn,
         "INSERT INTO team_files (path, read_to) VALUES (?1, ?2)
          ON CONFLICT (path) DO UPDATE SET read_to = excluded.read_to",
         params![rel, (read_to + end as u64 + 1) as i64],
@@ -704,10 +709,80 @@ fn read_file(
     Ok(())
 }
 
+/// Parses each line and checks it is the member's own, signed with their
+/// key: the costly part of reading, spread over the computer's cores.
+fn check_lines(
+    lines: &[(u64, &[u8])],
+    member: &str,
+    key: &VerifyingKey,
+) -> Vec<(u64, std::result::Result<Event, String>)> {
+    let parse = |raw: &[u8]| -> std::result::Result<Event, String> {
+        let line = std::str::from_utf8(raw).map_err(|_| "not UTF-8 text".to_string())?;
+        let event = match Event::parse(line) {
+            Ok(event) => event,
+            Err(Rejected::UnknownVersion(v)) => {
+                return Err(format!("event format {v} is unknown to this Fanday"));
+            }
+            Err(_) => return Err("not a valid event".into()),
+        };
+        if event.member != member {
+            return Err("written in another member's folder".into());
+        }
+        Ok(event)
+    };
+    let check_part = |part: &[(u64, &[u8])]| {
+        let parsed: Vec<(u64, std::result::Result<Event, String>)> =
+            part.iter().map(|(o, raw)| (*o, parse(raw))).collect();
+        let candidates: Vec<&Event> = parsed.iter().filter_map(|(_, p)| p.as_ref().ok()).collect();
+        let mut verdicts = crate::team_event::verify_all(&candidates, key).into_iter();
+        parsed
+            .into_iter()
+            .map(|(o, p)| {
+                let checked = p.and_then(|event| {
+                    if verdicts.next().unwrap_or(false) {
+                        Ok(event)
+                    } else {
+                        Err("the signature does not match the member's key".to_string())
+                    }
+                });
+                (o, checked)
+            })
+            .collect::<Vec<_>>()
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if threads < 2 || lines.len() < 128 {
+        return check_part(lines);
+    }
+    let chunk = lines.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = lines
+            .chunks(chunk)
+            .map(|part| (part, scope.spawn(move || check_part(part))))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|(part, handle)| handle.join().unwrap_or_else(|_| check_part(part)))
+            .collect()
+    })
+}
+
 // ---------- applying ----------
 
+/// The highest `seq` taken from a member: anything at or below is a replay.
+fn note_seq(conn: &Connection, member: &str, seq: u64) -> Result<()> {
+    exec(
+        conn,
+        "UPDATE team_members SET last_seq = max(last_seq, ?2) WHERE member_id = ?1",
+        params![member, seq as i64],
+    )?;
+    Ok(())
+}
+
 fn keep_aside(conn: &Connection, event: &Event) -> Result<()> {
-    conn.execute(
+    exec(
+        conn,
         "INSERT OR IGNORE INTO team_events (id, member_id, seq, at, kind, body, applied, sig)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7)",
         params![
@@ -720,7 +795,8 @@ fn keep_aside(conn: &Connection, event: &Event) -> Result<()> {
             event.sig
         ],
     )?;
-    conn.execute(
+    exec(
+        conn,
         "UPDATE team_members SET last_seq = max(last_seq, ?2) WHERE member_id = ?1",
         params![event.member, event.seq as i64],
     )?;
@@ -753,7 +829,8 @@ fn retry_kept_aside(conn: &Connection) -> Result<u32> {
         let before = applied;
         for event in waiting {
             if apply(conn, &event).is_ok() {
-                conn.execute(
+                exec(
+                    conn,
                     "UPDATE team_events SET applied = 1 WHERE id = ?1",
                     [&event.id],
                 )?;
@@ -845,7 +922,8 @@ fn body<T: for<'de> Deserialize<'de>>(event: &Event) -> std::result::Result<T, S
 }
 
 fn is_lead(conn: &Connection, member: &str) -> bool {
-    conn.query_row(
+    query_one(
+        conn,
         "SELECT is_lead FROM team_members WHERE member_id = ?1",
         [member],
         |row| row.get::<_, bool>(0),
@@ -854,7 +932,8 @@ fn is_lead(conn: &Connection, member: &str) -> bool {
 }
 
 fn story_author(conn: &Connection, story_id: &str) -> Option<String> {
-    conn.query_row(
+    query_one(
+        conn,
         "SELECT author_id FROM stories WHERE story_id = ?1",
         [story_id],
         |row| row.get(0),
@@ -891,7 +970,8 @@ fn apply(conn: &Connection, event: &Event) -> std::result::Result<(), String> {
                     return Err("an edit of someone else's story".into());
                 }
             }
-            conn.execute(
+            exec(
+                conn,
                 "INSERT INTO stories (story_id, author_id, local_date, situation, customer, text,
                                       reaction, version, shared_at, withdrawn)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0)
@@ -921,7 +1001,8 @@ fn apply(conn: &Connection, event: &Event) -> std::result::Result<(), String> {
                     return Err("a withdrawal of someone else's story".into());
                 }
                 Some(_) => {
-                    conn.execute(
+                    exec(
+                        conn,
                         "UPDATE stories SET withdrawn = 1, version = ?2
                           WHERE story_id = ?1 AND version < ?2",
                         params![story.story_id, event.seq as i64],
@@ -933,7 +1014,7 @@ fn apply(conn: &Connection, event: &Event) -> std::result::Result<(), String> {
         }
         "reaction.added" => {
             let story: StoryRef = body(event)?;
-            conn.execute(
+            exec(conn,
                 "INSERT OR IGNORE INTO story_reactions (story_id, member_id, at) VALUES (?1, ?2, ?3)",
                 params![story.story_id, event.member, event.at],
             )
@@ -942,7 +1023,8 @@ fn apply(conn: &Connection, event: &Event) -> std::result::Result<(), String> {
         "comment.added" => {
             let comment: CommentBody = body(event)?;
             check_text(&comment.text)?;
-            conn.execute(
+            exec(
+                conn,
                 "INSERT OR IGNORE INTO story_comments (event_id, story_id, member_id, text, at)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![
@@ -965,7 +1047,8 @@ fn apply(conn: &Connection, event: &Event) -> std::result::Result<(), String> {
             if review.mark != "reviewed" && review.mark != "featured" {
                 return Err("an unknown review mark".into());
             }
-            conn.execute(
+            exec(
+                conn,
                 "INSERT INTO story_reviews (story_id, mark, by_id, at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (story_id) DO UPDATE SET mark = excluded.mark,
                      by_id = excluded.by_id, at = excluded.at
@@ -982,7 +1065,8 @@ fn apply(conn: &Connection, event: &Event) -> std::result::Result<(), String> {
                 ));
             }
             if grant.role == "lead" {
-                conn.execute(
+                exec(
+                    conn,
                     "UPDATE team_members SET is_lead = 1 WHERE member_id = ?1",
                     [&grant.member],
                 )
@@ -1041,7 +1125,8 @@ fn apply(conn: &Connection, event: &Event) -> std::result::Result<(), String> {
         }
         other => return Err(format!("an unknown kind of event: {}", truncate(other, 40))),
     }
-    conn.execute(
+    exec(
+        conn,
         "INSERT OR IGNORE INTO team_events (id, member_id, seq, at, kind, body)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![
@@ -1052,11 +1137,6 @@ fn apply(conn: &Connection, event: &Event) -> std::result::Result<(), String> {
             event.kind,
             event.body.to_string()
         ],
-    )
-    .map_err(db)?;
-    conn.execute(
-        "UPDATE team_members SET last_seq = max(last_seq, ?2) WHERE member_id = ?1",
-        params![event.member, event.seq as i64],
     )
     .map_err(db)?;
     Ok(())
@@ -1095,21 +1175,16 @@ pub fn feed(
     situation: Option<crate::Situation>,
     limit: u32,
 ) -> Result<Vec<Story>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT s.story_id, s.author_id, coalesce(m.name, ''), s.local_date, s.situation,
-                s.customer, s.text, s.reaction,
-                (SELECT count(*) FROM story_reactions r WHERE r.story_id = s.story_id),
-                EXISTS (SELECT 1 FROM story_reactions r WHERE r.story_id = s.story_id
-                                                          AND r.member_id = ?1),
-                (SELECT mark FROM story_reviews v WHERE v.story_id = s.story_id)
-           FROM stories s LEFT JOIN team_members m ON m.member_id = s.author_id
-          WHERE s.withdrawn = 0 AND (?2 IS NULL OR s.situation = ?2)
-          ORDER BY (SELECT mark FROM story_reviews v WHERE v.story_id = s.story_id) = 'featured' DESC,
-                   s.local_date DESC, s.shared_at DESC
-          LIMIT ?3",
-    )?;
+    // Featured stories first (there are few), then the newest, walking the
+    // newest-first index so that only one page is ever read.
+    const COLUMNS: &str = "s.story_id, s.author_id, coalesce(m.name, ''), s.local_date,
+        s.situation, s.customer, s.text, s.reaction,
+        (SELECT count(*) FROM story_reactions r WHERE r.story_id = s.story_id),
+        EXISTS (SELECT 1 FROM story_reactions r WHERE r.story_id = s.story_id
+                                                  AND r.member_id = ?1),
+        (SELECT mark FROM story_reviews v WHERE v.story_id = s.story_id)";
     let situation = situation.as_ref().map(crate::sql::enum_text);
-    let rows = stmt.query_map(params![me, situation, limit], |row| {
+    let from_row = |row: &rusqlite::Row<'_>| {
         Ok(Story {
             story_id: row.get(0)?,
             author_id: row.get(1)?,
@@ -1124,8 +1199,32 @@ pub fn feed(
             comments: Vec::new(),
             review: row.get(10)?,
         })
-    })?;
-    let mut stories = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    };
+    let mut stories: Vec<Story> = conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM story_reviews f
+               JOIN stories s ON s.story_id = f.story_id
+               LEFT JOIN team_members m ON m.member_id = s.author_id
+              WHERE f.mark = 'featured' AND s.withdrawn = 0 AND (?2 IS NULL OR s.situation = ?2)
+              ORDER BY s.local_date DESC, s.shared_at DESC LIMIT ?3"
+        ))?
+        .query_map(params![me, situation, limit], from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    let rest: Vec<Story> = conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM stories s
+               LEFT JOIN team_members m ON m.member_id = s.author_id
+              WHERE s.withdrawn = 0 AND (?2 IS NULL OR s.situation = ?2)
+                AND NOT EXISTS (SELECT 1 FROM story_reviews f
+                                 WHERE f.story_id = s.story_id AND f.mark = 'featured')
+              ORDER BY s.local_date DESC, s.shared_at DESC LIMIT ?3"
+        ))?
+        .query_map(
+            params![me, situation, limit.saturating_sub(stories.len() as u32)],
+            from_row,
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    stories.extend(rest);
     let mut comments = conn.prepare_cached(
         "SELECT coalesce(m.name, ''), c.text, c.at FROM story_comments c
            LEFT JOIN team_members m ON m.member_id = c.member_id

@@ -37,7 +37,7 @@ pub enum Rejected {
 }
 
 impl Event {
-    fn signed_bytes(&self) -> Vec<u8> {
+    pub fn signed_bytes(&self) -> Vec<u8> {
         let mut value = serde_json::to_value(self).unwrap_or(Value::Null);
         if let Value::Object(map) = &mut value {
             map.remove("sig");
@@ -49,6 +49,11 @@ impl Event {
     pub fn sign(mut self, key: &SigningKey) -> Event {
         self.sig = B64.encode(key.sign(&self.signed_bytes()).to_bytes());
         self
+    }
+
+    pub fn signature(&self) -> Option<Signature> {
+        let bytes = B64.decode(&self.sig).ok()?;
+        Signature::from_slice(&bytes).ok()
     }
 
     pub fn verify(&self, public_key: &VerifyingKey) -> bool {
@@ -111,4 +116,27 @@ pub fn fingerprint(key: &VerifyingKey) -> String {
         .map(|pair| format!("{:02X}{:02X}", pair[0], pair[1]))
         .collect::<Vec<_>>()
         .join("-")
+}
+
+/// Checks many events of one member at once (Ed25519 batch verification,
+/// about twice as fast); where a batch fails, each is checked on its own to
+/// find the bad ones. Returns, in order, whether each event verified.
+pub fn verify_all(events: &[&Event], public_key: &VerifyingKey) -> Vec<bool> {
+    const BATCH: usize = 64;
+    let mut verified = Vec::with_capacity(events.len());
+    for part in events.chunks(BATCH) {
+        let messages: Vec<Vec<u8>> = part.iter().map(|e| e.signed_bytes()).collect();
+        let signatures: Option<Vec<Signature>> = part.iter().map(|e| e.signature()).collect();
+        let batch_ok = signatures.is_some_and(|signatures| {
+            let refs: Vec<&[u8]> = messages.iter().map(Vec::as_slice).collect();
+            let keys = vec![*public_key; part.len()];
+            ed25519_dalek::verify_batch(&refs, &signatures, &keys).is_ok()
+        });
+        if batch_ok {
+            verified.extend(std::iter::repeat(true).take(part.len()));
+        } else {
+            verified.extend(part.iter().map(|e| e.verify(public_key)));
+        }
+    }
+    verified
 }
