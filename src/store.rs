@@ -67,6 +67,7 @@ impl Store {
             .map_err(|err| open_error(data_dir, err))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "cache_size", -32768)?;
         migrations()
             .to_latest(&mut conn)
             .map_err(|err| migration_error(data_dir, err))?;

@@ -459,6 +459,7 @@ pub fn read(conn: &mut Connection, profile: &Profile, now: DateTime<Utc>) -> Res
     };
     let tx = conn.transaction()?;
     tx.execute("DELETE FROM team_skips", [])?;
+    let mut works: Vec<FileWork> = Vec::new();
     let mut dirs: Vec<PathBuf> = entries
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .collect();
@@ -478,8 +479,28 @@ pub fn read(conn: &mut Connection, profile: &Profile, now: DateTime<Utc>) -> Res
             });
             continue;
         }
-        read_member(&tx, &team.folder, &dir, &member, &mut report)?;
+        works.extend(read_member(&tx, &team.folder, &dir, &member, &mut report)?);
     }
+    // Signatures are checked on other threads while this one applies the
+    // files already checked, in order.
+    std::thread::scope(|scope| -> Result<()> {
+        let (checked_tx, checked_rx) = std::sync::mpsc::sync_channel(2);
+        let works = &works;
+        scope.spawn(move || {
+            for (index, work) in works.iter().enumerate() {
+                let checked = check_lines(&work.lines(), &work.member, &work.key);
+                if checked_tx.send((index, checked)).is_err() {
+                    break;
+                }
+            }
+        });
+        for (index, checked) in checked_rx {
+            if let Some(work) = works.get(index) {
+                apply_file(&tx, work, checked, &mut report)?;
+            }
+        }
+        Ok(())
+    })?;
     report.new_events += retry_kept_aside(&tx)?;
     for skip in &report.skipped {
         tx.execute(
@@ -560,18 +581,43 @@ fn truncate(text: &str, max: usize) -> String {
     text.chars().take(max).collect()
 }
 
+/// New bytes of one event file, up to its last complete line.
+struct FileWork {
+    rel: String,
+    member: String,
+    key: VerifyingKey,
+    read_to: u64,
+    complete: Vec<u8>,
+}
+
+impl FileWork {
+    fn lines(&self) -> Vec<(u64, &[u8])> {
+        let mut lines = Vec::new();
+        let mut line_start = self.read_to;
+        for raw in self.complete.split(|&b| b == b'\n') {
+            let offset = line_start;
+            line_start += raw.len() as u64 + 1;
+            if !raw.is_empty() {
+                lines.push((offset, raw));
+            }
+        }
+        lines
+    }
+}
+
 fn read_member(
     conn: &Connection,
     folder: &Path,
     dir: &Path,
     member: &str,
     report: &mut ReadReport,
-) -> Result<()> {
+) -> Result<Vec<FileWork>> {
+    let mut works = Vec::new();
     let Some(key) = member_key(conn, folder, dir, member, report)? else {
-        return Ok(());
+        return Ok(works);
     };
     let Ok(entries) = fs::read_dir(dir) else {
-        return Ok(());
+        return Ok(works);
     };
     let mut files: Vec<(u64, PathBuf)> = Vec::new();
     for entry in entries.filter_map(|e| e.ok()) {
@@ -597,19 +643,21 @@ fn read_member(
     }
     files.sort();
     for (_, path) in files {
-        read_file(conn, folder, &path, member, &key, report)?;
+        if let Some(work) = load_file(conn, folder, &path, member, &key, report)? {
+            works.push(work);
+        }
     }
-    Ok(())
+    Ok(works)
 }
 
-fn read_file(
+fn load_file(
     conn: &Connection,
     folder: &Path,
     path: &Path,
     member: &str,
     key: &VerifyingKey,
     report: &mut ReadReport,
-) -> Result<()> {
+) -> Result<Option<FileWork>> {
     let rel = relative(folder, path);
     let size = fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     if size > MAX_FILE_BYTES {
@@ -618,7 +666,7 @@ fn read_file(
             offset: None,
             reason: format!("larger than {} MiB", MAX_FILE_BYTES / 1024 / 1024),
         });
-        return Ok(());
+        return Ok(None);
     }
     let read_to: u64 = conn
         .query_row(
@@ -629,7 +677,7 @@ fn read_file(
         .optional()?
         .map_or(0, |n| n.max(0) as u64);
     if size <= read_to {
-        return Ok(());
+        return Ok(None);
     }
     let mut bytes = Vec::new();
     let opened = File::open(path).and_then(|mut file| {
@@ -637,24 +685,31 @@ fn read_file(
         file.take(MAX_FILE_BYTES).read_to_end(&mut bytes)
     });
     if opened.is_err() {
-        return Ok(());
+        return Ok(None);
     }
     // Only complete lines: a torn last line is read again once it is whole.
     let Some(end) = bytes.iter().rposition(|&b| b == b'\n') else {
-        return Ok(());
+        return Ok(None);
     };
-    let complete = &bytes[..=end];
-    // Parse and check signatures on every core, then apply in file order.
-    let mut lines: Vec<(u64, &[u8])> = Vec::new();
-    let mut line_start = read_to;
-    for raw in complete.split(|&b| b == b'\n') {
-        let offset = line_start;
-        line_start += raw.len() as u64 + 1;
-        if !raw.is_empty() {
-            lines.push((offset, raw));
-        }
-    }
-    let checked = check_lines(&lines, member, key);
+    bytes.truncate(end + 1);
+    Ok(Some(FileWork {
+        rel,
+        member: member.to_string(),
+        key: *key,
+        read_to,
+        complete: bytes,
+    }))
+}
+
+/// Applies one file's checked lines in order, under the authority rules.
+fn apply_file(
+    conn: &Connection,
+    work: &FileWork,
+    checked: Vec<(u64, std::result::Result<Event, String>)>,
+    report: &mut ReadReport,
+) -> Result<()> {
+    let member = work.member.as_str();
+    let rel = &work.rel;
     let mut last_seq: u64 = conn
         .prepare_cached("SELECT last_seq FROM team_members WHERE member_id = ?1")?
         .query_row([member], |row| row.get::<_, i64>(0))
@@ -704,7 +759,7 @@ fn read_file(
         conn,
         "INSERT INTO team_files (path, read_to) VALUES (?1, ?2)
          ON CONFLICT (path) DO UPDATE SET read_to = excluded.read_to",
-        params![rel, (read_to + end as u64 + 1) as i64],
+        params![rel, (work.read_to + work.complete.len() as u64) as i64],
     )?;
     Ok(())
 }
@@ -917,7 +972,7 @@ struct GrantBody {
 }
 
 fn body<T: for<'de> Deserialize<'de>>(event: &Event) -> std::result::Result<T, String> {
-    serde_json::from_value(event.body.clone())
+    T::deserialize(&event.body)
         .map_err(|_| format!("a {} event with a body that does not fit", event.kind))
 }
 
@@ -1135,7 +1190,13 @@ fn apply(conn: &Connection, event: &Event) -> std::result::Result<(), String> {
             event.seq as i64,
             event.at,
             event.kind,
-            event.body.to_string()
+            // Stories live in their own table; only exception events are
+            // looked up by their body later.
+            if event.kind.starts_with("exception.") {
+                event.body.to_string()
+            } else {
+                String::from("{}")
+            }
         ],
     )
     .map_err(db)?;

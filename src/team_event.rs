@@ -37,13 +37,29 @@ pub enum Rejected {
 }
 
 impl Event {
+    /// The canonical bytes the signature covers. The fields are listed in
+    /// sorted order, and a `Value` object keeps its keys sorted.
     pub fn signed_bytes(&self) -> Vec<u8> {
-        let mut value = serde_json::to_value(self).unwrap_or(Value::Null);
-        if let Value::Object(map) = &mut value {
-            map.remove("sig");
+        #[derive(Serialize)]
+        struct Unsigned<'a> {
+            at: &'a DateTime<Utc>,
+            body: &'a Value,
+            id: &'a str,
+            kind: &'a str,
+            member: &'a str,
+            seq: u64,
+            v: u32,
         }
-        // A `Value` object keeps its keys sorted: the canonical form.
-        serde_json::to_vec(&value).unwrap_or_default()
+        serde_json::to_vec(&Unsigned {
+            at: &self.at,
+            body: &self.body,
+            id: &self.id,
+            kind: &self.kind,
+            member: &self.member,
+            seq: self.seq,
+            v: self.v,
+        })
+        .unwrap_or_default()
     }
 
     pub fn sign(mut self, key: &SigningKey) -> Event {
@@ -73,6 +89,11 @@ impl Event {
     }
 
     pub fn parse(line: &str) -> Result<Event, Rejected> {
+        if let Ok(event) = serde_json::from_str::<Event>(line) {
+            if event.v == EVENT_VERSION {
+                return Ok(event);
+            }
+        }
         let value: Value = serde_json::from_str(line).map_err(|_| Rejected::NotJson)?;
         let version = value.get("v").and_then(Value::as_u64).unwrap_or(0) as u32;
         if version != EVENT_VERSION {
