@@ -15,12 +15,12 @@ const QUIET: &str = "--remind-at=off";
 /// The rescan interval, plus time to spare.
 const WITHIN: Duration = Duration::from_secs(75);
 
-fn set_up(data_dir: &Path, name: &str, role: Role) {
+fn set_up(data_dir: &Path, name: &str, role: Role, language: Language) {
     let core = Fanday::open(data_dir, Arc::new(SystemClock)).unwrap_or_else(|err| panic!("{err}"));
     core.save_profile(&ProfileInput {
         display_name: name.into(),
         role,
-        language: Language::En,
+        language,
     })
     .unwrap_or_else(|err| panic!("{err}"));
 }
@@ -56,8 +56,9 @@ async fn a_story_shared_on_one_pc_reaches_the_other_and_the_leads_feature_comes_
 
     let lead_pc = Desktop::start();
     let staff_pc = Desktop::start();
-    set_up(&lead_pc.data_dir(), "Lena", Role::Lead);
-    set_up(&staff_pc.data_dir(), "Sara", Role::Staff);
+    // The lead works in English, Sara in Swedish.
+    set_up(&lead_pc.data_dir(), "Lena", Role::Lead, Language::En);
+    set_up(&staff_pc.data_dir(), "Sara", Role::Staff, Language::Sv);
     let lead = lead_pc
         .launch(&[
             "--data-dir",
@@ -90,7 +91,7 @@ async fn a_story_shared_on_one_pc_reaches_the_other_and_the_leads_feature_comes_
     paste_into(&staff, "team-folder", &team_arg).await;
     click(&staff, "team-join").await;
     wait_for_text(&staff, "team-fingerprint", &founder).await;
-    screenshot(&staff_pc, "team-join-en");
+    screenshot(&staff_pc, "team-join-sv");
     click(&staff, "team-join").await;
     wait_for(&staff, "feed-status").await;
 
@@ -105,7 +106,7 @@ async fn a_story_shared_on_one_pc_reaches_the_other_and_the_leads_feature_comes_
     click(&staff, "moment-more").await;
     click(&staff, "share-toggle").await;
     click(&staff, "moment-save").await;
-    wait_for_text(&staff, "today-status", "Today's fan is made").await;
+    wait_for_text(&staff, "today-status", "Dagens fan är gjort").await;
 
     // It reaches the lead's feed within the rescan interval.
     eventually(&lead, "feed-text", "Bar en <b>tung</b> kartong", WITHIN).await;
@@ -118,9 +119,9 @@ async fn a_story_shared_on_one_pc_reaches_the_other_and_the_leads_feature_comes_
 
     // And the applause and the feature reach Sara.
     click(&staff, "nav-team").await;
-    eventually(&staff, "feed-item", "Featured", WITHIN).await;
-    eventually(&staff, "feed-applaud", "1", WITHIN).await;
-    screenshot(&staff_pc, "team-staff-en");
+    eventually(&staff, "feed-item", "Utvald", WITHIN).await;
+    eventually(&staff, "feed-applaud", "Applåder 1", WITHIN).await;
+    screenshot(&staff_pc, "team-staff-sv");
     assert_eq!(lead.title().await.unwrap_or_default(), "Fanday");
     quit(lead).await;
     quit(staff).await;
