@@ -34,6 +34,9 @@ const COMMANDS: &[&str] = &[
     "applaud",
     "comment",
     "review",
+    "team_members",
+    "grant_lead",
+    "pick_folder",
 ];
 
 fn main() {

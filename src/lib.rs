@@ -495,4 +495,22 @@ impl Fanday {
             serde_json::json!({ "story_id": story_id, "mark": mark }),
         )
     }
+
+    pub fn team_members(&self) -> Result<Vec<team::TeamMember>> {
+        let me = self.current_profile()?;
+        team::members(&self.store.conn(), &me.id)
+    }
+
+    /// A team lead makes a colleague a team lead too: their decisions then
+    /// count on every computer of the team.
+    pub fn grant_lead(&self, member_id: &str) -> Result<()> {
+        let me = self.current_profile()?;
+        if !team::is_team_lead(&self.store.conn(), &me.id) {
+            return Err(CoreError::LeadOnly);
+        }
+        self.team_event(
+            "role.granted",
+            serde_json::json!({ "member": member_id, "role": "lead" }),
+        )
+    }
 }

@@ -1420,3 +1420,38 @@ fn reconcile_exceptions(conn: &Connection, profile: &Profile, now: DateTime<Utc>
     }
     Ok(sent)
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TeamMember {
+    pub member_id: String,
+    pub name: String,
+    pub is_lead: bool,
+    pub fingerprint: String,
+    pub is_me: bool,
+}
+
+/// Everyone this computer knows in the team, leads first, then by name.
+pub fn members(conn: &Connection, me: &str) -> Result<Vec<TeamMember>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT member_id, name, is_lead, public_key FROM team_members
+          ORDER BY is_lead DESC, name COLLATE NOCASE, member_id",
+    )?;
+    let rows = stmt.query_map([], |row| {
+        let member_id: String = row.get(0)?;
+        let key: String = row.get(3)?;
+        Ok(TeamMember {
+            is_me: member_id == me,
+            member_id,
+            name: row.get(1)?,
+            is_lead: row.get(2)?,
+            fingerprint: parse_public_key(&key)
+                .map(|k| fingerprint(&k))
+                .unwrap_or_default(),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn is_team_lead(conn: &Connection, member: &str) -> bool {
+    is_lead(conn, member)
+}

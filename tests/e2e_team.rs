@@ -117,11 +117,53 @@ async fn a_story_shared_on_one_pc_reaches_the_other_and_the_leads_feature_comes_
     eventually(&lead, "feed-item", "Featured", Duration::from_secs(10)).await;
     screenshot(&lead_pc, "team-lead-en");
 
+    // The lead makes Sara a team lead too, after confirming.
+    click(&lead, "team-about").await;
+    eventually(&lead, "team-member", "Sara", Duration::from_secs(10)).await;
+    click(&lead, "team-grant-lead").await;
+    click(&lead, "confirm-ok").await;
+    click(&lead, "team-about").await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let members = texts_of(&lead, "team-member").await;
+        if members.len() == 2 && members.iter().all(|m| m.contains("team lead")) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "both should be leads: {members:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+
     // And the applause and the feature reach Sara.
     click(&staff, "nav-team").await;
     eventually(&staff, "feed-item", "Utvald", WITHIN).await;
     eventually(&staff, "feed-applaud", "Applåder 1", WITHIN).await;
     screenshot(&staff_pc, "team-staff-sv");
+
+    // Sara thanks for the applause in a comment; it reaches the lead.
+    paste_into(
+        &staff,
+        "feed-comment-text",
+        "Tack! <i>Kul</i> att det syntes",
+    )
+    .await;
+    click(&staff, "feed-comment").await;
+    eventually(
+        &staff,
+        "feed-comment-item",
+        "Tack! <i>Kul</i>",
+        Duration::from_secs(10),
+    )
+    .await;
+    eventually(
+        &lead,
+        "feed-comment-item",
+        "Tack! <i>Kul</i> att det syntes",
+        WITHIN,
+    )
+    .await;
     assert_eq!(lead.title().await.unwrap_or_default(), "Fanday");
     quit(lead).await;
     quit(staff).await;

@@ -555,3 +555,65 @@ fn exceptions_travel_as_events_and_only_a_leads_decision_counts() {
         Some("proposed")
     );
 }
+
+#[test]
+fn a_lead_can_make_a_colleague_lead_and_then_their_reviews_count() {
+    let t = team();
+    let story = share(
+        &t.sara,
+        "Hjälpte en kollega med kassan",
+        Situation::JustBecause,
+    );
+    read(&t.ali);
+    // Ali's app lets a lead profile act, but the team does not know him as one.
+    let err = t
+        .ali
+        .app
+        .grant_lead(&t.ali.id)
+        .expect_err("not a team lead");
+    assert_eq!(err.code(), "lead_only");
+
+    read(&t.lena);
+    let members = t
+        .lena
+        .app
+        .team_members()
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(members.len(), 3);
+    assert!(members[0].is_lead && members[0].is_me);
+    t.lena
+        .app
+        .grant_lead(&t.ali.id)
+        .unwrap_or_else(|err| panic!("{err}"));
+    read(&t.ali);
+    read(&t.sara);
+    assert!(t
+        .sara
+        .app
+        .team_members()
+        .unwrap_or_else(|err| panic!("{err}"))
+        .iter()
+        .any(|m| m.member_id == t.ali.id && m.is_lead));
+
+    // Now Ali, a lead in the team, features Sara's story.
+    be_lead(&t.ali);
+    t.ali
+        .app
+        .review(&story, true)
+        .unwrap_or_else(|err| panic!("{err}"));
+    read(&t.sara);
+    read(&t.lena);
+    assert_eq!(feed(&t.sara)[0].review.as_deref(), Some("featured"));
+    assert_eq!(feed(&t.lena)[0].review.as_deref(), Some("featured"));
+}
+
+fn be_lead(member: &Member) {
+    member
+        .app
+        .save_profile(&ProfileInput {
+            display_name: "Ali".into(),
+            role: Role::Lead,
+            language: Language::Sv,
+        })
+        .unwrap_or_else(|err| panic!("{err}"));
+}

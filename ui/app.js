@@ -469,7 +469,10 @@ const render = {
       state.feedSituation = filter.value;
       load().catch((e) => toast(errorText(e)));
     });
-    state.onTeamRead = async (s) => { renderStatus(s); await load(); };
+    const membersBox = h('div', {});
+    const loadMembers = async () => { clear(membersBox).append(await teamMembers()); };
+    state.onTeamRead = async (s) => { renderStatus(s); await load(); await loadMembers(); };
+    await loadMembers();
     await load();
     const page = h('div', { class: 'page team' },
       h('h1', { text: team.name }),
@@ -486,13 +489,14 @@ const render = {
       h('section', { 'aria-labelledby': 'feed-title' },
         h('h2', { id: 'feed-title', text: t('team.feed') }), list),
       h('details', { class: 'team-about' },
-        h('summary', { text: t('team.about') }),
+        h('summary', { testid: 'team-about', text: t('team.about') }),
         h('p', { dir: 'ltr', class: 'path', text: team.folder }),
+        membersBox,
         h('p', { text: t('team.fingerprints', { founder: team.founder_fingerprint, mine: team.my_fingerprint }) }),
         h('button', {
           type: 'button', class: 'quiet', testid: 'team-leave', text: t('team.leave'),
           onclick: async () => {
-            if (!window.confirm(t('team.leaveConfirm'))) return;
+            if (!(await confirmDialog(t('team.leaveConfirm'), t('team.leave')))) return;
             await invoke('leave_team');
             await show('team');
           },
@@ -840,6 +844,27 @@ async function refreshUnread() {
   } catch { /* the count is a nicety */ }
 }
 
+async function teamMembers() {
+  const members = await invoke('team_members');
+  const meLead = members.some((m) => m.is_me && m.is_lead);
+  const list = h('ul', { class: 'members', testid: 'team-members' }, members.map((member) => h('li', { testid: 'team-member' },
+    h('span', { dir: 'auto', class: 'member-name', text: member.name || t('team.someone') }),
+    member.is_lead ? h('span', { class: 'badge', text: t('team.lead') }) : null,
+    h('span', { class: 'member-key', dir: 'ltr', text: member.fingerprint }),
+    meLead && !member.is_lead ? h('button', {
+      type: 'button', class: 'quiet', testid: 'team-grant-lead', text: t('team.makeLead'),
+      onclick: async () => {
+        if (!(await confirmDialog(t('team.makeLeadConfirm', { name: member.name }), t('team.makeLead')))) return;
+        try {
+          await invoke('grant_lead', { memberId: member.member_id });
+          toast(t('team.madeLead', { name: member.name }));
+          await show('team');
+        } catch (error) { toast(errorText(error)); }
+      },
+    }) : null)));
+  return h('div', {}, h('h3', { text: t('team.members', { n: members.length }) }), list);
+}
+
 function storyItem(story, { lead, onChanged, compact = false }) {
   const when = formatDay(story.date, state.today.date);
   const act = (fn) => async () => {
@@ -888,6 +913,44 @@ function storyItem(story, { lead, onChanged, compact = false }) {
     compact ? null : commentForm);
 }
 
+// Asks before something that is hard to take back; resolves to true on OK.
+function confirmDialog(message, okLabel) {
+  return new Promise((resolve) => {
+    const dialog = h('dialog', { class: 'editor', role: 'alertdialog', 'aria-labelledby': 'confirm-text' });
+    const done = (answer) => { dialog.close(); resolve(answer); };
+    dialog.append(
+      h('p', { id: 'confirm-text', class: 'confirm-text', text: message }),
+      h('div', { class: 'form-actions' },
+        h('button', { type: 'button', class: 'primary', testid: 'confirm-ok', text: okLabel, onclick: () => done(true) }),
+        h('button', { type: 'button', class: 'quiet', testid: 'confirm-cancel', text: t('edit.cancel'), onclick: () => done(false) })));
+    dialog.addEventListener('cancel', () => resolve(false));
+    dialog.addEventListener('close', () => dialog.remove());
+    document.body.append(dialog);
+    dialog.showModal();
+    dialog.querySelector('[data-testid="confirm-cancel"]').focus();
+  });
+}
+
+// A folder field with the system's picker beside it; typing or pasting a
+// path works as well.
+function folderField(input, label) {
+  const browse = h('button', {
+    type: 'button', class: 'quiet', text: t('team.browse'),
+    'aria-label': t('team.browseFor', { what: label }),
+    onclick: async () => {
+      try {
+        const picked = await invoke('pick_folder');
+        if (picked) {
+          input.value = picked;
+          input.dispatchEvent(new Event('input', { bubbles: true }));
+        }
+      } catch (error) { toast(errorText(error)); }
+    },
+  });
+  return h('div', { class: 'field' }, h('label', { for: input.id, text: label }),
+    h('div', { class: 'folder-row' }, input, browse));
+}
+
 function teamSetup() {
   const name = h('input', { id: 'team-name', testid: 'team-name', maxlength: 200, 'data-field': 'team_name', dir: 'auto' });
   const createFolder = h('input', { id: 'team-create-folder', testid: 'team-create-folder', dir: 'ltr', placeholder: t('team.folderPlaceholder') });
@@ -895,7 +958,7 @@ function teamSetup() {
     h('h2', { text: t('team.createTitle') }),
     h('p', { class: 'hint', text: t('team.createHint') }),
     h('div', { class: 'field' }, h('label', { for: name.id, text: t('team.name') }), name),
-    h('div', { class: 'field' }, h('label', { for: createFolder.id, text: t('team.folder') }), createFolder),
+    folderField(createFolder, t('team.folder')),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary', testid: 'team-create', text: t('team.create') })));
   create.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -915,7 +978,7 @@ function teamSetup() {
   const join = h('form', { class: 'exception-form', novalidate: true },
     h('h2', { text: t('team.joinTitle') }),
     h('p', { class: 'hint', text: t('team.joinHint') }),
-    h('div', { class: 'field' }, h('label', { for: folder.id, text: t('team.folder') }), folder),
+    folderField(folder, t('team.folder')),
     fingerprint,
     h('div', { class: 'form-actions' }, joinButton));
   join.addEventListener('submit', async (event) => {

@@ -310,3 +310,23 @@ pub async fn comment(state: State<'_, AppState>, story_id: String, text: String)
 pub async fn review(state: State<'_, AppState>, story_id: String, featured: bool) -> Reply<()> {
     Ok(core(&state)?.review(&story_id, featured)?)
 }
+
+#[tauri::command]
+pub async fn team_members(state: State<'_, AppState>) -> Reply<Vec<fanday_core::team::TeamMember>> {
+    Ok(core(&state)?.team_members()?)
+}
+
+#[tauri::command]
+pub async fn grant_lead(state: State<'_, AppState>, member_id: String) -> Reply<()> {
+    Ok(core(&state)?.grant_lead(&member_id)?)
+}
+
+/// The system's folder picker, for the team folder.
+#[tauri::command]
+pub async fn pick_folder(app: AppHandle) -> Reply<Option<String>> {
+    use tauri_plugin_dialog::DialogExt;
+    let picked = app.dialog().file().blocking_pick_folder();
+    Ok(picked
+        .and_then(|path| path.into_path().ok())
+        .map(|path| path.display().to_string()))
+}

@@ -73,6 +73,7 @@ pub fn run() {
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             Some(vec!["--hidden"]),
         ))
+        .plugin(tauri_plugin_dialog::init())
         .manage(reminders::Reminders::default())
         .manage(team_sync::TeamSync::default())
         .setup(move |app| {
@@ -138,6 +139,9 @@ pub fn run() {
             commands::applaud,
             commands::comment,
             commands::review,
+            commands::team_members,
+            commands::grant_lead,
+            commands::pick_folder,
         ])
         .run(tauri::generate_context!());
     if let Err(err) = result {
