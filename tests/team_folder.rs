@@ -617,3 +617,23 @@ fn be_lead(member: &Member) {
         })
         .unwrap_or_else(|err| panic!("{err}"));
 }
+
+#[test]
+fn a_full_event_file_rolls_over_to_the_next_number() {
+    let t = team();
+    share(&t.sara, "I första filen", Situation::JustBecause);
+    let first = events_file(t.folder.path(), &t.sara.id);
+    // Pad the first file to the size limit with a harmless last line.
+    let size = fs::metadata(&first).map(|m| m.len()).unwrap_or(0);
+    let padding = fanday_core::team::ROLL_OVER_BYTES - size;
+    append_raw(&first, &format!("{}\n", " ".repeat(padding as usize - 1)));
+    let later = share(&t.sara, "I andra filen", Situation::SaidNo);
+    let second = first.with_file_name("events-2.jsonl");
+    let written = fs::read_to_string(&second).unwrap_or_else(|err| panic!("{err}"));
+    assert!(written.contains("I andra filen"));
+    assert_eq!(written.lines().count(), 1);
+    read(&t.ali);
+    let texts: Vec<String> = feed(&t.ali).into_iter().map(|s| s.text).collect();
+    assert!(texts.contains(&"I första filen".to_string()));
+    assert!(feed(&t.ali).iter().any(|s| s.story_id == later));
+}
