@@ -1,10 +1,12 @@
 //! Fanday's core: the rules and the local store behind the desktop app.
 //! No Tauri here: the app and the tests open the same [`Fanday`].
 
+pub mod backup;
 pub mod clock;
 pub mod demo;
 pub mod error;
 pub mod exception;
+pub mod export;
 pub mod moment;
 pub mod profile;
 pub mod reflection;
@@ -512,5 +514,73 @@ impl Fanday {
             "role.granted",
             serde_json::json!({ "member": member_id, "role": "lead" }),
         )
+    }
+
+    // ---------- your data in your hands ----------
+
+    fn data_dir(&self) -> &Path {
+        self.store.path().parent().unwrap_or(Path::new("."))
+    }
+
+    /// Writes an export to `path` (through a temp file, so a full disk or a
+    /// crash never leaves half a file). Returns the number of rows.
+    pub fn export(&self, what: export::What, format: export::Format, path: &Path) -> Result<usize> {
+        if what == export::What::TeamStories && self.current_profile()?.role != Role::Lead {
+            return Err(CoreError::LeadOnly);
+        }
+        let temp = path.with_extension("fanday-partial");
+        let write = || -> Result<usize> {
+            let file = std::fs::File::create(&temp).map_err(|err| export_io(path, err))?;
+            let mut out = std::io::BufWriter::new(file);
+            let rows = export::write(&self.store.conn(), what, format, &mut out)?;
+            let file = out
+                .into_inner()
+                .map_err(|err| export_io(path, err.into_error()))?;
+            file.sync_all().map_err(|err| export_io(path, err))?;
+            std::fs::rename(&temp, path).map_err(|err| export_io(path, err))?;
+            Ok(rows)
+        };
+        let written = write();
+        if written.is_err() {
+            let _ = std::fs::remove_file(&temp);
+        }
+        written
+    }
+
+    /// A consistent copy of the store, taken while it is in use.
+    pub fn backup_to(&self, dest: &Path) -> Result<()> {
+        backup::copy_to(&self.store.conn(), dest)
+    }
+
+    /// Today's automatic backup (kept 14 days), if not taken yet.
+    pub fn daily_backup(&self) -> Result<Option<std::path::PathBuf>> {
+        let today = self.today();
+        backup::daily(&self.store.conn(), self.data_dir(), today)
+    }
+
+    pub fn backups(&self) -> Vec<backup::BackupFile> {
+        backup::list(self.data_dir())
+    }
+
+    /// Replaces the data with a backup, after checking it is whole and
+    /// readable; the data as it was is kept as a backup first.
+    pub fn restore(&self, source: &Path) -> Result<()> {
+        backup::check(source, store::schema_version())?;
+        let stamp = self.clock.now_utc().format("%Y%m%dT%H%M%SZ");
+        let before =
+            backup::backup_dir(self.data_dir()).join(format!("before-restore-{stamp}.sqlite3"));
+        self.backup_to(&before)?;
+        backup::restore_into(&mut self.store.conn(), source)?;
+        self.store.migrate()
+    }
+}
+
+fn export_io(path: &Path, err: std::io::Error) -> CoreError {
+    if err.raw_os_error() == Some(28) {
+        return CoreError::DiskFull;
+    }
+    CoreError::DataDir {
+        path: path.display().to_string(),
+        reason: err.to_string(),
     }
 }

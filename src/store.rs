@@ -68,6 +68,13 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "cache_size", -32768)?;
+        // An upgrade keeps a copy of the data as it was, first.
+        if found > 0 && found < schema_version() {
+            let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+            let copy = crate::backup::backup_dir(data_dir)
+                .join(format!("before-upgrade-from-v{found}-{stamp}.sqlite3"));
+            crate::backup::copy_to(&conn, &copy)?;
+        }
         migrations()
             .to_latest(&mut conn)
             .map_err(|err| migration_error(data_dir, err))?;
@@ -80,6 +87,15 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Brings a restored (older) database up to this version.
+    pub fn migrate(&self) -> Result<()> {
+        let mut conn = self.conn();
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        migrations()
+            .to_latest(&mut conn)
+            .map_err(|err| migration_error(dir, err))
     }
 
     /// The one connection. A panic while it was held leaves SQLite itself

@@ -1,0 +1,197 @@
+//! Your data in your hands: moments and reflections as CSV (one row per
+//! moment, UTF-8 with a byte-order mark so Excel opens it as UTF-8, and a
+//! header) or as one JSON document; for leads, the team's shared stories.
+
+use crate::error::{CoreError, Result};
+use crate::moment::{self, MomentFilter};
+use crate::reflection;
+use crate::sql::enum_text;
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    Csv,
+    Json,
+}
+
+impl Format {
+    pub fn parse(text: &str) -> Option<Format> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "csv" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum What {
+    /// My moments (and, in JSON, my weekly reflections).
+    Mine,
+    /// The team's shared stories (for leads).
+    TeamStories,
+}
+
+/// Spreadsheet programs run a cell that starts with these as a formula; a
+/// leading apostrophe keeps such text as text.
+fn safe_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+fn csv_error(err: csv::Error) -> CoreError {
+    match err.into_kind() {
+        csv::ErrorKind::Io(io) if io.raw_os_error() == Some(28) => CoreError::DiskFull,
+        other => CoreError::Storage(format!("{other:?}")),
+    }
+}
+
+fn io_error(err: std::io::Error) -> CoreError {
+    if err.raw_os_error() == Some(28) {
+        CoreError::DiskFull
+    } else {
+        CoreError::Storage(err.to_string())
+    }
+}
+
+/// Writes the export to `out`; returns the number of rows (moments or stories).
+pub fn write(conn: &Connection, what: What, format: Format, out: &mut dyn Write) -> Result<usize> {
+    match (what, format) {
+        (What::Mine, Format::Csv) => mine_csv(conn, out),
+        (What::Mine, Format::Json) => mine_json(conn, out),
+        (What::TeamStories, Format::Csv) => stories_csv(conn, out),
+        (What::TeamStories, Format::Json) => stories_json(conn, out),
+    }
+}
+
+fn all_moments(conn: &Connection) -> Result<Vec<moment::Moment>> {
+    moment::list(conn, &MomentFilter::default())
+}
+
+fn mine_csv(conn: &Connection, out: &mut dyn Write) -> Result<usize> {
+    let moments = all_moments(conn)?;
+    out.write_all("\u{feff}".as_bytes()).map_err(io_error)?;
+    let mut writer = csv::Writer::from_writer(out);
+    writer
+        .write_record([
+            "date",
+            "situation",
+            "customer",
+            "what_i_did",
+            "customer_reaction",
+            "what_it_took",
+            "exception",
+            "told_customer",
+            "shared",
+            "created_at",
+            "updated_at",
+            "id",
+        ])
+        .map_err(csv_error)?;
+    for m in &moments {
+        writer
+            .write_record([
+                m.date.to_string(),
+                enum_text(&m.situation),
+                enum_text(&m.customer),
+                safe_cell(&m.text),
+                safe_cell(m.reaction.as_deref().unwrap_or_default()),
+                m.took.as_ref().map(enum_text).unwrap_or_default(),
+                safe_cell(m.exception_rule.as_deref().unwrap_or_default()),
+                if m.told_customer { "yes" } else { "" }.to_string(),
+                if m.shared { "yes" } else { "no" }.to_string(),
+                m.created_at.to_rfc3339(),
+                m.updated_at.to_rfc3339(),
+                m.id.clone(),
+            ])
+            .map_err(csv_error)?;
+    }
+    writer.flush().map_err(io_error)?;
+    Ok(moments.len())
+}
+
+#[derive(Serialize)]
+struct MineDocument {
+    format: &'static str,
+    version: u32,
+    profile: Option<crate::Profile>,
+    moments: Vec<moment::Moment>,
+    reflections: Vec<reflection::Reflection>,
+}
+
+fn mine_json(conn: &Connection, out: &mut dyn Write) -> Result<usize> {
+    let moments = all_moments(conn)?;
+    let count = moments.len();
+    let document = MineDocument {
+        format: "fanday-export",
+        version: 1,
+        profile: crate::profile::load(conn)?,
+        moments,
+        reflections: reflection::list(conn)?,
+    };
+    serde_json::to_writer_pretty(&mut *out, &document)
+        .map_err(|err| CoreError::Storage(err.to_string()))?;
+    out.write_all(b"\n").map_err(io_error)?;
+    Ok(count)
+}
+
+fn team_stories(conn: &Connection) -> Result<Vec<crate::team::Story>> {
+    crate::team::feed(conn, "", None, u32::MAX)
+}
+
+fn stories_csv(conn: &Connection, out: &mut dyn Write) -> Result<usize> {
+    let stories = team_stories(conn)?;
+    out.write_all("\u{feff}".as_bytes()).map_err(io_error)?;
+    let mut writer = csv::Writer::from_writer(out);
+    writer
+        .write_record([
+            "date",
+            "author",
+            "situation",
+            "customer",
+            "what_they_did",
+            "customer_reaction",
+            "applause",
+            "comments",
+            "review",
+            "id",
+        ])
+        .map_err(csv_error)?;
+    for s in &stories {
+        writer
+            .write_record([
+                s.date.to_string(),
+                safe_cell(&s.author_name),
+                enum_text(&s.situation),
+                enum_text(&s.customer),
+                safe_cell(&s.text),
+                safe_cell(s.reaction.as_deref().unwrap_or_default()),
+                s.applause.to_string(),
+                s.comments.len().to_string(),
+                s.review.clone().unwrap_or_default(),
+                s.story_id.clone(),
+            ])
+            .map_err(csv_error)?;
+    }
+    writer.flush().map_err(io_error)?;
+    Ok(stories.len())
+}
+
+fn stories_json(conn: &Connection, out: &mut dyn Write) -> Result<usize> {
+    let stories = team_stories(conn)?;
+    let count = stories.len();
+    serde_json::to_writer_pretty(
+        &mut *out,
+        &serde_json::json!({ "format": "fanday-team-stories", "version": 1, "stories": stories }),
+    )
+    .map_err(|err| CoreError::Storage(err.to_string()))?;
+    out.write_all(b"\n").map_err(io_error)?;
+    Ok(count)
+}
