@@ -344,3 +344,96 @@ fn every_save_that_returned_survives_a_kill_at_any_moment() {
     );
     eprintln!("200 kills, {} saves that returned, none lost", saved.len());
 }
+
+// ---------- a full disk ----------
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+struct Mounted(std::path::PathBuf);
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_gives_a_clear_error_and_loses_nothing() {
+    const IN_NAMESPACE: &str = "FANDAY_TEST_IN_MOUNT_NAMESPACE";
+    if !is_root() && std::env::var_os(IN_NAMESPACE).is_none() {
+        // Not root: run this test again in a user and mount namespace of
+        // its own, where it may mount a small tmpfs.
+        let me = std::env::current_exe().unwrap_or_else(|err| panic!("{err}"));
+        let status = Command::new("unshare")
+            .args(["--user", "--map-root-user", "--mount"])
+            .arg(&me)
+            .args([
+                "--exact",
+                "a_full_disk_gives_a_clear_error_and_loses_nothing",
+                "--nocapture",
+            ])
+            .env(IN_NAMESPACE, "1")
+            .status()
+            .unwrap_or_else(|err| panic!("cannot run unshare: {err}"));
+        assert!(
+            status.success(),
+            "the full-disk test failed in its namespace"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let disk = dir.path().join("small-disk");
+    std::fs::create_dir_all(&disk).unwrap_or_else(|err| panic!("{err}"));
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"])
+        .arg(&disk)
+        .status()
+        .unwrap_or_else(|err| panic!("cannot run mount: {err}"));
+    assert!(mounted.success(), "cannot mount a 1 MB tmpfs");
+    let _unmount = Mounted(disk.clone());
+
+    let clock = Arc::new(FixedClock::new(now()));
+    let app = open(&disk.join("data"), &clock);
+    with_profile(&app, Role::Staff);
+    let mut saved = Vec::new();
+    let long = "Ett långt fan. ".repeat(130);
+    let full = loop {
+        match app.add_moment(&moment(&long)) {
+            Ok(m) => saved.push(m.id),
+            Err(err) => break err,
+        }
+        assert!(saved.len() < 10_000, "the disk never filled");
+    };
+    assert_eq!(full.code(), "disk_full", "{full}");
+    assert!(
+        saved.len() > 10,
+        "only {} saved before the disk was full",
+        saved.len()
+    );
+
+    // An export to the full disk fails clearly and leaves nothing behind.
+    let export = disk.join("export.csv");
+    let err = app
+        .export(What::Mine, Format::Csv, &export)
+        .expect_err("no room");
+    assert_eq!(err.code(), "disk_full", "{err}");
+    assert!(!export.exists());
+    assert!(!export.with_extension("fanday-partial").exists());
+    drop(app);
+
+    // Everything saved before is there, and the file is whole.
+    let again = open(&disk.join("data"), &clock);
+    for id in &saved {
+        again.moment(id).unwrap_or_else(|err| panic!("{id}: {err}"));
+    }
+    let verdict: String = rusqlite::Connection::open(disk.join("data").join("fanday.sqlite3"))
+        .and_then(|c| c.pragma_query_value(None, "integrity_check", |r| r.get(0)))
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(verdict, "ok");
+}
