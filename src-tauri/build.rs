@@ -37,6 +37,10 @@ const COMMANDS: &[&str] = &[
     "team_members",
     "grant_lead",
     "pick_folder",
+    "export_data",
+    "backups",
+    "backup_now",
+    "restore_backup",
 ];
 
 fn main() {

@@ -554,6 +554,9 @@ impl Fanday {
 
     /// Today's automatic backup (kept 14 days), if not taken yet.
     pub fn daily_backup(&self) -> Result<Option<std::path::PathBuf>> {
+        if self.profile()?.is_none() {
+            return Ok(None);
+        }
         let today = self.today();
         backup::daily(&self.store.conn(), self.data_dir(), today)
     }

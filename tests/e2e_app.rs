@@ -258,3 +258,48 @@ async fn the_demo_opens_in_swedish_with_weeks_of_moments() {
     screenshot(&desktop, "demo-moments-sv");
     quit(app).await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_daily_backup_is_there_and_restoring_it_brings_a_deleted_moment_back() {
+    let desktop = Desktop::start();
+    let data_dir = desktop.data_dir();
+    let data_arg = data_dir.display().to_string();
+    let app = desktop
+        .launch(&["--data-dir", &data_arg, "--demo", QUIET])
+        .await;
+    wait_for(&app, "moment-text").await;
+    click(&app, "nav-settings").await;
+    wait_for_text(&app, "backup-list", "daily-").await;
+    click(&app, "backup-now").await;
+    wait_for_count(&app, "backup-item", 2).await;
+
+    // A moment deleted, and its undo missed.
+    click(&app, "nav-moments").await;
+    wait_for(&app, "moment-item").await;
+    let before = texts_of(&app, "moment-item-text").await;
+    click(&app, "moment-delete").await;
+    wait_for_count(&app, "moment-item", before.len() - 1).await;
+
+    // Restore the day's backup, after confirming.
+    click(&app, "nav-settings").await;
+    wait_for_text(&app, "backup-list", "daily-").await;
+    let items = texts_of(&app, "backup-item").await;
+    let daily = items
+        .iter()
+        .position(|item| item.contains("daily-"))
+        .unwrap_or_else(|| panic!("no daily backup in {items:?}"));
+    let buttons = app
+        .find_all(Locator::Css(&desktop::testid("backup-restore")))
+        .await
+        .unwrap_or_default();
+    buttons[daily]
+        .click()
+        .await
+        .unwrap_or_else(|err| panic!("{err}"));
+    click(&app, "confirm-ok").await;
+    wait_for(&app, "moment-text").await;
+    click(&app, "nav-moments").await;
+    wait_for_count(&app, "moment-item", before.len()).await;
+    assert_eq!(texts_of(&app, "moment-item-text").await, before);
+    quit(app).await;
+}

@@ -664,7 +664,8 @@ const render = {
       h('section', { 'aria-labelledby': 'data-title' },
         h('h2', { id: 'data-title', text: t('settings.data') }),
         h('p', { text: t('settings.dataDir') }),
-        h('p', { class: 'path', testid: 'data-dir', dir: 'ltr', text: state.dataDir })));
+        h('p', { class: 'path', testid: 'data-dir', dir: 'ltr', text: state.dataDir }),
+        await dataTools()));
     return { page, focus: null };
   },
 };
@@ -1338,6 +1339,64 @@ async function listenToReminders() {
   const pending = await invoke('pending_reminder');
   if (pending) showReminder(pending);
   await refreshUnread();
+}
+
+// Export, back up, restore: the person's data in their own hands.
+async function dataTools() {
+  const lead = state.profile?.role === 'lead';
+  const exportButton = (format, team, testid, label) => h('button', {
+    type: 'button', class: 'quiet', testid, text: label,
+    onclick: async () => {
+      try {
+        const done = await invoke('export_data', { format, team });
+        if (done) toast(t('data.exported', { n: done.rows, path: done.path }));
+      } catch (error) { toast(errorText(error)); }
+    },
+  });
+  const list = h('ul', { class: 'backups', testid: 'backup-list' });
+  const load = async () => {
+    const backups = await invoke('backups');
+    clear(list);
+    if (backups.length === 0) list.append(h('li', { class: 'empty', text: t('data.noBackups') }));
+    for (const backup of backups.slice(0, 30)) {
+      const when = backup.modified ? new Date(backup.modified).toLocaleString(currentLanguage() === 'sv' ? 'sv-SE' : 'en-GB') : '';
+      list.append(h('li', { class: 'backup', testid: 'backup-item' },
+        h('span', { dir: 'ltr', class: 'backup-name', text: backup.name }),
+        h('span', { class: 'hint', text: `${when} · ${formatNumber(Math.round(backup.bytes / 1024))} kB` }),
+        h('button', {
+          type: 'button', class: 'quiet', testid: 'backup-restore', text: t('data.restore'),
+          onclick: async () => {
+            if (!(await confirmDialog(t('data.restoreConfirm', { name: backup.name }), t('data.restore')))) return;
+            try {
+              await invoke('restore_backup', { path: backup.path });
+              toast(t('data.restored'));
+              await start();
+            } catch (error) { toast(errorText(error)); }
+          },
+        })));
+    }
+  };
+  await load();
+  return h('div', { class: 'data-tools' },
+    h('h3', { text: t('data.export') }),
+    h('div', { class: 'button-row' },
+      exportButton('csv', false, 'export-csv', t('data.exportCsv')),
+      exportButton('json', false, 'export-json', t('data.exportJson')),
+      lead ? exportButton('csv', true, 'export-team', t('data.exportTeam')) : null),
+    h('h3', { text: t('data.backups') }),
+    h('p', { class: 'hint', text: t('data.backupsHint') }),
+    h('div', { class: 'button-row' },
+      h('button', {
+        type: 'button', class: 'quiet', testid: 'backup-now', text: t('data.backupNow'),
+        onclick: async () => {
+          try {
+            await invoke('backup_now');
+            toast(t('data.backedUp'));
+            await load();
+          } catch (error) { toast(errorText(error)); }
+        },
+      })),
+    list);
 }
 
 // Name, role, language: for first run and for Settings.

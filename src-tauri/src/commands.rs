@@ -330,3 +330,71 @@ pub async fn pick_folder(app: AppHandle) -> Reply<Option<String>> {
         .and_then(|path| path.into_path().ok())
         .map(|path| path.display().to_string()))
 }
+
+#[derive(Debug, Serialize)]
+pub struct Exported {
+    path: String,
+    rows: usize,
+}
+
+/// Asks where to save (the system's save dialog), then exports there.
+#[tauri::command]
+pub async fn export_data(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    format: fanday_core::export::Format,
+    team: bool,
+) -> Reply<Option<Exported>> {
+    use fanday_core::export::{Format, What};
+    use tauri_plugin_dialog::DialogExt;
+    let what = if team { What::TeamStories } else { What::Mine };
+    let (name, extension) = match (what, format) {
+        (What::Mine, Format::Csv) => ("fanday-moments.csv", "csv"),
+        (What::Mine, Format::Json) => ("fanday-moments.json", "json"),
+        (What::TeamStories, Format::Csv) => ("fanday-team-stories.csv", "csv"),
+        (What::TeamStories, Format::Json) => ("fanday-team-stories.json", "json"),
+    };
+    let picked = app
+        .dialog()
+        .file()
+        .set_file_name(name)
+        .add_filter(extension.to_uppercase(), &[extension])
+        .blocking_save_file();
+    let Some(path) = picked.and_then(|p| p.into_path().ok()) else {
+        return Ok(None);
+    };
+    let rows = core(&state)?.export(what, format, &path)?;
+    Ok(Some(Exported {
+        path: path.display().to_string(),
+        rows,
+    }))
+}
+
+#[tauri::command]
+pub async fn backups(state: State<'_, AppState>) -> Reply<Vec<fanday_core::backup::BackupFile>> {
+    Ok(core(&state)?.backups())
+}
+
+#[tauri::command]
+pub async fn backup_now(state: State<'_, AppState>) -> Reply<String> {
+    let fanday = core(&state)?;
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+    let dest =
+        fanday_core::backup::backup_dir(&state.data_dir).join(format!("manual-{stamp}.sqlite3"));
+    fanday.backup_to(&dest)?;
+    Ok(dest.display().to_string())
+}
+
+/// Restores a backup from the data folder's backup list.
+#[tauri::command]
+pub async fn restore_backup(app: AppHandle, state: State<'_, AppState>, path: String) -> Reply<()> {
+    let fanday = core(&state)?;
+    let known = fanday.backups().into_iter().any(|b| b.path == path);
+    if !known {
+        return Err(UiError::new("not_found", "that backup is not in the list"));
+    }
+    fanday.restore(std::path::Path::new(&path))?;
+    reminders::wake(&app);
+    team_sync::wake(&app);
+    Ok(())
+}

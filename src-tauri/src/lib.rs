@@ -1,6 +1,7 @@
 //! The Fanday desktop app: a window over the core. No business rules here.
 
 mod args;
+mod cli;
 mod commands;
 mod error;
 mod reminders;
@@ -12,6 +13,9 @@ use fanday_core::{Fanday, Language, SystemClock};
 use std::path::PathBuf;
 use std::sync::Arc;
 use tauri::{Manager, WindowEvent};
+
+/// The app's identifier, also the name of its data folder.
+pub const IDENTIFIER: &str = "se.fanday.app";
 
 pub struct AppState {
     /// The open store, or why it could not be opened (shown in the window).
@@ -50,6 +54,11 @@ fn open_state(app: &tauri::App, options: &args::Options) -> AppState {
             }
         }
     }
+    if let Ok(fanday) = &core {
+        if let Err(err) = fanday.daily_backup() {
+            log::warn!("no daily backup today: {err}");
+        }
+    }
     AppState {
         core,
         data_dir,
@@ -59,6 +68,10 @@ fn open_state(app: &tauri::App, options: &args::Options) -> AppState {
 
 pub fn run() {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
+    let raw: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    if let Some(code) = cli::run(&raw) {
+        std::process::exit(code);
+    }
     let options = args::parse(std::env::args_os().skip(1));
     for unknown in &options.unknown {
         log::warn!("ignoring unknown argument {unknown:?}");
@@ -142,6 +155,10 @@ pub fn run() {
             commands::team_members,
             commands::grant_lead,
             commands::pick_folder,
+            commands::export_data,
+            commands::backups,
+            commands::backup_now,
+            commands::restore_backup,
         ])
         .run(tauri::generate_context!());
     if let Err(err) = result {

@@ -91,6 +91,10 @@ fn send_digest_if_due(app: &AppHandle) {
 /// One look at the rule: remind if due, and say how long to sleep.
 fn look(app: &AppHandle) -> Duration {
     send_digest_if_due(app);
+    // The day's automatic backup, for an app that runs for days.
+    if let Some(Err(err)) = with_core(app, Fanday::daily_backup) {
+        log::warn!("no daily backup today: {err}");
+    }
     let plan = with_core(app, |core| core.reminder_plan());
     match plan {
         None => LOOK_AGAIN,

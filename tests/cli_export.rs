@@ -1,0 +1,86 @@
+//! `fanday export` from the command line, on the real binary, no window.
+
+#[path = "support/desktop.rs"]
+mod desktop;
+
+use fanday_core::{
+    Customer, Fanday, Language, MomentInput, ProfileInput, Role, Situation, SystemClock,
+};
+use std::process::Command;
+use std::sync::Arc;
+
+#[test]
+fn fanday_export_writes_csv_and_json_and_explains_mistakes() {
+    let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let data = dir.path().join("data");
+    let core = Fanday::open(&data, Arc::new(SystemClock)).unwrap_or_else(|err| panic!("{err}"));
+    core.save_profile(&ProfileInput {
+        display_name: "Sara".into(),
+        role: Role::Staff,
+        language: Language::Sv,
+    })
+    .unwrap_or_else(|err| panic!("{err}"));
+    for text in ["Första fanet", "Andra, med \"citat\""] {
+        core.add_moment(&MomentInput {
+            date: None,
+            situation: Situation::SaidNo,
+            customer: Customer::Internal,
+            text: text.into(),
+            reaction: None,
+            took: None,
+            shared: false,
+            exception_id: None,
+            told_customer: false,
+        })
+        .unwrap_or_else(|err| panic!("{err}"));
+    }
+    drop(core);
+    let fanday = desktop::app_binary();
+    let csv = dir.path().join("fans.csv");
+    let out = Command::new(&fanday)
+        .args(["export", "--format", "csv", "--out"])
+        .arg(&csv)
+        .arg("--data-dir")
+        .arg(&data)
+        .env_remove("DISPLAY")
+        .output()
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("wrote 2 rows"));
+    let text = std::fs::read_to_string(&csv).unwrap_or_else(|err| panic!("{err}"));
+    assert!(text.contains("\"Andra, med \"\"citat\"\"\""), "{text}");
+
+    let json = dir.path().join("fans.json");
+    let out = Command::new(&fanday)
+        .args(["export", "--format", "json", "--out"])
+        .arg(&json)
+        .env("FANDAY_DATA_DIR", &data)
+        .output()
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let document: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json).unwrap_or_default()).unwrap_or_default();
+    assert_eq!(document["moments"].as_array().map(Vec::len), Some(2));
+
+    let out = Command::new(&fanday)
+        .args(["export", "--format", "xlsx", "--out", "x"])
+        .output()
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("csv or json"));
+    let out = Command::new(&fanday)
+        .args(["export", "--format", "csv", "--out", "x", "--data-dir"])
+        .arg(dir.path().join("nothing-here"))
+        .output()
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no Fanday data"));
+}
