@@ -1476,6 +1476,8 @@ async function show(screen) {
   try {
     const { page, focus } = await render[screen]();
     clear(main).append(page);
+    // A page with nothing to tab to can still be scrolled from the keyboard.
+    main.tabIndex = page.querySelector('button, input, select, textarea, summary, a[href]') ? -1 : 0;
     (focus ?? main).focus();
     requestAnimationFrame(() => requestAnimationFrame(() => {
       window.fandayTimings[screen] = performance.now() - started;

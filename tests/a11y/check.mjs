@@ -1,0 +1,145 @@
+// Checks every screen of Fanday's window with axe-core, in Debian's
+// Chromium, over the served ui/ folder with the Tauri IPC mocked by
+// fixtures. Exits non-zero and lists what axe reports, if anything.
+//
+//   node tests/a11y/check.mjs     (scripts/test runs it)
+
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { join, extname, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const uiDir = join(here, '..', '..', 'ui');
+const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
+const server = createServer(async (req, res) => {
+  const path = new URL(req.url, 'http://localhost').pathname;
+  try {
+    const body = await readFile(join(uiDir, path === '/' ? 'index.html' : path.replace(/^\/+/, '')));
+    res.writeHead(200, { 'content-type': types[extname(path)] ?? 'text/html; charset=utf-8' });
+    res.end(body);
+  } catch {
+    res.writeHead(404);
+    res.end();
+  }
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const base = `http://127.0.0.1:${server.address().port}/`;
+
+// The commands the window calls, answered with a lived-in fixture.
+function mockTauri(role) {
+  const today = new Date().toISOString().slice(0, 10);
+  const moment = (i, extra = {}) => ({
+    id: `m${i}`, author: 'p1', date: today, created_at: new Date().toISOString(), updated_at: new Date().toISOString(),
+    situation: ['just_because', 'said_no', 'complaint'][i % 3], customer: i % 2 ? 'internal' : 'external',
+    text: `Hjälpte en kund med något extra, nummer ${i}`, reaction: 'Tack!', took: null, shared: i % 2 === 0,
+    exception_id: null, exception_rule: null, told_customer: false, ...extra,
+  });
+  const exception = (id, status) => ({
+    id, rule: 'Receptionen växlar inte pengar', allowed: 'Växla mynt till parkeringen', limits: 'Bara mynt',
+    amount_sek: 100, minutes: null, applies_when: '', status, proposed_by: 'p2', proposed_by_name: 'Ali',
+    proposed_at: new Date().toISOString(), decided_by_name: null, decision_note: null, decided_at: null,
+    uses: 2, last_used: today,
+    history: [{ id: 'e1', kind: 'proposed', actor_id: 'p2', actor_name: 'Ali', note: null, at: new Date().toISOString() }],
+  });
+  const weeks = Array.from({ length: 26 }, (_, i) => ({ iso_year: 2026, iso_week: 23 + i, monday: today, fans: i % 5 }));
+  const answers = {
+    bootstrap: {
+      profile: { id: 'p1', display_name: 'Sara Lindqvist', role, language: 'sv', created_at: '', updated_at: '' },
+      system_language: 'sv',
+      today: { date: today, earliest_date: today, fans_today: 0, made: false, mirror_due: true },
+      data_dir: '/home/sara/.local/share/se.fanday.app',
+    },
+    today_status: { date: today, earliest_date: today, fans_today: 0, made: false, mirror_due: true },
+    list_moments: [moment(1), moment(2), moment(3, { exception_id: 'x1', exception_rule: 'Receptionen växlar inte pengar', told_customer: true })],
+    list_exceptions: [exception('x1', 'approved'), exception('x2', 'proposed'), exception('x3', 'retired')],
+    reminder_settings: {
+      enabled: true, time: '10:00', weekdays: [1, 2, 3, 4, 5], day_start_hour: 4, snooze_minutes: 60,
+      pauses: [{ first_day: '2026-12-21', last_day: '2027-01-06' }], open_at_login: false, weekly_digest: false,
+    },
+    pending_reminder: { title: 'Vem gör du till ett fan idag?', body: 'Åh, bara så där!', log_action: 'Logga ett fan', snooze_action: 'Påminn senare' },
+    progress: {
+      today, streak: { current: 4, best: 9 }, habit_strength: 62.5, total: 41, weeks,
+      situations: { just_because: 20, said_no: 11, complaint: 10 }, customers: { external: 30, internal: 11 },
+      exceptions_used: 3, this_week: 2, earlier_weeks_average: 3.1, best_week: 5,
+    },
+    reflections: [{ iso_year: 2026, iso_week: 47, monday: today, went_well: 'Bra vecka', held_back: 'Stress', intention: 'Le mer', updated_at: '' }],
+    insights: Array.from({ length: 8 }, (_, i) => ({
+      iso_year: 2026, iso_week: 48 - i, monday: today, members: 5, active_members: 3, participation: 60,
+      fans: 9, fans_per_member: 1.8, situations: { just_because: 4, said_no: 3, complaint: 2 },
+      customers: { external: 6, internal: 3 }, exceptions_used: 1,
+    })),
+    team_state: {
+      team: { team_id: 't', name: 'Kundtjänst', folder: '/srv/team', founder_fingerprint: 'ABCD-EF01-2345-6789', my_fingerprint: '1234-5678-9ABC-DEF0', members: 3 },
+      status: { read_at: new Date().toISOString(), report: { new_events: 2, skipped: [{ path: 'members/x/events-1 (1).jsonl', offset: null, reason: "a sync engine's conflict copy" }], folder_missing: false }, error: null },
+    },
+    team_feed: [
+      { story_id: 's1', author_id: 'p2', author_name: 'Ali', date: today, situation: 'complaint', customer: 'external', text: 'Ringde upp en kund', reaction: 'Tack', applause: 2, applauded_by_me: false, comments: [{ author_name: 'Lena', text: 'Snyggt!', at: '' }], review: 'featured' },
+      { story_id: 's2', author_id: 'p3', author_name: 'Lena', date: today, situation: 'said_no', customer: 'internal', text: 'Hjälpte en kollega', reaction: null, applause: 0, applauded_by_me: false, comments: [], review: null },
+    ],
+    team_members: [
+      { member_id: 'p3', name: 'Lena', is_lead: true, fingerprint: 'ABCD-EF01-2345-6789', is_me: false },
+      { member_id: 'p1', name: 'Sara Lindqvist', is_lead: role === 'lead', fingerprint: '1234-5678-9ABC-DEF0', is_me: true },
+    ],
+    backups: [{ path: '/b/daily-2026-11-23.sqlite3', name: 'daily-2026-11-23.sqlite3', bytes: 204800, modified: new Date().toISOString() }],
+  };
+  window.__TAURI__ = {
+    core: { invoke: async (command) => (command in answers ? structuredClone(answers[command]) : null) },
+    event: { listen: async () => () => {} },
+  };
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+const problems = [];
+async function check(page, label) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => window.axe.run(document, { resultTypes: ['violations'] }));
+  for (const violation of result.violations) {
+    problems.push(`${label}: [${violation.impact}] ${violation.id}: ${violation.help}\n    ${violation.nodes.map((n) => n.target.join(' ')).slice(0, 5).join('\n    ')}`);
+  }
+  console.log(`${label}: ${result.violations.length ? `${result.violations.length} kinds of problem` : 'no problems'}`);
+}
+
+for (const role of ['staff', 'lead']) {
+  for (const scheme of ['light', 'dark']) {
+    const page = await browser.newPage({ colorScheme: scheme, viewport: { width: 1040, height: 720 } });
+    await page.addInitScript(mockTauri, role);
+    await page.goto(base);
+    await page.waitForSelector('[data-testid="moment-text"]');
+    const screens = await page.$$eval('nav [data-screen]', (buttons) => buttons.map((b) => b.dataset.screen));
+    for (const screen of screens) {
+      await page.click(`[data-testid="nav-${screen}"]`);
+      await page.waitForFunction((s) => document.querySelector(`[data-testid="nav-${s}"]`)?.getAttribute('aria-current') === 'page', screen);
+      await page.waitForTimeout(150);
+      await check(page, `${role}/${scheme}/${screen}`);
+    }
+    await page.close();
+  }
+}
+
+// First run: the set-up screen.
+const setup = await browser.newPage();
+await setup.addInitScript(() => {
+  window.__TAURI__ = {
+    core: { invoke: async (command) => (command === 'bootstrap' ? { profile: null, system_language: 'en', today: null, data_dir: '' } : null) },
+    event: { listen: async () => () => {} },
+  };
+});
+await setup.goto(base);
+await setup.waitForSelector('[data-testid="profile-name"]');
+await check(setup, 'first-run');
+
+await browser.close();
+server.close();
+if (problems.length) {
+  console.error(`\naxe-core found ${problems.length} problems:\n${problems.join('\n')}`);
+  process.exit(1);
+}
+console.log('axe-core: every screen passes');
