@@ -41,6 +41,7 @@ const COMMANDS: &[&str] = &[
     "backups",
     "backup_now",
     "restore_backup",
+    "ui_ready",
 ];
 
 fn main() {

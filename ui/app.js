@@ -1559,6 +1559,7 @@ async function start() {
     }
     setLanguage(state.profile.language);
     await show('today');
+    requestAnimationFrame(() => requestAnimationFrame(() => invoke('ui_ready').catch(() => {})));
     await listenToReminders();
   } catch (error) {
     showFatal(error);

@@ -398,3 +398,14 @@ pub async fn restore_backup(app: AppHandle, state: State<'_, AppState>, path: St
     team_sync::wake(&app);
     Ok(())
 }
+
+/// The window reports that its first screen is up and can be used; with
+/// FANDAY_REPORT_READY set, a line on standard output says so (for
+/// scripts/bench-app, which times start-up).
+#[tauri::command]
+pub async fn ui_ready() -> Reply<()> {
+    if std::env::var_os("FANDAY_REPORT_READY").is_some() {
+        println!("fanday-ready");
+    }
+    Ok(())
+}

@@ -159,6 +159,7 @@ pub fn run() {
             commands::backups,
             commands::backup_now,
             commands::restore_backup,
+            commands::ui_ready,
         ])
         .run(tauri::generate_context!());
     if let Err(err) = result {
