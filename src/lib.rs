@@ -436,7 +436,11 @@ impl Fanday {
         let now = self.clock.now_utc();
         let mut conn = self.store.conn();
         team::reconcile(&conn, &me, now)?;
-        team::read(&mut conn, &me, now)
+        let report = team::read(&mut conn, &me, now)?;
+        if me.role == Role::Staff && team::is_lead(&conn, &me.id) {
+            profile::promote_to_lead(&conn, now)?;
+        }
+        Ok(report)
     }
 
     /// After a moment or an exception changed: send to the team what it has

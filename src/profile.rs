@@ -115,6 +115,16 @@ pub(crate) fn save(conn: &Connection, input: &ProfileInput, now: DateTime<Utc>) 
     load(conn)?.ok_or(crate::CoreError::NoProfile)
 }
 
+/// A lead role granted through the team (a signed `role.granted`) makes this
+/// PC's profile a lead too, so the person gets the lead's tools.
+pub(crate) fn promote_to_lead(conn: &Connection, now: DateTime<Utc>) -> Result<bool> {
+    let changed = conn.execute(
+        "UPDATE profile SET role = ?1, updated_at = ?2 WHERE singleton = 1 AND role <> ?1",
+        params![crate::sql::enum_text(&Role::Lead), now],
+    )?;
+    Ok(changed > 0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -976,7 +976,7 @@ fn body<T: for<'de> Deserialize<'de>>(event: &Event) -> std::result::Result<T, S
         .map_err(|_| format!("a {} event with a body that does not fit", event.kind))
 }
 
-fn is_lead(conn: &Connection, member: &str) -> bool {
+pub(crate) fn is_lead(conn: &Connection, member: &str) -> bool {
     query_one(
         conn,
         "SELECT is_lead FROM team_members WHERE member_id = ?1",

@@ -117,7 +117,16 @@ async fn a_story_shared_on_one_pc_reaches_the_other_and_the_leads_feature_comes_
     eventually(&lead, "feed-item", "Featured", Duration::from_secs(10)).await;
     screenshot(&lead_pc, "team-lead-en");
 
-    // The lead makes Sara a team lead too, after confirming.
+    // The applause and the feature reach Sara.
+    click(&staff, "nav-team").await;
+    eventually(&staff, "feed-item", "Utvald", WITHIN).await;
+    eventually(&staff, "feed-applaud", "Applåder 1", WITHIN).await;
+    screenshot(&staff_pc, "team-staff-sv");
+
+    // Sara starts a thank-you comment; while she writes, the lead makes her
+    // a team lead too, after confirming.
+    let thanks = "Tack! <i>Kul</i> att det syntes";
+    paste_into(&staff, "feed-comment-text", thanks).await;
     click(&lead, "team-about").await;
     eventually(&lead, "team-member", "Sara", Duration::from_secs(10)).await;
     click(&lead, "team-grant-lead").await;
@@ -136,19 +145,19 @@ async fn a_story_shared_on_one_pc_reaches_the_other_and_the_leads_feature_comes_
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
 
-    // And the applause and the feature reach Sara.
-    click(&staff, "nav-team").await;
-    eventually(&staff, "feed-item", "Utvald", WITHIN).await;
-    eventually(&staff, "feed-applaud", "Applåder 1", WITHIN).await;
-    screenshot(&staff_pc, "team-staff-sv");
+    // Sara's app takes the grant: she gets Insights, the team screen is
+    // drawn again, and her half-written comment is still there.
+    eventually(&staff, "toast", "gjort dig till teamledare", WITHIN).await;
+    wait_for_text(&staff, "nav-insights", "Insikter").await;
+    let draft = wait_for(&staff, "feed-comment-text")
+        .await
+        .prop("value")
+        .await
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(draft.as_deref(), Some(thanks));
+    screenshot(&staff_pc, "team-staff-now-lead-sv");
 
-    // Sara thanks for the applause in a comment; it reaches the lead.
-    paste_into(
-        &staff,
-        "feed-comment-text",
-        "Tack! <i>Kul</i> att det syntes",
-    )
-    .await;
+    // She sends it; it reaches the lead.
     click(&staff, "feed-comment").await;
     eventually(
         &staff,
@@ -157,13 +166,7 @@ async fn a_story_shared_on_one_pc_reaches_the_other_and_the_leads_feature_comes_
         Duration::from_secs(10),
     )
     .await;
-    eventually(
-        &lead,
-        "feed-comment-item",
-        "Tack! <i>Kul</i> att det syntes",
-        WITHIN,
-    )
-    .await;
+    eventually(&lead, "feed-comment-item", thanks, WITHIN).await;
     assert_eq!(lead.title().await.unwrap_or_default(), "Fanday");
     quit(lead).await;
     quit(staff).await;

@@ -22,6 +22,7 @@ const state = {
   systemLanguage: 'en',
   screen: 'today',
   moments: { search: '', situation: '' },
+  commentDrafts: new Map(),
 };
 
 const main = document.getElementById('main');
@@ -452,17 +453,25 @@ const render = {
       }
     };
     renderStatus(status);
+    const drafts = state.commentDrafts;
     const load = async () => {
       const stories = await invoke('team_feed', { situation: filter.value || null });
+      const typing = list.contains(document.activeElement) && document.activeElement.matches('.comment-input')
+        ? { story: document.activeElement.dataset.story, at: document.activeElement.selectionStart }
+        : null;
       clear(list);
       if (stories.length === 0) list.append(h('li', { class: 'empty', testid: 'feed-empty', text: t('team.empty') }));
-      for (const story of stories) list.append(storyItem(story, { lead, onChanged: load }));
+      for (const story of stories) list.append(storyItem(story, { lead, onChanged: load, drafts }));
+      if (typing) {
+        const input = [...list.querySelectorAll('.comment-input')].find((el) => el.dataset.story === typing.story);
+        if (input) { input.focus({ preventScroll: true }); input.setSelectionRange(typing.at, typing.at); }
+      }
       markSeen(stories);
       if (lead) {
         clear(queue);
         const unreviewed = stories.filter((s) => !s.review && s.author_id !== state.profile.id);
         if (unreviewed.length === 0) queue.append(h('li', { class: 'empty', text: t('team.queueEmpty') }));
-        for (const story of unreviewed) queue.append(storyItem(story, { lead, onChanged: load, compact: true }));
+        for (const story of unreviewed) queue.append(storyItem(story, { lead, onChanged: load, drafts, compact: true }));
       }
     };
     filter.addEventListener('change', () => {
@@ -866,7 +875,9 @@ async function teamMembers() {
   return h('div', {}, h('h3', { text: t('team.members', { n: members.length }) }), list);
 }
 
-function storyItem(story, { lead, onChanged, compact = false }) {
+// `drafts` keeps half-written comments by story, so a feed that re-renders
+// because a colleague's events arrived never throws away what someone typed.
+function storyItem(story, { lead, onChanged, drafts, compact = false }) {
   const when = formatDay(story.date, state.today.date);
   const act = (fn) => async () => {
     try { await fn(); await onChanged(); } catch (error) { toast(errorText(error)); }
@@ -874,14 +885,21 @@ function storyItem(story, { lead, onChanged, compact = false }) {
   const commentInput = h('input', {
     class: 'comment-input', testid: 'feed-comment-text', maxlength: 4000, dir: 'auto',
     placeholder: t('team.commentPlaceholder'), 'aria-label': t('team.comment'),
+    'data-story': story.story_id,
   });
+  commentInput.value = drafts.get(story.story_id) ?? '';
+  commentInput.addEventListener('input', () => drafts.set(story.story_id, commentInput.value));
   const commentForm = h('form', { class: 'comment-form', novalidate: true },
     commentInput,
     h('button', { type: 'submit', class: 'quiet', testid: 'feed-comment', text: t('team.comment') }));
   commentForm.addEventListener('submit', (event) => {
     event.preventDefault();
-    if (!commentInput.value.trim()) { commentInput.focus(); return; }
-    act(() => invoke('comment', { storyId: story.story_id, text: commentInput.value }))();
+    const text = commentInput.value;
+    if (!text.trim()) { commentInput.focus(); return; }
+    act(async () => {
+      await invoke('comment', { storyId: story.story_id, text });
+      drafts.delete(story.story_id);
+    })();
   });
   return h('li', { class: `moment story${story.review === 'featured' ? ' featured' : ''}`, testid: 'feed-item', 'data-id': story.story_id },
     h('div', { class: 'moment-meta' },
@@ -1333,12 +1351,25 @@ async function listenToReminders() {
     toast(t('reminder.snoozed', { time: formatTime(event.payload.until) }));
   });
   await listen('fanday://team-read', async (event) => {
+    if (await roleGrantedByTeam()) return;
     if (state.screen === 'team' && state.onTeamRead) await state.onTeamRead(event.payload);
     else await refreshUnread();
   });
   const pending = await invoke('pending_reminder');
   if (pending) showReminder(pending);
   await refreshUnread();
+}
+
+// A lead may make a colleague a lead through the team folder; that person's
+// app then gets the lead's screens without a restart.
+async function roleGrantedByTeam() {
+  const { profile } = await invoke('bootstrap');
+  if (!profile || profile.role === state.profile.role) return false;
+  state.profile = profile;
+  toast(t('team.nowLead'));
+  if (state.screen !== 'team') { renderRail(); return false; }
+  await show('team');
+  return true;
 }
 
 // Export, back up, restore: the person's data in their own hands.
