@@ -33,6 +33,25 @@ async fn type_text(app: &Client, id: &str, text: &str) {
         .unwrap_or_else(|err| panic!("cannot type into {id}: {err}"));
 }
 
+/// Opens the `<details>` whose summary is `summary`, clicking it again if a
+/// redraw of the page swallowed the first click.
+async fn open_details(app: &Client, summary: &str) {
+    for _ in 0..5 {
+        click(app, summary).await;
+        let element = wait_for(app, summary).await;
+        let arg = serde_json::to_value(&element).unwrap_or_default();
+        let open = app
+            .execute("return arguments[0].parentElement.open;", vec![arg])
+            .await
+            .unwrap_or_default();
+        if open == serde_json::Value::Bool(true) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("{summary} did not open");
+}
+
 /// Waits, up to `within`, until `id` shows `expected`.
 async fn eventually(app: &Client, id: &str, expected: &str, within: Duration) {
     let deadline = std::time::Instant::now() + within;
@@ -127,11 +146,12 @@ async fn a_story_shared_on_one_pc_reaches_the_other_and_the_leads_feature_comes_
     // a team lead too, after confirming.
     let thanks = "Tack! <i>Kul</i> att det syntes";
     paste_into(&staff, "feed-comment-text", thanks).await;
-    click(&lead, "team-about").await;
+    open_details(&lead, "team-about").await;
     eventually(&lead, "team-member", "Sara", Duration::from_secs(10)).await;
     click(&lead, "team-grant-lead").await;
     click(&lead, "confirm-ok").await;
-    click(&lead, "team-about").await;
+    wait_for_text(&lead, "toast", "Sara is now a team lead").await;
+    open_details(&lead, "team-about").await;
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     loop {
         let members = texts_of(&lead, "team-member").await;

@@ -344,7 +344,9 @@ pub async fn wait_for(client: &Client, id: &str) -> fantoccini::elements::Elemen
 /// into view first: WebKitWebDriver aims its click before its own scroll has
 /// settled, so a click that needs scrolling would land beside the target.
 /// A list that re-renders under the pointer (a feed that was just read) is
-/// looked up again, as a person would look again.
+/// looked up again, as a person would look again; WebKitWebDriver answers a
+/// click on a page that is changing with an error that has no message, so
+/// every failed click is tried again, up to five times.
 pub async fn click(client: &Client, id: &str) {
     let mut last_error = String::new();
     for _ in 0..5 {
@@ -365,9 +367,6 @@ pub async fn click(client: &Client, id: &str) {
             Ok(()) => return,
             Err(err) => {
                 last_error = err.to_string();
-                if !(last_error.contains("not found") || last_error.contains("stale")) {
-                    break;
-                }
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
         }
