@@ -1577,6 +1577,11 @@ document.addEventListener('keydown', (event) => {
   }
 });
 
+// Tells the app the first screen is painted and usable (for start-up figures).
+function reportReady() {
+  requestAnimationFrame(() => requestAnimationFrame(() => invoke('ui_ready').catch(() => {})));
+}
+
 async function start() {
   try {
     const boot = await invoke('bootstrap');
@@ -1586,11 +1591,12 @@ async function start() {
     state.systemLanguage = boot.system_language;
     if (!state.profile) {
       showSetup();
+      reportReady();
       return;
     }
     setLanguage(state.profile.language);
     await show('today');
-    requestAnimationFrame(() => requestAnimationFrame(() => invoke('ui_ready').catch(() => {})));
+    reportReady();
     await listenToReminders();
   } catch (error) {
     showFatal(error);
