@@ -1,6 +1,8 @@
 // Checks every screen of Fanday's window with axe-core, in Debian's
 // Chromium, over the served ui/ folder with the Tauri IPC mocked by
-// fixtures. Exits non-zero and lists what axe reports, if anything.
+// fixtures; then, with the keyboard alone, that Tab reaches every control
+// and each shows its focus, and that a moment can be logged without a
+// mouse. Exits non-zero and lists what it found, if anything.
 //
 //   node tests/a11y/check.mjs     (scripts/test runs it)
 
@@ -87,10 +89,61 @@ function mockTauri(role) {
     ],
     backups: [{ path: '/b/daily-2026-11-23.sqlite3', name: 'daily-2026-11-23.sqlite3', bytes: 204800, modified: new Date().toISOString() }],
   };
+  answers.add_moment = moment(9);
+  window.__calls = [];
   window.__TAURI__ = {
-    core: { invoke: async (command) => (command in answers ? structuredClone(answers[command]) : null) },
+    core: {
+      invoke: async (command, args) => {
+        window.__calls.push({ command, args });
+        return command in answers ? structuredClone(answers[command]) : null;
+      },
+    },
     event: { listen: async () => () => {} },
   };
+}
+
+// Tabs through the whole screen as a keyboard user would. Every control that
+// can be seen must be reached (one radio per group, as arrow keys move within
+// it), and each must show where the focus is.
+async function keyboardWalk(page, label) {
+  await page.evaluate(() => {
+    document.activeElement?.blur();
+    window.getSelection()?.removeAllRanges();
+  });
+  const seen = new Set();
+  let last = null;
+  for (let step = 0; step < 300; step += 1) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return null;
+      const key = el.dataset.a11yKey ?? (el.dataset.a11yKey = String(Math.random()));
+      const shows = (node) => {
+        const style = getComputedStyle(node);
+        return (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2) || style.boxShadow !== 'none';
+      };
+      const visible = shows(el) || (el.closest('.choice') && shows(el.closest('.choice')));
+      return { key, visible, name: el.dataset.testid ?? el.getAttribute('aria-label') ?? el.textContent.trim().slice(0, 40) ?? el.tagName };
+    });
+    if (!focused) continue;
+    // A date or time field keeps the focus while Tab moves through its parts.
+    if (focused.key === last) continue;
+    if (seen.has(focused.key)) break;
+    last = focused.key;
+    seen.add(focused.key);
+    if (!focused.visible) problems.push(`${label}: no visible focus on "${focused.name}"`);
+  }
+  const missed = await page.evaluate((reached) => {
+    const controls = [...document.querySelectorAll('button, input, select, textarea, summary, a[href], [tabindex]:not([tabindex="-1"])')]
+      .filter((el) => !el.disabled && el.checkVisibility({ visibilityProperty: true }) && !el.closest('[inert], dialog:not([open])'));
+    const radioGroupsReached = new Set(controls.filter((el) => el.type === 'radio' && reached.includes(el.dataset.a11yKey)).map((el) => el.name));
+    return controls
+      .filter((el) => !reached.includes(el.dataset.a11yKey))
+      .filter((el) => !(el.type === 'radio' && radioGroupsReached.has(el.name)))
+      .map((el) => el.dataset.testid ?? el.getAttribute('aria-label') ?? (el.textContent.trim().slice(0, 40) || el.outerHTML.slice(0, 60)));
+  }, [...seen]);
+  for (const name of missed) problems.push(`${label}: "${name}" cannot be reached with Tab`);
+  console.log(`${label}: Tab reaches ${seen.size} controls${missed.length ? `, misses ${missed.length}` : ''}`);
 }
 
 const browser = await chromium.launch({
@@ -119,9 +172,29 @@ for (const role of ['staff', 'lead']) {
       await page.waitForFunction((s) => document.querySelector(`[data-testid="nav-${s}"]`)?.getAttribute('aria-current') === 'page', screen);
       await page.waitForTimeout(150);
       await check(page, `${role}/${scheme}/${screen}`);
+      if (scheme === 'light') await keyboardWalk(page, `${role}/keyboard/${screen}`);
     }
     await page.close();
   }
+}
+
+// A fan logged with the keyboard alone: Ctrl+1 to Today, type, Ctrl+Enter.
+{
+  const page = await browser.newPage({ viewport: { width: 1040, height: 720 } });
+  await page.addInitScript(mockTauri, 'staff');
+  await page.goto(base);
+  await page.waitForSelector('[data-testid="moment-text"]');
+  await page.keyboard.press('Control+3');
+  await page.waitForFunction(() => document.querySelector('[data-testid="nav-team"]')?.getAttribute('aria-current') === 'page');
+  await page.keyboard.press('Control+1');
+  await page.waitForFunction(() => document.activeElement?.dataset.testid === 'moment-text');
+  await page.keyboard.type('Lånade ut ett paraply till en kund');
+  await page.keyboard.press('Control+Enter');
+  await page.waitForTimeout(200);
+  const saved = await page.evaluate(() => window.__calls.find((c) => c.command === 'add_moment')?.args?.moment?.text);
+  if (saved !== 'Lånade ut ett paraply till en kund') problems.push(`keyboard: Ctrl+Enter did not save the typed moment (got ${saved})`);
+  else console.log('keyboard: a moment typed and saved with Ctrl+Enter, no mouse');
+  await page.close();
 }
 
 // First run: the set-up screen.
@@ -135,6 +208,7 @@ await setup.addInitScript(() => {
 await setup.goto(base);
 await setup.waitForSelector('[data-testid="profile-name"]');
 await check(setup, 'first-run');
+await keyboardWalk(setup, 'first-run/keyboard');
 
 await browser.close();
 server.close();
