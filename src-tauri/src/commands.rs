@@ -402,10 +402,11 @@ pub async fn restore_backup(app: AppHandle, state: State<'_, AppState>, path: St
 /// The window reports that its first screen is up and can be used; with
 /// FANDAY_REPORT_READY set, a line on standard output says so (for
 /// scripts/bench-app, which times start-up).
+/// `timings` says where the window's time went, in ms since it started.
 #[tauri::command]
-pub async fn ui_ready() -> Reply<()> {
+pub async fn ui_ready(timings: Option<String>) -> Reply<()> {
     if std::env::var_os("FANDAY_REPORT_READY").is_some() {
-        println!("fanday-ready");
+        println!("fanday-ready {}", timings.unwrap_or_default());
     }
     Ok(())
 }

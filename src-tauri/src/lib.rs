@@ -54,11 +54,7 @@ fn open_state(app: &tauri::App, options: &args::Options) -> AppState {
             }
         }
     }
-    if let Ok(fanday) = &core {
-        if let Err(err) = fanday.daily_backup() {
-            log::warn!("no daily backup today: {err}");
-        }
-    }
+    // The day's backup is made by the reminder loop, off the start-up path.
     AppState {
         core,
         data_dir,
