@@ -1,6 +1,7 @@
-//! Your data in your hands: moments and reflections as CSV (one row per
-//! moment, UTF-8 with a byte-order mark so Excel opens it as UTF-8, and a
-//! header) or as one JSON document; for leads, the team's shared stories.
+//! Your data in your hands: moments (one row per moment) and weekly
+//! reflections (one row per week) as CSV, UTF-8 with a byte-order mark so
+//! Excel opens it as UTF-8, and a header; or as JSON; for leads, the team's
+//! shared stories.
 
 use crate::error::{CoreError, Result};
 use crate::moment::{self, MomentFilter};
@@ -34,6 +35,24 @@ pub enum What {
     Mine,
     /// The team's shared stories (for leads).
     TeamStories,
+    /// My weekly reflections, one row per week.
+    Reflections,
+}
+
+impl What {
+    /// The file name a save dialog suggests.
+    pub fn file_name(self, format: Format) -> String {
+        let stem = match self {
+            What::Mine => "fanday-moments",
+            What::TeamStories => "fanday-team-stories",
+            What::Reflections => "fanday-reflections",
+        };
+        let extension = match format {
+            Format::Csv => "csv",
+            Format::Json => "json",
+        };
+        format!("{stem}.{extension}")
+    }
 }
 
 /// Spreadsheet programs run a cell that starts with these as a formula; a
@@ -68,6 +87,8 @@ pub fn write(conn: &Connection, what: What, format: Format, out: &mut dyn Write)
         (What::Mine, Format::Json) => mine_json(conn, out),
         (What::TeamStories, Format::Csv) => stories_csv(conn, out),
         (What::TeamStories, Format::Json) => stories_json(conn, out),
+        (What::Reflections, Format::Csv) => reflections_csv(conn, out),
+        (What::Reflections, Format::Json) => reflections_json(conn, out),
     }
 }
 
@@ -190,6 +211,48 @@ fn stories_json(conn: &Connection, out: &mut dyn Write) -> Result<usize> {
     serde_json::to_writer_pretty(
         &mut *out,
         &serde_json::json!({ "format": "fanday-team-stories", "version": 1, "stories": stories }),
+    )
+    .map_err(|err| CoreError::Storage(err.to_string()))?;
+    out.write_all(b"\n").map_err(io_error)?;
+    Ok(count)
+}
+
+fn reflections_csv(conn: &Connection, out: &mut dyn Write) -> Result<usize> {
+    let reflections = reflection::list(conn)?;
+    out.write_all("\u{feff}".as_bytes()).map_err(io_error)?;
+    let mut writer = csv::Writer::from_writer(out);
+    writer
+        .write_record([
+            "week",
+            "monday",
+            "went_well",
+            "held_back",
+            "intention",
+            "updated_at",
+        ])
+        .map_err(csv_error)?;
+    for r in &reflections {
+        writer
+            .write_record([
+                format!("{}-W{:02}", r.iso_year, r.iso_week),
+                r.monday.to_string(),
+                safe_cell(&r.went_well),
+                safe_cell(&r.held_back),
+                safe_cell(&r.intention),
+                r.updated_at.to_rfc3339(),
+            ])
+            .map_err(csv_error)?;
+    }
+    writer.flush().map_err(io_error)?;
+    Ok(reflections.len())
+}
+
+fn reflections_json(conn: &Connection, out: &mut dyn Write) -> Result<usize> {
+    let reflections = reflection::list(conn)?;
+    let count = reflections.len();
+    serde_json::to_writer_pretty(
+        &mut *out,
+        &serde_json::json!({ "format": "fanday-reflections", "version": 1, "reflections": reflections }),
     )
     .map_err(|err| CoreError::Storage(err.to_string()))?;
     out.write_all(b"\n").map_err(io_error)?;

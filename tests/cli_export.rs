@@ -3,6 +3,7 @@
 #[path = "support/desktop.rs"]
 mod desktop;
 
+use chrono::Datelike;
 use fanday_core::{
     Customer, Fanday, Language, MomentInput, ProfileInput, Role, Situation, SystemClock,
 };
@@ -34,6 +35,15 @@ fn fanday_export_writes_csv_and_json_and_explains_mistakes() {
         })
         .unwrap_or_else(|err| panic!("{err}"));
     }
+    let week = chrono::Local::now().date_naive().iso_week();
+    core.save_reflection(&fanday_core::reflection::ReflectionInput {
+        iso_year: week.year(),
+        iso_week: week.week(),
+        went_well: "Lärde mig mycket".into(),
+        held_back: String::new(),
+        intention: String::new(),
+    })
+    .unwrap_or_else(|err| panic!("{err}"));
     drop(core);
     let fanday = desktop::app_binary();
     let csv = dir.path().join("fans.csv");
@@ -69,6 +79,25 @@ fn fanday_export_writes_csv_and_json_and_explains_mistakes() {
     let document: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&json).unwrap_or_default()).unwrap_or_default();
     assert_eq!(document["moments"].as_array().map(Vec::len), Some(2));
+
+    let reflections = dir.path().join("reflektioner.csv");
+    let out = Command::new(&fanday)
+        .args(["export", "--format", "csv", "--reflections", "--out"])
+        .arg(&reflections)
+        .env("FANDAY_DATA_DIR", &data)
+        .output()
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&reflections).unwrap_or_default();
+    assert!(
+        text.starts_with("\u{feff}week,monday,went_well,held_back,intention"),
+        "{text}"
+    );
+    assert!(text.contains("Lärde mig mycket"), "{text}");
 
     let out = Command::new(&fanday)
         .args(["export", "--format", "xlsx", "--out", "x"])

@@ -3,7 +3,7 @@
 //! backs up first, saves that survive being killed at any moment, and a full
 //! disk that loses nothing.
 
-use chrono::{DateTime, Duration, FixedOffset};
+use chrono::{DateTime, Datelike, Duration, FixedOffset};
 use fanday_core::export::{Format, What};
 use fanday_core::{
     Customer, Fanday, FixedClock, Language, MomentInput, ProfileInput, Role, Situation,
@@ -45,7 +45,7 @@ fn moment(text: &str) -> MomentInput {
 }
 
 #[test]
-fn my_moments_export_as_csv_a_spreadsheet_reads_cleanly_and_as_json() {
+fn my_moments_and_reflections_export_as_csv_a_spreadsheet_reads_cleanly_and_as_json() {
     let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
     let clock = Arc::new(FixedClock::new(now()));
     let app = open(&dir.path().join("data"), &clock);
@@ -99,6 +99,34 @@ fn my_moments_export_as_csv_a_spreadsheet_reads_cleanly_and_as_json() {
     assert_eq!(document["moments"].as_array().map(Vec::len), Some(3));
     assert_eq!(document["profile"]["display_name"], "Sara");
     assert!(document["reflections"].is_array());
+
+    // The weekly reflections, one row per week, as CSV too.
+    let week = now().date_naive().iso_week();
+    app.save_reflection(&fanday_core::reflection::ReflectionInput {
+        iso_year: week.year(),
+        iso_week: week.week(),
+        went_well: "Två kunder blev glada; \"bra\" vecka".into(),
+        held_back: "-stress".into(),
+        intention: "Le mer".into(),
+    })
+    .unwrap_or_else(|err| panic!("{err}"));
+    let reflections_path = dir.path().join("reflektioner.csv");
+    let rows = app
+        .export(What::Reflections, Format::Csv, &reflections_path)
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(rows, 1);
+    let bytes = std::fs::read(&reflections_path).unwrap_or_else(|err| panic!("{err}"));
+    assert!(bytes.starts_with("\u{feff}".as_bytes()));
+    let mut reader = csv::Reader::from_reader(&bytes[3..]);
+    let record = reader
+        .records()
+        .next()
+        .and_then(Result::ok)
+        .unwrap_or_else(|| panic!("one row"));
+    assert_eq!(&record[0], format!("{}-W{:02}", week.year(), week.week()));
+    assert_eq!(&record[2], "Två kunder blev glada; \"bra\" vecka");
+    assert_eq!(&record[3], "'-stress", "a leading minus stays text");
+    assert_eq!(&record[4], "Le mer");
 
     let err = app
         .export(What::TeamStories, Format::Csv, &dir.path().join("team.csv"))

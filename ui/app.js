@@ -1375,11 +1375,11 @@ async function roleGrantedByTeam() {
 // Export, back up, restore: the person's data in their own hands.
 async function dataTools() {
   const lead = state.profile?.role === 'lead';
-  const exportButton = (format, team, testid, label) => h('button', {
+  const exportButton = (format, what, testid, label) => h('button', {
     type: 'button', class: 'quiet', testid, text: label,
     onclick: async () => {
       try {
-        const done = await invoke('export_data', { format, team });
+        const done = await invoke('export_data', { format, what });
         if (done) toast(t('data.exported', { n: done.rows, path: done.path }));
       } catch (error) { toast(errorText(error)); }
     },
@@ -1411,9 +1411,10 @@ async function dataTools() {
   return h('div', { class: 'data-tools' },
     h('h3', { text: t('data.export') }),
     h('div', { class: 'button-row' },
-      exportButton('csv', false, 'export-csv', t('data.exportCsv')),
-      exportButton('json', false, 'export-json', t('data.exportJson')),
-      lead ? exportButton('csv', true, 'export-team', t('data.exportTeam')) : null),
+      exportButton('csv', 'mine', 'export-csv', t('data.exportCsv')),
+      exportButton('csv', 'reflections', 'export-reflections', t('data.exportReflections')),
+      exportButton('json', 'mine', 'export-json', t('data.exportJson')),
+      lead ? exportButton('csv', 'team_stories', 'export-team', t('data.exportTeam')) : null),
     h('h3', { text: t('data.backups') }),
     h('p', { class: 'hint', text: t('data.backupsHint') }),
     h('div', { class: 'button-row' },

@@ -7,7 +7,8 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-const USAGE: &str = "usage: fanday export --format csv|json --out FILE [--team] [--data-dir DIR]";
+const USAGE: &str =
+    "usage: fanday export --format csv|json --out FILE [--reflections | --team] [--data-dir DIR]";
 
 /// Runs a command-line action when the arguments ask for one; `None` means
 /// "start the app".
@@ -46,6 +47,7 @@ fn export(raw: &[OsString]) -> Result<String, String> {
             }
             "--out" => out = iter.next().map(PathBuf::from),
             "--team" => what = What::TeamStories,
+            "--reflections" => what = What::Reflections,
             _ => rest.push(arg.clone()),
         }
     }

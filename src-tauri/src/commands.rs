@@ -343,22 +343,16 @@ pub async fn export_data(
     app: AppHandle,
     state: State<'_, AppState>,
     format: fanday_core::export::Format,
-    team: bool,
+    what: fanday_core::export::What,
 ) -> Reply<Option<Exported>> {
-    use fanday_core::export::{Format, What};
     use tauri_plugin_dialog::DialogExt;
-    let what = if team { What::TeamStories } else { What::Mine };
-    let (name, extension) = match (what, format) {
-        (What::Mine, Format::Csv) => ("fanday-moments.csv", "csv"),
-        (What::Mine, Format::Json) => ("fanday-moments.json", "json"),
-        (What::TeamStories, Format::Csv) => ("fanday-team-stories.csv", "csv"),
-        (What::TeamStories, Format::Json) => ("fanday-team-stories.json", "json"),
-    };
+    let name = what.file_name(format);
+    let extension = name.rsplit('.').next().unwrap_or_default().to_string();
     let picked = app
         .dialog()
         .file()
-        .set_file_name(name)
-        .add_filter(extension.to_uppercase(), &[extension])
+        .set_file_name(&name)
+        .add_filter(extension.to_uppercase(), &[extension.as_str()])
         .blocking_save_file();
     let Some(path) = picked.and_then(|p| p.into_path().ok()) else {
         return Ok(None);
