@@ -9,6 +9,7 @@ use desktop::{
 };
 use fantoccini::{Client, Locator};
 use rusqlite::Connection;
+use std::time::Duration;
 
 /// These tests are about logging, not the reminder: whatever the time of
 /// day, no reminder comes in their way.
@@ -268,8 +269,28 @@ async fn a_daily_backup_is_there_and_restoring_it_brings_a_deleted_moment_back()
         .launch(&["--data-dir", &data_arg, "--demo", QUIET])
         .await;
     wait_for(&app, "moment-text").await;
+    // The day's backup is made in the background just after the start.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !std::fs::read_dir(data_dir.join("backups"))
+        .map(|entries| {
+            entries
+                .flatten()
+                .any(|e| e.file_name().to_string_lossy().starts_with("daily-"))
+        })
+        .unwrap_or(false)
+    {
+        assert!(std::time::Instant::now() < deadline, "no daily backup");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     click(&app, "nav-settings").await;
     wait_for_text(&app, "backup-list", "daily-").await;
+    app.execute(
+        "document.querySelector('[data-testid=\"export-csv\"]').scrollIntoView({block: 'center'});",
+        vec![],
+    )
+    .await
+    .unwrap_or_else(|err| panic!("{err}"));
+    screenshot(&desktop, "settings-data");
     click(&app, "backup-now").await;
     wait_for_count(&app, "backup-item", 2).await;
 
