@@ -436,9 +436,9 @@ impl Fanday {
         let now = self.clock.now_utc();
         let mut conn = self.store.conn();
         team::reconcile(&conn, &me, now)?;
-        let report = team::read(&mut conn, &me, now)?;
+        let mut report = team::read(&mut conn, &me, now)?;
         if me.role == Role::Staff && team::is_lead(&conn, &me.id) {
-            profile::promote_to_lead(&conn, now)?;
+            report.became_lead = profile::promote_to_lead(&conn, now)?;
         }
         Ok(report)
     }

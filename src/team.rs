@@ -79,6 +79,8 @@ pub struct ReadReport {
     pub new_events: u32,
     pub skipped: Vec<Skip>,
     pub folder_missing: bool,
+    /// This read brought a lead's grant that made this PC's person a lead.
+    pub became_lead: bool,
 }
 
 /// Statements run once per event are prepared once per connection.
@@ -976,6 +978,15 @@ fn body<T: for<'de> Deserialize<'de>>(event: &Event) -> std::result::Result<T, S
         .map_err(|_| format!("a {} event with a body that does not fit", event.kind))
 }
 
+/// Kept aside, to count once the signer is known as a lead, if ever.
+fn from_a_lead(conn: &Connection, event: &Event, what: &str) -> std::result::Result<(), String> {
+    if is_lead(conn, &event.member) {
+        Ok(())
+    } else {
+        Err(format!("{KEPT_ASIDE}{what} from someone who is not a lead"))
+    }
+}
+
 pub(crate) fn is_lead(conn: &Connection, member: &str) -> bool {
     query_one(
         conn,
@@ -1094,11 +1105,7 @@ fn apply(conn: &Connection, event: &Event) -> std::result::Result<(), String> {
         }
         "review.marked" => {
             let review: ReviewBody = body(event)?;
-            if !is_lead(conn, &event.member) {
-                return Err(format!(
-                    "{KEPT_ASIDE}a review from someone who is not a lead"
-                ));
-            }
+            from_a_lead(conn, event, "a review")?;
             if review.mark != "reviewed" && review.mark != "featured" {
                 return Err("an unknown review mark".into());
             }
@@ -1114,11 +1121,7 @@ fn apply(conn: &Connection, event: &Event) -> std::result::Result<(), String> {
         }
         "role.granted" => {
             let grant: GrantBody = body(event)?;
-            if !is_lead(conn, &event.member) {
-                return Err(format!(
-                    "{KEPT_ASIDE}a role grant from someone who is not a lead"
-                ));
-            }
+            from_a_lead(conn, event, "a role grant")?;
             if grant.role == "lead" {
                 exec(
                     conn,

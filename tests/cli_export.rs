@@ -7,7 +7,7 @@ use chrono::Datelike;
 use fanday_core::{
     Customer, Fanday, Language, MomentInput, ProfileInput, Role, Situation, SystemClock,
 };
-use std::process::Command;
+use std::process::{Command, Output};
 use std::sync::Arc;
 
 #[test]
@@ -47,50 +47,35 @@ fn fanday_export_writes_csv_and_json_and_explains_mistakes() {
     drop(core);
     let fanday = desktop::app_binary();
     let csv = dir.path().join("fans.csv");
-    let out = Command::new(&fanday)
-        .args(["export", "--format", "csv", "--out"])
-        .arg(&csv)
-        .arg("--data-dir")
-        .arg(&data)
-        .env_remove("DISPLAY")
-        .output()
-        .unwrap_or_else(|err| panic!("{err}"));
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeeds(
+        Command::new(&fanday)
+            .args(["export", "--format", "csv", "--out"])
+            .arg(&csv)
+            .arg("--data-dir")
+            .arg(&data)
+            .env_remove("DISPLAY"),
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("wrote 2 rows"));
     let text = std::fs::read_to_string(&csv).unwrap_or_else(|err| panic!("{err}"));
     assert!(text.contains("\"Andra, med \"\"citat\"\"\""), "{text}");
 
     let json = dir.path().join("fans.json");
-    let out = Command::new(&fanday)
-        .args(["export", "--format", "json", "--out"])
-        .arg(&json)
-        .env("FANDAY_DATA_DIR", &data)
-        .output()
-        .unwrap_or_else(|err| panic!("{err}"));
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    succeeds(
+        Command::new(&fanday)
+            .args(["export", "--format", "json", "--out"])
+            .arg(&json)
+            .env("FANDAY_DATA_DIR", &data),
     );
     let document: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&json).unwrap_or_default()).unwrap_or_default();
     assert_eq!(document["moments"].as_array().map(Vec::len), Some(2));
 
     let reflections = dir.path().join("reflektioner.csv");
-    let out = Command::new(&fanday)
-        .args(["export", "--format", "csv", "--reflections", "--out"])
-        .arg(&reflections)
-        .env("FANDAY_DATA_DIR", &data)
-        .output()
-        .unwrap_or_else(|err| panic!("{err}"));
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    succeeds(
+        Command::new(&fanday)
+            .args(["export", "--format", "csv", "--reflections", "--out"])
+            .arg(&reflections)
+            .env("FANDAY_DATA_DIR", &data),
     );
     let text = std::fs::read_to_string(&reflections).unwrap_or_default();
     assert!(
@@ -112,4 +97,15 @@ fn fanday_export_writes_csv_and_json_and_explains_mistakes() {
         .unwrap_or_else(|err| panic!("{err}"));
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no Fanday data"));
+}
+
+/// Runs a command that should succeed; on failure, says what it printed.
+fn succeeds(command: &mut Command) -> Output {
+    let out = command.output().unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
 }

@@ -491,7 +491,8 @@ const render = {
         h('label', { class: 'filter' }, h('span', { class: 'visually-hidden', text: t('moments.filter') }), filter),
         h('button', {
           type: 'button', class: 'quiet', testid: 'team-read', text: t('team.readNow'),
-          onclick: async () => { const s = await invoke('read_team'); if (s) await state.onTeamRead(s); },
+          // The read's event redraws the feed.
+          onclick: () => invoke('read_team').catch((e) => toast(errorText(e))),
         })),
       lead ? h('section', { 'aria-labelledby': 'queue-title' },
         h('h2', { id: 'queue-title', text: t('team.queue') }), queue) : null,
@@ -1351,7 +1352,7 @@ async function listenToReminders() {
     toast(t('reminder.snoozed', { time: formatTime(event.payload.until) }));
   });
   await listen('fanday://team-read', async (event) => {
-    if (await roleGrantedByTeam()) return;
+    if (event.payload.report.became_lead && (await becameLead())) return;
     if (state.screen === 'team' && state.onTeamRead) await state.onTeamRead(event.payload);
     else await refreshUnread();
   });
@@ -1362,10 +1363,9 @@ async function listenToReminders() {
 
 // A lead may make a colleague a lead through the team folder; that person's
 // app then gets the lead's screens without a restart.
-async function roleGrantedByTeam() {
-  const { profile } = await invoke('bootstrap');
-  if (!profile || profile.role === state.profile.role) return false;
-  state.profile = profile;
+// Resolves to true when it has redrawn the team screen itself.
+async function becameLead() {
+  state.profile = { ...state.profile, role: 'lead' };
   toast(t('team.nowLead'));
   if (state.screen !== 'team') { renderRail(); return false; }
   await show('team');
