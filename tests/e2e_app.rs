@@ -260,6 +260,35 @@ async fn the_demo_opens_in_swedish_with_weeks_of_moments() {
     quit(app).await;
 }
 
+/// The X window id of the window whose title starts with `title`, once it is up.
+async fn wait_for_window(desktop: &Desktop, title: &str) -> String {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(found) = desktop.xdotool(&["search", "--onlyvisible", "--name", title]) {
+            if let Some(id) = found.lines().next() {
+                return id.trim().to_string();
+            }
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no window \"{title}\""
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+fn moment_rows(data_dir: &std::path::Path) -> usize {
+    let db = Connection::open(data_dir.join(fanday_core::store::DB_FILE_NAME))
+        .unwrap_or_else(|err| panic!("{err}"));
+    db.query_row(
+        "SELECT count(*) FROM moments WHERE deleted_at IS NULL",
+        [],
+        |row| row.get::<_, i64>(0),
+    )
+    .map(|n| n as usize)
+    .unwrap_or_else(|err| panic!("{err}"))
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_daily_backup_is_there_and_restoring_it_brings_a_deleted_moment_back() {
     let desktop = Desktop::start();
@@ -291,6 +320,29 @@ async fn a_daily_backup_is_there_and_restoring_it_brings_a_deleted_moment_back()
     .await
     .unwrap_or_else(|err| panic!("{err}"));
     screenshot(&desktop, "settings-data");
+
+    // Export through the system's save dialog (the demo is in Swedish):
+    // a person types where to.
+    let exported = data_dir.with_file_name("exported moments.csv");
+    click(&app, "export-csv").await;
+    let chooser = wait_for_window(&desktop, "Exportera: Mina fans som CSV").await;
+    screenshot(&desktop, "export-save-dialog");
+    let target = exported.display().to_string();
+    for keys in [
+        vec!["windowfocus", "--sync", chooser.as_str()],
+        vec!["key", "--clearmodifiers", "ctrl+a"],
+        vec!["type", "--delay", "20", target.as_str()],
+        vec!["key", "Return"],
+    ] {
+        desktop.xdotool(&keys).unwrap_or_else(|err| panic!("{err}"));
+    }
+    let moments = moment_rows(&data_dir);
+    wait_for_text(&app, "toast", &format!("Exporterade {moments} rader")).await;
+    let csv = std::fs::read_to_string(&exported).unwrap_or_else(|err| panic!("{err}"));
+    assert!(csv.starts_with("\u{feff}"), "a BOM for Excel");
+    let mut rows = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    assert_eq!(rows.records().count(), moments);
+
     click(&app, "backup-now").await;
     wait_for_count(&app, "backup-item", 2).await;
 

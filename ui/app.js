@@ -954,12 +954,13 @@ function confirmDialog(message, okLabel) {
 // A folder field with the system's picker beside it; typing or pasting a
 // path works as well.
 function folderField(input, label) {
+  const browseFor = t('team.browseFor', { what: label.toLocaleLowerCase() });
   const browse = h('button', {
     type: 'button', class: 'quiet', text: t('team.browse'),
-    'aria-label': t('team.browseFor', { what: label }),
+    'aria-label': browseFor,
     onclick: async () => {
       try {
-        const picked = await invoke('pick_folder');
+        const picked = await invoke('pick_folder', { title: browseFor });
         if (picked) {
           input.value = picked;
           input.dispatchEvent(new Event('input', { bubbles: true }));
@@ -1379,7 +1380,7 @@ async function dataTools() {
     type: 'button', class: 'quiet', testid, text: label,
     onclick: async () => {
       try {
-        const done = await invoke('export_data', { format, what });
+        const done = await invoke('export_data', { format, what, title: `${t('data.export')}: ${label}` });
         if (done) toast(t('data.exported', { n: done.rows, path: done.path }));
       } catch (error) { toast(errorText(error)); }
     },

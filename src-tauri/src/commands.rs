@@ -1,6 +1,7 @@
 //! The UI's commands: each one calls the core and maps its error.
 
 use crate::error::UiError;
+use crate::file_chooser::{self, Choose};
 use crate::{reminders, team_sync, tray, AppState};
 use fanday_core::exception::Action;
 use fanday_core::{
@@ -323,12 +324,9 @@ pub async fn grant_lead(state: State<'_, AppState>, member_id: String) -> Reply<
 
 /// The system's folder picker, for the team folder.
 #[tauri::command]
-pub async fn pick_folder(app: AppHandle) -> Reply<Option<String>> {
-    use tauri_plugin_dialog::DialogExt;
-    let picked = app.dialog().file().blocking_pick_folder();
-    Ok(picked
-        .and_then(|path| path.into_path().ok())
-        .map(|path| path.display().to_string()))
+pub async fn pick_folder(app: AppHandle, title: String) -> Reply<Option<String>> {
+    let picked = file_chooser::choose(&app, Choose::Folder, &title);
+    Ok(picked.map(|path| path.display().to_string()))
 }
 
 #[derive(Debug, Serialize)]
@@ -344,17 +342,10 @@ pub async fn export_data(
     state: State<'_, AppState>,
     format: fanday_core::export::Format,
     what: fanday_core::export::What,
+    title: String,
 ) -> Reply<Option<Exported>> {
-    use tauri_plugin_dialog::DialogExt;
-    let name = what.file_name(format);
-    let extension = name.rsplit('.').next().unwrap_or_default().to_string();
-    let picked = app
-        .dialog()
-        .file()
-        .set_file_name(&name)
-        .add_filter(extension.to_uppercase(), &[extension.as_str()])
-        .blocking_save_file();
-    let Some(path) = picked.and_then(|p| p.into_path().ok()) else {
+    let file_name = what.file_name(format);
+    let Some(path) = file_chooser::choose(&app, Choose::SaveAs { file_name }, &title) else {
         return Ok(None);
     };
     let rows = core(&state)?.export(what, format, &path)?;

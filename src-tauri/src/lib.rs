@@ -4,7 +4,9 @@ mod args;
 mod cli;
 mod commands;
 mod error;
+mod file_chooser;
 mod reminders;
+mod single_instance;
 mod team_sync;
 mod tray;
 
@@ -73,19 +75,27 @@ pub fn run() {
         log::warn!("ignoring unknown argument {unknown:?}");
     }
 
+    // A second launch only brings the running Fanday forward.
+    let instance = single_instance::claim();
+    if let single_instance::Claim::AlreadyRunning = instance {
+        return;
+    }
+
     let result = tauri::Builder::default()
-        // First: a second launch only brings the running Fanday forward.
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            reminders::show_main_window(app);
-        }))
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             Some(vec!["--hidden"]),
         ))
-        .plugin(tauri_plugin_dialog::init())
         .manage(reminders::Reminders::default())
         .manage(team_sync::TeamSync::default())
         .setup(move |app| {
+            if let single_instance::Claim::First(activations) = instance {
+                let handle = app.handle().clone();
+                activations.each(move || {
+                    let shown = handle.clone();
+                    let _ = handle.run_on_main_thread(move || reminders::show_main_window(&shown));
+                });
+            }
             let state = open_state(app, &options);
             let opened = state.core.is_ok();
             app.manage(state);

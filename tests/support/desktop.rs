@@ -301,6 +301,26 @@ impl Desktop {
         Service(Group::spawn(&mut command))
     }
 
+    /// Acts on the display as a person's keyboard would (xdotool), for the
+    /// system's own dialogs that WebDriver cannot reach; returns what it printed.
+    pub fn xdotool(&self, args: &[&str]) -> Result<String, String> {
+        let output = self
+            .command("xdotool")
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .output()
+            .map_err(|err| format!("cannot run xdotool: {err}"))?;
+        if output.status.success() {
+            Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+        } else {
+            Err(format!(
+                "xdotool {args:?}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            ))
+        }
+    }
+
     /// Runs a short Python program (Debian's, with python3-dbus) on the
     /// session bus and returns what it printed.
     pub fn python_on_bus(&self, program: &str) -> Result<String, String> {

@@ -1,0 +1,65 @@
+//! The system's file chooser, for the team folder and for where an export
+//! goes. GTK's native chooser (the desktop portal where there is one), driven
+//! straight from the toolkit the window already runs on.
+
+use gtk::prelude::*;
+use std::path::PathBuf;
+use tauri::{AppHandle, Manager};
+
+pub enum Choose {
+    /// An existing folder.
+    Folder,
+    /// A new file, proposed under `file_name`, of the type its extension names.
+    SaveAs { file_name: String },
+}
+
+/// Shows the chooser over the main window and waits for the person's
+/// answer; `None` when they cancel. Call it off the main thread.
+pub fn choose(app: &AppHandle, what: Choose, title: &str) -> Option<PathBuf> {
+    let (answer, answered) = std::sync::mpsc::channel();
+    let handle = app.clone();
+    let title = title.to_string();
+    let posted = app.run_on_main_thread(move || {
+        let _ = answer.send(run_on_main_thread(&handle, what, &title));
+    });
+    if let Err(err) = posted {
+        log::warn!("cannot show the file chooser ({err})");
+        return None;
+    }
+    answered.recv().ok().flatten()
+}
+
+fn run_on_main_thread(app: &AppHandle, what: Choose, title: &str) -> Option<PathBuf> {
+    let parent = app
+        .get_webview_window("main")
+        .and_then(|window| window.gtk_window().ok());
+    let action = match what {
+        Choose::Folder => gtk::FileChooserAction::SelectFolder,
+        Choose::SaveAs { .. } => gtk::FileChooserAction::Save,
+    };
+    // No labels of our own: GTK's buttons come in the desktop's language.
+    let dialog = gtk::FileChooserNative::new(Some(title), parent.as_ref(), action, None, None);
+    dialog.set_modal(true);
+    let start_in = match what {
+        Choose::Folder => dirs::home_dir(),
+        Choose::SaveAs { .. } => dirs::document_dir().or_else(dirs::home_dir),
+    };
+    if let Some(folder) = start_in {
+        dialog.set_current_folder(folder);
+    }
+    if let Choose::SaveAs { file_name } = &what {
+        dialog.set_do_overwrite_confirmation(true);
+        dialog.set_current_name(file_name);
+        if let Some((_, extension)) = file_name.rsplit_once('.') {
+            let filter = gtk::FileFilter::new();
+            filter.set_name(Some(&extension.to_uppercase()));
+            filter.add_pattern(&format!("*.{extension}"));
+            dialog.add_filter(filter);
+        }
+    }
+    let picked = (dialog.run() == gtk::ResponseType::Accept)
+        .then(|| dialog.filename())
+        .flatten();
+    dialog.destroy();
+    picked
+}
