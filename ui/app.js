@@ -18,6 +18,7 @@ const screens = () => ['today', 'moments', 'team', 'progress', 'exceptions',
 const state = {
   profile: null,
   today: null,
+  prefetched: null,
   dataDir: '',
   systemLanguage: 'en',
   screen: 'today',
@@ -155,7 +156,8 @@ function momentForm({ id, moment = null, onSaved }) {
   const showTold = () => { toldBox.hidden = !exceptionPick.value; };
   exceptionPick.addEventListener('change', showTold);
   // Approved exceptions to pick from; an edited moment keeps its own even if retired.
-  invoke('list_exceptions', { filter: { status: 'approved' } }).then((approved) => {
+  const prefetched = editing ? null : takePrefetched('approved_exceptions');
+  (prefetched ? Promise.resolve(prefetched) : invoke('list_exceptions', { filter: { status: 'approved' } })).then((approved) => {
     for (const exception of approved) {
       exceptionPick.append(h('option', { value: exception.id, text: exception.rule }));
     }
@@ -337,7 +339,7 @@ const render = {
       h('h2', { id: 'recent-title', text: t('today.recent') }), recentList,
       h('button', { type: 'button', class: 'link', text: t('today.seeAll'), onclick: () => show('moments') }));
     const loadRecent = async () => {
-      const moments = await invoke('list_moments', { filter: { limit: 5 } });
+      const moments = takePrefetched('recent_moments') ?? await invoke('list_moments', { filter: { limit: 5 } });
       clear(recentList);
       if (moments.length === 0) {
         recentList.append(h('li', { class: 'empty', text: t('today.recentEmpty') }));
@@ -1581,15 +1583,25 @@ document.addEventListener('keydown', (event) => {
 
 // Tells the app the first screen is painted and usable, with where the time
 // went in ms since the window started (for the start-up figures).
-function reportReady() {
+// Work that can wait (`then`) starts after that, out of the first paint's way.
+function reportReady(then = async () => {}) {
   startMarks.built = performance.now();
   requestAnimationFrame(() => {
     startMarks.painted = performance.now();
     requestAnimationFrame(() => {
       const marks = Object.entries(startMarks).map(([k, v]) => `${k}@${Math.round(v)}`).join(' ');
       invoke('ui_ready', { timings: `${marks} ready@${Math.round(performance.now())}` }).catch(() => {});
+      then().catch(showFatal);
     });
   });
+}
+
+// What the first screen needs came with the start-up call; each part is
+// used once, for the first paint, and asked for afresh after that.
+function takePrefetched(key) {
+  const value = state.prefetched?.[key] ?? null;
+  if (state.prefetched) delete state.prefetched[key];
+  return value;
 }
 const startMarks = { script: performance.now() };
 
@@ -1606,10 +1618,13 @@ async function start() {
       reportReady();
       return;
     }
+    state.prefetched = { recent_moments: boot.recent_moments, approved_exceptions: boot.approved_exceptions };
     setLanguage(state.profile.language);
     await show('today');
-    reportReady();
-    await listenToReminders();
+    // After the first paint; a hidden window (started at login) paints no
+    // frames, so at the latest after a second.
+    reportReady(listenToReminders);
+    setTimeout(() => listenToReminders().catch(showFatal), 1000);
   } catch (error) {
     showFatal(error);
   }

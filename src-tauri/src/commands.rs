@@ -2,6 +2,7 @@
 
 use crate::error::UiError;
 use crate::file_chooser::{self, Choose};
+use crate::first_screen::FirstScreen;
 use crate::{reminders, team_sync, tray, AppState};
 use fanday_core::exception::Action;
 use fanday_core::{
@@ -9,7 +10,7 @@ use fanday_core::{
     MomentInput, NotificationText, Profile, ProfileInput, ReminderSettings, TodayStatus,
 };
 use serde::Serialize;
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Manager, State};
 use tauri_plugin_autostart::ManagerExt;
 
 type Reply<T> = Result<T, UiError>;
@@ -18,22 +19,48 @@ fn core<'a>(state: &'a State<'_, AppState>) -> Reply<&'a Fanday> {
     state.core.as_ref().map_err(UiError::clone)
 }
 
+/// Everything the first screen shows, in one call: each extra round trip
+/// before the first paint is time the person waits.
 #[derive(Debug, Serialize)]
 pub struct Bootstrap {
     profile: Option<Profile>,
     system_language: Language,
     today: TodayStatus,
     data_dir: String,
+    recent_moments: Vec<Moment>,
+    approved_exceptions: Vec<Exception>,
 }
+
+/// How many moments Today lists under the form.
+const RECENT_ON_TODAY: u32 = 5;
 
 #[tauri::command]
 pub async fn bootstrap(state: State<'_, AppState>) -> Reply<Bootstrap> {
     let fanday = core(&state)?;
+    let profile = fanday.profile()?;
+    let (recent_moments, approved_exceptions) = if profile.is_some() {
+        let recent = MomentFilter {
+            limit: Some(RECENT_ON_TODAY),
+            ..MomentFilter::default()
+        };
+        let approved = ExceptionFilter {
+            status: Some(fanday_core::exception::Status::Approved),
+            ..ExceptionFilter::default()
+        };
+        (
+            fanday.list_moments(&recent)?,
+            fanday.list_exceptions(&approved)?,
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
     Ok(Bootstrap {
-        profile: fanday.profile()?,
+        profile,
         system_language: state.system_language,
         today: fanday.today_status()?,
         data_dir: state.data_dir.display().to_string(),
+        recent_moments,
+        approved_exceptions,
     })
 }
 
@@ -389,7 +416,8 @@ pub async fn restore_backup(app: AppHandle, state: State<'_, AppState>, path: St
 /// scripts/bench-app, which times start-up).
 /// `timings` says where the window's time went, in ms since it started.
 #[tauri::command]
-pub async fn ui_ready(timings: Option<String>) -> Reply<()> {
+pub async fn ui_ready(app: AppHandle, timings: Option<String>) -> Reply<()> {
+    app.state::<FirstScreen>().shown();
     if std::env::var_os("FANDAY_REPORT_READY").is_some() {
         println!("fanday-ready {}", timings.unwrap_or_default());
     }

@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod error;
 mod file_chooser;
+mod first_screen;
 mod reminders;
 mod single_instance;
 mod team_sync;
@@ -86,6 +87,7 @@ pub fn run() {
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             Some(vec!["--hidden"]),
         ))
+        .manage(first_screen::FirstScreen::default())
         .manage(reminders::Reminders::default())
         .manage(team_sync::TeamSync::default())
         .setup(move |app| {
