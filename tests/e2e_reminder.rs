@@ -299,12 +299,19 @@ async fn one_fanday_runs_at_a_time_and_it_can_open_at_login() {
     let data_dir = desktop.data_dir();
     let data_arg = data_dir.display().to_string();
     set_up_profile(&data_dir, Language::En);
+    // Started at login: in the tray, the window hidden.
     let app = desktop
-        .launch(&["--data-dir", &data_arg, "--remind-at=off"])
+        .launch(&["--data-dir", &data_arg, "--remind-at=off", "--hidden"])
         .await;
     wait_for(&app, "moment-text").await;
+    let visibility = || async {
+        app.execute("return document.visibilityState;", vec![])
+            .await
+            .unwrap_or_else(|err| panic!("{err}"))
+    };
+    assert_eq!(visibility().await, "hidden");
 
-    // A second launch hands over to the first and ends at once.
+    // A second launch brings the first forward and ends at once.
     let mut second = desktop
         .command(desktop::app_binary())
         .args(["--data-dir", &data_arg])
@@ -322,6 +329,14 @@ async fn one_fanday_runs_at_a_time_and_it_can_open_at_login() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     assert!(status.success(), "the second launch ended with {status}");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while visibility().await != "visible" {
+        assert!(
+            Instant::now() < deadline,
+            "the running Fanday stayed hidden"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     click(&app, "nav-settings").await;
     wait_for(&app, "reminder-time").await;
 

@@ -32,3 +32,42 @@ impl FirstScreen {
         let _ = tokio::time::timeout(at_most, notified).await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::time::Instant;
+
+    const LONG: Duration = Duration::from_secs(30);
+
+    fn wait(first_screen: &FirstScreen, at_most: Duration) -> Duration {
+        let started = Instant::now();
+        tauri::async_runtime::block_on(first_screen.wait(at_most));
+        started.elapsed()
+    }
+
+    #[test]
+    fn background_work_starts_once_the_window_shows_its_first_screen() {
+        let first_screen = Arc::new(FirstScreen::default());
+        let window = first_screen.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(50));
+            window.shown();
+        });
+        assert!(wait(&first_screen, LONG) < LONG);
+    }
+
+    #[test]
+    fn work_started_after_the_first_screen_does_not_wait() {
+        let first_screen = FirstScreen::default();
+        first_screen.shown();
+        assert!(wait(&first_screen, LONG) < LONG);
+    }
+
+    #[test]
+    fn a_hidden_window_holds_work_back_only_until_the_limit() {
+        let first_screen = FirstScreen::default();
+        assert!(wait(&first_screen, Duration::from_millis(20)) >= Duration::from_millis(20));
+    }
+}
