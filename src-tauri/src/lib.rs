@@ -101,12 +101,7 @@ pub fn run() {
             let state = open_state(app, &options);
             let opened = state.core.is_ok();
             app.manage(state);
-            match tray::build(app.handle()) {
-                Ok(()) => {
-                    app.manage(tray::InTray);
-                }
-                Err(err) => log::warn!("no tray icon ({err}); closing the window quits"),
-            }
+            tray::start_after_first_screen(app.handle());
             if !options.hidden {
                 reminders::show_main_window(app.handle());
             }

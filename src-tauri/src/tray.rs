@@ -1,6 +1,7 @@
 //! The tray icon: Fanday keeps running there when its window is closed, so
 //! the reminder keeps coming.
 
+use crate::first_screen::{self, FirstScreen};
 use crate::reminders;
 use crate::AppState;
 use fanday_core::Language;
@@ -93,11 +94,35 @@ pub fn build(app: &AppHandle) -> tauri::Result<()> {
                 reminders::show_main_window(tray.app_handle());
             }
         });
-    if let Some(icon) = app.default_window_icon() {
-        tray = tray.icon(icon.clone());
+    // A tray shows the icon at 16 to 48 px: the 128 px one is plenty, and
+    // far cheaper to hand over than the window's 512 px one.
+    let icon = tauri::image::Image::from_bytes(include_bytes!("../../icons/128x128.png"))
+        .ok()
+        .or_else(|| app.default_window_icon().cloned());
+    if let Some(icon) = icon {
+        tray = tray.icon(icon);
     }
     tray.build(app)?;
     Ok(())
+}
+
+/// Puts up the tray icon once the first screen is shown (the window comes
+/// first); from then on closing the window only hides it.
+pub fn start_after_first_screen(app: &AppHandle) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        app.state::<FirstScreen>().wait(first_screen::AT_MOST).await;
+        let on_main_thread = app.clone();
+        let posted = app.run_on_main_thread(move || match build(&on_main_thread) {
+            Ok(()) => {
+                on_main_thread.manage(InTray);
+            }
+            Err(err) => log::warn!("no tray icon ({err}); closing the window quits"),
+        });
+        if let Err(err) = posted {
+            log::warn!("no tray icon ({err}); closing the window quits");
+        }
+    });
 }
 
 /// After the language changes: the menu in the new language.
