@@ -481,7 +481,12 @@ const render = {
       load().catch((e) => toast(errorText(e)));
     });
     const membersBox = h('div', {});
-    const loadMembers = async () => { clear(membersBox).append(await teamMembers()); };
+    // The new list replaces the old in one step: emptied while waiting, the
+    // box would shrink under the pointer on every read of the folder.
+    const loadMembers = async () => {
+      const members = await teamMembers();
+      clear(membersBox).append(members);
+    };
     state.onTeamRead = async (s) => { renderStatus(s); await load(); await loadMembers(); };
     await loadMembers();
     await load();
