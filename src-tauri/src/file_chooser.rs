@@ -33,17 +33,16 @@ fn run_on_main_thread(app: &AppHandle, what: Choose, title: &str) -> Option<Path
     let parent = app
         .get_webview_window("main")
         .and_then(|window| window.gtk_window().ok());
-    let action = match what {
-        Choose::Folder => gtk::FileChooserAction::SelectFolder,
-        Choose::SaveAs { .. } => gtk::FileChooserAction::Save,
+    let (action, start_in) = match what {
+        Choose::Folder => (gtk::FileChooserAction::SelectFolder, dirs::home_dir()),
+        Choose::SaveAs { .. } => (
+            gtk::FileChooserAction::Save,
+            dirs::document_dir().or_else(dirs::home_dir),
+        ),
     };
     // No labels of our own: GTK's buttons come in the desktop's language.
     let dialog = gtk::FileChooserNative::new(Some(title), parent.as_ref(), action, None, None);
     dialog.set_modal(true);
-    let start_in = match what {
-        Choose::Folder => dirs::home_dir(),
-        Choose::SaveAs { .. } => dirs::document_dir().or_else(dirs::home_dir),
-    };
     if let Some(folder) = start_in {
         dialog.set_current_folder(folder);
     }

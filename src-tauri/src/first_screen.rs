@@ -5,10 +5,16 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
+use tauri::{AppHandle, Manager};
 use tokio::sync::Notify;
 
 /// How long background work waits for a first screen that may never come.
-pub const AT_MOST: Duration = Duration::from_secs(5);
+const AT_MOST: Duration = Duration::from_secs(5);
+
+/// Returns once the app's first screen is shown, or after `AT_MOST`.
+pub async fn painted(app: &AppHandle) {
+    app.state::<FirstScreen>().wait(AT_MOST).await;
+}
 
 #[derive(Default)]
 pub struct FirstScreen {

@@ -93,10 +93,7 @@ pub fn run() {
         .setup(move |app| {
             if let single_instance::Claim::First(activations) = instance {
                 let handle = app.handle().clone();
-                activations.each(move || {
-                    let shown = handle.clone();
-                    let _ = handle.run_on_main_thread(move || reminders::show_main_window(&shown));
-                });
+                activations.each(move || reminders::show_main_window(&handle));
             }
             let state = open_state(app, &options);
             let opened = state.core.is_ok();

@@ -1,7 +1,7 @@
 //! The reminder loop and the desktop notification. Whether to remind is the
 //! core's rule; this module only asks it, sleeps, and delivers.
 
-use crate::first_screen::{self, FirstScreen};
+use crate::first_screen;
 use crate::AppState;
 use fanday_core::{Fanday, NotificationText, Plan};
 use serde::Serialize;
@@ -52,7 +52,7 @@ pub fn start(app: &AppHandle) {
     let wake = app.state::<Reminders>().wake.clone();
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        app.state::<FirstScreen>().wait(first_screen::AT_MOST).await;
+        first_screen::painted(&app).await;
         loop {
             let sleep = look(&app);
             tokio::select! {

@@ -2,7 +2,7 @@
 //! when the folder changes (file events), and every minute, since network
 //! shares send no change events. The reading itself is the core's.
 
-use crate::first_screen::{self, FirstScreen};
+use crate::first_screen;
 use crate::AppState;
 use fanday_core::team::ReadReport;
 use notify::{RecursiveMode, Watcher};
@@ -79,7 +79,7 @@ pub fn start(app: &AppHandle) {
     let wake = app.state::<TeamSync>().wake.clone();
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        app.state::<FirstScreen>().wait(first_screen::AT_MOST).await;
+        first_screen::painted(&app).await;
         let (changed_tx, mut changed) = tokio::sync::mpsc::unbounded_channel::<()>();
         let mut watched: Option<(PathBuf, notify::RecommendedWatcher)> = None;
         loop {

@@ -1,7 +1,7 @@
 //! The tray icon: Fanday keeps running there when its window is closed, so
 //! the reminder keeps coming.
 
-use crate::first_screen::{self, FirstScreen};
+use crate::first_screen;
 use crate::reminders;
 use crate::AppState;
 use fanday_core::Language;
@@ -111,7 +111,7 @@ pub fn build(app: &AppHandle) -> tauri::Result<()> {
 pub fn start_after_first_screen(app: &AppHandle) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        app.state::<FirstScreen>().wait(first_screen::AT_MOST).await;
+        first_screen::painted(&app).await;
         let on_main_thread = app.clone();
         let posted = app.run_on_main_thread(move || match build(&on_main_thread) {
             Ok(()) => {
