@@ -225,6 +225,27 @@ async fn the_demo_opens_in_swedish_with_weeks_of_moments() {
         "Vem gör du till ett fan idag?"
     );
     screenshot(&desktop, "demo-today-sv");
+
+    // The day picker names the days as a Swede writes them.
+    let days: Vec<(String, String)> = serde_json::from_value(
+        app.execute(
+            "return [...document.querySelectorAll('[data-testid=\"moment-date\"] option')]\
+               .map((option) => [option.value, option.textContent])",
+            vec![],
+        )
+        .await
+        .unwrap_or_else(|err| panic!("{err}")),
+    )
+    .unwrap_or_else(|err| panic!("{err}"));
+    let labels: Vec<&str> = days.iter().map(|(_, label)| label.as_str()).collect();
+    assert_eq!(labels.len(), 8, "today and a week back: {labels:?}");
+    assert_eq!(&labels[..2], ["Idag", "Igår"]);
+    for (value, label) in &days[2..] {
+        let day = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
+            .unwrap_or_else(|err| panic!("{value}: {err}"));
+        assert_eq!(label, &swedish_day(day));
+    }
+
     click(&app, "nav-moments").await;
     wait_for(&app, "moment-item").await;
     let shown = texts_of(&app, "moment-item").await.len();
@@ -261,6 +282,22 @@ async fn the_demo_opens_in_swedish_with_weeks_of_moments() {
 }
 
 /// The X window id of the window whose title starts with `title`, once it is up.
+/// A day the way Swedish calendars shorten it: "fre 20 nov.".
+fn swedish_day(day: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    const WEEKDAYS: [&str; 7] = ["mån", "tis", "ons", "tors", "fre", "lör", "sön"];
+    const MONTHS: [&str; 12] = [
+        "jan.", "feb.", "mars", "apr.", "maj", "juni", "juli", "aug.", "sep.", "okt.", "nov.",
+        "dec.",
+    ];
+    format!(
+        "{} {} {}",
+        WEEKDAYS[day.weekday().num_days_from_monday() as usize],
+        day.day(),
+        MONTHS[day.month0() as usize]
+    )
+}
+
 async fn wait_for_window(desktop: &Desktop, title: &str) -> String {
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     loop {

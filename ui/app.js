@@ -1612,7 +1612,10 @@ const startMarks = { script: performance.now() };
 
 async function start() {
   try {
-    const boot = await invoke('bootstrap');
+    // index.html's call, once; a restart after a restore asks again.
+    const early = window.fandayBoot;
+    window.fandayBoot = null;
+    const boot = await (early ?? invoke('bootstrap'));
     startMarks.bootstrap = performance.now();
     state.profile = boot.profile;
     state.today = boot.today;

@@ -46,6 +46,9 @@ const STRINGS = {
     'took.flexibility': 'Flexibility',
     'day.today': 'Today',
     'day.yesterday': 'Yesterday',
+    'day.weekdays': 'Sun Mon Tue Wed Thu Fri Sat',
+    'day.months': 'Jan Feb Mar Apr May Jun Jul Aug Sept Oct Nov Dec',
+    'day.format': '{weekday} {day} {month}',
     'moments.title': 'My moments',
     'moments.search': 'Search my moments',
     'moments.searchPlaceholder': 'Search what you did or the reaction',
@@ -386,6 +389,9 @@ const STRINGS = {
     'took.flexibility': 'Flexibilitet',
     'day.today': 'Idag',
     'day.yesterday': 'Igår',
+    'day.weekdays': 'sön mån tis ons tors fre lör',
+    'day.months': 'jan. feb. mars apr. maj juni juli aug. sep. okt. nov. dec.',
+    'day.format': '{weekday} {day} {month}',
     'moments.title': 'Mina fans',
     'moments.search': 'Sök bland mina fans',
     'moments.searchPlaceholder': 'Sök i det du gjorde eller i reaktionen',
@@ -709,14 +715,26 @@ function formatParam(value) {
   return typeof value === 'number' ? formatNumber(value) : String(value);
 }
 
+// Making an Intl formatter costs milliseconds (the first one far more), so
+// each kind is made once per language.
+const FORMATS = {
+  number: (locale) => new Intl.NumberFormat(locale),
+  percent: (locale) => new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }),
+};
+const formatters = new Map();
+
+function formatter(kind) {
+  const key = `${language}:${kind}`;
+  if (!formatters.has(key)) formatters.set(key, FORMATS[kind](language === 'sv' ? 'sv-SE' : 'en-GB'));
+  return formatters.get(key);
+}
+
 export function formatPercent(share) {
-  return new Intl.NumberFormat(language === 'sv' ? 'sv-SE' : 'en-GB', {
-    style: 'percent', maximumFractionDigits: 1,
-  }).format(share);
+  return formatter('percent').format(share);
 }
 
 export function formatNumber(value) {
-  return new Intl.NumberFormat(language === 'sv' ? 'sv-SE' : 'en-GB').format(value);
+  return formatter('number').format(value);
 }
 
 // An error from a command: `{code, message, field, params}`, or a bare string
@@ -742,9 +760,14 @@ export function parseDay(iso) {
 export function formatDay(iso, today) {
   if (today && iso === today) return t('day.today');
   if (today && iso === addDays(today, -1)) return t('day.yesterday');
-  return new Intl.DateTimeFormat(language === 'sv' ? 'sv-SE' : 'en-GB', {
-    weekday: 'short', day: 'numeric', month: 'short',
-  }).format(parseDay(iso));
+  // Spelled out from the strings rather than with Intl: the first
+  // Intl.DateTimeFormat loads the time zone data, some 20 ms of the first screen.
+  const date = parseDay(iso);
+  return t('day.format', {
+    weekday: t('day.weekdays').split(' ')[date.getDay()],
+    day: String(date.getDate()),
+    month: t('day.months').split(' ')[date.getMonth()],
+  });
 }
 
 export function addDays(iso, days) {
