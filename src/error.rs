@@ -45,7 +45,7 @@ pub enum CoreError {
         action: crate::exception::Action,
     },
 
-    #[error("only a team lead may decide on or retire an exception")]
+    #[error("only a team lead may do that")]
     LeadOnly,
 
     #[error("only the person who proposed an exception may withdraw it")]

@@ -85,6 +85,20 @@ fn fanday_export_writes_csv_and_json_and_explains_mistakes() {
     assert!(text.contains("Lärde mig mycket"), "{text}");
 
     let out = Command::new(&fanday)
+        .args(["export", "--format", "csv", "--team", "--out"])
+        .arg(dir.path().join("team.csv"))
+        .env("FANDAY_DATA_DIR", &data)
+        .output()
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("team lead"),
+        "staff are told the team's stories are for leads: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!dir.path().join("team.csv").exists());
+
+    let out = Command::new(&fanday)
         .args(["export", "--format", "xlsx", "--out", "x"])
         .output()
         .unwrap_or_else(|err| panic!("{err}"));

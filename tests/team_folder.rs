@@ -267,6 +267,91 @@ fn shared_stories_edits_withdrawals_applause_comments_and_reviews_converge() {
 }
 
 #[test]
+fn a_lead_exports_the_teams_shared_stories_as_csv_and_json() {
+    let t = team();
+    let saras = share(
+        &t.sara,
+        "=SUM(A1) växlade mynt; \"gärna\"",
+        Situation::SaidNo,
+    );
+    let alis = share(&t.ali, "Bar kassen till bilen", Situation::JustBecause);
+    t.ali
+        .app
+        .add_moment(&MomentInput {
+            date: None,
+            situation: Situation::Complaint,
+            customer: Customer::Internal,
+            text: "Bara mitt eget".into(),
+            reaction: None,
+            took: None,
+            shared: false,
+            exception_id: None,
+            told_customer: false,
+        })
+        .unwrap_or_else(|err| panic!("{err}"));
+    read(&t.lena);
+    t.lena
+        .app
+        .review(&saras, true)
+        .unwrap_or_else(|err| panic!("{err}"));
+
+    let out = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let csv_path = out.path().join("teamets berättelser.csv");
+    let rows = t
+        .lena
+        .app
+        .export(
+            fanday_core::export::What::TeamStories,
+            fanday_core::export::Format::Csv,
+            &csv_path,
+        )
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(rows, 2, "the two shared stories, not Ali's private moment");
+    let bytes = fs::read(&csv_path).unwrap_or_else(|err| panic!("{err}"));
+    assert!(bytes.starts_with("\u{feff}".as_bytes()), "a BOM for Excel");
+    let mut reader = csv::Reader::from_reader(&bytes[3..]);
+    let records: Vec<csv::StringRecord> = reader
+        .records()
+        .collect::<Result<_, _>>()
+        .unwrap_or_else(|err| panic!("{err}"));
+    let sara_row = records
+        .iter()
+        .find(|r| &r[9] == saras)
+        .unwrap_or_else(|| panic!("Sara's story is exported: {records:?}"));
+    assert_eq!(&sara_row[1], "Sara");
+    assert_eq!(
+        &sara_row[4], "'=SUM(A1) växlade mynt; \"gärna\"",
+        "a formula stays text"
+    );
+    assert_eq!(&sara_row[8], "featured");
+    let ali_row = records
+        .iter()
+        .find(|r| &r[9] == alis)
+        .unwrap_or_else(|| panic!("Ali's story is exported: {records:?}"));
+    assert_eq!(&ali_row[4], "Bar kassen till bilen");
+    assert!(records.iter().all(|r| &r[4] != "Bara mitt eget"));
+
+    let json_path = out.path().join("teamets berättelser.json");
+    t.lena
+        .app
+        .export(
+            fanday_core::export::What::TeamStories,
+            fanday_core::export::Format::Json,
+            &json_path,
+        )
+        .unwrap_or_else(|err| panic!("{err}"));
+    let document: serde_json::Value =
+        serde_json::from_slice(&fs::read(&json_path).unwrap_or_else(|err| panic!("{err}")))
+            .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(document["format"], "fanday-team-stories");
+    let stories = document["stories"].as_array().cloned().unwrap_or_default();
+    assert_eq!(stories.len(), 2);
+    assert!(stories
+        .iter()
+        .any(|s| s["text"] == "Bar kassen till bilen" && s["author_name"] == "Ali"));
+}
+
+#[test]
 fn a_broken_or_hostile_folder_is_skipped_and_reported_never_fatal() {
     let t = team();
     let folder = t.folder.path();
