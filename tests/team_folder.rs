@@ -316,7 +316,7 @@ fn a_lead_exports_the_teams_shared_stories_as_csv_and_json() {
         .unwrap_or_else(|err| panic!("{err}"));
     let sara_row = records
         .iter()
-        .find(|r| &r[9] == saras)
+        .find(|r| r[9] == saras)
         .unwrap_or_else(|| panic!("Sara's story is exported: {records:?}"));
     assert_eq!(&sara_row[1], "Sara");
     assert_eq!(
@@ -326,7 +326,7 @@ fn a_lead_exports_the_teams_shared_stories_as_csv_and_json() {
     assert_eq!(&sara_row[8], "featured");
     let ali_row = records
         .iter()
-        .find(|r| &r[9] == alis)
+        .find(|r| r[9] == alis)
         .unwrap_or_else(|| panic!("Ali's story is exported: {records:?}"));
     assert_eq!(&ali_row[4], "Bar kassen till bilen");
     assert!(records.iter().all(|r| &r[4] != "Bara mitt eget"));
