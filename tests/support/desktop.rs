@@ -395,18 +395,30 @@ pub async fn click(client: &Client, id: &str) {
 }
 
 /// Puts `text` into a field as a paste would: WebKitWebDriver cannot type
-/// characters outside the Basic Multilingual Plane, such as emoji.
+/// characters outside the Basic Multilingual Plane, such as emoji. Finding
+/// the field and pasting are one step, so a screen redrawn in between (the
+/// team feed is, when the folder changes) cannot lose the paste.
 pub async fn paste_into(client: &Client, id: &str, text: &str) {
-    let element = wait_for(client, id).await;
-    let arg = serde_json::to_value(&element).unwrap_or_default();
-    client
-        .execute(
-            "const [el, text] = arguments; el.focus(); el.value = text; \
-             el.dispatchEvent(new InputEvent('input', {bubbles: true, inputType: 'insertFromPaste'}));",
-            vec![arg, Value::String(text.to_string())],
-        )
-        .await
-        .unwrap_or_else(|err| panic!("cannot paste into {id}: {err}"));
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let pasted = client
+            .execute(
+                "const [selector, text] = arguments; \
+                 const el = document.querySelector(selector); \
+                 if (!el) return false; \
+                 el.focus(); el.value = text; \
+                 el.dispatchEvent(new InputEvent('input', {bubbles: true, inputType: 'insertFromPaste'})); \
+                 return true;",
+                vec![Value::String(testid(id)), Value::String(text.to_string())],
+            )
+            .await
+            .unwrap_or_else(|err| panic!("cannot paste into {id}: {err}"));
+        if pasted == Value::Bool(true) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{id} never appeared");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// Waits until the text of `id` contains `expected`; returns the text.
