@@ -3,6 +3,7 @@
 //! hostile or broken folder is skipped and reported, never fatal.
 
 use chrono::{DateTime, FixedOffset};
+use fanday_core::export::{Format, What};
 use fanday_core::team::Story;
 use fanday_core::{
     Customer, Fanday, FixedClock, Language, MomentInput, ProfileInput, Role, Situation,
@@ -93,6 +94,25 @@ fn share(member: &Member, text: &str, situation: Situation) -> String {
         .id
 }
 
+/// A moment kept off the team folder: it must never leave its PC.
+fn keep_private(member: &Member, text: &str) -> String {
+    member
+        .app
+        .add_moment(&MomentInput {
+            date: None,
+            situation: Situation::JustBecause,
+            customer: Customer::Internal,
+            text: text.into(),
+            reaction: None,
+            took: None,
+            shared: false,
+            exception_id: None,
+            told_customer: false,
+        })
+        .unwrap_or_else(|err| panic!("{err}"))
+        .id
+}
+
 fn read(member: &Member) -> fanday_core::team::ReadReport {
     member.app.read_team().unwrap_or_else(|err| panic!("{err}"))
 }
@@ -150,28 +170,14 @@ fn shared_stories_edits_withdrawals_applause_comments_and_reviews_converge() {
         Situation::Complaint,
     );
     let saras = share(&t.sara, "Växlade pengar till automaten", Situation::SaidNo);
-    let private = t
-        .ali
-        .app
-        .add_moment(&MomentInput {
-            date: None,
-            situation: Situation::JustBecause,
-            customer: Customer::Internal,
-            text: "Bara mitt eget".into(),
-            reaction: None,
-            took: None,
-            shared: false,
-            exception_id: None,
-            told_customer: false,
-        })
-        .unwrap_or_else(|err| panic!("{err}"));
+    let private = keep_private(&t.ali, "Bara mitt eget");
 
     // Different read orders.
     read(&t.ali);
     read(&t.sara);
     read(&t.lena);
     assert_eq!(feed(&t.ali).len(), 2, "only what is shared leaves a PC");
-    assert!(feed(&t.lena).iter().all(|s| s.story_id != private.id));
+    assert!(feed(&t.lena).iter().all(|s| s.story_id != private));
 
     // Sara edits hers; Ali applauds and comments; Lena features Sara's.
     let mut edited = t
@@ -275,20 +281,7 @@ fn a_lead_exports_the_teams_shared_stories_as_csv_and_json() {
         Situation::SaidNo,
     );
     let alis = share(&t.ali, "Bar kassen till bilen", Situation::JustBecause);
-    t.ali
-        .app
-        .add_moment(&MomentInput {
-            date: None,
-            situation: Situation::Complaint,
-            customer: Customer::Internal,
-            text: "Bara mitt eget".into(),
-            reaction: None,
-            took: None,
-            shared: false,
-            exception_id: None,
-            told_customer: false,
-        })
-        .unwrap_or_else(|err| panic!("{err}"));
+    keep_private(&t.ali, "Bara mitt eget");
     read(&t.lena);
     t.lena
         .app
@@ -300,11 +293,7 @@ fn a_lead_exports_the_teams_shared_stories_as_csv_and_json() {
     let rows = t
         .lena
         .app
-        .export(
-            fanday_core::export::What::TeamStories,
-            fanday_core::export::Format::Csv,
-            &csv_path,
-        )
+        .export(What::TeamStories, Format::Csv, &csv_path)
         .unwrap_or_else(|err| panic!("{err}"));
     assert_eq!(rows, 2, "the two shared stories, not Ali's private moment");
     let bytes = fs::read(&csv_path).unwrap_or_else(|err| panic!("{err}"));
@@ -334,11 +323,7 @@ fn a_lead_exports_the_teams_shared_stories_as_csv_and_json() {
     let json_path = out.path().join("teamets berättelser.json");
     t.lena
         .app
-        .export(
-            fanday_core::export::What::TeamStories,
-            fanday_core::export::Format::Json,
-            &json_path,
-        )
+        .export(What::TeamStories, Format::Json, &json_path)
         .unwrap_or_else(|err| panic!("{err}"));
     let document: serde_json::Value =
         serde_json::from_slice(&fs::read(&json_path).unwrap_or_else(|err| panic!("{err}")))
