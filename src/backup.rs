@@ -28,7 +28,7 @@ pub fn backup_dir(data_dir: &Path) -> PathBuf {
 }
 
 fn io_error(path: &Path, err: std::io::Error) -> CoreError {
-    if err.raw_os_error() == Some(28) {
+    if crate::error::is_disk_full(&err) {
         return CoreError::DiskFull;
     }
     CoreError::DataDir {

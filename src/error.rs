@@ -92,6 +92,13 @@ impl CoreError {
     }
 }
 
+/// Did a write fail because the disk is full? (ENOSPC; on Windows,
+/// ERROR_HANDLE_DISK_FULL and ERROR_DISK_FULL.)
+pub fn is_disk_full(err: &std::io::Error) -> bool {
+    let full: &[i32] = if cfg!(windows) { &[39, 112] } else { &[28] };
+    err.raw_os_error().is_some_and(|code| full.contains(&code))
+}
+
 impl From<rusqlite::Error> for CoreError {
     fn from(err: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode;

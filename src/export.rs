@@ -67,13 +67,13 @@ fn safe_cell(text: &str) -> String {
 
 fn csv_error(err: csv::Error) -> CoreError {
     match err.into_kind() {
-        csv::ErrorKind::Io(io) if io.raw_os_error() == Some(28) => CoreError::DiskFull,
+        csv::ErrorKind::Io(io) if crate::error::is_disk_full(&io) => CoreError::DiskFull,
         other => CoreError::Storage(format!("{other:?}")),
     }
 }
 
 fn io_error(err: std::io::Error) -> CoreError {
-    if err.raw_os_error() == Some(28) {
+    if crate::error::is_disk_full(&err) {
         CoreError::DiskFull
     } else {
         CoreError::Storage(err.to_string())

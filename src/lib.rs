@@ -66,6 +66,7 @@ pub struct Fanday {
     store: Store,
     clock: Arc<dyn Clock>,
     reminder_override: Mutex<Option<reminder::RunOverride>>,
+    team: team::Runtime,
 }
 
 impl Fanday {
@@ -76,6 +77,7 @@ impl Fanday {
             store: Store::open(data_dir)?,
             clock,
             reminder_override: Mutex::new(None),
+            team: team::Runtime::default(),
         })
     }
 
@@ -115,7 +117,7 @@ impl Fanday {
         check_exception_usable(&conn, valid.exception_id.as_deref(), None)?;
         let added = moment::insert(&conn, &author, &valid, self.clock.now_utc())?;
         drop(conn);
-        self.sync_story();
+        self.sync_team();
         Ok(added)
     }
 
@@ -132,14 +134,14 @@ impl Fanday {
         )?;
         let updated = moment::update(&conn, id, &valid, self.clock.now_utc())?;
         drop(conn);
-        self.sync_story();
+        self.sync_team();
         Ok(updated)
     }
 
     /// Soft delete: the moment disappears from every list but can be restored.
     pub fn delete_moment(&self, id: &str) -> Result<()> {
         moment::set_deleted(&self.store.conn(), id, Some(self.clock.now_utc()))?;
-        self.sync_story();
+        self.sync_team();
         Ok(())
     }
 
@@ -150,7 +152,7 @@ impl Fanday {
             moment::set_deleted(&conn, id, None)?;
             moment::get(&conn, id)?
         };
-        self.sync_story();
+        self.sync_team();
         Ok(restored)
     }
 
@@ -290,7 +292,7 @@ impl Fanday {
             &proposer,
             self.clock.now_utc(),
         )?;
-        self.sync_story();
+        self.sync_team();
         Ok(proposed)
     }
 
@@ -310,7 +312,7 @@ impl Fanday {
             &actor,
             self.clock.now_utc(),
         )?;
-        self.sync_story();
+        self.sync_team();
         Ok(acted)
     }
 
@@ -399,127 +401,6 @@ impl Fanday {
         reminder::record_digest_sent(&mut self.store.conn(), monday)
     }
 
-    // ---------- the team folder ----------
-
-    pub fn create_team(&self, name: &str, folder: &Path) -> Result<team::TeamInfo> {
-        let me = self.current_profile()?;
-        let conn = self.store.conn();
-        let info = team::create(&conn, &me, name, folder, self.clock.now_utc())?;
-        team::reconcile(&conn, &me, self.clock.now_utc())?;
-        Ok(info)
-    }
-
-    pub fn preview_team(&self, folder: &Path) -> Result<team::TeamPreview> {
-        team::preview(folder)
-    }
-
-    pub fn join_team(&self, folder: &Path) -> Result<team::TeamInfo> {
-        let me = self.current_profile()?;
-        let info = team::join(&self.store.conn(), &me, folder, self.clock.now_utc())?;
-        self.read_team()?;
-        Ok(info)
-    }
-
-    pub fn leave_team(&self) -> Result<()> {
-        team::leave(&mut self.store.conn())
-    }
-
-    pub fn team_info(&self) -> Result<Option<team::TeamInfo>> {
-        team::info(&self.store.conn())
-    }
-
-    /// Sends what is waiting to be shared, then reads everyone's new lines.
-    pub fn read_team(&self) -> Result<team::ReadReport> {
-        let Some(me) = self.profile()? else {
-            return Ok(team::ReadReport::default());
-        };
-        let now = self.clock.now_utc();
-        let mut conn = self.store.conn();
-        team::reconcile(&conn, &me, now)?;
-        let mut report = team::read(&mut conn, &me, now)?;
-        if me.role == Role::Staff && team::is_lead(&conn, &me.id) {
-            report.became_lead = profile::promote_to_lead(&conn, now)?;
-        }
-        Ok(report)
-    }
-
-    /// After a moment or an exception changed: send to the team what it has
-    /// not had yet. A folder that is away is not an error here; the next
-    /// read sends it.
-    fn sync_story(&self) {
-        if let Ok(Some(me)) = self.profile() {
-            let _ = team::reconcile(&self.store.conn(), &me, self.clock.now_utc());
-        }
-    }
-
-    pub fn feed(&self, situation: Option<Situation>, limit: u32) -> Result<Vec<team::Story>> {
-        let me = self.current_profile()?;
-        team::feed(&self.store.conn(), &me.id, situation, limit)
-    }
-
-    fn team_event(&self, kind: &str, body: serde_json::Value) -> Result<()> {
-        let me = self.current_profile()?;
-        let conn = self.store.conn();
-        team::append(&conn, &me, kind, body, self.clock.now_utc())?.ok_or(CoreError::NoTeam)?;
-        Ok(())
-    }
-
-    pub fn applaud(&self, story_id: &str) -> Result<()> {
-        self.team_event(
-            "reaction.added",
-            serde_json::json!({ "story_id": story_id }),
-        )
-    }
-
-    pub fn comment(&self, story_id: &str, text: &str) -> Result<()> {
-        let text = text.trim();
-        let len = text.chars().count();
-        if len == 0 {
-            return Err(ValidationError::TextEmpty.into());
-        }
-        if len > team::MAX_STORY_CHARS {
-            return Err(ValidationError::TextTooLong {
-                len,
-                max: team::MAX_STORY_CHARS,
-            }
-            .into());
-        }
-        self.team_event(
-            "comment.added",
-            serde_json::json!({ "story_id": story_id, "text": text }),
-        )
-    }
-
-    /// A lead marks a story reviewed or featured.
-    pub fn review(&self, story_id: &str, featured: bool) -> Result<()> {
-        if self.current_profile()?.role != Role::Lead {
-            return Err(CoreError::LeadOnly);
-        }
-        let mark = if featured { "featured" } else { "reviewed" };
-        self.team_event(
-            "review.marked",
-            serde_json::json!({ "story_id": story_id, "mark": mark }),
-        )
-    }
-
-    pub fn team_members(&self) -> Result<Vec<team::TeamMember>> {
-        let me = self.current_profile()?;
-        team::members(&self.store.conn(), &me.id)
-    }
-
-    /// A team lead makes a colleague a team lead too: their decisions then
-    /// count on every computer of the team.
-    pub fn grant_lead(&self, member_id: &str) -> Result<()> {
-        let me = self.current_profile()?;
-        if !team::is_team_lead(&self.store.conn(), &me.id) {
-            return Err(CoreError::LeadOnly);
-        }
-        self.team_event(
-            "role.granted",
-            serde_json::json!({ "member": member_id, "role": "lead" }),
-        )
-    }
-
     // ---------- your data in your hands ----------
 
     fn data_dir(&self) -> &Path {
@@ -578,12 +459,13 @@ impl Fanday {
             backup::backup_dir(self.data_dir()).join(format!("before-restore-{stamp}.sqlite3"));
         self.backup_to(&before)?;
         backup::restore_into(&mut self.store.conn(), source)?;
+        self.team.forget_own_read();
         self.store.migrate()
     }
 }
 
 fn export_io(path: &Path, err: std::io::Error) -> CoreError {
-    if err.raw_os_error() == Some(28) {
+    if crate::error::is_disk_full(&err) {
         return CoreError::DiskFull;
     }
     CoreError::DataDir {

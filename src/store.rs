@@ -19,6 +19,7 @@ const MIGRATION_STEPS: &[&str] = &[
     include_str!("../migrations/003_exceptions.sql"),
     include_str!("../migrations/004_reflections.sql"),
     include_str!("../migrations/005_team.sql"),
+    include_str!("../migrations/006_team_folder_robust.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -1,5 +1,6 @@
 // Fanday's window: Today, My moments, Settings, and the first-run setup.
 import { h, append, clear, icon, svg } from './dom.js';
+import { renderTeamStatus } from './team-status.js';
 import {
   t, setLanguage, currentLanguage, languageFromLocale, errorText, normalizeError, formatDay, addDays,
   formatNumber, formatPercent,
@@ -439,21 +440,7 @@ const render = {
     const list = h('ul', { class: 'feed', testid: 'feed-list', 'aria-live': 'polite' });
     const queue = h('ul', { class: 'feed' });
     const statusLine = h('div', { class: 'feed-status', testid: 'feed-status' });
-    const renderStatus = (s) => {
-      clear(statusLine);
-      if (!s) { statusLine.append(h('span', { text: t('team.notReadYet') })); return; }
-      const when = formatTime(s.read_at);
-      statusLine.append(h('span', {
-        text: s.report.folder_missing ? t('team.folderMissing', { time: when })
-          : s.error ? t('team.readError', { time: when, message: s.error })
-            : t('team.readAt', { time: when }),
-      }));
-      if (s.report.skipped.length) {
-        statusLine.append(h('details', { class: 'skipped' },
-          h('summary', { testid: 'feed-skipped', text: t('team.skipped', { n: s.report.skipped.length }) }),
-          h('ul', {}, s.report.skipped.map((skip) => h('li', { dir: 'ltr', text: `${skip.path}: ${skip.reason}` })))));
-      }
-    };
+    const renderStatus = (s) => renderTeamStatus(statusLine, s, { when: s ? formatTime(s.read_at) : '' });
     renderStatus(status);
     const drafts = state.commentDrafts;
     const load = async () => {
@@ -1360,6 +1347,7 @@ async function listenToReminders() {
     toast(t('reminder.snoozed', { time: formatTime(event.payload.until) }));
   });
   await listen('fanday://team-read', async (event) => {
+    if (event.payload.report.healed) toast(t('team.healed'));
     if (event.payload.report.became_lead && (await becameLead())) return;
     if (state.screen === 'team' && state.onTeamRead) await state.onTeamRead(event.payload);
     else await refreshUnread();

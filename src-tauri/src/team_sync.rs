@@ -17,6 +17,7 @@ pub const EVENT_TEAM_READ: &str = "fanday://team-read";
 const RESCAN: Duration = Duration::from_secs(60);
 /// File events come in bursts while a sync engine writes: wait for quiet.
 const SETTLE: Duration = Duration::from_millis(400);
+const BETWEEN_PASSES: Duration = Duration::from_millis(100);
 
 #[derive(Default)]
 pub struct TeamSync {
@@ -105,7 +106,13 @@ pub fn start(app: &AppHandle) {
                 });
             }
             let app_for_read = app.clone();
-            let _ = tauri::async_runtime::spawn_blocking(move || read_now(&app_for_read)).await;
+            let read = tauri::async_runtime::spawn_blocking(move || read_now(&app_for_read)).await;
+            // A pass that stopped at its budget goes on at once, a little
+            // later so the window and other commands get their turn.
+            if read.ok().flatten().is_some_and(|status| status.report.more) {
+                tokio::time::sleep(BETWEEN_PASSES).await;
+                continue;
+            }
             tokio::select! {
                 _ = tokio::time::sleep(RESCAN) => {}
                 _ = wake.notified() => {}

@@ -1,0 +1,390 @@
+//! The team folder on disk. Every byte in it was written by someone else's
+//! PC, a sync engine or an attacker: nothing is followed through a link,
+//! nothing but a regular file is opened, no open waits on a pipe, and what
+//! this PC writes whole goes through a temp file it created exclusively.
+//! The platform's own calls for this live here and nowhere else.
+
+use super::refusal::Refusal;
+use crate::error::{is_disk_full, CoreError};
+use sha2::{Digest, Sha256};
+use std::fs::{self, DirEntry, File, OpenOptions};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+pub const TEAM_FILE: &str = "team.json";
+pub const MEMBERS_DIR: &str = "members";
+pub const PROFILE_FILE: &str = "profile.json";
+/// team.json and profile.json are a few hundred bytes.
+pub const MAX_SMALL_FILE: u64 = 64 * 1024;
+
+/// Why a file could not be opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpenError {
+    Missing,
+    Refused(Refusal),
+    /// The disk is full (writing).
+    DiskFull,
+    Other(String),
+}
+
+impl OpenError {
+    fn from_io(err: &std::io::Error) -> OpenError {
+        if err.kind() == std::io::ErrorKind::NotFound {
+            return OpenError::Missing;
+        }
+        if is_disk_full(err) {
+            return OpenError::DiskFull;
+        }
+        #[cfg(unix)]
+        match err.raw_os_error() {
+            Some(libc::ELOOP) | Some(libc::EMLINK) => return OpenError::Refused(Refusal::Link),
+            Some(libc::ENXIO) | Some(libc::ENODEV) => {
+                return OpenError::Refused(Refusal::NotRegular)
+            }
+            Some(libc::EISDIR) => return OpenError::Refused(Refusal::FolderNotFile),
+            _ => {}
+        }
+        OpenError::Other(err.to_string())
+    }
+
+    /// The refusal to report for this file, if it is more than missing.
+    pub fn refusal(&self) -> Option<Refusal> {
+        match self {
+            OpenError::Missing => None,
+            OpenError::Refused(refusal) => Some(*refusal),
+            OpenError::DiskFull | OpenError::Other(_) => Some(Refusal::Unreadable),
+        }
+    }
+
+    pub fn into_core(self, path: &Path) -> CoreError {
+        match self {
+            OpenError::DiskFull => CoreError::DiskFull,
+            OpenError::Missing => {
+                CoreError::TeamFolder(format!("{} cannot be found", path.display()))
+            }
+            OpenError::Refused(refusal) => {
+                CoreError::TeamFolder(format!("{}: {refusal}", path.display()))
+            }
+            OpenError::Other(reason) => {
+                CoreError::TeamFolder(format!("{}: {reason}", path.display()))
+            }
+        }
+    }
+}
+
+/// A file-system error while writing, as the core reports it.
+pub fn io_error(path: &Path, err: std::io::Error) -> CoreError {
+    if is_disk_full(&err) {
+        return CoreError::DiskFull;
+    }
+    CoreError::TeamFolder(format!("{}: {err}", path.display()))
+}
+
+#[cfg(unix)]
+fn guarded(options: &mut OpenOptions) -> &mut OpenOptions {
+    use std::os::unix::fs::OpenOptionsExt;
+    // No link is followed; a pipe with no writer does not block the open.
+    options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
+}
+
+#[cfg(windows)]
+fn guarded(options: &mut OpenOptions) -> &mut OpenOptions {
+    use std::os::windows::fs::OpenOptionsExt;
+    // Opens a link or junction itself rather than what it points to; the
+    // type check below then refuses it.
+    const FILE_FLAG_OPEN_REPARSE_POINT: u32 = 0x0020_0000;
+    options.custom_flags(FILE_FLAG_OPEN_REPARSE_POINT)
+}
+
+#[cfg(not(any(unix, windows)))]
+fn guarded(options: &mut OpenOptions) -> &mut OpenOptions {
+    options
+}
+
+/// Checks what was opened: only a regular file passes.
+fn regular(file: File) -> Result<(File, u64), OpenError> {
+    let meta = file.metadata().map_err(|err| OpenError::from_io(&err))?;
+    if meta.file_type().is_symlink() {
+        return Err(OpenError::Refused(Refusal::Link));
+    }
+    if meta.is_dir() {
+        return Err(OpenError::Refused(Refusal::FolderNotFile));
+    }
+    if !meta.is_file() {
+        return Err(OpenError::Refused(Refusal::NotRegular));
+    }
+    Ok((file, meta.len()))
+}
+
+/// Opens an existing regular file for reading; returns it with its length.
+pub fn open_read(path: &Path) -> Result<(File, u64), OpenError> {
+    let file = guarded(OpenOptions::new().read(true))
+        .open(path)
+        .map_err(|err| OpenError::from_io(&err))?;
+    regular(file)
+}
+
+/// Opens this member's existing file to append to it.
+pub fn open_append(path: &Path) -> Result<(File, u64), OpenError> {
+    let file = guarded(OpenOptions::new().append(true))
+        .open(path)
+        .map_err(|err| OpenError::from_io(&err))?;
+    regular(file)
+}
+
+/// Creates a new file; fails if anything, a link included, has the name.
+pub fn create_new(path: &Path) -> Result<File, OpenError> {
+    let file = guarded(OpenOptions::new().write(true).create_new(true))
+        .open(path)
+        .map_err(|err| OpenError::from_io(&err))?;
+    regular(file).map(|(file, _)| file)
+}
+
+/// Reads a small file whole (team.json, profile.json), refusing anything
+/// larger than `max` bytes without reading it. A UTF-8 byte-order mark, as
+/// Windows editors write, is dropped.
+pub fn read_small(path: &Path, max: u64) -> Result<Vec<u8>, OpenError> {
+    let (file, len) = open_read(path)?;
+    if len > max {
+        return Err(OpenError::Refused(Refusal::TooLarge));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|err| OpenError::from_io(&err))?;
+    if bytes.len() as u64 > max {
+        return Err(OpenError::Refused(Refusal::TooLarge));
+    }
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    Ok(bytes)
+}
+
+/// Writes a small file whole: to a temp file created exclusively beside it,
+/// synced, then renamed over the name, so a sync engine never sees half of
+/// it and a link placed at the name is replaced, not followed.
+pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), CoreError> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = path.with_file_name(format!(".{name}.{}.tmp", uuid::Uuid::now_v7().simple()));
+    let written = create_new(&temp)
+        .map_err(|err| err.into_core(&temp))
+        .and_then(|mut file| {
+            file.write_all(bytes)
+                .and_then(|()| file.sync_all())
+                .map_err(|err| io_error(&temp, err))
+        })
+        .and_then(|()| fs::rename(&temp, path).map_err(|err| io_error(path, err)));
+    if written.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    written
+}
+
+/// Makes sure `dir` is a real folder (created if missing), never a link.
+pub fn ensure_dir(dir: &Path) -> Result<(), CoreError> {
+    match fs::create_dir(dir) {
+        Ok(()) => {}
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(err) => return Err(io_error(dir, err)),
+    }
+    let meta = fs::symlink_metadata(dir).map_err(|err| io_error(dir, err))?;
+    if meta.file_type().is_symlink() {
+        return Err(OpenError::Refused(Refusal::Link).into_core(dir));
+    }
+    if !meta.is_dir() {
+        return Err(OpenError::Refused(Refusal::NotAFolder).into_core(dir));
+    }
+    Ok(())
+}
+
+/// Is `dir` a real folder (not a link to one)?
+pub fn is_real_dir(dir: &Path) -> Result<bool, Refusal> {
+    match fs::symlink_metadata(dir) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(Refusal::Link),
+        Ok(meta) if meta.is_dir() => Ok(true),
+        Ok(_) => Err(Refusal::NotAFolder),
+        Err(_) => Ok(false),
+    }
+}
+
+/// What a folder entry is, without following it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    Dir,
+    File,
+    Link,
+    Other,
+}
+
+pub fn entry_kind(entry: &DirEntry) -> EntryKind {
+    match entry.file_type() {
+        Ok(t) if t.is_symlink() => EntryKind::Link,
+        Ok(t) if t.is_dir() => EntryKind::Dir,
+        Ok(t) if t.is_file() => EntryKind::File,
+        _ => EntryKind::Other,
+    }
+}
+
+/// The entries of a folder with their kinds, sorted by name.
+pub fn list(dir: &Path) -> std::io::Result<Vec<(String, PathBuf, EntryKind)>> {
+    let mut entries: Vec<(String, PathBuf, EntryKind)> = fs::read_dir(dir)?
+        .filter_map(|entry| entry.ok())
+        .map(|entry| {
+            (
+                entry.file_name().to_string_lossy().into_owned(),
+                entry.path(),
+                entry_kind(&entry),
+            )
+        })
+        .collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(entries)
+}
+
+pub fn member_dir(folder: &Path, member: &str) -> PathBuf {
+    folder.join(MEMBERS_DIR).join(member)
+}
+
+pub fn relative(folder: &Path, path: &Path) -> String {
+    path.strip_prefix(folder)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// The number of an event file as the protocol names it: `events-<n>.jsonl`.
+pub fn event_file_number(name: &str) -> Option<u64> {
+    name.strip_prefix("events-")
+        .and_then(|rest| rest.strip_suffix(".jsonl"))
+        .filter(|n| !n.is_empty() && n.len() <= 9 && n.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|n| n.parse().ok())
+}
+
+pub fn event_file_name(number: u64) -> String {
+    format!("events-{number}.jsonl")
+}
+
+/// What a file in a member's folder is to a reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileRole {
+    Profile,
+    /// Lines of signed events: `events-<n>.jsonl`, or a sync engine's copy
+    /// of one (`events-1 (1).jsonl`, `events-1.sync-conflict-….jsonl`),
+    /// whose validly signed lines count as much as the original's.
+    Events,
+    Refused(Refusal),
+}
+
+pub fn classify(name: &str) -> FileRole {
+    let lower = name.to_lowercase();
+    if name == PROFILE_FILE {
+        FileRole::Profile
+    } else if name.starts_with("~$") || name.starts_with('.') || lower.ends_with(".tmp") {
+        FileRole::Refused(Refusal::TempFile)
+    } else if lower.ends_with(".jsonl") {
+        FileRole::Events
+    } else {
+        FileRole::Refused(Refusal::NotEventFile)
+    }
+}
+
+/// A short, stable fingerprint of some bytes: how a file is recognised as
+/// the one read before.
+pub fn short_hash(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest[..12].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_files_are_numbered_and_nothing_else_is() {
+        assert_eq!(event_file_number("events-1.jsonl"), Some(1));
+        assert_eq!(event_file_number("events-12.jsonl"), Some(12));
+        assert_eq!(event_file_number("events-.jsonl"), None);
+        assert_eq!(event_file_number("events-1 (1).jsonl"), None);
+        assert_eq!(event_file_number("events-99999999999.jsonl"), None);
+        assert_eq!(
+            classify("events-1.sync-conflict-20261122-1.jsonl"),
+            FileRole::Events
+        );
+        assert_eq!(classify("events-1 (1).jsonl"), FileRole::Events);
+        assert_eq!(classify("profile.json"), FileRole::Profile);
+        assert_eq!(
+            classify("~$events-1.jsonl"),
+            FileRole::Refused(Refusal::TempFile)
+        );
+        assert_eq!(
+            classify(".profile.json.0193.tmp"),
+            FileRole::Refused(Refusal::TempFile)
+        );
+        assert_eq!(
+            classify("notes.txt"),
+            FileRole::Refused(Refusal::NotEventFile)
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_pipes_and_folders_are_refused_and_a_pipe_never_blocks() {
+        let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink("/dev/zero", &link).unwrap_or_else(|err| panic!("{err}"));
+        assert_eq!(
+            open_read(&link).err(),
+            Some(OpenError::Refused(Refusal::Link))
+        );
+        let pipe = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&pipe).status();
+        if made.is_ok_and(|s| s.success()) {
+            assert_eq!(
+                open_read(&pipe).err(),
+                Some(OpenError::Refused(Refusal::NotRegular))
+            );
+            assert!(open_append(&pipe).is_err());
+        }
+        assert_eq!(
+            open_read(dir.path()).err(),
+            Some(OpenError::Refused(Refusal::FolderNotFile))
+        );
+        assert_eq!(
+            open_read(&dir.path().join("none")).err(),
+            Some(OpenError::Missing)
+        );
+    }
+
+    #[test]
+    fn a_whole_write_replaces_a_link_rather_than_following_it() {
+        let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+        let outside = dir.path().join("outside.txt");
+        fs::write(&outside, "keep me").unwrap_or_else(|err| panic!("{err}"));
+        let target = dir.path().join("profile.json");
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&outside, &target).unwrap_or_else(|err| panic!("{err}"));
+        write_whole(&target, b"{}").unwrap_or_else(|err| panic!("{err}"));
+        assert_eq!(fs::read_to_string(&outside).unwrap_or_default(), "keep me");
+        assert_eq!(fs::read_to_string(&target).unwrap_or_default(), "{}");
+    }
+
+    #[test]
+    fn a_small_file_is_read_without_its_byte_order_mark_and_a_big_one_is_refused() {
+        let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+        let path = dir.path().join("team.json");
+        fs::write(&path, b"\xEF\xBB\xBF{\"a\":1}\r\n").unwrap_or_else(|err| panic!("{err}"));
+        assert_eq!(
+            read_small(&path, MAX_SMALL_FILE).unwrap_or_default(),
+            b"{\"a\":1}\r\n"
+        );
+        fs::write(&path, vec![b' '; 100]).unwrap_or_else(|err| panic!("{err}"));
+        assert_eq!(
+            read_small(&path, 10).err(),
+            Some(OpenError::Refused(Refusal::TooLarge))
+        );
+    }
+}

@@ -1,0 +1,54 @@
+//! The team folder: no server, one folder a sync engine keeps in step.
+//! Each member's app writes only its own `members/<id>/events-<n>.jsonl`
+//! and reads everyone's, verifying every line against the member's pinned
+//! key and applying the rules of authority. The folder is hostile input:
+//! whatever is wrong in it is refused with a reason and never fatal, and no
+//! file of any size or kind costs more than a small, constant memory. The
+//! protocol is written down in docs/TEAM-FOLDER.md.
+
+pub mod body;
+mod decisions;
+mod facade;
+mod feed;
+pub mod folder;
+pub mod lines;
+mod membership;
+mod read;
+mod reconcile;
+pub mod refusal;
+mod report;
+mod rules;
+mod take;
+mod verify;
+mod write;
+
+pub use body::Body;
+pub use feed::{feed, Comment, Story};
+pub use membership::{is_lead, members, MemberFile, TeamFile, TeamInfo, TeamMember, TeamPreview};
+pub use read::{Budget, MAX_FILE_BYTES};
+pub use refusal::Refusal;
+pub use report::{Gap, ReadReport, Skip, MAX_SKIP_ROWS};
+pub use rules::MAX_STORY_CHARS;
+pub use write::ROLL_OVER_BYTES;
+
+use std::sync::atomic::AtomicBool;
+use std::sync::Mutex;
+
+/// What the app keeps about the team folder while it runs.
+#[derive(Default)]
+pub(crate) struct Runtime {
+    /// One writer of this PC's own file at a time.
+    writer: Mutex<()>,
+    /// This PC's own folder was read back since the store was opened (or
+    /// restored, or the team joined): the numbers it holds are known.
+    own_read: AtomicBool,
+}
+
+impl Runtime {
+    /// After a restore or a change of team, what the folder holds of ours
+    /// must be read again before the next number is given out.
+    pub(crate) fn forget_own_read(&self) {
+        self.own_read
+            .store(false, std::sync::atomic::Ordering::SeqCst);
+    }
+}

@@ -1,0 +1,125 @@
+//! Bringing the folder in line with what this person shares: a shared
+//! moment missing from the feed is shared, a story no longer shared is
+//! withdrawn, and proposals and decisions made here are sent. Only the
+//! store is touched (the events wait in the outbox); safe to repeat.
+
+use super::body::{Body, DecisionBody, ProposalBody, StoryBody, StoryRef};
+use super::membership::joined;
+use super::write::append;
+use crate::error::Result;
+use crate::exception::Action;
+use crate::profile::Profile;
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+
+pub fn reconcile(conn: &Connection, profile: &Profile, now: DateTime<Utc>) -> Result<u32> {
+    if joined(conn)?.is_none() {
+        return Ok(0);
+    }
+    let mut sent = 0;
+    let to_share: Vec<(String, bool)> = conn
+        .prepare_cached(
+            "SELECT m.id, EXISTS (SELECT 1 FROM stories s WHERE s.story_id = m.id)
+               FROM moments m
+              WHERE m.shared = 1 AND m.deleted_at IS NULL AND m.author = ?1
+                AND NOT EXISTS (SELECT 1 FROM stories s WHERE s.story_id = m.id
+                                 AND s.withdrawn = 0 AND s.text = m.text
+                                 AND s.local_date = m.local_date
+                                 AND s.situation = m.situation AND s.customer = m.customer
+                                 AND s.reaction IS m.reaction)",
+        )?
+        .query_map([&profile.id], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, known) in to_share {
+        let story = StoryBody::of(&crate::moment::get(conn, &id)?);
+        let body = if known {
+            Body::StoryEdited(story)
+        } else {
+            Body::StoryShared(story)
+        };
+        append(conn, profile, &body, now)?;
+        sent += 1;
+    }
+    // Only a moment this PC has, unshared or deleted, withdraws its story:
+    // a story whose moment this PC never had (a backup restored from before
+    // it) stays shared.
+    let to_withdraw: Vec<String> = conn
+        .prepare_cached(
+            "SELECT s.story_id FROM stories s JOIN moments m ON m.id = s.story_id
+              WHERE s.author_id = ?1 AND s.withdrawn = 0
+                AND (m.shared = 0 OR m.deleted_at IS NOT NULL)",
+        )?
+        .query_map([&profile.id], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for story_id in to_withdraw {
+        append(
+            conn,
+            profile,
+            &Body::StoryWithdrawn(StoryRef { story_id }),
+            now,
+        )?;
+        sent += 1;
+    }
+    sent += reconcile_exceptions(conn, profile, now)?;
+    Ok(sent)
+}
+
+/// Proposals and decisions made here that the team has not been sent yet.
+fn reconcile_exceptions(conn: &Connection, profile: &Profile, now: DateTime<Utc>) -> Result<u32> {
+    let mut sent = 0;
+    let proposals: Vec<String> = conn
+        .prepare_cached(
+            "SELECT e.id FROM exceptions e
+              WHERE e.proposed_by = ?1
+                AND NOT EXISTS (SELECT 1 FROM team_events t WHERE t.kind = 'exception.proposed'
+                                 AND json_extract(t.body, '$.exception_id') = e.id)
+              ORDER BY e.proposed_at, e.id",
+        )?
+        .query_map([&profile.id], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in proposals {
+        let e = crate::exception::get(conn, &id)?;
+        let body = Body::ExceptionProposed(ProposalBody {
+            exception_id: e.id,
+            exception: crate::ExceptionInput {
+                rule: e.rule,
+                allowed: e.allowed,
+                limits: e.limits,
+                amount_sek: e.amount_sek,
+                minutes: e.minutes,
+                applies_when: e.applies_when,
+            },
+        });
+        append(conn, profile, &body, now)?;
+        sent += 1;
+    }
+    let decisions: Vec<(String, String, String, Option<String>)> = conn
+        .prepare_cached(
+            "SELECT v.id, v.exception_id, v.kind, v.note FROM exception_events v
+              WHERE v.actor_id = ?1 AND v.kind <> 'proposed'
+                AND NOT EXISTS (SELECT 1 FROM team_events t WHERE t.kind = 'exception.decided'
+                                 AND json_extract(t.body, '$.decision_id') = v.id)
+              ORDER BY v.at, v.id",
+        )?
+        .query_map([&profile.id], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    for (decision_id, exception_id, kind, note) in decisions {
+        let action = match kind.as_str() {
+            "approved" => Action::Approve,
+            "rejected" => Action::Reject,
+            "retired" => Action::Retire,
+            _ => Action::Withdraw,
+        };
+        let body = Body::ExceptionDecided(DecisionBody {
+            exception_id,
+            decision_id,
+            action,
+            note,
+        });
+        append(conn, profile, &body, now)?;
+        sent += 1;
+    }
+    Ok(sent)
+}

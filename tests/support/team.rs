@@ -1,0 +1,278 @@
+//! Colleagues in a team, for tests of the team folder: each member is a
+//! real Fanday on its own data folder; the team folder is a temp folder.
+
+// Shared by several test binaries; each uses only part of it.
+#![allow(dead_code)]
+
+use chrono::{DateTime, Duration, FixedOffset};
+use fanday_core::team::{ReadReport, Story};
+use fanday_core::{Clock, Customer, Fanday, Language, MomentInput, ProfileInput, Role, Situation};
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+/// A clock a second later at every look, so that what happens in a test
+/// happens in order, as on a real PC.
+#[derive(Debug)]
+pub struct TickingClock {
+    start: DateTime<FixedOffset>,
+    ticks: AtomicI64,
+}
+
+impl TickingClock {
+    pub fn new(start: DateTime<FixedOffset>) -> TickingClock {
+        TickingClock {
+            start,
+            ticks: AtomicI64::new(0),
+        }
+    }
+}
+
+impl Clock for TickingClock {
+    fn now(&self) -> DateTime<FixedOffset> {
+        self.start + Duration::seconds(self.ticks.fetch_add(1, Ordering::SeqCst))
+    }
+}
+
+pub fn monday_morning() -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339("2026-11-23T10:00:00+01:00").unwrap_or_else(|err| panic!("{err}"))
+}
+
+pub struct Member {
+    pub dir: tempfile::TempDir,
+    pub app: Fanday,
+    pub id: String,
+}
+
+impl Member {
+    pub fn data_dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Opens this member's data again (as after a restart of the app).
+    pub fn reopen(self) -> Member {
+        let Member { dir, app, id } = self;
+        drop(app);
+        let app = Fanday::open(dir.path(), Arc::new(TickingClock::new(monday_morning())))
+            .unwrap_or_else(|err| panic!("{err}"));
+        Member { dir, app, id }
+    }
+}
+
+pub fn member(name: &str, role: Role) -> Member {
+    let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let app = Fanday::open(dir.path(), Arc::new(TickingClock::new(monday_morning())))
+        .unwrap_or_else(|err| panic!("{err}"));
+    let profile = app
+        .save_profile(&ProfileInput {
+            display_name: name.into(),
+            role,
+            language: Language::Sv,
+        })
+        .unwrap_or_else(|err| panic!("{err}"));
+    Member {
+        dir,
+        app,
+        id: profile.id,
+    }
+}
+
+pub struct Team {
+    pub folder: tempfile::TempDir,
+    pub lena: Member,
+    pub sara: Member,
+    pub ali: Member,
+}
+
+impl Team {
+    pub fn path(&self) -> &Path {
+        self.folder.path()
+    }
+}
+
+pub fn join(joiner: &Member, folder: &Path) {
+    joiner
+        .app
+        .join_team(folder)
+        .unwrap_or_else(|err| panic!("{err}"));
+}
+
+/// Lena (lead) founds Kundtjänst; Sara and Ali (staff) join.
+pub fn team() -> Team {
+    let folder = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let lena = member("Lena (lead)", Role::Lead);
+    let sara = member("Sara", Role::Staff);
+    let ali = member("Ali", Role::Staff);
+    let created = lena
+        .app
+        .create_team("Kundtjänst", folder.path())
+        .unwrap_or_else(|err| panic!("{err}"));
+    for joiner in [&sara, &ali] {
+        let preview = joiner
+            .app
+            .preview_team(folder.path())
+            .unwrap_or_else(|err| panic!("{err}"));
+        assert_eq!(preview.founder_fingerprint, created.founder_fingerprint);
+        join(joiner, folder.path());
+    }
+    Team {
+        folder,
+        lena,
+        sara,
+        ali,
+    }
+}
+
+pub fn moment_input(text: &str, situation: Situation, shared: bool) -> MomentInput {
+    MomentInput {
+        date: None,
+        situation,
+        customer: Customer::External,
+        text: text.into(),
+        reaction: Some("Tack!".into()),
+        took: None,
+        shared,
+        exception_id: None,
+        told_customer: false,
+    }
+}
+
+pub fn share(member: &Member, text: &str, situation: Situation) -> String {
+    member
+        .app
+        .add_moment(&moment_input(text, situation, true))
+        .unwrap_or_else(|err| panic!("{err}"))
+        .id
+}
+
+/// A moment kept off the team folder: it must never leave its PC.
+pub fn keep_private(member: &Member, text: &str) -> String {
+    let mut input = moment_input(text, Situation::JustBecause, false);
+    input.customer = Customer::Internal;
+    input.reaction = None;
+    member
+        .app
+        .add_moment(&input)
+        .unwrap_or_else(|err| panic!("{err}"))
+        .id
+}
+
+/// Unshares a moment: its story is withdrawn from the team.
+pub fn unshare(member: &Member, id: &str) {
+    let moment = member.app.moment(id).unwrap_or_else(|err| panic!("{err}"));
+    let mut input = moment_input(&moment.text, moment.situation, false);
+    input.date = Some(moment.date);
+    input.reaction = moment.reaction.clone();
+    input.customer = moment.customer;
+    member
+        .app
+        .update_moment(id, &input)
+        .unwrap_or_else(|err| panic!("{err}"));
+}
+
+/// One pass of reading, as the app's loop does it.
+pub fn read(member: &Member) -> ReadReport {
+    member.app.read_team().unwrap_or_else(|err| panic!("{err}"))
+}
+
+pub fn feed(member: &Member) -> Vec<Story> {
+    member
+        .app
+        .feed(None, 1000)
+        .unwrap_or_else(|err| panic!("{err}"))
+}
+
+pub fn feed_texts(member: &Member) -> Vec<String> {
+    let mut texts: Vec<String> = feed(member).into_iter().map(|s| s.text).collect();
+    texts.sort();
+    texts
+}
+
+pub fn member_dir(folder: &Path, member: &str) -> PathBuf {
+    folder.join("members").join(member)
+}
+
+pub fn events_file(folder: &Path, member: &str) -> PathBuf {
+    member_dir(folder, member).join("events-1.jsonl")
+}
+
+/// Every line of every event file of a member, in file order.
+pub fn event_lines(folder: &Path, member: &str) -> Vec<String> {
+    let mut files: Vec<PathBuf> = fs::read_dir(member_dir(folder, member))
+        .unwrap_or_else(|err| panic!("{err}"))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl") && p.is_file())
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .flat_map(|p| {
+            fs::read_to_string(p)
+                .unwrap_or_default()
+                .lines()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// The numbers of a member's events found in their folder.
+pub fn seqs_in_folder(folder: &Path, member: &str) -> Vec<u64> {
+    let mut seqs: Vec<u64> = event_lines(folder, member)
+        .iter()
+        .filter_map(|line| fanday_core::team_event::Event::parse(line).ok())
+        .map(|event| event.seq)
+        .collect();
+    seqs.sort_unstable();
+    seqs
+}
+
+pub fn append_raw(path: &Path, text: &str) {
+    let mut file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .unwrap_or_else(|err| panic!("{err}"));
+    file.write_all(text.as_bytes())
+        .unwrap_or_else(|err| panic!("{err}"));
+}
+
+/// The codes of what a read did not take.
+pub fn codes(report: &ReadReport) -> Vec<&'static str> {
+    report.skipped.iter().map(|s| s.code).collect()
+}
+
+/// What was skipped for `code` in files whose path ends with `path_end`.
+pub fn skip_count(report: &ReadReport, path_end: &str, code: &str) -> u64 {
+    report
+        .skipped
+        .iter()
+        .filter(|s| s.code == code && s.path.ends_with(path_end))
+        .map(|s| s.count)
+        .sum()
+}
+
+/// Signs a line with a member's own key, as their app would: a forgery that
+/// only the authority rules can catch.
+pub fn signed_by(member: &Member, kind: &str, body: serde_json::Value, seq: u64) -> String {
+    let db = rusqlite::Connection::open(member.app.database_path())
+        .unwrap_or_else(|err| panic!("{err}"));
+    let secret: String = db
+        .query_row("SELECT secret_key FROM device_key", [], |row| row.get(0))
+        .unwrap_or_else(|err| panic!("{err}"));
+    let key = fanday_core::team_event::parse_secret_key(&secret).unwrap_or_else(|| panic!("key"));
+    fanday_core::team_event::Event {
+        v: 1,
+        id: uuid::Uuid::now_v7().to_string(),
+        member: member.id.clone(),
+        seq,
+        at: chrono::Utc::now(),
+        kind: kind.into(),
+        body,
+        sig: String::new(),
+    }
+    .sign(&key)
+    .to_line()
+}

@@ -1,0 +1,55 @@
+// The Team screen's status line: when the folder was last read, what waits
+// to be sent, whose events are missing or reuse a number, and what in the
+// folder was not taken and why, each in the person's language. Everything
+// here comes from other people's PCs: it is shown as text, never as HTML.
+import { h, clear } from './dom.js';
+import { t, formatNumber } from './i18n.js';
+
+// At most this many skipped files are listed; the rest are counted.
+const LISTED = 50;
+
+function skipText(skip) {
+  const reason = t(`skip.${skip.code}`);
+  if (skip.count <= 1 || skip.first_offset === null) return `${skip.path}: ${reason}`;
+  return `${skip.path}: ${reason} (${t('team.skippedCount', {
+    n: formatNumber(skip.count), offset: formatNumber(skip.first_offset),
+  })})`;
+}
+
+export function renderTeamStatus(line, status, { when }) {
+  clear(line);
+  if (!status) {
+    line.append(h('span', { text: t('team.notReadYet') }));
+    return;
+  }
+  const report = status.report;
+  line.append(h('span', {
+    text: report.folder_missing ? t('team.folderMissing', { time: when })
+      : status.error ? t('team.readError', { time: when, message: status.error })
+        : t('team.readAt', { time: when }),
+  }));
+  if (report.more) line.append(' ', h('span', { testid: 'feed-reading', text: t('team.stillReading') }));
+  const notes = [];
+  if (report.healed) notes.push(h('li', { testid: 'feed-healed', text: t('team.healed') }));
+  if (report.waiting_to_send > 0) {
+    notes.push(h('li', { testid: 'feed-waiting', text: t('team.waiting', { n: formatNumber(report.waiting_to_send) }) }));
+  }
+  for (const gap of report.gaps ?? []) {
+    const name = gap.name || t('team.someone');
+    if (gap.missing > 0) {
+      notes.push(h('li', { testid: 'feed-missing', dir: 'auto', text: t('team.missing', { n: formatNumber(gap.missing), name }) }));
+    }
+    if (gap.forks > 0) {
+      notes.push(h('li', { testid: 'feed-forks', dir: 'auto', text: t('team.forks', { n: formatNumber(gap.forks), name }) }));
+    }
+  }
+  if (notes.length) line.append(h('ul', { class: 'feed-notes' }, notes));
+  const skipped = report.skipped ?? [];
+  if (skipped.length) {
+    const listed = skipped.slice(0, LISTED).map((skip) => h('li', { dir: 'ltr', testid: 'feed-skip', text: skipText(skip) }));
+    if (skipped.length > LISTED) listed.push(h('li', { text: t('team.skippedMore', { n: formatNumber(skipped.length - LISTED) }) }));
+    line.append(h('details', { class: 'skipped' },
+      h('summary', { testid: 'feed-skipped', text: t('team.skipped', { n: skipped.length }) }),
+      h('ul', {}, listed)));
+  }
+}
