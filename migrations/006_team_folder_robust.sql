@@ -21,7 +21,9 @@ CREATE TABLE own_file (
     last_hash    TEXT NOT NULL,
     last_length  INTEGER NOT NULL,
     -- 1: something of ours in the folder changed; look at all of it
-    check_folder INTEGER NOT NULL DEFAULT 0
+    check_folder INTEGER NOT NULL DEFAULT 0,
+    -- 1: the file was damaged and written again; told once, then 0
+    healed       INTEGER NOT NULL DEFAULT 0
 );
 
 -- How far each file was read, and the bytes just before that point, to

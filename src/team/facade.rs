@@ -126,6 +126,7 @@ impl Fanday {
         if me.role == Role::Staff && membership::is_lead(&conn, &me.id) {
             report.became_lead = profile::promote_to_lead(&conn, now)?;
         }
+        report.healed |= write::take_healed(&conn)?;
         report.skipped = report::skips(&conn)?;
         report.gaps = report::gaps(&conn)?;
         report.waiting_to_send = report::waiting_to_send(&conn)?;
@@ -134,10 +135,7 @@ impl Fanday {
 
     fn note_flush(&self, me: &Profile, report: &mut ReadReport) {
         match self.flush_team(me) {
-            Ok(flushed) => {
-                report.healed |= flushed.healed;
-                report.send_error = None;
-            }
+            Ok(_) => report.send_error = None,
             Err(err) => report.send_error = Some(err.to_string()),
         }
     }

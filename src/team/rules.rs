@@ -97,7 +97,8 @@ pub fn apply(
                  ON CONFLICT (story_id) DO UPDATE SET
                      local_date = excluded.local_date, situation = excluded.situation,
                      customer = excluded.customer, text = excluded.text,
-                     reaction = excluded.reaction, version = excluded.version, withdrawn = 0
+                     reaction = excluded.reaction, version = excluded.version,
+                     shared_at = excluded.shared_at, withdrawn = 0
                  WHERE excluded.version > stories.version",
                 params![
                     story.story_id,
@@ -116,15 +117,18 @@ pub fn apply(
             if story_author(conn, &story.story_id)?.is_some_and(|author| author != member) {
                 return Ok(Outcome::Refused(Refusal::NotAuthor));
             }
-            // A withdrawal read before its story leaves a tombstone, so the
-            // older share that arrives later stays withdrawn.
+            // A withdrawal keeps nothing of the story but a tombstone, the
+            // same whether it was read before or after the story: an older
+            // share that arrives later stays withdrawn.
             exec(
                 conn,
                 "INSERT INTO stories (story_id, author_id, local_date, situation, customer, text,
                                       reaction, version, shared_at, withdrawn)
                  VALUES (?1, ?2, '1970-01-01', 'just_because', 'external', '', NULL, ?3, ?4, 1)
                  ON CONFLICT (story_id) DO UPDATE SET withdrawn = 1, version = excluded.version,
-                     text = '', reaction = NULL
+                     local_date = excluded.local_date, situation = excluded.situation,
+                     customer = excluded.customer, text = '', reaction = NULL,
+                     shared_at = excluded.shared_at
                  WHERE excluded.version > stories.version",
                 params![story.story_id, member, seq, event.at],
             )?;

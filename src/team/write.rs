@@ -254,14 +254,16 @@ pub fn flush(store: &Store, me: &Profile) -> Result<Flushed> {
         let key = device_key(&conn, chrono::Utc::now())?.verifying_key();
         (team, state, pending, key)
     };
-    let needs_check = state.as_ref().is_some_and(|s| s.check_folder);
-    if pending.is_empty() && !needs_check {
+    if pending.is_empty() && state.is_none() {
         return Ok(Flushed::default());
     }
     // Never create the team folder itself: where it is missing (an
     // unplugged drive, a share that is away) nothing is written until it is
     // back.
     if std::fs::symlink_metadata(team.folder.join(folder::TEAM_FILE)).is_err() {
+        if pending.is_empty() {
+            return Ok(Flushed::default());
+        }
         return Err(CoreError::TeamFolder(format!(
             "{} cannot be reached; what you share is sent when it is back",
             team.folder.display()
@@ -275,6 +277,9 @@ pub fn flush(store: &Store, me: &Profile) -> Result<Flushed> {
         .filter(|s| !s.check_folder)
         .is_some_and(|s| is_intact(&dir.join(&s.name), s));
     let damaged = state.is_some() && !intact;
+    if pending.is_empty() && !damaged {
+        return Ok(Flushed::default());
+    }
     let mut lines: Vec<(String, String)> = pending;
     if damaged {
         heal_profile(&dir, me, &key)?;
@@ -307,19 +312,22 @@ pub fn flush(store: &Store, me: &Profile) -> Result<Flushed> {
             [id],
         )?;
     }
+    let healed = damaged && !lines.is_empty();
     if let Some((name, length, last)) = &written {
         exec(
             &tx,
-            "INSERT INTO own_file (singleton, name, length, last_hash, last_length, check_folder)
-             VALUES (1, ?1, ?2, ?3, ?4, 0)
+            "INSERT INTO own_file (singleton, name, length, last_hash, last_length, check_folder,
+                                   healed)
+             VALUES (1, ?1, ?2, ?3, ?4, 0, ?5)
              ON CONFLICT (singleton) DO UPDATE SET name = excluded.name, length = excluded.length,
                  last_hash = excluded.last_hash, last_length = excluded.last_length,
-                 check_folder = 0",
+                 check_folder = 0, healed = max(own_file.healed, excluded.healed)",
             params![
                 name,
                 *length as i64,
                 folder::short_hash(last.as_bytes()),
-                last.len() as i64
+                last.len() as i64,
+                healed
             ],
         )?;
     } else if damaged {
@@ -329,8 +337,15 @@ pub fn flush(store: &Store, me: &Profile) -> Result<Flushed> {
     tx.commit()?;
     Ok(Flushed {
         written: lines.len() as u32,
-        healed: damaged && !lines.is_empty(),
+        healed,
     })
+}
+
+/// Whether this PC's file was written again since the last time this was
+/// asked: the person is told once.
+pub fn take_healed(conn: &Connection) -> Result<bool> {
+    let healed = exec(conn, "UPDATE own_file SET healed = 0 WHERE healed = 1", [])?;
+    Ok(healed > 0)
 }
 
 /// Appends `lines` to `append_to`, or to a fresh file; returns the file's

@@ -1,0 +1,299 @@
+//! Same files, same state, in any order: a team's events, made by real
+//! apps, are delivered to fresh readers in hundreds of random orders and
+//! partial deliveries (split over files, conflict copies and torn lines),
+//! and every reader ends in exactly the state of a reader that got them
+//! in order, as do the writers themselves.
+
+#[path = "support/team.rs"]
+mod support;
+
+use fanday_core::exception::Action;
+use fanday_core::{ExceptionInput, Role, Situation};
+use std::fs;
+use std::path::Path;
+use support::{event_lines, join, member, member_dir, read, share, team, unshare, Member};
+
+const ORDERS: u64 = 200;
+
+/// A small, seeded generator: every order can be told again from its seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            items.swap(i, self.below(i + 1));
+        }
+    }
+}
+
+fn propose(member: &Member, rule: &str) -> String {
+    member
+        .app
+        .propose_exception(&ExceptionInput {
+            rule: rule.into(),
+            allowed: format!("{rule}: ett undantag"),
+            ..ExceptionInput::default()
+        })
+        .unwrap_or_else(|err| panic!("{err}"))
+        .id
+}
+
+fn decide(member: &Member, id: &str, action: Action, note: &str) {
+    member
+        .app
+        .act_on_exception(id, action, Some(note))
+        .unwrap_or_else(|err| panic!("{err}"));
+}
+
+/// What a team's history makes of a store: everything the folder decides,
+/// nothing of the person's own.
+fn state(member: &Member) -> Vec<String> {
+    let db = rusqlite::Connection::open(member.app.database_path())
+        .unwrap_or_else(|err| panic!("{err}"));
+    let queries = [
+        "SELECT story_id, author_id, local_date, situation, customer, text,
+                coalesce(reaction, ''), version, withdrawn FROM stories",
+        "SELECT story_id, member_id, '', '', '', '', '', 0, 0 FROM story_reactions",
+        "SELECT event_id, story_id, member_id, text, '', '', '', 0, 0 FROM story_comments",
+        "SELECT story_id, mark, by_id, event_id, '', '', '', 0, 0 FROM story_reviews",
+        "SELECT id, rule, status, proposed_by, coalesce(decided_by, ''),
+                coalesce(decision_note, ''), coalesce(decided_at, ''), 0, 0 FROM exceptions",
+        "SELECT id, exception_id, kind, actor_id, coalesce(note, ''), at, '', 0, 0
+           FROM exception_events WHERE kind <> 'proposed'",
+        "SELECT member_id, '', '', '', '', '', '', 0, 0 FROM team_leads",
+        "SELECT id, member_id, kind, coalesce(reason, ''), '', '', '', seq, applied
+           FROM team_events",
+    ];
+    let mut rows = Vec::new();
+    for (table, sql) in queries.iter().enumerate() {
+        let mut stmt = db.prepare(sql).unwrap_or_else(|err| panic!("{err}"));
+        let found = stmt
+            .query_map([], |row| {
+                let mut cells = vec![table.to_string()];
+                for i in 0..7 {
+                    cells.push(row.get::<_, String>(i)?);
+                }
+                cells.push(row.get::<_, i64>(7)?.to_string());
+                cells.push(row.get::<_, i64>(8)?.to_string());
+                Ok(cells.join("|"))
+            })
+            .unwrap_or_else(|err| panic!("{err}"));
+        for row in found {
+            rows.push(row.unwrap_or_else(|err| panic!("{err}")));
+        }
+    }
+    rows.sort();
+    rows
+}
+
+/// The writers' own events are in the state of their own stores too;
+/// a reader's team_events has everyone's.
+fn state_without_events(member: &Member) -> Vec<String> {
+    state(member)
+        .into_iter()
+        .filter(|row| !row.starts_with("7|"))
+        .collect()
+}
+
+/// A week of a team: stories, edits, withdrawals, applause, comments,
+/// reviews, a new lead, and exceptions decided, one of them by two leads
+/// at once who had not read each other.
+fn a_week_of_a_team() -> support::Team {
+    let t = team();
+    let s1 = share(
+        &t.sara,
+        "Ringde upp en kund som väntat",
+        Situation::Complaint,
+    );
+    let s2 = share(&t.sara, "Växlade mynt", Situation::SaidNo);
+    let a1 = share(&t.ali, "Bar kartongen till bilen", Situation::JustBecause);
+    let l1 = share(&t.lena, "Tog en extra runda", Situation::JustBecause);
+    let e1 = propose(&t.sara, "Öppet köp i 30 dagar");
+    let e2 = propose(&t.sara, "Ingen växel i receptionen");
+    let e3 = propose(&t.sara, "Inga hundar i butiken");
+    let e4 = propose(&t.sara, "Parkering bara för gäster");
+    for m in [&t.lena, &t.ali, &t.sara] {
+        read(m);
+    }
+    // Sara edits one story and takes the other back.
+    let mut edited = support::moment_input(
+        "Ringde upp en kund som väntat länge",
+        Situation::Complaint,
+        true,
+    );
+    edited.date = t.sara.app.moment(&s1).ok().map(|m| m.date);
+    t.sara
+        .app
+        .update_moment(&s1, &edited)
+        .unwrap_or_else(|err| panic!("{err}"));
+    unshare(&t.sara, &s2);
+    t.ali.app.applaud(&s1).unwrap_or_else(|err| panic!("{err}"));
+    t.lena
+        .app
+        .applaud(&a1)
+        .unwrap_or_else(|err| panic!("{err}"));
+    t.sara
+        .app
+        .comment(&a1, "Snyggt!")
+        .unwrap_or_else(|err| panic!("{err}"));
+    t.ali
+        .app
+        .comment(&l1, "Bra gjort")
+        .unwrap_or_else(|err| panic!("{err}"));
+    t.lena
+        .app
+        .review(&s1, true)
+        .unwrap_or_else(|err| panic!("{err}"));
+    t.lena
+        .app
+        .review(&a1, false)
+        .unwrap_or_else(|err| panic!("{err}"));
+    decide(&t.lena, &e1, Action::Approve, "Ja");
+    decide(&t.lena, &e3, Action::Approve, "Prova");
+    decide(&t.sara, &e4, Action::Withdraw, "Behövs inte");
+    t.lena
+        .app
+        .grant_lead(&t.ali.id)
+        .unwrap_or_else(|err| panic!("{err}"));
+    read(&t.ali);
+    assert_eq!(
+        t.ali.app.profile().ok().flatten().map(|p| p.role),
+        Some(Role::Lead)
+    );
+    // Lena and Ali decide e2 at once, neither having read the other.
+    decide(&t.ali, &e2, Action::Reject, "Nej");
+    decide(&t.lena, &e2, Action::Approve, "Ja");
+    t.ali
+        .app
+        .review(&s1, false)
+        .unwrap_or_else(|err| panic!("{err}"));
+    read(&t.lena);
+    decide(&t.lena, &e3, Action::Retire, "Slutat");
+    for m in [&t.lena, &t.ali, &t.sara, &t.lena] {
+        read(m);
+    }
+    t
+}
+
+/// A copy of the team folder with everything but the events.
+fn empty_copy(t: &support::Team) -> tempfile::TempDir {
+    let copy = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    fs::copy(t.path().join("team.json"), copy.path().join("team.json"))
+        .unwrap_or_else(|err| panic!("{err}"));
+    for m in [&t.lena, &t.sara, &t.ali] {
+        let dir = member_dir(copy.path(), &m.id);
+        fs::create_dir_all(&dir).unwrap_or_else(|err| panic!("{err}"));
+        fs::copy(
+            member_dir(t.path(), &m.id).join("profile.json"),
+            dir.join("profile.json"),
+        )
+        .unwrap_or_else(|err| panic!("{err}"));
+    }
+    copy
+}
+
+fn append(path: &Path, text: &str) {
+    support::append_raw(path, text);
+}
+
+/// Delivers every line in a random order, in a few deliveries with a read
+/// after each, over several files per member, now and then with a torn
+/// last line completed by the next delivery.
+fn deliver_in_random_order(seed: u64, lines: &[(String, String)], copy: &Path, reader: &Member) {
+    let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let mut order: Vec<&(String, String)> = lines.iter().collect();
+    rng.shuffle(&mut order);
+    let deliveries = 1 + rng.below(5);
+    let mut cuts: Vec<usize> = (0..deliveries - 1)
+        .map(|_| rng.below(order.len()))
+        .collect();
+    cuts.push(order.len());
+    cuts.sort_unstable();
+    let names = [
+        "events-1.jsonl",
+        "events-2.jsonl",
+        "events-1 (1).jsonl",
+        "events-1.sync-conflict-20261123-101500-ABCDEFG.jsonl",
+    ];
+    let mut torn: Option<(std::path::PathBuf, String)> = None;
+    let mut start = 0;
+    for cut in cuts {
+        if let Some((path, rest)) = torn.take() {
+            append(&path, &rest);
+        }
+        for (i, (member, line)) in order[start..cut].iter().enumerate() {
+            let path = member_dir(copy, member).join(names[rng.below(names.len())]);
+            let last = start + i + 1 == cut;
+            if last && cut < order.len() && rng.below(3) == 0 {
+                let half = line.len() / 2;
+                let half = (0..=half)
+                    .rev()
+                    .find(|i| line.is_char_boundary(*i))
+                    .unwrap_or(0);
+                append(&path, &line[..half]);
+                torn = Some((path, format!("{}\n", &line[half..])));
+            } else {
+                append(&path, &format!("{line}\n"));
+            }
+        }
+        start = cut;
+        read(reader);
+    }
+    while read(reader).more {}
+}
+
+#[test]
+fn every_order_of_arrival_ends_in_the_same_state() {
+    let t = a_week_of_a_team();
+    let lines: Vec<(String, String)> = [&t.lena, &t.sara, &t.ali]
+        .iter()
+        .flat_map(|m| {
+            event_lines(t.path(), &m.id)
+                .into_iter()
+                .map(|line| (m.id.clone(), line))
+        })
+        .collect();
+    assert!(lines.len() > 20, "a full week: {} events", lines.len());
+
+    // A reader who gets the files as they are, in order.
+    let reference = member("Referens", Role::Staff);
+    join(&reference, t.path());
+    while read(&reference).more {}
+    let expected = state(&reference);
+    let expected_without_events = state_without_events(&reference);
+    assert!(expected
+        .iter()
+        .any(|row| row.contains("|rejected|") || row.contains("|approved|")));
+    // The writers agree with it.
+    for writer in [&t.lena, &t.sara, &t.ali] {
+        assert_eq!(
+            state_without_events(writer),
+            expected_without_events,
+            "a writer's own store"
+        );
+    }
+
+    for seed in 1..=ORDERS {
+        let copy = empty_copy(&t);
+        let reader = member("Olle", Role::Staff);
+        join(&reader, copy.path());
+        deliver_in_random_order(seed, &lines, copy.path(), &reader);
+        let got = state(&reader);
+        if got != expected {
+            let missing: Vec<_> = expected.iter().filter(|r| !got.contains(r)).collect();
+            let extra: Vec<_> = got.iter().filter(|r| !expected.contains(r)).collect();
+            panic!("order {seed} ended elsewhere:\nmissing {missing:#?}\nextra {extra:#?}");
+        }
+    }
+}
