@@ -54,7 +54,8 @@ pub fn app_binary() -> PathBuf {
     }
 }
 
-fn find_program(name: &str) -> PathBuf {
+/// Finds an installed program, or fails saying how to install it.
+pub fn find_program(name: &str) -> PathBuf {
     let mut candidates: Vec<PathBuf> = std::env::var_os("PATH")
         .map(|path| {
             std::env::split_paths(&path)
@@ -73,7 +74,7 @@ fn find_program(name: &str) -> PathBuf {
     })
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
         .map(|addr| addr.port())
@@ -81,10 +82,10 @@ fn free_port() -> u16 {
 }
 
 /// A child in its own process group, so that stopping it stops what it started.
-struct Group(Child);
+pub struct Group(Child);
 
 impl Group {
-    fn spawn(command: &mut Command) -> Group {
+    pub fn spawn(command: &mut Command) -> Group {
         let child = command
             .process_group(0)
             .spawn()
