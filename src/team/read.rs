@@ -14,7 +14,7 @@ use super::membership::{self, MemberFile};
 use super::refusal::Refusal;
 use super::report::{self, SkipBook};
 use super::rules::{self, Changes};
-use super::take::{count_missing, take, Taken};
+use super::take::{count_missing, note_highest, take, Taken};
 use super::verify::{verify_chunk, Tally};
 use crate::error::Result;
 use crate::sql::exec;
@@ -30,6 +30,8 @@ use std::time::{Duration, Instant};
 
 /// Event files larger than this are not read (a runaway or hostile file).
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// At most this many events are taken under one hold of the store's lock.
+const EVENTS_PER_TRANSACTION: usize = 4096;
 /// How many bytes before the read position identify the file as the same.
 const TAIL: u64 = 64;
 
@@ -410,6 +412,71 @@ fn produce(jobs: &[Job], budget: Budget, out: std::sync::mpsc::SyncSender<Messag
     false
 }
 
+/// Takes one message of the reading thread into the store; returns how
+/// many events it carried.
+fn take_message(
+    tx: &rusqlite::Connection,
+    message: Message,
+    jobs: &[Job],
+    me: &str,
+    book: &mut SkipBook,
+    result: &mut Pass,
+) -> Result<usize> {
+    let batch = match message {
+        Message::Unreadable(index, refusal) => {
+            if let Some(job) = jobs.get(index) {
+                book.add(&job.rel, refusal, 1, 0);
+            }
+            return Ok(0);
+        }
+        Message::Batch(batch) => batch,
+    };
+    let Some(job) = jobs.get(batch.job) else {
+        return Ok(0);
+    };
+    let mut changes = Changes::default();
+    for (offset, event) in &batch.events {
+        match take(tx, event, me, &mut changes)? {
+            Taken::Known => {}
+            Taken::Fork => book.add(&job.rel, Refusal::Fork, 1, *offset),
+            Taken::New(outcome) => {
+                result.new_events += 1;
+                if let Some(refusal) = outcome.refusal() {
+                    book.add(&job.rel, refusal, 1, *offset);
+                }
+            }
+        }
+    }
+    for (refusal, (count, first)) in batch.refused.0 {
+        book.add(&job.rel, refusal, count, first);
+    }
+    if changes.leads {
+        result.new_events += rules::after_new_leads(tx)?;
+    }
+    exec(
+        tx,
+        "INSERT INTO team_files (path, read_to, tail_hash, long_line_from, member_id)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (path) DO UPDATE SET read_to = excluded.read_to,
+             tail_hash = excluded.tail_hash,
+             long_line_from = excluded.long_line_from,
+             member_id = excluded.member_id",
+        params![
+            job.rel,
+            batch.next.pos as i64,
+            batch.tail_hash,
+            batch.next.long_line_from.map(|n| n as i64),
+            job.member
+        ],
+    )?;
+    if let Some(highest) = batch.events.iter().map(|(_, e)| e.seq).max() {
+        note_highest(tx, &job.member, highest)?;
+        count_missing(tx, &job.member)?;
+    }
+    result.bytes_read += batch.bytes;
+    Ok(batch.events.len())
+}
+
 /// One pass over the folder within `budget`.
 pub fn pass(
     store: &Store,
@@ -473,60 +540,18 @@ pub fn pass(
         let (sender, receiver) = std::sync::mpsc::sync_channel(2);
         let jobs_ref = &jobs;
         let producer = scope.spawn(move || produce(jobs_ref, budget, sender));
-        for message in receiver {
+        // Batches that are ready together are taken in one transaction, up
+        // to a bound, so the lock is never held for long.
+        while let Ok(first) = receiver.recv() {
             let mut conn = store.conn();
             let tx = conn.transaction()?;
             let mut book = SkipBook::default();
-            match message {
-                Message::Unreadable(index, refusal) => {
-                    if let Some(job) = jobs.get(index) {
-                        book.add(&job.rel, refusal, 1, 0);
-                    }
-                }
-                Message::Batch(batch) => {
-                    let Some(job) = jobs.get(batch.job) else {
-                        continue;
-                    };
-                    let mut changes = Changes::default();
-                    for (offset, event) in &batch.events {
-                        match take(&tx, event, me, &mut changes)? {
-                            Taken::Known => {}
-                            Taken::Fork => book.add(&job.rel, Refusal::Fork, 1, *offset),
-                            Taken::New(outcome) => {
-                                result.new_events += 1;
-                                if let Some(refusal) = outcome.refusal() {
-                                    book.add(&job.rel, refusal, 1, *offset);
-                                }
-                            }
-                        }
-                    }
-                    for (refusal, (count, first)) in batch.refused.0 {
-                        book.add(&job.rel, refusal, count, first);
-                    }
-                    if changes.leads {
-                        result.new_events += rules::after_new_leads(&tx)?;
-                    }
-                    exec(
-                        &tx,
-                        "INSERT INTO team_files (path, read_to, tail_hash, long_line_from, member_id)
-                         VALUES (?1, ?2, ?3, ?4, ?5)
-                         ON CONFLICT (path) DO UPDATE SET read_to = excluded.read_to,
-                             tail_hash = excluded.tail_hash,
-                             long_line_from = excluded.long_line_from,
-                             member_id = excluded.member_id",
-                        params![
-                            job.rel,
-                            batch.next.pos as i64,
-                            batch.tail_hash,
-                            batch.next.long_line_from.map(|n| n as i64),
-                            job.member
-                        ],
-                    )?;
-                    if !batch.events.is_empty() {
-                        count_missing(&tx, &job.member)?;
-                    }
-                    result.bytes_read += batch.bytes;
-                }
+            let mut events = take_message(&tx, first, &jobs, me, &mut book, &mut result)?;
+            while events < EVENTS_PER_TRANSACTION {
+                let Ok(next) = receiver.try_recv() else {
+                    break;
+                };
+                events += take_message(&tx, next, &jobs, me, &mut book, &mut result)?;
             }
             book.save(&tx, now)?;
             tx.commit()?;

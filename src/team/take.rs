@@ -6,9 +6,9 @@ use super::refusal::Refusal;
 use super::rules::{self, Changes, Outcome};
 use super::write;
 use crate::error::Result;
-use crate::sql::{exec, query_one};
+use crate::sql::exec;
 use crate::team_event::Event;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 
 /// What taking an event came to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,31 +21,30 @@ pub enum Taken {
 }
 
 pub fn take(conn: &Connection, event: &Event, me: &str, changes: &mut Changes) -> Result<Taken> {
-    let known = conn
-        .prepare_cached("SELECT 1 FROM team_events WHERE id = ?1")?
-        .exists([&event.id])?;
-    if known {
+    let seq = event.seq as i64;
+    // The same event always carries the same number: one look finds both
+    // a re-read and another event under this number.
+    let holders: Vec<String> = conn
+        .prepare_cached("SELECT id FROM team_events WHERE member_id = ?1 AND seq = ?2")?
+        .query_map(params![event.member, seq], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if holders.contains(&event.id) {
         return Ok(Taken::Known);
     }
-    let seq = event.seq as i64;
-    let holder: Option<String> = query_one(
-        conn,
-        "SELECT id FROM team_events WHERE member_id = ?1 AND seq = ?2 LIMIT 1",
-        params![event.member, seq],
-        |row| row.get(0),
-    )
-    .optional()?;
-    if let Some(holder) = holder {
+    if let Some(holder) = holders.first() {
         // One of our own not yet in the folder gives way to what is there:
         // it is signed again with a number nobody has used.
-        let gave_way = event.member == me && write::renumber_unwritten(conn, &holder, event.seq)?;
+        let gave_way = event.member == me && write::renumber_unwritten(conn, holder, event.seq)?;
         if !gave_way {
-            exec(
+            let known_fork = exec(
                 conn,
                 "INSERT OR IGNORE INTO team_forks (event_id, member_id, seq, line)
                  VALUES (?1, ?2, ?3, ?4)",
                 params![event.id, event.member, seq, event.to_line()],
-            )?;
+            )? == 0;
+            if known_fork {
+                return Ok(Taken::Known);
+            }
             exec(
                 conn,
                 "UPDATE team_members SET forks = forks + 1 WHERE member_id = ?1",
@@ -59,38 +58,54 @@ pub fn take(conn: &Connection, event: &Event, me: &str, changes: &mut Changes) -
     } else {
         String::from("{}")
     };
-    exec(
-        conn,
-        "INSERT INTO team_events (id, member_id, seq, at, kind, body, applied, sig)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, '')",
-        params![event.id, event.member, seq, event.at, event.kind, kept_body],
-    )?;
-    let outcome = match Body::parse(&event.kind, &event.body) {
-        Ok(body) => rules::apply(conn, event, &body, changes)?,
-        Err(refusal) => Outcome::Refused(refusal),
+    let record = |outcome: Outcome| {
+        exec(
+            conn,
+            "INSERT INTO team_events (id, member_id, seq, at, kind, body, applied, reason, sig)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '')
+             ON CONFLICT (id) DO UPDATE SET applied = excluded.applied, reason = excluded.reason",
+            params![
+                event.id,
+                event.member,
+                seq,
+                event.at,
+                event.kind,
+                kept_body,
+                outcome.applied_flag(),
+                outcome.refusal().map(Refusal::code)
+            ],
+        )
     };
-    exec(
-        conn,
-        "UPDATE team_events SET applied = ?2, reason = ?3 WHERE id = ?1",
-        params![
-            event.id,
-            outcome.applied_flag(),
-            outcome.refusal().map(Refusal::code)
-        ],
-    )?;
-    exec(
-        conn,
-        "UPDATE team_members SET max_seq = max(max_seq, ?2) WHERE member_id = ?1",
-        params![event.member, seq],
-    )?;
+    let body = Body::parse(&event.kind, &event.body);
+    // A decision is replayed with the others of its exception, itself
+    // among them: it is stored first.
+    if matches!(body, Ok(Body::ExceptionDecided(_))) {
+        record(Outcome::KeptAside(Refusal::DecisionWaiting))?;
+    }
+    let outcome = match &body {
+        Ok(body) => rules::apply(conn, event, body, changes)?,
+        Err(refusal) => Outcome::Refused(*refusal),
+    };
+    record(outcome)?;
     if event.member == me {
         exec(
             conn,
             "INSERT OR IGNORE INTO own_events (seq, event_id, line, written) VALUES (?1, ?2, ?3, 1)",
             params![seq, event.id, event.to_line()],
         )?;
+        note_highest(conn, me, event.seq)?;
     }
     Ok(Taken::New(outcome))
+}
+
+/// Raises the member's highest number seen (after a batch, once per member).
+pub fn note_highest(conn: &Connection, member: &str, seq: u64) -> Result<()> {
+    exec(
+        conn,
+        "UPDATE team_members SET max_seq = max(max_seq, ?2) WHERE member_id = ?1",
+        params![member, seq as i64],
+    )?;
+    Ok(())
 }
 
 /// How many of a member's numbers below their highest never arrived.
