@@ -220,6 +220,57 @@ async fn a_story_shared_on_one_pc_reaches_the_other_and_the_leads_feature_comes_
     .await;
     eventually(&lead, "feed-comment-item", thanks, WITHIN).await;
     assert_eq!(lead.title().await.unwrap_or_default(), "Fanday");
+
+    // Someone puts junk and a link into the team folder: both PCs say which
+    // file and why, each in its person's language, and go on working.
+    let stranger = team_folder
+        .join("members")
+        .join(uuid::Uuid::now_v7().to_string());
+    std::fs::create_dir_all(&stranger).unwrap_or_else(|err| panic!("{err}"));
+    let key = fanday_core::team_event::new_signing_key().unwrap_or_else(|| panic!("a key"));
+    std::fs::write(
+        stranger.join("profile.json"),
+        serde_json::json!({"v": 1, "member": stranger.file_name().map(|n| n.to_string_lossy().into_owned()),
+            "name": "Junk", "key": fanday_core::team_event::public_key_text(&key.verifying_key())})
+        .to_string(),
+    )
+    .unwrap_or_else(|err| panic!("{err}"));
+    std::fs::write(stranger.join("events-1.jsonl"), "x\n".repeat(1000))
+        .unwrap_or_else(|err| panic!("{err}"));
+    std::os::unix::fs::symlink("/dev/zero", stranger.join("events-2.jsonl"))
+        .unwrap_or_else(|err| panic!("{err}"));
+    for (app, expected) in [
+        (
+            &staff,
+            [
+                "events-1.jsonl: ingen giltig händelse (1",
+                "events-2.jsonl: en länk",
+            ],
+        ),
+        (
+            &lead,
+            [
+                "events-1.jsonl: not a valid event (1",
+                "events-2.jsonl: a link",
+            ],
+        ),
+    ] {
+        click(app, "team-read").await;
+        eventually(app, "feed-skipped", "(", WITHIN).await;
+        open_details(app, "feed-skipped").await;
+        for text in expected {
+            eventually(app, "feed-skip", text, Duration::from_secs(10)).await;
+        }
+    }
+    screenshot(&staff_pc, "team-status-sv");
+    screenshot(&lead_pc, "team-status-en");
+    eventually(
+        &lead,
+        "feed-text",
+        "Bar en <b>tung</b> kartong",
+        Duration::from_secs(5),
+    )
+    .await;
     quit(lead).await;
     quit(staff).await;
 }

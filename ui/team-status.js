@@ -17,6 +17,8 @@ function skipText(skip) {
 }
 
 export function renderTeamStatus(line, status, { when }) {
+  // A read every minute redraws the line: an open list stays open.
+  const wasOpen = Boolean(line.querySelector('details.skipped')?.open);
   clear(line);
   if (!status) {
     line.append(h('span', { text: t('team.notReadYet') }));
@@ -48,7 +50,7 @@ export function renderTeamStatus(line, status, { when }) {
   if (skipped.length) {
     const listed = skipped.slice(0, LISTED).map((skip) => h('li', { dir: 'ltr', testid: 'feed-skip', text: skipText(skip) }));
     if (skipped.length > LISTED) listed.push(h('li', { text: t('team.skippedMore', { n: formatNumber(skipped.length - LISTED) }) }));
-    line.append(h('details', { class: 'skipped' },
+    line.append(h('details', { class: 'skipped', open: wasOpen },
       h('summary', { testid: 'feed-skipped', text: t('team.skipped', { n: skipped.length }) }),
       h('ul', {}, listed)));
   }

@@ -77,7 +77,19 @@ function mockTauri(role) {
     })),
     team_state: {
       team: { team_id: 't', name: 'Kundtjänst', folder: '/srv/team', founder_fingerprint: 'ABCD-EF01-2345-6789', my_fingerprint: '1234-5678-9ABC-DEF0', members: 3 },
-      status: { read_at: new Date().toISOString(), report: { new_events: 2, skipped: [{ path: 'members/x/events-1 (1).jsonl', offset: null, reason: "a sync engine's conflict copy" }], folder_missing: false }, error: null },
+      status: {
+        read_at: new Date().toISOString(),
+        report: {
+          new_events: 2, bytes_read: 1200, more: true, folder_missing: false, became_lead: false, healed: true,
+          waiting_to_send: 1, send_error: null,
+          skipped: [
+            { path: 'members/x/events-1.jsonl', code: 'not_event', reason: 'not a valid event', count: 31457280, first_offset: 0 },
+            { path: 'members/y/profile.json', code: 'link', reason: 'a link', count: 1, first_offset: null },
+          ],
+          gaps: [{ member_id: 'p3', name: 'Lena', missing: 3, forks: 1 }],
+        },
+        error: null,
+      },
     },
     team_feed: [
       { story_id: 's1', author_id: 'p2', author_name: 'Ali', date: today, situation: 'complaint', customer: 'external', text: 'Ringde upp en kund', reaction: 'Tack', applause: 2, applauded_by_me: false, comments: [{ author_name: 'Lena', text: 'Snyggt!', at: '' }], review: 'featured' },
