@@ -7,6 +7,7 @@ pub mod demo;
 pub mod error;
 pub mod exception;
 pub mod export;
+pub mod keys;
 pub mod moment;
 pub mod profile;
 pub mod reflection;

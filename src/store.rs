@@ -20,6 +20,7 @@ const MIGRATION_STEPS: &[&str] = &[
     include_str!("../migrations/004_reflections.sql"),
     include_str!("../migrations/005_team.sql"),
     include_str!("../migrations/006_team_folder_robust.sql"),
+    include_str!("../migrations/007_team_trust.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -68,6 +69,8 @@ impl Store {
             .map_err(|err| open_error(data_dir, err))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // A withdrawn story's text is overwritten, not only unlinked.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         conn.pragma_update(None, "cache_size", -32768)?;
         // An upgrade keeps a copy of the data as it was, first.
         if found > 0 && found < schema_version() {

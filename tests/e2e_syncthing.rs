@@ -8,7 +8,9 @@ mod desktop;
 #[path = "support/syncthing.rs"]
 mod syncthing;
 
-use desktop::{click, paste_into, quit, texts_of, wait_for, wait_for_text, Desktop};
+use desktop::{
+    admit_in_window, click, paste_into, quit, texts_of, wait_for, wait_for_text, Desktop,
+};
 use fanday_core::{Fanday, Language, ProfileInput, Role, SystemClock};
 use fantoccini::Client;
 use std::path::Path;
@@ -162,6 +164,16 @@ async fn a_story_shared_applauded_and_withdrawn_across_two_pcs_kept_in_step_by_s
     click(&staff, "team-join").await;
     wait_for_text(&staff, "feed-empty", "Inga delade berättelser").await;
 
+    // Sara's request crosses to Lena, who lets her in after comparing the
+    // key Sara reads out.
+    click(&lead, "nav-team").await;
+    let asked = Instant::now();
+    admit_in_window(&lead, &staff, HOP).await;
+    let admission_hop = hop(
+        "request and admission, Sara -> Lena -> Sara",
+        asked.elapsed(),
+    );
+
     // Lena shares a moment as she logs it; it reaches Sara's feed.
     click(&lead, "nav-today").await;
     paste_into(&lead, "moment-text", STORY).await;
@@ -203,9 +215,10 @@ async fn a_story_shared_applauded_and_withdrawn_across_two_pcs_kept_in_step_by_s
     shows(&lead, "moment-item-text", STORY, Duration::from_secs(10)).await;
 
     eprintln!(
-        "Syncthing hops: team.json {:.1} s, story {:.1} s, applause {:.1} s, withdrawal {:.1} s; \
-         whole test {:.1} s",
+        "Syncthing hops: team.json {:.1} s, request and admission {:.1} s, story {:.1} s, \
+         applause {:.1} s, withdrawal {:.1} s; whole test {:.1} s",
         team_hop.as_secs_f64(),
+        admission_hop.as_secs_f64(),
         story_hop.as_secs_f64(),
         applause_hop.as_secs_f64(),
         withdrawal_hop.as_secs_f64(),

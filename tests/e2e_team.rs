@@ -4,7 +4,10 @@
 #[path = "support/desktop.rs"]
 mod desktop;
 
-use desktop::{click, paste_into, quit, screenshot, texts_of, wait_for, wait_for_text, Desktop};
+use desktop::{
+    admit_in_window, click, paste_into, quit, screenshot, texts_of, wait_for, wait_for_text,
+    Desktop,
+};
 use fanday_core::{Fanday, Language, ProfileInput, Role, SystemClock};
 use fantoccini::{Client, Locator};
 use std::path::Path;
@@ -113,6 +116,15 @@ async fn a_story_shared_on_one_pc_reaches_the_other_and_the_leads_feature_comes_
     screenshot(&staff_pc, "team-join-sv");
     click(&staff, "team-join").await;
     wait_for(&staff, "feed-status").await;
+    screenshot(&staff_pc, "team-waiting-sv");
+
+    // Lena lets her in after comparing Sara's key with the one Sara reads
+    // out from her window.
+    click(&lead, "nav-team").await;
+    eventually(&lead, "team-request", "Sara", WITHIN).await;
+    screenshot(&lead_pc, "team-request-en");
+    let key = admit_in_window(&lead, &staff, WITHIN).await;
+    assert_eq!(key.len(), "ABCD-EF01-2345-6789".len());
 
     // Sara shares a moment as she logs it.
     click(&staff, "nav-today").await;

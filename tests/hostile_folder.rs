@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use support::{
     append_raw, codes, event_lines, events_file, feed, feed_texts, join, member, member_dir, read,
-    seqs_in_folder, share, skip_count, team, unshare, Member,
+    seqs_in_folder, share, skip_count, story_key, team, unshare, Member,
 };
 
 const CHILD_DATA_DIR: &str = "FANDAY_TEST_READER_DATA_DIR";
@@ -155,12 +155,12 @@ fn a_junk_file_of_60_mib_is_read_once_in_bounded_memory() {
 fn a_big_folder_is_read_over_several_passes_within_each_passes_budget() {
     let t = team();
     for n in 0..20 {
-        let text = format!("Berättelse {n}: {}", "å".repeat(1500));
+        let text = format!("Berättelse {n}: {}", "å".repeat(500));
         share(&t.sara, &text, Situation::SaidNo);
         share(&t.ali, &text, Situation::Complaint);
     }
     let small = Budget {
-        bytes: 16 * 1024,
+        bytes: 1024,
         time: Duration::from_secs(60),
     };
     let mut passes = 0;
@@ -209,10 +209,9 @@ fn links_in_the_folder_are_never_followed_for_reading_or_writing() {
     let first = share(&t.sara, "Före länken", Situation::JustBecause);
     read(&t.lena);
 
-    // A stranger's profile and a colleague's events file point at /dev/zero.
+    // A stranger's events file and a colleague's point at /dev/zero.
     let stranger = stranger_folder(t.path());
-    fs::remove_file(stranger.join("profile.json")).unwrap_or_else(|err| panic!("{err}"));
-    symlink("/dev/zero", stranger.join("profile.json")).unwrap_or_else(|err| panic!("{err}"));
+    symlink("/dev/zero", stranger.join("events-1.jsonl")).unwrap_or_else(|err| panic!("{err}"));
     let alis = share(&t.ali, "Alis berättelse", Situation::SaidNo);
     let alis_file = events_file(t.path(), &t.ali.id);
     fs::remove_file(&alis_file).unwrap_or_else(|err| panic!("{err}"));
@@ -233,8 +232,12 @@ fn links_in_the_folder_are_never_followed_for_reading_or_writing() {
         "nothing was appended through the link"
     );
     let report = read_within(&t.lena, Duration::from_secs(20));
+    let strangers = format!(
+        "{}/events-1.jsonl",
+        stranger.file_name().unwrap_or_default().to_string_lossy()
+    );
     assert_eq!(
-        skip_count(&report, "/profile.json", "link"),
+        skip_count(&report, &strangers, "link"),
         1,
         "{:?}",
         report.skipped
@@ -249,57 +252,62 @@ fn links_in_the_folder_are_never_followed_for_reading_or_writing() {
     );
     // Sara's app wrote her events again into a real file: nothing lost.
     let olle = member("Olle", Role::Staff);
-    join(&olle, t.path());
-    read_within(&olle, Duration::from_secs(20));
+    support::join_and_admit(&olle, t.path(), &t.lena);
+    while read_within(&olle, Duration::from_secs(20)).more {}
     let ids: Vec<String> = feed(&olle).into_iter().map(|s| s.story_id).collect();
-    assert!(ids.contains(&first) && ids.contains(&second), "{ids:?}");
+    assert!(
+        ids.contains(&story_key(&t.sara, &first)) && ids.contains(&story_key(&t.sara, &second)),
+        "{ids:?}"
+    );
     // Ali's file is a link: his story waits until his app writes it again.
     read(&t.ali);
     read(&olle);
     assert!(
-        feed(&olle).iter().any(|s| s.story_id == alis),
+        feed(&olle)
+            .iter()
+            .any(|s| s.story_id == story_key(&t.ali, &alis)),
         "Ali's app healed his file"
     );
 }
 
 #[cfg(unix)]
 #[test]
-fn pipes_folders_and_huge_profiles_never_block_a_read_or_stop_a_writer() {
+fn pipes_folders_and_huge_files_never_block_a_read_or_stop_a_writer() {
     let t = team();
     share(&t.sara, "Före", Situation::JustBecause);
     share(&t.ali, "Alis före", Situation::JustBecause);
     read(&t.lena);
 
-    // A pipe where a stranger's profile and Ali's events file belong.
+    // A pipe where a stranger's events file and Ali's belong.
     let pipe_member = stranger_folder(t.path());
-    fs::remove_file(pipe_member.join("profile.json")).unwrap_or_else(|err| panic!("{err}"));
-    mkfifo(&pipe_member.join("profile.json"));
+    mkfifo(&pipe_member.join("events-1.jsonl"));
     let alis_file = events_file(t.path(), &t.ali.id);
     fs::remove_file(&alis_file).unwrap_or_else(|err| panic!("{err}"));
     mkfifo(&alis_file);
-    // Folders where a stranger's profile and Sara's events file belong.
+    // Folders where a stranger's events file and Sara's belong.
     let folder_member = stranger_folder(t.path());
-    fs::remove_file(folder_member.join("profile.json")).unwrap_or_else(|err| panic!("{err}"));
-    fs::create_dir(folder_member.join("profile.json")).unwrap_or_else(|err| panic!("{err}"));
+    fs::create_dir(folder_member.join("events-1.jsonl")).unwrap_or_else(|err| panic!("{err}"));
     let saras_file = events_file(t.path(), &t.sara.id);
     fs::remove_file(&saras_file).unwrap_or_else(|err| panic!("{err}"));
     fs::create_dir(&saras_file).unwrap_or_else(|err| panic!("{err}"));
-    // A profile of 10 MB.
-    let huge_member = stranger_folder(t.path());
-    let huge =
-        fs::File::create(huge_member.join("profile.json")).unwrap_or_else(|err| panic!("{err}"));
+    // A story file of 10 MB, for a story not read yet.
+    let big = share(&t.sara, "Stor", Situation::Complaint);
+    let story_file = member_dir(t.path(), &t.sara.id)
+        .join("stories")
+        .join(format!("{big}.json"));
+    let huge = fs::File::create(&story_file).unwrap_or_else(|err| panic!("{err}"));
     huge.set_len(10 * 1024 * 1024)
         .unwrap_or_else(|err| panic!("{err}"));
 
     let report = read_within(&t.lena, Duration::from_secs(20));
-    let profile_of = |dir: &Path| {
+    let events_of = |dir: &Path| {
         format!(
-            "{}/profile.json",
+            "{}/events-1.jsonl",
             dir.file_name().unwrap_or_default().to_string_lossy()
         )
     };
     assert_eq!(
-        skip_count(&report, &profile_of(&pipe_member), "not_regular"),
+        skip_count(&report, &events_of(&pipe_member), "not_regular"),
         1,
         "{:?}",
         report.skipped
@@ -313,7 +321,7 @@ fn pipes_folders_and_huge_profiles_never_block_a_read_or_stop_a_writer() {
         1
     );
     assert_eq!(
-        skip_count(&report, &profile_of(&folder_member), "folder_not_file"),
+        skip_count(&report, &events_of(&folder_member), "folder_not_file"),
         1
     );
     assert_eq!(
@@ -325,7 +333,7 @@ fn pipes_folders_and_huge_profiles_never_block_a_read_or_stop_a_writer() {
         1
     );
     assert_eq!(
-        skip_count(&report, &profile_of(&huge_member), "too_large"),
+        skip_count(&report, &format!("stories/{big}.json"), "too_large"),
         1
     );
     assert_eq!(
@@ -343,7 +351,7 @@ fn pipes_folders_and_huge_profiles_never_block_a_read_or_stop_a_writer() {
     assert!(codes(&report).contains(&"not_regular"));
     assert_eq!(
         feed_texts(&t.lena),
-        vec!["Alis efter", "Alis före", "Efter", "Före"],
+        vec!["Alis efter", "Alis före", "Efter", "Före", "Stor"],
         "nothing was lost"
     );
 }
@@ -361,7 +369,7 @@ fn three_stories(t: &support::Team) -> (Vec<String>, PathBuf) {
 
 fn late_joiner_sees(t: &support::Team) -> Vec<String> {
     let olle = member("Olle", Role::Staff);
-    join(&olle, t.path());
+    support::join_and_admit(&olle, t.path(), &t.lena);
     while read(&olle).more {}
     feed_texts(&olle)
 }
@@ -402,7 +410,9 @@ fn an_older_copy_of_a_file_is_written_again_and_a_later_withdrawal_still_counts(
     read(&t.lena);
     assert_eq!(feed_texts(&t.lena), vec!["Ett", "Tre"]);
     assert_eq!(late_joiner_sees(&t), vec!["Ett", "Tre"]);
-    assert!(feed(&t.lena).iter().any(|s| s.story_id == first));
+    assert!(feed(&t.lena)
+        .iter()
+        .any(|s| s.story_id == story_key(&t.sara, &first)));
 }
 
 #[test]
@@ -468,28 +478,21 @@ fn a_later_file_and_conflict_copies_are_taken_and_gaps_are_shown_by_name() {
     let t = team();
     three_stories(&t);
     // A colleague's copy of the folder where the sync has not brought all
-    // of Sara's file yet: her first and third line only, the third in a
-    // later file.
-    let copy = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
-    fs::copy(t.path().join("team.json"), copy.path().join("team.json"))
-        .unwrap_or_else(|err| panic!("{err}"));
-    for m in [&t.lena, &t.sara, &t.ali] {
-        let dir = member_dir(copy.path(), &m.id);
-        fs::create_dir_all(&dir).unwrap_or_else(|err| panic!("{err}"));
-        fs::copy(
-            member_dir(t.path(), &m.id).join("profile.json"),
-            dir.join("profile.json"),
-        )
-        .unwrap_or_else(|err| panic!("{err}"));
-    }
+    // of Sara's file yet: her request and first story, and her third story
+    // in a later file; her second is missing.
+    let copy = copy_of_folder(&t);
     let lines = event_lines(t.path(), &t.sara.id);
-    assert_eq!(lines.len(), 3);
+    assert_eq!(lines.len(), 4, "a request and three stories");
     let dir = member_dir(copy.path(), &t.sara.id);
-    fs::write(dir.join("events-1.jsonl"), format!("{}\n", lines[0]))
-        .unwrap_or_else(|err| panic!("{err}"));
-    fs::write(dir.join("events-2.jsonl"), format!("{}\n", lines[2]))
+    fs::write(
+        dir.join("events-1.jsonl"),
+        format!("{}\n{}\n", lines[0], lines[1]),
+    )
+    .unwrap_or_else(|err| panic!("{err}"));
+    fs::write(dir.join("events-2.jsonl"), format!("{}\n", lines[3]))
         .unwrap_or_else(|err| panic!("{err}"));
 
+    // A newcomer who has not been let in yet can read the feed.
     let olle = member("Olle", Role::Staff);
     join(&olle, copy.path());
     let report = read(&olle);
@@ -505,12 +508,35 @@ fn a_later_file_and_conflict_copies_are_taken_and_gaps_are_shown_by_name() {
     // The missing line arrives in a sync engine's conflict copy.
     fs::write(
         dir.join("events-1.sync-conflict-20261123-101500-ABCDEFG.jsonl"),
-        format!("{}\n{}\n", lines[0], lines[1]),
+        format!("{}\n{}\n{}\n", lines[0], lines[1], lines[2]),
     )
     .unwrap_or_else(|err| panic!("{err}"));
     let report = read(&olle);
     assert_eq!(feed_texts(&olle), vec!["Ett", "Tre", "Två"]);
     assert!(report.gaps.is_empty(), "{:?}", report.gaps);
+}
+
+/// A copy of the team folder as another PC's sync engine has it: team.json,
+/// every member's files and story texts; the test then takes some away.
+fn copy_of_folder(t: &support::Team) -> tempfile::TempDir {
+    let copy = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    copy_tree(t.path(), copy.path());
+    copy
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap_or_else(|err| panic!("{err}"));
+    for entry in fs::read_dir(from)
+        .unwrap_or_else(|err| panic!("{err}"))
+        .flatten()
+    {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap_or_else(|err| panic!("{err}"));
+        }
+    }
 }
 
 fn assert_no_number_repeats(folder: &Path, member: &str) {
@@ -611,4 +637,36 @@ fn a_backup_restored_while_the_folder_is_away_renumbers_what_waits_to_be_sent() 
         report.gaps.is_empty() && !codes(&report).contains(&"fork"),
         "{report:?}"
     );
+}
+
+/// A line whose own signature is broken, inside a member's chain: the next
+/// event, signed, names its hash and vouches for it. Every PC must come to
+/// the same answer, whether it read both at once or one after the other.
+#[test]
+fn a_line_vouched_for_by_the_next_one_counts_the_same_on_every_pc() {
+    let t = team();
+    share(&t.sara, "Ett", Situation::JustBecause);
+    share(&t.sara, "Två", Situation::JustBecause);
+    share(&t.sara, "Tre", Situation::JustBecause);
+    let lines = event_lines(t.path(), &t.sara.id);
+    let broken = lines[2].replacen("\"sig\":\"", "\"sig\":\"AAAA", 1);
+    let copy = copy_of_folder(&t);
+    let saras = member_dir(copy.path(), &t.sara.id).join("events-1.jsonl");
+
+    // One PC reads the broken line before the line after it arrives.
+    fs::write(&saras, format!("{}\n{}\n{broken}\n", lines[0], lines[1]))
+        .unwrap_or_else(|err| panic!("{err}"));
+    let olle = member("Olle", Role::Staff);
+    join(&olle, copy.path());
+    while read(&olle).more {}
+    assert_eq!(feed_texts(&olle), vec!["Ett"], "the broken line waits");
+    append_raw(&saras, &format!("{}\n", lines[3]));
+    while read(&olle).more {}
+
+    // Another reads them all at once.
+    let pia = member("Pia", Role::Staff);
+    join(&pia, copy.path());
+    while read(&pia).more {}
+    assert_eq!(feed_texts(&pia), vec!["Ett", "Tre", "Två"]);
+    assert_eq!(feed_texts(&olle), feed_texts(&pia));
 }

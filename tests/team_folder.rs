@@ -10,8 +10,8 @@ use fanday_core::team::Story;
 use fanday_core::{MomentInput, Role, Situation};
 use std::fs;
 use support::{
-    append_raw, codes, events_file, feed, keep_private, member, read, share, signed_by, team,
-    Member,
+    append_raw, codes, events_file, feed, keep_private, member, read, share, signed_by, story_key,
+    team, Member,
 };
 
 /// Story id, text, applause, comments and review: what everyone must agree
@@ -49,7 +49,9 @@ fn shared_stories_edits_withdrawals_applause_comments_and_reviews_converge() {
     read(&t.sara);
     read(&t.lena);
     assert_eq!(feed(&t.ali).len(), 2, "only what is shared leaves a PC");
-    assert!(feed(&t.lena).iter().all(|s| s.story_id != private));
+    assert!(feed(&t.lena)
+        .iter()
+        .all(|s| !s.story_id.ends_with(&private)));
 
     // Sara edits hers; Ali applauds and comments; Lena features Sara's.
     let mut edited = t
@@ -78,21 +80,24 @@ fn shared_stories_edits_withdrawals_applause_comments_and_reviews_converge() {
     read(&t.ali);
     t.ali
         .app
-        .applaud(&saras)
+        .applaud(&story_key(&t.sara, &saras))
         .unwrap_or_else(|err| panic!("{err}"));
     t.ali
         .app
-        .comment(&saras, "Snyggt! <script>alert(1)</script>")
+        .comment(
+            &story_key(&t.sara, &saras),
+            "Snyggt! <script>alert(1)</script>",
+        )
         .unwrap_or_else(|err| panic!("{err}"));
     read(&t.lena);
     t.lena
         .app
-        .review(&saras, true)
+        .review(&story_key(&t.sara, &saras), true)
         .unwrap_or_else(|err| panic!("{err}"));
     let err = t
         .ali
         .app
-        .review(&lenas, false)
+        .review(&story_key(&t.lena, &lenas), false)
         .expect_err("staff do not review");
     assert_eq!(err.code(), "lead_only");
 
@@ -132,7 +137,7 @@ fn shared_stories_edits_withdrawals_applause_comments_and_reviews_converge() {
     assert_eq!(
         lena_sees,
         vec![(
-            saras.clone(),
+            story_key(&t.sara, &saras),
             "Växlade mynt till parkeringsautomaten".to_string(),
             1,
             vec!["Snyggt! <script>alert(1)</script>".to_string()],
@@ -157,7 +162,7 @@ fn a_lead_exports_the_teams_shared_stories_as_csv_and_json() {
     read(&t.lena);
     t.lena
         .app
-        .review(&saras, true)
+        .review(&story_key(&t.sara, &saras), true)
         .unwrap_or_else(|err| panic!("{err}"));
 
     let out = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
@@ -177,7 +182,7 @@ fn a_lead_exports_the_teams_shared_stories_as_csv_and_json() {
         .unwrap_or_else(|err| panic!("{err}"));
     let sara_row = records
         .iter()
-        .find(|r| r[9] == saras)
+        .find(|r| r[9] == story_key(&t.sara, &saras))
         .unwrap_or_else(|| panic!("Sara's story is exported: {records:?}"));
     assert_eq!(&sara_row[1], "Sara");
     assert_eq!(
@@ -187,7 +192,7 @@ fn a_lead_exports_the_teams_shared_stories_as_csv_and_json() {
     assert_eq!(&sara_row[8], "featured");
     let ali_row = records
         .iter()
-        .find(|r| r[9] == alis)
+        .find(|r| r[9] == story_key(&t.ali, &alis))
         .unwrap_or_else(|| panic!("Ali's story is exported: {records:?}"));
     assert_eq!(&ali_row[4], "Bar kassen till bilen");
     assert!(records.iter().all(|r| &r[4] != "Bara mitt eget"));
@@ -214,10 +219,11 @@ fn a_broken_or_hostile_folder_is_skipped_and_reported_never_fatal() {
     let folder = t.folder.path();
     share(&t.sara, "Första", Situation::JustBecause);
     let saras_file = events_file(folder, &t.sara.id);
+    // Her first line asks to join; her story is the last.
     let good_line = fs::read_to_string(&saras_file)
         .unwrap_or_else(|err| panic!("{err}"))
         .lines()
-        .next()
+        .last()
         .unwrap_or_default()
         .to_string();
 
@@ -236,13 +242,15 @@ fn a_broken_or_hostile_folder_is_skipped_and_reported_never_fatal() {
     fs::write(&saras_file, &full).unwrap_or_else(|err| panic!("{err}"));
     let again = read(&t.ali);
     assert_eq!(again.new_events, 1, "{:?}", again.skipped);
-    assert!(feed(&t.ali).iter().any(|s| s.story_id == second));
+    assert!(feed(&t.ali)
+        .iter()
+        .any(|s| s.story_id == story_key(&t.sara, &second)));
 
     // Garbage, an unknown format, a forged signature, a replay.
-    let forged = good_line.replace("Första", "Förfalskad");
+    let forged = good_line.replace("just_because", "complaint");
     let future = good_line
         .replace("{\"at\"", "{\"x\":1,\"at\"")
-        .replace("\"v\":1", "\"v\":99");
+        .replace("\"v\":2", "\"v\":99");
     append_raw(&saras_file, "this is not json\n");
     append_raw(&saras_file, &format!("{future}\n"));
     append_raw(&saras_file, &format!("{forged}\n"));
@@ -284,7 +292,7 @@ fn a_broken_or_hostile_folder_is_skipped_and_reported_never_fatal() {
     read(&t.lena);
     t.ali
         .app
-        .applaud(&second)
+        .applaud(&story_key(&t.sara, &second))
         .unwrap_or_else(|err| panic!("{err}"));
     let applause = fs::read_to_string(&alis_file).unwrap_or_else(|err| panic!("{err}"));
     let review = applause
@@ -308,7 +316,8 @@ fn a_broken_or_hostile_folder_is_skipped_and_reported_never_fatal() {
     let why = codes(&read(&t.lena));
     assert!(why.contains(&"other_members_folder"), "{why:?}");
 
-    // A stray folder and a profile that swaps in another key.
+    // A stray folder, and a profile.json that swaps in another key: keys
+    // come from signed admissions, so it changes nothing.
     fs::create_dir_all(folder.join("members").join("not-a-member"))
         .unwrap_or_else(|err| panic!("{err}"));
     let saras_profile = dir.join("profile.json");
@@ -336,7 +345,11 @@ fn a_broken_or_hostile_folder_is_skipped_and_reported_never_fatal() {
     fs::write(&saras_profile, swapped).unwrap_or_else(|err| panic!("{err}"));
     let why = codes(&read(&t.lena));
     assert!(why.contains(&"not_member_folder"), "{why:?}");
-    assert!(why.contains(&"profile_other_key"), "{why:?}");
+    let after_swap = share(&t.sara, "Efter bytet", Situation::JustBecause);
+    read(&t.lena);
+    assert!(feed(&t.lena)
+        .iter()
+        .any(|s| s.story_id == story_key(&t.sara, &after_swap)));
 
     // The folder vanishes (an unplugged drive) and comes back.
     let away = folder.with_extension("away");
@@ -348,17 +361,29 @@ fn a_broken_or_hostile_folder_is_skipped_and_reported_never_fatal() {
     read(&t.sara);
     read(&t.ali);
     assert!(
-        feed(&t.ali).iter().any(|s| s.story_id == third),
+        feed(&t.ali)
+            .iter()
+            .any(|s| s.story_id == story_key(&t.sara, &third)),
         "shared while the folder was away, sent when it came back"
     );
 }
 
-fn exception_status(member: &Member, id: &str) -> Option<String> {
+/// A proposal's status in `member`'s catalogue, where a colleague's
+/// proposal is named by its proposer and id together.
+fn exception_status(member: &Member, proposer: &Member, id: &str) -> Option<String> {
     member
         .app
-        .exception(id)
+        .exception(&local_exception_id(member, proposer, id))
         .ok()
         .map(|e| format!("{:?}", e.status).to_lowercase())
+}
+
+fn local_exception_id(member: &Member, proposer: &Member, id: &str) -> String {
+    if member.id == proposer.id {
+        id.to_string()
+    } else {
+        format!("{}/{id}", proposer.id)
+    }
 }
 
 #[test]
@@ -373,24 +398,25 @@ fn exceptions_travel_as_events_and_only_a_leads_decision_counts() {
             ..fanday_core::ExceptionInput::default()
         })
         .unwrap_or_else(|err| panic!("{err}"));
+    let second_input = fanday_core::ExceptionInput {
+        rule: "Öppet köp i 30 dagar".into(),
+        allowed: "Förläng med 14 dagar".into(),
+        ..fanday_core::ExceptionInput::default()
+    };
     let second = t
         .sara
         .app
-        .propose_exception(&fanday_core::ExceptionInput {
-            rule: "Öppet köp i 30 dagar".into(),
-            allowed: "Förläng med 14 dagar".into(),
-            ..fanday_core::ExceptionInput::default()
-        })
+        .propose_exception(&second_input)
         .unwrap_or_else(|err| panic!("{err}"));
     read(&t.lena);
     assert_eq!(
-        exception_status(&t.lena, &proposal.id).as_deref(),
+        exception_status(&t.lena, &t.sara, &proposal.id).as_deref(),
         Some("proposed")
     );
     t.lena
         .app
         .act_on_exception(
-            &proposal.id,
+            &local_exception_id(&t.lena, &t.sara, &proposal.id),
             fanday_core::exception::Action::Approve,
             Some("Ja"),
         )
@@ -403,7 +429,9 @@ fn exceptions_travel_as_events_and_only_a_leads_decision_counts() {
         &t.ali,
         "exception.decided",
         serde_json::json!({
-            "exception_id": second.id, "decision_id": uuid::Uuid::now_v7().to_string(),
+            "proposer": t.sara.id, "exception_id": second.id,
+            "proposal_hash": fanday_core::team_event::content_hash(&second_input),
+            "decision_id": uuid::Uuid::now_v7().to_string(),
             "action": "approve", "note": "godkänt av mig"
         }),
         1000,
@@ -419,11 +447,11 @@ fn exceptions_travel_as_events_and_only_a_leads_decision_counts() {
     read(&t.lena);
     for member in [&t.lena, &t.sara, &t.ali] {
         assert_eq!(
-            exception_status(member, &proposal.id).as_deref(),
+            exception_status(member, &t.sara, &proposal.id).as_deref(),
             Some("approved")
         );
         assert_eq!(
-            exception_status(member, &second.id).as_deref(),
+            exception_status(member, &t.sara, &second.id).as_deref(),
             Some("proposed")
         );
     }
@@ -439,16 +467,14 @@ fn exceptions_travel_as_events_and_only_a_leads_decision_counts() {
     // Someone joining late reads it all at once, in whatever order the
     // folders come, and ends up in the same place.
     let olle = member("Olle", Role::Staff);
-    olle.app
-        .join_team(t.folder.path())
-        .unwrap_or_else(|err| panic!("{err}"));
+    support::join_and_admit(&olle, t.folder.path(), &t.lena);
     read(&olle);
     assert_eq!(
-        exception_status(&olle, &proposal.id).as_deref(),
+        exception_status(&olle, &t.sara, &proposal.id).as_deref(),
         Some("approved")
     );
     assert_eq!(
-        exception_status(&olle, &second.id).as_deref(),
+        exception_status(&olle, &t.sara, &second.id).as_deref(),
         Some("proposed")
     );
 }
@@ -508,7 +534,7 @@ fn a_lead_can_make_a_colleague_lead_and_then_their_reviews_count() {
     // Now Ali, a lead in the team, features Sara's story.
     t.ali
         .app
-        .review(&story, true)
+        .review(&story_key(&t.sara, &story), true)
         .unwrap_or_else(|err| panic!("{err}"));
     read(&t.sara);
     read(&t.lena);

@@ -1,6 +1,7 @@
 // Fanday's window: Today, My moments, Settings, and the first-run setup.
 import { h, append, clear, icon, svg } from './dom.js';
 import { renderTeamStatus } from './team-status.js';
+import { keySection, teamPeople, waitingToBeLetIn } from './team-people.js';
 import {
   t, setLanguage, currentLanguage, languageFromLocale, errorText, normalizeError, formatDay, addDays,
   formatNumber, formatPercent,
@@ -440,7 +441,7 @@ const render = {
     const list = h('ul', { class: 'feed', testid: 'feed-list', 'aria-live': 'polite' });
     const queue = h('ul', { class: 'feed' });
     const statusLine = h('div', { class: 'feed-status', testid: 'feed-status' });
-    const renderStatus = (s) => renderTeamStatus(statusLine, s, { when: s ? formatTime(s.read_at) : '' });
+    const renderStatus = (s) => renderTeamStatus(statusLine, s, { when: s ? formatTime(s.read_at) : '', lead });
     renderStatus(status);
     const drafts = state.commentDrafts;
     const load = async () => {
@@ -468,19 +469,32 @@ const render = {
       load().catch((e) => toast(errorText(e)));
     });
     const membersBox = h('div', {});
-    // The new list replaces the old in one step: emptied while waiting, the
+    const requestsBox = h('div', {});
+    const people = {
+      invoke, confirmDialog, toast, errorText, redraw: () => show('team'),
+    };
+    // The new lists replace the old in one step: emptied while waiting, a
     // box would shrink under the pointer on every read of the folder.
     const loadMembers = async () => {
-      const members = await teamMembers();
-      clear(membersBox).append(members);
+      const { requestList, memberList } = await teamPeople(people);
+      clear(membersBox).append(memberList);
+      clear(requestsBox).append(requestList ?? []);
     };
-    state.onTeamRead = async (s) => { renderStatus(s); await load(); await loadMembers(); };
+    state.onTeamRead = async (s) => {
+      // Let in (or declined, or removed) since the screen was drawn: draw
+      // it again, as it now is.
+      const now = (await invoke('team_state')).team;
+      if (now && now.my_status !== team.my_status) { await show('team'); return; }
+      renderStatus(s); await load(); await loadMembers();
+    };
     await loadMembers();
     await load();
     const page = h('div', { class: 'page team' },
       h('h1', { text: team.name }),
       h('p', { class: 'lead', text: t('team.intro') }),
+      waitingToBeLetIn(team),
       statusLine,
+      requestsBox,
       h('div', { class: 'toolbar' },
         h('label', { class: 'filter' }, h('span', { class: 'visually-hidden', text: t('moments.filter') }), filter),
         h('button', {
@@ -496,7 +510,8 @@ const render = {
         h('summary', { testid: 'team-about', text: t('team.about') }),
         h('p', { dir: 'ltr', class: 'path', text: team.folder }),
         membersBox,
-        h('p', { text: t('team.fingerprints', { founder: team.founder_fingerprint, mine: team.my_fingerprint }) }),
+        h('p', { text: t('team.founderKey', { founder: team.founder_fingerprint }) }),
+        h('p', {}, t('team.myKey'), ' ', h('span', { class: 'member-key', dir: 'ltr', testid: 'team-my-key', text: team.my_fingerprint })),
         h('button', {
           type: 'button', class: 'quiet', testid: 'team-leave', text: t('team.leave'),
           onclick: async () => {
@@ -657,6 +672,8 @@ const render = {
       },
     });
     const reminder = reminderForm(await invoke('reminder_settings'));
+    const { team } = await invoke('team_state');
+    const key = keySection({ invoke, confirmDialog, toast, errorText }, team);
     const page = h('div', { class: 'page settings' },
       h('h1', { text: t('settings.title') }),
       h('section', { 'aria-labelledby': 'profile-title' },
@@ -669,7 +686,8 @@ const render = {
         h('h2', { id: 'data-title', text: t('settings.data') }),
         h('p', { text: t('settings.dataDir') }),
         h('p', { class: 'path', testid: 'data-dir', dir: 'ltr', text: state.dataDir }),
-        await dataTools()));
+        await dataTools()),
+      key);
     return { page, focus: null };
   },
 };
@@ -849,27 +867,6 @@ async function refreshUnread() {
   } catch { /* the count is a nicety */ }
 }
 
-async function teamMembers() {
-  const members = await invoke('team_members');
-  const meLead = members.some((m) => m.is_me && m.is_lead);
-  const list = h('ul', { class: 'members', testid: 'team-members' }, members.map((member) => h('li', { testid: 'team-member' },
-    h('span', { dir: 'auto', class: 'member-name', text: member.name || t('team.someone') }),
-    member.is_lead ? h('span', { class: 'badge', text: t('team.lead') }) : null,
-    h('span', { class: 'member-key', dir: 'ltr', text: member.fingerprint }),
-    meLead && !member.is_lead ? h('button', {
-      type: 'button', class: 'quiet', testid: 'team-grant-lead', text: t('team.makeLead'),
-      onclick: async () => {
-        if (!(await confirmDialog(t('team.makeLeadConfirm', { name: member.name }), t('team.makeLead')))) return;
-        try {
-          await invoke('grant_lead', { memberId: member.member_id });
-          toast(t('team.madeLead', { name: member.name }));
-          await show('team');
-        } catch (error) { toast(errorText(error)); }
-      },
-    }) : null)));
-  return h('div', {}, h('h3', { text: t('team.members', { n: members.length }) }), list);
-}
-
 // `drafts` keeps half-written comments by story, so a feed that re-renders
 // because a colleague's events arrived never throws away what someone typed.
 function storyItem(story, { lead, onChanged, drafts, compact = false }) {
@@ -1009,8 +1006,8 @@ function teamSetup() {
         joinButton.textContent = t('team.joinConfirm', { name: previewed.name });
         return;
       }
-      await invoke('join_team', { folder: folder.value });
-      toast(t('team.joined', { name: previewed.name }));
+      const joined = await invoke('join_team', { folder: folder.value, fingerprint: previewed.founder_fingerprint });
+      toast(t(joined.my_status === 'admitted' ? 'team.joined' : 'team.asked', { name: previewed.name }));
       await show('team');
     } catch (error) { showFormError(join, error); }
   });

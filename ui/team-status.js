@@ -16,7 +16,7 @@ function skipText(skip) {
   })})`;
 }
 
-export function renderTeamStatus(line, status, { when }) {
+export function renderTeamStatus(line, status, { when, lead }) {
   // A read every minute redraws the line: an open list stays open.
   const wasOpen = Boolean(line.querySelector('details.skipped')?.open);
   clear(line);
@@ -41,7 +41,7 @@ export function renderTeamStatus(line, status, { when }) {
     if (gap.missing > 0) {
       notes.push(h('li', { testid: 'feed-missing', dir: 'auto', text: t('team.missing', { n: formatNumber(gap.missing), name }) }));
     }
-    if (gap.forks > 0) {
+    if (gap.forks > 0 && lead) {
       notes.push(h('li', { testid: 'feed-forks', dir: 'auto', text: t('team.forks', { n: formatNumber(gap.forks), name }) }));
     }
   }

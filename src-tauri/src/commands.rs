@@ -13,9 +13,9 @@ use serde::Serialize;
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_autostart::ManagerExt;
 
-type Reply<T> = Result<T, UiError>;
+pub(crate) type Reply<T> = Result<T, UiError>;
 
-fn core<'a>(state: &'a State<'_, AppState>) -> Reply<&'a Fanday> {
+pub(crate) fn core<'a>(state: &'a State<'_, AppState>) -> Reply<&'a Fanday> {
     state.core.as_ref().map_err(UiError::clone)
 }
 
@@ -250,103 +250,6 @@ pub async fn insights(state: State<'_, AppState>) -> Reply<Vec<fanday_core::stat
         }
         _ => Err(fanday_core::CoreError::LeadOnly.into()),
     }
-}
-
-#[derive(Debug, Serialize)]
-pub struct TeamState {
-    team: Option<fanday_core::team::TeamInfo>,
-    status: Option<team_sync::Status>,
-}
-
-#[tauri::command]
-pub async fn team_state(
-    state: State<'_, AppState>,
-    sync: State<'_, team_sync::TeamSync>,
-) -> Reply<TeamState> {
-    Ok(TeamState {
-        team: core(&state)?.team_info()?,
-        status: sync.last(),
-    })
-}
-
-#[tauri::command]
-pub async fn preview_team(
-    state: State<'_, AppState>,
-    folder: String,
-) -> Reply<fanday_core::team::TeamPreview> {
-    Ok(core(&state)?.preview_team(std::path::Path::new(folder.trim()))?)
-}
-
-#[tauri::command]
-pub async fn create_team(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    name: String,
-    folder: String,
-) -> Reply<fanday_core::team::TeamInfo> {
-    let info = core(&state)?.create_team(&name, std::path::Path::new(folder.trim()))?;
-    team_sync::wake(&app);
-    Ok(info)
-}
-
-#[tauri::command]
-pub async fn join_team(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    folder: String,
-) -> Reply<fanday_core::team::TeamInfo> {
-    let info = core(&state)?.join_team(std::path::Path::new(folder.trim()))?;
-    team_sync::wake(&app);
-    Ok(info)
-}
-
-#[tauri::command]
-pub async fn leave_team(state: State<'_, AppState>) -> Reply<()> {
-    Ok(core(&state)?.leave_team()?)
-}
-
-/// Reads the folder now and returns what was read.
-#[tauri::command]
-pub async fn read_team(app: AppHandle) -> Reply<Option<team_sync::Status>> {
-    Ok(
-        tauri::async_runtime::spawn_blocking(move || team_sync::read_now(&app))
-            .await
-            .ok()
-            .flatten(),
-    )
-}
-
-#[tauri::command]
-pub async fn team_feed(
-    state: State<'_, AppState>,
-    situation: Option<fanday_core::Situation>,
-) -> Reply<Vec<fanday_core::team::Story>> {
-    Ok(core(&state)?.feed(situation, 200)?)
-}
-
-#[tauri::command]
-pub async fn applaud(state: State<'_, AppState>, story_id: String) -> Reply<()> {
-    Ok(core(&state)?.applaud(&story_id)?)
-}
-
-#[tauri::command]
-pub async fn comment(state: State<'_, AppState>, story_id: String, text: String) -> Reply<()> {
-    Ok(core(&state)?.comment(&story_id, &text)?)
-}
-
-#[tauri::command]
-pub async fn review(state: State<'_, AppState>, story_id: String, featured: bool) -> Reply<()> {
-    Ok(core(&state)?.review(&story_id, featured)?)
-}
-
-#[tauri::command]
-pub async fn team_members(state: State<'_, AppState>) -> Reply<Vec<fanday_core::team::TeamMember>> {
-    Ok(core(&state)?.team_members()?)
-}
-
-#[tauri::command]
-pub async fn grant_lead(state: State<'_, AppState>, member_id: String) -> Reply<()> {
-    Ok(core(&state)?.grant_lead(&member_id)?)
 }
 
 /// The system's folder picker, for the team folder.

@@ -8,6 +8,7 @@ mod file_chooser;
 mod first_screen;
 mod reminders;
 mod single_instance;
+mod team_commands;
 mod team_sync;
 mod tray;
 
@@ -71,6 +72,11 @@ pub fn run() {
     if let Some(code) = cli::run(&raw) {
         std::process::exit(code);
     }
+    // The window keeps the team key in the desktop's keyring where one runs
+    // (FANDAY_KEY_STORE=file keeps it in the data folder instead).
+    fanday_core::keys::use_system_keyring(
+        std::env::var("FANDAY_KEY_STORE").map_or(true, |place| place != "file"),
+    );
     let options = args::parse(std::env::args_os().skip(1));
     for unknown in &options.unknown {
         log::warn!("ignoring unknown argument {unknown:?}");
@@ -142,18 +148,23 @@ pub fn run() {
             commands::reflections,
             commands::save_reflection,
             commands::insights,
-            commands::team_state,
-            commands::preview_team,
-            commands::create_team,
-            commands::join_team,
-            commands::leave_team,
-            commands::read_team,
-            commands::team_feed,
-            commands::applaud,
-            commands::comment,
-            commands::review,
-            commands::team_members,
-            commands::grant_lead,
+            team_commands::team_state,
+            team_commands::preview_team,
+            team_commands::create_team,
+            team_commands::join_team,
+            team_commands::leave_team,
+            team_commands::read_team,
+            team_commands::team_feed,
+            team_commands::applaud,
+            team_commands::comment,
+            team_commands::review,
+            team_commands::team_members,
+            team_commands::grant_lead,
+            team_commands::admit,
+            team_commands::decline,
+            team_commands::remove_member,
+            team_commands::revoke_lead,
+            team_commands::rotate_key,
             commands::pick_folder,
             commands::export_data,
             commands::backups,

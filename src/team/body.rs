@@ -15,14 +15,33 @@ pub struct StoryBody {
     pub date: NaiveDate,
     pub situation: Situation,
     pub customer: Customer,
+    /// Format 1: the text travels in the event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub reaction: Option<String>,
+    /// Format 2: the hash of the story's file, which holds the text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hash: Option<String>,
+}
+
+/// A story's file (`stories/<id>.json`, format 2): what a withdrawal erases.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoryContent {
+    pub v: u32,
+    pub story_id: String,
+    pub date: NaiveDate,
+    pub situation: Situation,
+    pub customer: Customer,
     pub text: String,
     #[serde(default)]
     pub reaction: Option<String>,
 }
 
-impl StoryBody {
-    pub fn of(moment: &crate::Moment) -> StoryBody {
-        StoryBody {
+impl StoryContent {
+    pub fn of(moment: &crate::Moment) -> StoryContent {
+        StoryContent {
+            v: crate::team_event::EVENT_VERSION,
             story_id: moment.id.clone(),
             date: moment.date,
             situation: moment.situation,
@@ -31,15 +50,51 @@ impl StoryBody {
             reaction: moment.reaction.clone(),
         }
     }
+
+    pub fn hash(&self) -> String {
+        crate::team_event::content_hash(self)
+    }
+
+    /// The event's body for this content: the text stays in the file.
+    pub fn body(&self) -> StoryBody {
+        StoryBody {
+            story_id: self.story_id.clone(),
+            date: self.date,
+            situation: self.situation,
+            customer: self.customer,
+            text: None,
+            reaction: None,
+            hash: Some(self.hash()),
+        }
+    }
+
+    /// The format-1 body, with the text inside.
+    pub fn legacy_body(&self) -> StoryBody {
+        StoryBody {
+            story_id: self.story_id.clone(),
+            date: self.date,
+            situation: self.situation,
+            customer: self.customer,
+            text: Some(self.text.clone()),
+            reaction: self.reaction.clone(),
+            hash: None,
+        }
+    }
 }
 
+/// A story named by its author and the author's id for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoryRef {
+    /// Empty in format 1, where story ids were shared by all.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub story_author: String,
     pub story_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommentBody {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub story_author: String,
     pub story_id: String,
     pub text: String,
 }
@@ -62,6 +117,8 @@ impl Mark {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReviewBody {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub story_author: String,
     pub story_id: String,
     pub mark: Mark,
 }
@@ -75,7 +132,12 @@ pub struct ProposalBody {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DecisionBody {
+    /// Format 2: whose proposal, and the hash of its content.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub proposer: String,
     pub exception_id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub proposal_hash: String,
     pub decision_id: String,
     pub action: Action,
     #[serde(default)]
@@ -88,10 +150,57 @@ pub enum TeamRole {
     Lead,
 }
 
+/// A lead role given or taken back. `after`: the member's highest event
+/// number the lead had seen; the change holds for the numbers after it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GrantBody {
+pub struct RoleBody {
     pub member: String,
     pub role: TeamRole,
+    #[serde(default)]
+    pub after: u64,
+}
+
+/// A request to join (or to come back with a new key), signed by that key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestBody {
+    pub name: String,
+    pub key: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdmitBody {
+    pub member: String,
+    pub key: String,
+    pub name: String,
+    /// The key counts for the member's numbers after this one.
+    #[serde(default)]
+    pub after: u64,
+    /// On the upgrade from format 1: the member's format-1 events count up
+    /// to this number.
+    #[serde(default)]
+    pub legacy_until: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeclineBody {
+    pub member: String,
+    pub key: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemoveBody {
+    pub member: String,
+    pub after: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenameBody {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RotateBody {
+    pub key: String,
 }
 
 /// A team event's body, by kind.
@@ -105,7 +214,14 @@ pub enum Body {
     ReviewMarked(ReviewBody),
     ExceptionProposed(ProposalBody),
     ExceptionDecided(DecisionBody),
-    RoleGranted(GrantBody),
+    RoleGranted(RoleBody),
+    RoleRevoked(RoleBody),
+    MemberRequested(RequestBody),
+    MemberAdmitted(AdmitBody),
+    MemberDeclined(DeclineBody),
+    MemberRemoved(RemoveBody),
+    MemberRenamed(RenameBody),
+    KeyRotated(RotateBody),
 }
 
 fn typed<T: DeserializeOwned>(body: &Value) -> Result<T, Refusal> {
@@ -124,6 +240,13 @@ impl Body {
             Body::ExceptionProposed(_) => "exception.proposed",
             Body::ExceptionDecided(_) => "exception.decided",
             Body::RoleGranted(_) => "role.granted",
+            Body::RoleRevoked(_) => "role.revoked",
+            Body::MemberRequested(_) => "member.requested",
+            Body::MemberAdmitted(_) => "member.admitted",
+            Body::MemberDeclined(_) => "member.declined",
+            Body::MemberRemoved(_) => "member.removed",
+            Body::MemberRenamed(_) => "member.renamed",
+            Body::KeyRotated(_) => "key.rotated",
         }
     }
 
@@ -135,7 +258,13 @@ impl Body {
             Body::ReviewMarked(b) => serde_json::to_value(b),
             Body::ExceptionProposed(b) => serde_json::to_value(b),
             Body::ExceptionDecided(b) => serde_json::to_value(b),
-            Body::RoleGranted(b) => serde_json::to_value(b),
+            Body::RoleGranted(b) | Body::RoleRevoked(b) => serde_json::to_value(b),
+            Body::MemberRequested(b) => serde_json::to_value(b),
+            Body::MemberAdmitted(b) => serde_json::to_value(b),
+            Body::MemberDeclined(b) => serde_json::to_value(b),
+            Body::MemberRemoved(b) => serde_json::to_value(b),
+            Body::MemberRenamed(b) => serde_json::to_value(b),
+            Body::KeyRotated(b) => serde_json::to_value(b),
         };
         value.unwrap_or(Value::Null)
     }
@@ -151,14 +280,21 @@ impl Body {
             "exception.proposed" => Body::ExceptionProposed(typed(body)?),
             "exception.decided" => Body::ExceptionDecided(typed(body)?),
             "role.granted" => Body::RoleGranted(typed(body)?),
+            "role.revoked" => Body::RoleRevoked(typed(body)?),
+            "member.requested" => Body::MemberRequested(typed(body)?),
+            "member.admitted" => Body::MemberAdmitted(typed(body)?),
+            "member.declined" => Body::MemberDeclined(typed(body)?),
+            "member.removed" => Body::MemberRemoved(typed(body)?),
+            "member.renamed" => Body::MemberRenamed(typed(body)?),
+            "key.rotated" => Body::KeyRotated(typed(body)?),
             _ => return Err(Refusal::UnknownKind),
         })
     }
 
-    /// Kinds whose body is kept with the event, to be looked at again
-    /// (decisions are replayed in order, proposals looked up by id).
-    pub fn keeps_body(kind: &str) -> bool {
-        kind.starts_with("exception.") || kind == "role.granted" || kind == "review.marked"
+    /// Kinds that say who counts, who leads and with which key: replayed
+    /// in order whenever one arrives.
+    pub fn is_authority(kind: &str) -> bool {
+        kind.starts_with("member.") || kind.starts_with("role.") || kind == "key.rotated"
     }
 }
 
@@ -174,13 +310,16 @@ mod tests {
                 date: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default(),
                 situation: Situation::SaidNo,
                 customer: Customer::Internal,
-                text: "Växlade mynt".into(),
+                text: None,
                 reaction: None,
+                hash: Some("ab".into()),
             }),
             Body::StoryWithdrawn(StoryRef {
+                story_author: String::new(),
                 story_id: "s".into(),
             }),
             Body::ReviewMarked(ReviewBody {
+                story_author: "a".into(),
                 story_id: "s".into(),
                 mark: Mark::Featured,
             }),
@@ -194,14 +333,24 @@ mod tests {
                 },
             }),
             Body::ExceptionDecided(DecisionBody {
+                proposer: "p".into(),
+                proposal_hash: "h".into(),
                 exception_id: "e".into(),
                 decision_id: "d".into(),
                 action: Action::Approve,
                 note: Some("Ja".into()),
             }),
-            Body::RoleGranted(GrantBody {
+            Body::RoleGranted(RoleBody {
                 member: "m".into(),
                 role: TeamRole::Lead,
+                after: 3,
+            }),
+            Body::MemberAdmitted(AdmitBody {
+                member: "m".into(),
+                key: "k".into(),
+                name: "Sara".into(),
+                after: 0,
+                legacy_until: 0,
             }),
         ];
         for body in bodies {

@@ -3,15 +3,19 @@
 //! lock is taken for each step on the store, never while the folder is
 //! read or written.
 
-use super::body::{Body, CommentBody, GrantBody, Mark, ReviewBody, StoryRef, TeamRole};
-use super::membership::{self, TeamInfo, TeamMember, TeamPreview};
+use super::body::{Body, CommentBody, Mark, RequestBody, ReviewBody, StoryRef};
+use super::membership::{self, TeamInfo, TeamPreview};
+use super::outbox;
 use super::read::{self, Budget, Scope};
 use super::report::{self, ReadReport};
 use super::write::{self, Flushed};
 use super::{feed, reconcile, MAX_STORY_CHARS};
 use crate::error::{CoreError, Result};
 use crate::profile::{self, Profile, Role};
+use crate::sql::query_one;
+use crate::team_event::{public_key_text, EVENT_VERSION};
 use crate::{Fanday, Situation, ValidationError};
+use rusqlite::OptionalExtension;
 use std::path::Path;
 use std::sync::atomic::Ordering;
 
@@ -20,8 +24,9 @@ impl Fanday {
     pub fn create_team(&self, name: &str, folder: &Path) -> Result<TeamInfo> {
         let me = self.current_profile()?;
         let now = self.clock.now_utc();
-        let key = membership::device_key(&self.store.conn(), now)?.verifying_key();
-        let team = membership::new_team_file(name, &me, &key)?;
+        let signing = membership::device_key(&self.store.conn(), now)?;
+        let key = signing.verifying_key();
+        let team = membership::new_team_file(name, &me, &signing, now)?;
         membership::found_in(folder, &team, &me, &key)?;
         membership::save_team(&self.store.conn(), &team, folder, &me, &key, now)?;
         self.team.forget_own_read();
@@ -34,18 +39,55 @@ impl Fanday {
         membership::preview(folder)
     }
 
-    /// Joins the team in `folder`, pinning the founder's key from team.json.
-    pub fn join_team(&self, folder: &Path) -> Result<TeamInfo> {
+    /// Joins the team in `folder` after the person compared the founder's
+    /// key: the team.json read now must show the fingerprint they saw.
+    /// In format 2 joining writes a signed request, which a lead admits
+    /// after comparing the joiner's own fingerprint with them.
+    pub fn join_team(&self, folder: &Path, founder_fingerprint: &str) -> Result<TeamInfo> {
         let me = self.current_profile()?;
         let now = self.clock.now_utc();
         let team = membership::read_team_file(folder)?;
+        if membership::preview(folder)?.founder_fingerprint != founder_fingerprint.trim() {
+            return Err(CoreError::TeamFolder(
+                "team.json changed since you looked at it; look at the folder again".into(),
+            ));
+        }
         let key = membership::device_key(&self.store.conn(), now)?.verifying_key();
         membership::write_member_profile(folder, &me, &key)?;
         membership::save_team(&self.store.conn(), &team, folder, &me, &key, now)?;
         self.team.forget_own_read();
+        self.read_own_folder(&me)?;
+        if team.v == EVENT_VERSION && me.id != team.founder {
+            self.ask_to_join(&me)?;
+        }
         self.read_team()?;
         self.team_info()?
             .ok_or_else(|| CoreError::TeamFolder("the team was not saved".into()))
+    }
+
+    /// Writes a request to join (or to come back with this PC's key), unless
+    /// this key is admitted already.
+    pub(crate) fn ask_to_join(&self, me: &Profile) -> Result<()> {
+        let now = self.clock.now_utc();
+        let key =
+            public_key_text(&membership::device_key(&self.store.conn(), now)?.verifying_key());
+        let known: bool = query_one(
+            &self.store.conn(),
+            "SELECT EXISTS (SELECT 1 FROM team_members WHERE member_id = ?1 AND public_key = ?2
+                              AND status = 'admitted')
+                 OR EXISTS (SELECT 1 FROM team_events WHERE member_id = ?1
+                              AND kind = 'member.requested' AND json_extract(body, '$.key') = ?2)
+                 OR EXISTS (SELECT 1 FROM team WHERE founder_id = ?1)",
+            rusqlite::params![me.id, key],
+            |row| row.get(0),
+        )?;
+        if known {
+            return Ok(());
+        }
+        self.team_event(Body::MemberRequested(RequestBody {
+            name: membership::truncate(&me.display_name, 60),
+            key,
+        }))
     }
 
     /// Leaves the team on this computer: the team's data here is forgotten;
@@ -79,7 +121,7 @@ impl Fanday {
         Ok(())
     }
 
-    fn flush_team(&self, me: &Profile) -> Result<Flushed> {
+    pub(crate) fn flush_team(&self, me: &Profile) -> Result<Flushed> {
         let _writer = self
             .team
             .writer
@@ -112,10 +154,31 @@ impl Fanday {
         let now = self.clock.now_utc();
         let mut report = ReadReport::default();
         self.read_own_folder(&me)?;
+        // A key this team has not let in (a backup restored on another PC):
+        // ask to come back with it.
+        if outbox::team_format(&self.store.conn())? == EVENT_VERSION {
+            self.ask_to_join(&me)?;
+        }
         reconcile::reconcile(&self.store.conn(), &me, now)?;
         self.note_flush(&me, &mut report);
-        let pass = read::pass(&self.store, &me.id, Scope::Everyone, budget, now)?;
+        let mut pass = read::pass(&self.store, &me.id, Scope::Everyone, budget, now)?;
+        // Files set to be read again with keys learned in the pass are read
+        // at once (twice at most: each time only when keys changed).
+        for _ in 0..2 {
+            if !pass.reread {
+                break;
+            }
+            let again = read::pass(&self.store, &me.id, Scope::Everyone, budget, now)?;
+            pass.new_events += again.new_events;
+            pass.bytes_read += again.bytes_read;
+            pass.more = again.more;
+            pass.reread = again.reread;
+            pass.own_damaged |= again.own_damaged;
+        }
         if pass.own_damaged {
+            self.note_flush(&me, &mut report);
+        }
+        if self.upgrade_team_if_founder(&me)? {
             self.note_flush(&me, &mut report);
         }
         report.new_events = pass.new_events;
@@ -159,22 +222,43 @@ impl Fanday {
 
     /// Signs and keeps an event, takes it here, and sends it; where the
     /// folder is away, it is sent by a later read.
-    fn team_event(&self, body: Body) -> Result<()> {
+    pub(crate) fn team_event(&self, body: Body) -> Result<()> {
         let me = self.current_profile()?;
         self.read_own_folder(&me)?;
-        write::append(&self.store.conn(), &me, &body, self.clock.now_utc())?
+        outbox::append(&self.store.conn(), &me, &body, None, self.clock.now_utc())?
             .ok_or(CoreError::NoTeam)?;
         let _ = self.flush_team(&me);
         Ok(())
     }
 
-    pub fn applaud(&self, story_id: &str) -> Result<()> {
+    /// A story as the feed names it (its author and id), for an event
+    /// about it.
+    fn story_ref(&self, story: &str) -> Result<(String, String)> {
+        query_one(
+            &self.store.conn(),
+            "SELECT author_id, story_id FROM stories WHERE story_key = ?1",
+            [story],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?
+        .ok_or(CoreError::NotFound { what: "story" })
+    }
+
+    /// Everyone in the team, and who asks to join; leads first.
+    pub fn team_members(&self) -> Result<Vec<membership::TeamMember>> {
+        let me = self.current_profile()?;
+        membership::members(&self.store.conn(), &me.id)
+    }
+
+    pub fn applaud(&self, story: &str) -> Result<()> {
+        let (story_author, story_id) = self.story_ref(story)?;
         self.team_event(Body::ReactionAdded(StoryRef {
-            story_id: story_id.to_string(),
+            story_author,
+            story_id,
         }))
     }
 
-    pub fn comment(&self, story_id: &str, text: &str) -> Result<()> {
+    pub fn comment(&self, story: &str, text: &str) -> Result<()> {
         let text = text.trim();
         let len = text.chars().count();
         if len == 0 {
@@ -187,42 +271,29 @@ impl Fanday {
             }
             .into());
         }
+        let (story_author, story_id) = self.story_ref(story)?;
         self.team_event(Body::CommentAdded(CommentBody {
-            story_id: story_id.to_string(),
+            story_author,
+            story_id,
             text: text.to_string(),
         }))
     }
 
     /// A lead marks a story reviewed or featured.
-    pub fn review(&self, story_id: &str, featured: bool) -> Result<()> {
-        if self.current_profile()?.role != Role::Lead {
+    pub fn review(&self, story: &str, featured: bool) -> Result<()> {
+        let me = self.current_profile()?;
+        if me.role != Role::Lead || !membership::is_lead(&self.store.conn(), &me.id) {
             return Err(CoreError::LeadOnly);
         }
+        let (story_author, story_id) = self.story_ref(story)?;
         self.team_event(Body::ReviewMarked(ReviewBody {
-            story_id: story_id.to_string(),
+            story_author,
+            story_id,
             mark: if featured {
                 Mark::Featured
             } else {
                 Mark::Reviewed
             },
-        }))
-    }
-
-    pub fn team_members(&self) -> Result<Vec<TeamMember>> {
-        let me = self.current_profile()?;
-        membership::members(&self.store.conn(), &me.id)
-    }
-
-    /// A team lead makes a colleague a team lead too: their decisions then
-    /// count on every computer of the team.
-    pub fn grant_lead(&self, member_id: &str) -> Result<()> {
-        let me = self.current_profile()?;
-        if !membership::is_lead(&self.store.conn(), &me.id) {
-            return Err(CoreError::LeadOnly);
-        }
-        self.team_event(Body::RoleGranted(GrantBody {
-            member: member_id.to_string(),
-            role: TeamRole::Lead,
         }))
     }
 }

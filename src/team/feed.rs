@@ -15,6 +15,8 @@ pub struct Comment {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Story {
+    /// The story's author and id together: what applause, comments and
+    /// reviews name it by.
     pub story_id: String,
     pub author_id: String,
     pub author_name: String,
@@ -39,12 +41,12 @@ pub fn feed(
 ) -> Result<Vec<Story>> {
     // Featured stories first (there are few), then the newest, walking the
     // newest-first index so that only one page is ever read.
-    const COLUMNS: &str = "s.story_id, s.author_id, coalesce(m.name, ''), s.local_date,
+    const COLUMNS: &str = "s.story_key, s.author_id, coalesce(m.name, ''), s.local_date,
         s.situation, s.customer, s.text, s.reaction,
-        (SELECT count(*) FROM story_reactions r WHERE r.story_id = s.story_id),
-        EXISTS (SELECT 1 FROM story_reactions r WHERE r.story_id = s.story_id
+        (SELECT count(*) FROM story_reactions r WHERE r.story_id = s.story_key),
+        EXISTS (SELECT 1 FROM story_reactions r WHERE r.story_id = s.story_key
                                                   AND r.member_id = ?1),
-        (SELECT mark FROM story_reviews v WHERE v.story_id = s.story_id)";
+        (SELECT mark FROM story_reviews v WHERE v.story_id = s.story_key)";
     let situation = situation.as_ref().map(crate::sql::enum_text);
     let from_row = |row: &rusqlite::Row<'_>| {
         Ok(Story {
@@ -65,9 +67,10 @@ pub fn feed(
     let mut stories: Vec<Story> = conn
         .prepare_cached(&format!(
             "SELECT {COLUMNS} FROM story_reviews f
-               JOIN stories s ON s.story_id = f.story_id
+               JOIN stories s ON s.story_key = f.story_id
                LEFT JOIN team_members m ON m.member_id = s.author_id
-              WHERE f.mark = 'featured' AND s.withdrawn = 0 AND (?2 IS NULL OR s.situation = ?2)
+              WHERE f.mark = 'featured' AND s.withdrawn = 0 AND s.text <> ''
+                AND (?2 IS NULL OR s.situation = ?2)
               ORDER BY s.local_date DESC, s.shared_at DESC LIMIT ?3"
         ))?
         .query_map(params![me, situation, limit], from_row)?
@@ -76,9 +79,9 @@ pub fn feed(
         .prepare_cached(&format!(
             "SELECT {COLUMNS} FROM stories s
                LEFT JOIN team_members m ON m.member_id = s.author_id
-              WHERE s.withdrawn = 0 AND (?2 IS NULL OR s.situation = ?2)
+              WHERE s.withdrawn = 0 AND s.text <> '' AND (?2 IS NULL OR s.situation = ?2)
                 AND NOT EXISTS (SELECT 1 FROM story_reviews f
-                                 WHERE f.story_id = s.story_id AND f.mark = 'featured')
+                                 WHERE f.story_id = s.story_key AND f.mark = 'featured')
               ORDER BY s.local_date DESC, s.shared_at DESC LIMIT ?3"
         ))?
         .query_map(

@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 pub const TEAM_FILE: &str = "team.json";
 pub const MEMBERS_DIR: &str = "members";
 pub const PROFILE_FILE: &str = "profile.json";
+/// Format 2: each shared story's text, in its author's folder.
+pub const STORIES_DIR: &str = "stories";
 /// team.json and profile.json are a few hundred bytes.
 pub const MAX_SMALL_FILE: u64 = 64 * 1024;
 

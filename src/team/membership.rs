@@ -3,11 +3,12 @@
 
 use super::folder::{self, member_dir, MAX_SMALL_FILE, MEMBERS_DIR, PROFILE_FILE, TEAM_FILE};
 use crate::error::{CoreError, Result};
+use crate::keys;
 use crate::profile::Profile;
 use crate::sql::{exec, query_one};
 use crate::team_event::{
     fingerprint, new_signing_key, parse_public_key, parse_secret_key, public_key_text,
-    secret_key_text, EVENT_VERSION,
+    EVENT_VERSION, LEGACY_VERSION,
 };
 use chrono::{DateTime, Utc};
 use ed25519_dalek::{SigningKey, VerifyingKey};
@@ -22,6 +23,41 @@ pub struct TeamFile {
     pub name: String,
     pub founder: String,
     pub founder_key: String,
+    /// Format 2: signed by the founder with the rest.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub founder_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<DateTime<Utc>>,
+    /// On the upgrade from format 1: the founder's format-1 events count up
+    /// to this number.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub legacy_until: u64,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub sig: String,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+impl TeamFile {
+    fn unsigned(&self) -> TeamFile {
+        TeamFile {
+            sig: String::new(),
+            ..self.clone()
+        }
+    }
+
+    pub fn sign(mut self, key: &SigningKey) -> TeamFile {
+        self.sig = crate::team_event::sign_value(&self.unsigned(), key);
+        self
+    }
+}
+
+/// Is a format-2 team.json signed by the founder key it names?
+pub fn team_file_is_signed(team: &TeamFile) -> bool {
+    parse_public_key(&team.founder_key)
+        .is_some_and(|key| crate::team_event::verify_value(&team.unsigned(), &team.sig, &key))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,6 +85,13 @@ pub struct TeamInfo {
     pub founder_fingerprint: String,
     pub my_fingerprint: String,
     pub members: u32,
+    /// This person in the team: `admitted`, `pending` (waiting for a lead
+    /// to let them in), `returning`, `declined` or `removed`.
+    pub my_status: String,
+    /// The team folder's format: 1 until its founder has updated Fanday.
+    pub format: u32,
+    /// Where this PC's key is kept: `keyring` or `file`.
+    pub key_kept_in: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -64,33 +107,79 @@ pub struct TeamMember {
     /// Events of theirs that reuse a number (one key on two PCs, or a
     /// rewritten file): put aside.
     pub forks: u32,
+    /// `admitted`, `pending` (asks to join), `returning` (asks to come back
+    /// with a new key), `declined` or `removed`.
+    pub status: String,
+    /// Stories they shared while their request waits: seen by leads only.
+    pub waiting_stories: Vec<String>,
 }
 
 fn team_error(reason: impl Into<String>) -> CoreError {
     CoreError::TeamFolder(reason.into())
 }
 
+fn data_dir(conn: &Connection) -> PathBuf {
+    conn.path()
+        .map(Path::new)
+        .and_then(Path::parent)
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
 /// This computer's signing key, made the first time it is needed. The
-/// secret never leaves the local database.
+/// secret is kept outside the database (`keys`): a key an earlier Fanday
+/// kept in the database is moved out the first time it is used. Where the
+/// secret cannot be found (a backup restored on another PC), a new key is
+/// made, which a lead lets in again.
 pub fn device_key(conn: &Connection, now: DateTime<Utc>) -> Result<SigningKey> {
-    let stored: Option<String> = conn
-        .query_row("SELECT secret_key FROM device_key", [], |row| row.get(0))
+    let dir = data_dir(conn);
+    let stored: Option<(String, String, String)> = conn
+        .query_row(
+            "SELECT secret_key, public_key, stored_in FROM device_key",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
         .optional()?;
-    if let Some(key) = stored.as_deref().and_then(parse_secret_key) {
-        return Ok(key);
+    if let Some((secret, public, place)) = stored {
+        if let Some(key) = parse_secret_key(&secret).filter(|_| !secret.is_empty()) {
+            let place = keys::save(&dir, &key)?;
+            exec(
+                conn,
+                "UPDATE device_key SET secret_key = '', stored_in = ?1",
+                [place.name()],
+            )?;
+            return Ok(key);
+        }
+        let found = parse_public_key(&public)
+            .zip(keys::Place::from_name(&place))
+            .and_then(|(public, place)| keys::load(&dir, place, &public));
+        if let Some(key) = found {
+            return Ok(key);
+        }
     }
     let key = new_signing_key().ok_or_else(|| team_error("no randomness for a new key"))?;
+    replace_device_key(conn, &key, now)?;
+    Ok(key)
+}
+
+/// Where this PC's key is kept: `keyring` or `file`.
+pub fn key_place(conn: &Connection) -> Result<String> {
+    Ok(conn
+        .query_row("SELECT stored_in FROM device_key", [], |row| row.get(0))
+        .optional()?
+        .unwrap_or_default())
+}
+
+/// This PC's key, new or after a rotation: the secret kept outside the
+/// database, the public half in it.
+pub fn replace_device_key(conn: &Connection, key: &SigningKey, now: DateTime<Utc>) -> Result<()> {
+    let place = keys::save(&data_dir(conn), key)?;
     exec(
         conn,
-        "INSERT OR REPLACE INTO device_key (singleton, secret_key, public_key, created_at)
-         VALUES (1, ?1, ?2, ?3)",
-        params![
-            secret_key_text(&key),
-            public_key_text(&key.verifying_key()),
-            now
-        ],
+        "INSERT OR REPLACE INTO device_key (singleton, secret_key, public_key, created_at, stored_in)
+         VALUES (1, '', ?1, ?2, ?3)",
+        params![public_key_text(&key.verifying_key()), now, place.name()],
     )?;
-    Ok(key)
+    Ok(())
 }
 
 pub fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
@@ -105,12 +194,22 @@ fn write_json(path: &Path, value: &impl Serialize) -> Result<()> {
     folder::write_whole(path, text.as_bytes())
 }
 
-/// Reads team.json, with a founder key that parses.
+/// Reads team.json: a founder key that parses and, in format 2, the
+/// founder's signature over it.
 pub fn read_team_file(folder: &Path) -> Result<TeamFile> {
     let team: TeamFile = read_json(&folder.join(TEAM_FILE))?;
     parse_public_key(&team.founder_key)
         .ok_or_else(|| team_error("team.json has no valid founder key"))?;
-    Ok(team)
+    match team.v {
+        LEGACY_VERSION => Ok(team),
+        EVENT_VERSION if team_file_is_signed(&team) => Ok(team),
+        EVENT_VERSION => Err(team_error(
+            "team.json is not signed by the founder it names",
+        )),
+        v => Err(team_error(format!(
+            "team.json is of format {v}, unknown to this Fanday; update Fanday"
+        ))),
+    }
 }
 
 pub fn preview(folder: &Path) -> Result<TeamPreview> {
@@ -140,8 +239,13 @@ pub fn write_member_profile(folder: &Path, profile: &Profile, key: &VerifyingKey
     )
 }
 
-/// The team.json of a new team founded by this person.
-pub fn new_team_file(name: &str, founder: &Profile, key: &VerifyingKey) -> Result<TeamFile> {
+/// The signed team.json of a new team founded by this person.
+pub fn new_team_file(
+    name: &str,
+    founder: &Profile,
+    key: &SigningKey,
+    now: DateTime<Utc>,
+) -> Result<TeamFile> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 80 {
         return Err(crate::ValidationError::TeamName.into());
@@ -151,8 +255,18 @@ pub fn new_team_file(name: &str, founder: &Profile, key: &VerifyingKey) -> Resul
         team_id: uuid::Uuid::now_v7().to_string(),
         name: name.to_string(),
         founder: founder.id.clone(),
-        founder_key: public_key_text(key),
-    })
+        founder_key: public_key_text(&key.verifying_key()),
+        founder_name: truncate(&founder.display_name, 60),
+        created_at: Some(now),
+        legacy_until: 0,
+        sig: String::new(),
+    }
+    .sign(key))
+}
+
+/// Writes team.json again (the founder's upgrade to format 2).
+pub fn write_team_file(folder: &Path, team: &TeamFile) -> Result<()> {
+    write_json(&folder.join(TEAM_FILE), team)
 }
 
 /// Makes `folder` a team folder: its members folder, this member's
@@ -186,33 +300,43 @@ pub fn save_team(
     exec(
         conn,
         "INSERT OR REPLACE INTO team (singleton, team_id, name, folder, founder_id, founder_key,
-                                      joined_at)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
+                                      joined_at, format, created_at, founder_name)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             team.team_id,
             team.name,
             folder.display().to_string(),
             team.founder,
             team.founder_key,
-            now
+            now,
+            team.v,
+            team.created_at,
+            team.founder_name
         ],
     )?;
     exec(
         conn,
-        "INSERT INTO team_members (member_id, name, public_key) VALUES (?1, '', ?2)
+        "INSERT INTO team_members (member_id, name, public_key, status)
+         VALUES (?1, ?2, ?3, 'admitted')
          ON CONFLICT (member_id) DO NOTHING",
-        params![team.founder, team.founder_key],
+        params![team.founder, team.founder_name, team.founder_key],
     )?;
     exec(
         conn,
         "INSERT OR IGNORE INTO team_leads (member_id) VALUES (?1)",
         [&team.founder],
     )?;
+    // In format 2 a joiner counts once a lead admits them.
+    let status = if team.v == EVENT_VERSION && me.id != team.founder {
+        "pending"
+    } else {
+        "admitted"
+    };
     exec(
         conn,
-        "INSERT INTO team_members (member_id, name, public_key) VALUES (?1, ?2, ?3)
+        "INSERT INTO team_members (member_id, name, public_key, status) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (member_id) DO UPDATE SET name = excluded.name",
-        params![me.id, me.display_name, public_key_text(my_key)],
+        params![me.id, me.display_name, public_key_text(my_key), status],
     )?;
     Ok(())
 }
@@ -228,6 +352,7 @@ pub fn leave(conn: &mut Connection) -> Result<()> {
         "team_forks",
         "team_files",
         "team_skips",
+        "story_texts",
         "own_events",
         "own_file",
         "stories",
@@ -284,9 +409,20 @@ pub fn info(conn: &Connection) -> Result<Option<TeamInfo>> {
     let mine: Option<String> = conn
         .query_row("SELECT public_key FROM device_key", [], |row| row.get(0))
         .optional()?;
-    let members: u32 = query_one(conn, "SELECT count(*) FROM team_members", [], |row| {
-        row.get(0)
-    })?;
+    let members: u32 = query_one(
+        conn,
+        "SELECT count(*) FROM team_members WHERE status = 'admitted' AND public_key <> ''",
+        [],
+        |row| row.get(0),
+    )?;
+    let my_status: String = query_one(
+        conn,
+        "SELECT coalesce((SELECT status FROM team_members
+                           WHERE member_id = (SELECT id FROM profile)), 'pending')",
+        [],
+        |row| row.get(0),
+    )?;
+    let format: u32 = query_one(conn, "SELECT format FROM team", [], |row| row.get(0))?;
     Ok(Some(TeamInfo {
         team_id,
         name,
@@ -294,15 +430,22 @@ pub fn info(conn: &Connection) -> Result<Option<TeamInfo>> {
         founder_fingerprint: print(&founder_key),
         my_fingerprint: mine.as_deref().map(print).unwrap_or_default(),
         members,
+        my_status,
+        format,
+        key_kept_in: key_place(conn)?,
     }))
 }
 
-/// Everyone this computer knows in the team, leads first, then by name.
+/// Everyone this computer knows in the team, leads first, then by name;
+/// requests to join after the members.
 pub fn members(conn: &Connection, me: &str) -> Result<Vec<TeamMember>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT m.member_id, m.name, l.member_id IS NOT NULL, m.public_key, m.missing, m.forks
+        "SELECT m.member_id, m.name, l.member_id IS NOT NULL, m.public_key, m.missing, m.forks,
+                m.status
            FROM team_members m LEFT JOIN team_leads l ON l.member_id = m.member_id
-          ORDER BY l.member_id IS NULL, m.name COLLATE NOCASE, m.member_id",
+          WHERE m.status <> 'unknown' AND m.public_key <> ''
+          ORDER BY m.status IN ('pending', 'returning'), l.member_id IS NULL,
+                   m.name COLLATE NOCASE, m.member_id",
     )?;
     let rows = stmt.query_map([], |row| {
         let member_id: String = row.get(0)?;
@@ -315,9 +458,27 @@ pub fn members(conn: &Connection, me: &str) -> Result<Vec<TeamMember>> {
             fingerprint: print(&key),
             missing: row.get(4)?,
             forks: row.get(5)?,
+            status: row.get(6)?,
+            waiting_stories: Vec::new(),
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut members: Vec<TeamMember> = rows.collect::<rusqlite::Result<_>>()?;
+    let mut waiting = conn.prepare_cached(
+        "SELECT t.text FROM team_events e
+           JOIN story_texts t ON t.story_key = e.member_id || '/' || json_extract(e.body, '$.story_id')
+                             AND t.hash = json_extract(e.body, '$.hash')
+          WHERE e.member_id = ?1 AND e.applied = 0 AND e.reason = 'not_admitted'
+            AND e.kind IN ('story.shared', 'story.edited')
+          ORDER BY e.seq LIMIT 20",
+    )?;
+    for member in &mut members {
+        if matches!(member.status.as_str(), "pending" | "returning") {
+            member.waiting_stories = waiting
+                .query_map([&member.member_id], |row| row.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+        }
+    }
+    Ok(members)
 }
 
 pub fn is_lead(conn: &Connection, member: &str) -> bool {
@@ -328,13 +489,6 @@ pub fn is_lead(conn: &Connection, member: &str) -> bool {
         |row| row.get::<_, bool>(0),
     )
     .unwrap_or(false)
-}
-
-/// The keys pinned so far, by member.
-pub fn pinned_keys(conn: &Connection) -> Result<Vec<(String, String)>> {
-    let mut stmt = conn.prepare_cached("SELECT member_id, public_key FROM team_members")?;
-    let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Pins a member's key at first sight of their profile.json.

@@ -6,6 +6,8 @@
 //! file of any size or kind costs more than a small, constant memory. The
 //! protocol is written down in docs/TEAM-FOLDER.md.
 
+mod after;
+mod authority;
 pub mod body;
 mod decisions;
 mod facade;
@@ -13,6 +15,9 @@ mod feed;
 pub mod folder;
 pub mod lines;
 mod membership;
+mod outbox;
+mod people;
+mod plan;
 mod read;
 mod reconcile;
 pub mod refusal;

@@ -5,35 +5,27 @@
 //! goes on where it stopped at the next. Junk is counted, moved past for
 //! good, and never read again.
 
-use super::folder::{
-    self, classify, list, member_dir, relative, EntryKind, FileRole, OpenError, MEMBERS_DIR,
-    PROFILE_FILE,
-};
+use super::after;
+use super::authority::{self, Authority};
 use super::lines::{read_chunk, Cursor};
-use super::membership::{self, MemberFile};
+use super::membership;
+use super::plan::{load_states, load_vouchers, plan, tail_hash, Job};
 use super::refusal::Refusal;
 use super::report::{self, SkipBook};
-use super::rules::{self, Changes};
-use super::take::{count_missing, note_highest, take, Taken};
-use super::verify::{verify_chunk, Tally};
+use super::rules::Changes;
+use super::take::{count_missing, know_member, note_highest, take, Context, Taken};
+use super::verify::{verify_chunk, KeyBook, Signed, Tally};
 use crate::error::Result;
 use crate::sql::exec;
 use crate::store::Store;
-use crate::team_event::{parse_public_key, Event};
 use chrono::{DateTime, Utc};
-use ed25519_dalek::VerifyingKey;
 use rusqlite::params;
-use std::collections::{HashMap, HashSet};
-use std::io::{Read, Seek, SeekFrom};
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 /// Event files larger than this are not read (a runaway or hostile file).
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// At most this many events are taken under one hold of the store's lock.
 const EVENTS_PER_TRANSACTION: usize = 4096;
-/// How many bytes before the read position identify the file as the same.
-const TAIL: u64 = 64;
 
 /// How much one pass may read before it lets the next pass go on.
 #[derive(Debug, Clone, Copy)]
@@ -71,283 +63,14 @@ pub struct Pass {
     pub more: bool,
     /// Something of this PC's own in the folder was damaged or is gone.
     pub own_damaged: bool,
-}
-
-#[derive(Debug, Clone)]
-struct FileState {
-    read_to: u64,
-    tail_hash: String,
-    long_line_from: Option<u64>,
-    member: String,
-}
-
-struct Job {
-    rel: String,
-    path: PathBuf,
-    member: String,
-    key: VerifyingKey,
-    from: Cursor,
-}
-
-struct Plan {
-    jobs: Vec<Job>,
-    whole_file: Vec<(String, Refusal)>,
-    rewound: Vec<String>,
-    pins: Vec<(String, String, String)>,
-    renames: Vec<(String, String)>,
-    folder_missing: bool,
-    own_damaged: bool,
-}
-
-/// Bytes of `path` just before `pos`, hashed: the file's identity there.
-fn tail_hash(file: &mut std::fs::File, pos: u64) -> String {
-    let start = pos.saturating_sub(TAIL);
-    let mut bytes = Vec::with_capacity(TAIL as usize);
-    let read = file
-        .seek(SeekFrom::Start(start))
-        .and_then(|_| file.take(pos - start).read_to_end(&mut bytes));
-    match read {
-        Ok(_) => folder::short_hash(&bytes),
-        Err(_) => String::new(),
-    }
-}
-
-fn load_states(store: &Store) -> Result<HashMap<String, FileState>> {
-    let conn = store.conn();
-    let mut stmt = conn.prepare_cached(
-        "SELECT path, read_to, tail_hash, long_line_from, member_id FROM team_files",
-    )?;
-    let rows = stmt.query_map([], |row| {
-        Ok((
-            row.get::<_, String>(0)?,
-            FileState {
-                read_to: row.get::<_, i64>(1)?.max(0) as u64,
-                tail_hash: row.get(2)?,
-                long_line_from: row.get::<_, Option<i64>>(3)?.map(|n| n.max(0) as u64),
-                member: row.get(4)?,
-            },
-        ))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// Looks at the folder (no lock held): which files have news, what is
-/// refused, whose key to pin.
-fn plan(
-    folder: &std::path::Path,
-    me: &str,
-    scope: Scope,
-    pinned: &HashMap<String, String>,
-    states: &HashMap<String, FileState>,
-) -> Plan {
-    let mut plan = Plan {
-        jobs: Vec::new(),
-        whole_file: Vec::new(),
-        rewound: Vec::new(),
-        pins: Vec::new(),
-        renames: Vec::new(),
-        folder_missing: false,
-        own_damaged: false,
-    };
-    let members = folder.join(MEMBERS_DIR);
-    if let Err(refusal) = folder::is_real_dir(&members) {
-        plan.whole_file.push((MEMBERS_DIR.into(), refusal));
-        return plan;
-    }
-    let Ok(entries) = list(&members) else {
-        plan.folder_missing = true;
-        return plan;
-    };
-    for (name, dir, kind) in entries {
-        if scope == Scope::Own && name != me {
-            continue;
-        }
-        let rel = relative(folder, &dir);
-        match kind {
-            EntryKind::Dir => {}
-            EntryKind::Link => {
-                plan.whole_file.push((rel, Refusal::Link));
-                continue;
-            }
-            _ => {
-                plan.whole_file.push((rel, Refusal::NotAFolder));
-                continue;
-            }
-        }
-        if uuid::Uuid::parse_str(&name).is_err() {
-            plan.whole_file.push((rel, Refusal::NotMemberFolder));
-            continue;
-        }
-        let Some(key) = member_key(folder, &name, me, pinned, &mut plan) else {
-            continue;
-        };
-        plan_member(folder, &name, me, key, states, &mut plan);
-    }
-    {
-        // A file of ours read before and gone now.
-        let own_prefix = format!("{MEMBERS_DIR}/{me}/");
-        let seen: HashSet<&str> = plan
-            .jobs
-            .iter()
-            .map(|j| j.rel.as_str())
-            .chain(plan.whole_file.iter().map(|(rel, _)| rel.as_str()))
-            .collect();
-        plan.own_damaged |= states.iter().any(|(path, state)| {
-            state.member == me
-                && path.starts_with(&own_prefix)
-                && !seen.contains(path.as_str())
-                && !folder.join(path).is_file()
-        });
-    }
-    plan
-}
-
-/// The member's key: pinned at first sight of their profile.json (the
-/// founder's at join); a profile.json that later shows another is not
-/// believed.
-fn member_key(
-    folder: &std::path::Path,
-    member: &str,
-    me: &str,
-    pinned: &HashMap<String, String>,
-    plan: &mut Plan,
-) -> Option<VerifyingKey> {
-    let path = member_dir(folder, member).join(PROFILE_FILE);
-    let rel = relative(folder, &path);
-    let file: std::result::Result<MemberFile, Refusal> =
-        match folder::read_small(&path, folder::MAX_SMALL_FILE) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|_| Refusal::ProfileInvalid),
-            Err(OpenError::Missing) => Err(Refusal::ProfileMissing),
-            Err(err) => Err(err.refusal().unwrap_or(Refusal::Unreadable)),
-        };
-    match (pinned.get(member), file) {
-        (Some(key), file) => {
-            match file {
-                Ok(file) if file.key != *key => {
-                    plan.whole_file.push((rel, Refusal::ProfileOtherKey));
-                    plan.own_damaged |= member == me;
-                }
-                Ok(file) => {
-                    if member != me {
-                        plan.renames.push((member.to_string(), file.name));
-                    }
-                }
-                Err(refusal) => {
-                    if refusal != Refusal::ProfileMissing {
-                        plan.whole_file.push((rel, refusal));
-                    }
-                    plan.own_damaged |= member == me;
-                }
-            }
-            parse_public_key(key)
-        }
-        (None, Ok(file)) if file.member == member => match parse_public_key(&file.key) {
-            Some(key) => {
-                plan.pins.push((member.to_string(), file.name, file.key));
-                Some(key)
-            }
-            None => {
-                plan.whole_file.push((rel, Refusal::ProfileInvalid));
-                None
-            }
-        },
-        (None, Ok(_)) => {
-            plan.whole_file.push((rel, Refusal::ProfileOtherMember));
-            None
-        }
-        (None, Err(refusal)) => {
-            plan.whole_file.push((rel, refusal));
-            None
-        }
-    }
-}
-
-fn plan_member(
-    folder: &std::path::Path,
-    member: &str,
-    me: &str,
-    key: VerifyingKey,
-    states: &HashMap<String, FileState>,
-    plan: &mut Plan,
-) {
-    let dir = member_dir(folder, member);
-    let Ok(entries) = list(&dir) else {
-        return;
-    };
-    for (name, path, kind) in entries {
-        let rel = relative(folder, &path);
-        match classify(&name) {
-            FileRole::Profile => continue,
-            FileRole::Events => {}
-            // Our own whole-file writes pass through hidden temp files.
-            FileRole::Refused(Refusal::TempFile) if member == me && name.starts_with('.') => {
-                continue
-            }
-            FileRole::Refused(refusal) => {
-                plan.whole_file.push((rel, refusal));
-                continue;
-            }
-        }
-        let refused = match kind {
-            EntryKind::File => None,
-            EntryKind::Link => Some(Refusal::Link),
-            EntryKind::Dir => Some(Refusal::FolderNotFile),
-            EntryKind::Other => Some(Refusal::NotRegular),
-        };
-        if let Some(refusal) = refused {
-            plan.whole_file.push((rel, refusal));
-            plan.own_damaged |= member == me;
-            continue;
-        }
-        let (mut file, len) = match folder::open_read(&path) {
-            Ok(opened) => opened,
-            Err(err) => {
-                if let Some(refusal) = err.refusal() {
-                    plan.whole_file.push((rel, refusal));
-                    plan.own_damaged |= member == me;
-                }
-                continue;
-            }
-        };
-        if len > MAX_FILE_BYTES {
-            plan.whole_file.push((rel, Refusal::TooLarge));
-            continue;
-        }
-        let state = states.get(&rel);
-        let read_to = state.map_or(0, |s| s.read_to);
-        if len == read_to {
-            continue;
-        }
-        let from = match state {
-            Some(state) if len > read_to && tail_hash(&mut file, read_to) == state.tail_hash => {
-                Cursor {
-                    pos: read_to,
-                    long_line_from: state.long_line_from,
-                }
-            }
-            Some(_) => {
-                // Shorter, or changed where it was read: never read from
-                // mid-line; take it again from the start.
-                plan.rewound.push(rel.clone());
-                plan.own_damaged |= member == me;
-                Cursor::default()
-            }
-            None => Cursor::default(),
-        };
-        plan.jobs.push(Job {
-            rel,
-            path,
-            member: member.to_string(),
-            key,
-            from,
-        });
-    }
+    /// Files were set to be read again (a member's keys became known).
+    pub reread: bool,
 }
 
 /// One chunk of one file, verified, on its way to the store.
 struct Batch {
     job: usize,
-    events: Vec<(u64, Event)>,
+    events: Vec<Signed>,
     refused: Tally,
     next: Cursor,
     tail_hash: String,
@@ -365,7 +88,7 @@ fn produce(jobs: &[Job], budget: Budget, out: std::sync::mpsc::SyncSender<Messag
     let started = Instant::now();
     let mut bytes = 0_u64;
     for (index, job) in jobs.iter().enumerate() {
-        let mut file = match folder::open_read(&job.path) {
+        let mut file = match super::folder::open_read(&job.path) {
             Ok((file, _)) => file,
             Err(err) => {
                 if let Some(refusal) = err.refusal() {
@@ -374,6 +97,7 @@ fn produce(jobs: &[Job], budget: Budget, out: std::sync::mpsc::SyncSender<Messag
                 continue;
             }
         };
+        let mut book = job.book.clone();
         let mut cursor = job.from;
         loop {
             if bytes >= budget.bytes || started.elapsed() >= budget.time {
@@ -387,7 +111,11 @@ fn produce(jobs: &[Job], budget: Budget, out: std::sync::mpsc::SyncSender<Messag
                 }
             };
             let taken = chunk.bytes_taken(&cursor);
-            let verified = verify_chunk(&chunk, &job.member, &job.key);
+            let stories = job
+                .path
+                .parent()
+                .map(|dir| dir.join(super::folder::STORIES_DIR));
+            let verified = verify_chunk(&chunk, &job.member, &mut book, stories.as_deref());
             let at_end = chunk.at_end;
             let next = chunk.next;
             drop(chunk);
@@ -418,7 +146,8 @@ fn take_message(
     tx: &rusqlite::Connection,
     message: Message,
     jobs: &[Job],
-    me: &str,
+    ctx: &Context<'_>,
+    changes: &mut Changes,
     book: &mut SkipBook,
     result: &mut Pass,
 ) -> Result<usize> {
@@ -434,24 +163,32 @@ fn take_message(
     let Some(job) = jobs.get(batch.job) else {
         return Ok(0);
     };
-    let mut changes = Changes::default();
-    for (offset, event) in &batch.events {
-        match take(tx, event, me, &mut changes)? {
+    if !batch.events.is_empty() {
+        know_member(tx, &job.member)?;
+    }
+    for signed in &batch.events {
+        match take(tx, signed, ctx, changes)? {
             Taken::Known => {}
-            Taken::Fork => book.add(&job.rel, Refusal::Fork, 1, *offset),
+            Taken::Fork => book.add(&job.rel, Refusal::Fork, 1, signed.offset),
             Taken::New(outcome) => {
                 result.new_events += 1;
                 if let Some(refusal) = outcome.refusal() {
-                    book.add(&job.rel, refusal, 1, *offset);
+                    book.add(&job.rel, refusal, 1, signed.offset);
                 }
             }
         }
     }
     for (refusal, (count, first)) in batch.refused.0 {
+        if refusal == Refusal::BadSignature {
+            exec(
+                tx,
+                "INSERT INTO team_members (member_id, name, public_key, status, unverified_with)
+                 VALUES (?1, '', '', 'unknown', ?2)
+                 ON CONFLICT (member_id) DO UPDATE SET unverified_with = excluded.unverified_with",
+                params![job.member, job.book.digest()],
+            )?;
+        }
         book.add(&job.rel, refusal, count, first);
-    }
-    if changes.leads {
-        result.new_events += rules::after_new_leads(tx)?;
     }
     exec(
         tx,
@@ -469,7 +206,7 @@ fn take_message(
             job.member
         ],
     )?;
-    if let Some(highest) = batch.events.iter().map(|(_, e)| e.seq).max() {
+    if let Some(highest) = batch.events.iter().map(|s| s.event.seq).max() {
         note_highest(tx, &job.member, highest)?;
         count_missing(tx, &job.member)?;
     }
@@ -486,16 +223,14 @@ pub fn pass(
     now: DateTime<Utc>,
 ) -> Result<Pass> {
     let mut result = Pass::default();
-    let (team, pinned) = {
-        let conn = store.conn();
-        let Some(team) = membership::joined(&conn)? else {
-            return Ok(result);
-        };
-        let pinned: HashMap<String, String> = membership::pinned_keys(&conn)?.into_iter().collect();
-        (team, pinned)
+    let Some(team) = membership::joined(&store.conn())? else {
+        return Ok(result);
     };
+    after::follow_team_file(store, &team.folder)?;
+    let mut current: Authority = authority::load(&store.conn())?.0;
     let states = load_states(store)?;
-    let plan = plan(&team.folder, me, scope, &pinned, &states);
+    let vouchers = load_vouchers(store)?;
+    let plan = plan(&team.folder, me, scope, &current, &vouchers, &states);
     result.folder_missing = plan.folder_missing;
     result.own_damaged = plan.own_damaged;
     {
@@ -532,32 +267,95 @@ pub fn pass(
         }
         tx.commit()?;
     }
-    if plan.jobs.is_empty() {
-        return Ok(result);
+    if !plan.pins.is_empty() {
+        current = authority::load(&store.conn())?.0;
     }
     let jobs = plan.jobs;
-    let more = std::thread::scope(|scope| -> Result<bool> {
-        let (sender, receiver) = std::sync::mpsc::sync_channel(2);
-        let jobs_ref = &jobs;
-        let producer = scope.spawn(move || produce(jobs_ref, budget, sender));
-        // Batches that are ready together are taken in one transaction, up
-        // to a bound, so the lock is never held for long.
-        while let Ok(first) = receiver.recv() {
-            let mut conn = store.conn();
-            let tx = conn.transaction()?;
-            let mut book = SkipBook::default();
-            let mut events = take_message(&tx, first, &jobs, me, &mut book, &mut result)?;
-            while events < EVENTS_PER_TRANSACTION {
-                let Ok(next) = receiver.try_recv() else {
-                    break;
+    let more = if jobs.is_empty() {
+        false
+    } else {
+        std::thread::scope(|scope| -> Result<bool> {
+            let (sender, receiver) = std::sync::mpsc::sync_channel(2);
+            let jobs_ref = &jobs;
+            let producer = scope.spawn(move || produce(jobs_ref, budget, sender));
+            // Batches that are ready together are taken in one transaction,
+            // up to a bound, so the lock is never held for long.
+            while let Ok(first) = receiver.recv() {
+                let mut conn = store.conn();
+                let tx = conn.transaction()?;
+                let mut book = SkipBook::default();
+                let mut changes = Changes::default();
+                let ctx = Context {
+                    me,
+                    authority: &current,
+                    now,
                 };
-                events += take_message(&tx, next, &jobs, me, &mut book, &mut result)?;
+                let mut events = take_message(
+                    &tx,
+                    first,
+                    &jobs,
+                    &ctx,
+                    &mut changes,
+                    &mut book,
+                    &mut result,
+                )?;
+                while events < EVENTS_PER_TRANSACTION {
+                    let Ok(next) = receiver.try_recv() else {
+                        break;
+                    };
+                    events +=
+                        take_message(&tx, next, &jobs, &ctx, &mut changes, &mut book, &mut result)?;
+                }
+                book.save(&tx, now)?;
+                if changes.authority {
+                    if let Some(changed) = after::authority_changed(&tx, &current, me, now)? {
+                        current = changed;
+                    }
+                }
+                tx.commit()?;
+                drop(conn);
+                after::scrub_backups(store, &changes.withdrawn);
             }
-            book.save(&tx, now)?;
-            tx.commit()?;
-        }
-        Ok(producer.join().unwrap_or(false))
-    })?;
+            Ok(producer.join().unwrap_or(false))
+        })?
+    };
     result.more = more;
+    // Lines no key verified, of members whose keys the team knows better
+    // now (an admission read after the lines it admits): their files are
+    // read again, once per change of keys.
+    let unverified: Vec<(String, String)> = store
+        .conn()
+        .prepare_cached(
+            "SELECT member_id, unverified_with FROM team_members WHERE unverified_with <> ''",
+        )?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (member, tried_with) in unverified {
+        let mut book = KeyBook::of(&current, &member);
+        book.vouched = load_vouchers(store)?.remove(&member).unwrap_or_default();
+        if book.digest() == tried_with {
+            continue;
+        }
+        let conn = store.conn();
+        exec(
+            &conn,
+            "UPDATE team_files SET read_to = 0, tail_hash = '', long_line_from = NULL
+              WHERE member_id = ?1",
+            [&member],
+        )?;
+        exec(
+            &conn,
+            "DELETE FROM team_skips WHERE reason = 'bad_signature' AND path LIKE ?1",
+            [format!("members/{member}/%")],
+        )?;
+        exec(
+            &conn,
+            "UPDATE team_members SET unverified_with = '' WHERE member_id = ?1",
+            [&member],
+        )?;
+        result.reread = true;
+        result.more = true;
+    }
+    after::settle(store, &team.folder, me, &current, now)?;
     Ok(result)
 }

@@ -3,12 +3,14 @@
 //! withdrawn, and proposals and decisions made here are sent. Only the
 //! store is touched (the events wait in the outbox); safe to repeat.
 
-use super::body::{Body, DecisionBody, ProposalBody, StoryBody, StoryRef};
+use super::body::{Body, DecisionBody, ProposalBody, StoryContent, StoryRef};
+use super::decisions::{proposal_hash, proposers_id};
 use super::membership::joined;
-use super::write::append;
+use super::outbox::{append, team_format};
 use crate::error::Result;
 use crate::exception::Action;
 use crate::profile::Profile;
+use crate::team_event::LEGACY_VERSION;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
@@ -17,12 +19,15 @@ pub fn reconcile(conn: &Connection, profile: &Profile, now: DateTime<Utc>) -> Re
         return Ok(0);
     }
     let mut sent = 0;
+    let legacy = team_format(conn)? == LEGACY_VERSION;
     let to_share: Vec<(String, bool)> = conn
         .prepare_cached(
-            "SELECT m.id, EXISTS (SELECT 1 FROM stories s WHERE s.story_id = m.id)
+            "SELECT m.id, EXISTS (SELECT 1 FROM stories s WHERE s.author_id = m.author
+                                   AND s.story_id = m.id)
                FROM moments m
               WHERE m.shared = 1 AND m.deleted_at IS NULL AND m.author = ?1
-                AND NOT EXISTS (SELECT 1 FROM stories s WHERE s.story_id = m.id
+                AND NOT EXISTS (SELECT 1 FROM stories s WHERE s.author_id = m.author
+                                 AND s.story_id = m.id
                                  AND s.withdrawn = 0 AND s.text = m.text
                                  AND s.local_date = m.local_date
                                  AND s.situation = m.situation AND s.customer = m.customer
@@ -31,13 +36,18 @@ pub fn reconcile(conn: &Connection, profile: &Profile, now: DateTime<Utc>) -> Re
         .query_map([&profile.id], |row| Ok((row.get(0)?, row.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for (id, known) in to_share {
-        let story = StoryBody::of(&crate::moment::get(conn, &id)?);
+        let content = StoryContent::of(&crate::moment::get(conn, &id)?);
+        let story = if legacy {
+            content.legacy_body()
+        } else {
+            content.body()
+        };
         let body = if known {
             Body::StoryEdited(story)
         } else {
             Body::StoryShared(story)
         };
-        append(conn, profile, &body, now)?;
+        append(conn, profile, &body, (!legacy).then_some(&content), now)?;
         sent += 1;
     }
     // Only a moment this PC has, unshared or deleted, withdraws its story:
@@ -52,12 +62,11 @@ pub fn reconcile(conn: &Connection, profile: &Profile, now: DateTime<Utc>) -> Re
         .query_map([&profile.id], |row| row.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     for story_id in to_withdraw {
-        append(
-            conn,
-            profile,
-            &Body::StoryWithdrawn(StoryRef { story_id }),
-            now,
-        )?;
+        let body = Body::StoryWithdrawn(StoryRef {
+            story_author: String::new(),
+            story_id,
+        });
+        append(conn, profile, &body, None, now)?;
         sent += 1;
     }
     sent += reconcile_exceptions(conn, profile, now)?;
@@ -72,6 +81,7 @@ fn reconcile_exceptions(conn: &Connection, profile: &Profile, now: DateTime<Utc>
             "SELECT e.id FROM exceptions e
               WHERE e.proposed_by = ?1
                 AND NOT EXISTS (SELECT 1 FROM team_events t WHERE t.kind = 'exception.proposed'
+                                 AND t.member_id = ?1
                                  AND json_extract(t.body, '$.exception_id') = e.id)
               ORDER BY e.proposed_at, e.id",
         )?
@@ -90,22 +100,31 @@ fn reconcile_exceptions(conn: &Connection, profile: &Profile, now: DateTime<Utc>
                 applies_when: e.applies_when,
             },
         });
-        append(conn, profile, &body, now)?;
+        append(conn, profile, &body, None, now)?;
         sent += 1;
     }
-    let decisions: Vec<(String, String, String, Option<String>)> = conn
+    let decisions: Vec<(String, String, String, String, Option<String>)> = conn
         .prepare_cached(
-            "SELECT v.id, v.exception_id, v.kind, v.note FROM exception_events v
+            "SELECT v.id, v.exception_id, e.proposed_by, v.kind, v.note FROM exception_events v
+               JOIN exceptions e ON e.id = v.exception_id
               WHERE v.actor_id = ?1 AND v.kind <> 'proposed'
                 AND NOT EXISTS (SELECT 1 FROM team_events t WHERE t.kind = 'exception.decided'
+                                 AND t.member_id = ?1
                                  AND json_extract(t.body, '$.decision_id') = v.id)
               ORDER BY v.at, v.id",
         )?
         .query_map([&profile.id], |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+            ))
         })?
         .collect::<rusqlite::Result<_>>()?;
-    for (decision_id, exception_id, kind, note) in decisions {
+    let legacy = team_format(conn)? == LEGACY_VERSION;
+    for (decision_id, local, proposer, kind, note) in decisions {
         let action = match kind.as_str() {
             "approved" => Action::Approve,
             "rejected" => Action::Reject,
@@ -113,12 +132,22 @@ fn reconcile_exceptions(conn: &Connection, profile: &Profile, now: DateTime<Utc>
             _ => Action::Withdraw,
         };
         let body = Body::ExceptionDecided(DecisionBody {
-            exception_id,
+            proposer: if legacy {
+                String::new()
+            } else {
+                proposer.clone()
+            },
+            exception_id: proposers_id(&local, &proposer).to_string(),
+            proposal_hash: if legacy {
+                String::new()
+            } else {
+                proposal_hash(conn, &local)?.unwrap_or_default()
+            },
             decision_id,
             action,
             note,
         });
-        append(conn, profile, &body, now)?;
+        append(conn, profile, &body, None, now)?;
         sent += 1;
     }
     Ok(sent)

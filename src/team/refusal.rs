@@ -49,6 +49,20 @@ pub enum Refusal {
     /// Kept aside: a decision that does not (yet) follow from the ones
     /// before it, or whose proposal has not been read yet.
     DecisionWaiting,
+    /// Kept aside: from someone no lead has admitted (yet), or removed.
+    NotAdmitted,
+    /// The team's last lead cannot be removed or lose the role.
+    LastLead,
+    /// Signed for another team: a replay.
+    OtherTeam,
+    /// Kept aside: dated before the team began, or in the future.
+    DateOutOfRange,
+    /// A format-1 event after the team moved to format 2.
+    LegacyAfterUpgrade,
+    /// A decision that names another text than the proposal has.
+    ProposalChanged,
+    /// A story's file that does not hold the content its event names.
+    StoryFile,
 }
 
 impl Refusal {
@@ -83,6 +97,13 @@ impl Refusal {
             Refusal::NotLead => "not_lead",
             Refusal::ProposalInvalid => "proposal_invalid",
             Refusal::DecisionWaiting => "decision_waiting",
+            Refusal::NotAdmitted => "not_admitted",
+            Refusal::LastLead => "last_lead",
+            Refusal::OtherTeam => "other_team",
+            Refusal::DateOutOfRange => "date_out_of_range",
+            Refusal::LegacyAfterUpgrade => "legacy_after_upgrade",
+            Refusal::ProposalChanged => "proposal_changed",
+            Refusal::StoryFile => "story_file",
         }
     }
 
@@ -93,7 +114,13 @@ impl Refusal {
     /// Kept aside rather than refused: it may count once what it depends
     /// on has arrived.
     pub fn keeps_aside(self) -> bool {
-        matches!(self, Refusal::NotLead | Refusal::DecisionWaiting)
+        matches!(
+            self,
+            Refusal::NotLead
+                | Refusal::DecisionWaiting
+                | Refusal::NotAdmitted
+                | Refusal::DateOutOfRange
+        )
     }
 
     pub fn text(self) -> &'static str {
@@ -133,10 +160,17 @@ impl Refusal {
             Refusal::DecisionWaiting => {
                 "kept aside: a decision on a proposal not read yet, or one that does not follow"
             }
+            Refusal::NotAdmitted => "kept aside: from someone no lead has admitted (yet), or after their removal",
+            Refusal::LastLead => "the team's last lead cannot lose the role",
+            Refusal::OtherTeam => "an event of another team",
+            Refusal::DateOutOfRange => "kept aside: dated before the team or in the future",
+            Refusal::LegacyAfterUpgrade => "written in the old format after the team moved on; the writer should update Fanday",
+            Refusal::ProposalChanged => "a decision on another text than the proposal's",
+            Refusal::StoryFile => "a story file whose content is not the one shared",
         }
     }
 
-    const ALL: [Refusal; 29] = [
+    const ALL: [Refusal; 36] = [
         Refusal::Link,
         Refusal::NotRegular,
         Refusal::FolderNotFile,
@@ -166,6 +200,13 @@ impl Refusal {
         Refusal::NotLead,
         Refusal::ProposalInvalid,
         Refusal::DecisionWaiting,
+        Refusal::NotAdmitted,
+        Refusal::LastLead,
+        Refusal::OtherTeam,
+        Refusal::DateOutOfRange,
+        Refusal::LegacyAfterUpgrade,
+        Refusal::ProposalChanged,
+        Refusal::StoryFile,
     ];
 }
 

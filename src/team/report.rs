@@ -138,6 +138,23 @@ pub fn replace_whole_file_skips(
     Ok(())
 }
 
+/// One file refused as a whole, found after the pass's look at the folder
+/// (a story's file).
+pub fn add_whole_file_skip(
+    conn: &Connection,
+    path: &str,
+    refusal: Refusal,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    exec(
+        conn,
+        "INSERT OR IGNORE INTO team_skips (path, reason, count, first_offset, whole_file, at)
+         VALUES (?1, ?2, 1, NULL, 1, ?3)",
+        params![path, refusal.code(), now],
+    )?;
+    Ok(())
+}
+
 /// What was skipped, whole files first, then by path.
 pub fn skips(conn: &Connection) -> Result<Vec<Skip>> {
     let mut stmt = conn.prepare_cached(

@@ -1,17 +1,19 @@
-//! The rules of authority: what a verified event may change, and how, so
-//! that the same set of events gives the same state in any order of
-//! arrival. Stories keep their author's latest version (by number) and a
-//! withdrawal leaves a tombstone; applause and comments are sets; the
-//! latest lead review wins by time, then id; leads only grow by a lead's
-//! grant; exception decisions are replayed in order (see `decisions`).
+//! The rules of authority: what a verified event of an admitted member may
+//! change, and how, so that the same set of events gives the same state in
+//! any order of arrival. Every object is its author's: a story is named by
+//! its author and id together. Stories keep their author's latest version
+//! (by number) and a withdrawal leaves a tombstone and erases the text;
+//! applause and comments are sets; the latest lead review wins by time,
+//! then event; exception decisions are replayed in order (`decisions`).
 
-use super::body::{Body, StoryBody};
+use super::body::{Body, StoryBody, StoryContent};
 use super::decisions;
-use super::membership::is_lead;
 use super::refusal::Refusal;
+use super::take::Context;
 use crate::error::Result;
 use crate::sql::{enum_text, exec, query_one};
-use crate::team_event::Event;
+use crate::team_event::{Event, LEGACY_VERSION};
+use chrono::Duration;
 use rusqlite::{params, Connection, OptionalExtension};
 
 pub const MAX_STORY_CHARS: usize = 2000;
@@ -47,14 +49,37 @@ impl Outcome {
 /// What a batch of events changed that other events may depend on.
 #[derive(Debug, Default)]
 pub struct Changes {
-    pub leads: bool,
+    /// An admission, removal, grant, revocation or rotation arrived (or, in
+    /// format 1, a new lead).
+    pub authority: bool,
+    /// Stories withdrawn: their texts are erased from the backups too.
+    pub withdrawn: Vec<(String, String)>,
 }
 
-fn story_author(conn: &Connection, story_id: &str) -> Result<Option<String>> {
+/// The key a story is stored under: its author and id. A format-1 story
+/// (ids shared by all) keeps its plain id, and a format-2 event by its
+/// author finds it there.
+pub fn story_key(conn: &Connection, author: &str, story_id: &str) -> Result<String> {
+    if author.is_empty() {
+        return Ok(story_id.to_string());
+    }
+    let qualified = format!("{author}/{story_id}");
+    let found: Option<String> = query_one(
+        conn,
+        "SELECT story_key FROM stories WHERE story_key IN (?1, ?2) AND author_id = ?3
+          ORDER BY story_key = ?1 DESC LIMIT 1",
+        params![qualified, story_id, author],
+        |row| row.get(0),
+    )
+    .optional()?;
+    Ok(found.unwrap_or(qualified))
+}
+
+fn story_author(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(query_one(
         conn,
-        "SELECT author_id FROM stories WHERE story_id = ?1",
-        [story_id],
+        "SELECT author_id FROM stories WHERE story_key = ?1",
+        [key],
         |row| row.get(0),
     )
     .optional()?)
@@ -64,97 +89,177 @@ fn text_fits(text: &str) -> bool {
     !text.trim().is_empty() && text.chars().count() <= MAX_STORY_CHARS
 }
 
-fn story_fits(story: &StoryBody) -> bool {
-    text_fits(&story.text)
-        && story
-            .reaction
-            .as_deref()
-            .map_or(true, |r| r.chars().count() <= MAX_STORY_CHARS)
+fn reaction_fits(reaction: Option<&str>) -> bool {
+    reaction.map_or(true, |r| r.chars().count() <= MAX_STORY_CHARS)
 }
 
-/// Applies one verified event under the authority rules.
+/// A story's day may not lie after the day it was shared (a date far in
+/// the future would pin it on top of every feed).
+fn date_fits(story: &StoryBody, event: &Event) -> bool {
+    story.date <= (event.at + Duration::days(1)).date_naive()
+        && story.date >= chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default()
+}
+
+/// Applies one verified event of an admitted member under the rules.
+/// Keeps a story's text apart from the feed (for a request to join, and
+/// for a rebuild of the team's state).
+pub fn keep_text(conn: &Connection, author: &str, story: &StoryContent) -> Result<()> {
+    exec(
+        conn,
+        "INSERT OR IGNORE INTO story_texts (story_key, hash, text, reaction) VALUES (?1, ?2, ?3, ?4)",
+        params![
+            format!("{author}/{}", story.story_id),
+            story.hash(),
+            story.text,
+            story.reaction
+        ],
+    )?;
+    Ok(())
+}
+
 pub fn apply(
     conn: &Connection,
+    key: &str,
     event: &Event,
     body: &Body,
+    story_file: Option<&StoryContent>,
+    ctx: &Context<'_>,
     changes: &mut Changes,
 ) -> Result<Outcome> {
     let member = event.member.as_str();
     let seq = event.seq as i64;
+    let legacy = event.v == LEGACY_VERSION;
+    let is_lead = ctx.authority.is_lead_at(member, event.seq);
     match body {
         Body::StoryShared(story) | Body::StoryEdited(story) => {
-            if !story_fits(story) {
+            let (text, reaction, hash) = match (&story.text, &story.hash) {
+                (Some(text), _) if legacy => (text.clone(), story.reaction.clone(), None),
+                (None, Some(hash)) if !legacy => {
+                    let beside = story_file.filter(|content| content.hash() == *hash);
+                    let known: Option<(String, Option<String>)> = match beside {
+                        Some(content) => Some((content.text.clone(), content.reaction.clone())),
+                        None => query_one(
+                        conn,
+                        "SELECT text, reaction FROM story_texts WHERE story_key IN (?1, ?2) AND hash = ?3",
+                        params![format!("{member}/{}", story.story_id), story.story_id, hash],
+                        |row| Ok((row.get(0)?, row.get(1)?)),
+                    )
+                    .optional()?,
+                    };
+                    let (text, reaction) = known.unwrap_or_default();
+                    (text, reaction, Some(hash.clone()))
+                }
+                _ => return Ok(Outcome::Refused(Refusal::BodyMismatch)),
+            };
+            if (legacy && !text_fits(&text)) || !reaction_fits(reaction.as_deref()) {
                 return Ok(Outcome::Refused(Refusal::TextInvalid));
             }
-            if story_author(conn, &story.story_id)?.is_some_and(|author| author != member) {
+            if !date_fits(story, event) {
+                return Ok(Outcome::Refused(Refusal::DateOutOfRange));
+            }
+            // A format-2 story's key is its author's: only format 1 shared
+            // ids among everyone.
+            let story_key = if legacy {
+                story.story_id.clone()
+            } else {
+                story_key(conn, member, &story.story_id)?
+            };
+            if legacy && story_author(conn, &story_key)?.is_some_and(|author| author != member) {
                 return Ok(Outcome::Refused(Refusal::NotAuthor));
             }
             exec(
                 conn,
-                "INSERT INTO stories (story_id, author_id, local_date, situation, customer, text,
-                                      reaction, version, shared_at, withdrawn)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0)
-                 ON CONFLICT (story_id) DO UPDATE SET
+                "INSERT INTO stories (story_key, author_id, story_id, local_date, situation, customer,
+                                      text, reaction, text_hash, version, shared_at, withdrawn)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0)
+                 ON CONFLICT (story_key) DO UPDATE SET
                      local_date = excluded.local_date, situation = excluded.situation,
                      customer = excluded.customer, text = excluded.text,
-                     reaction = excluded.reaction, version = excluded.version,
-                     shared_at = excluded.shared_at, withdrawn = 0
+                     reaction = excluded.reaction, text_hash = excluded.text_hash,
+                     version = excluded.version, shared_at = excluded.shared_at, withdrawn = 0
                  WHERE excluded.version > stories.version",
                 params![
-                    story.story_id,
+                    story_key,
                     member,
+                    story.story_id,
                     story.date,
                     enum_text(&story.situation),
                     enum_text(&story.customer),
-                    story.text,
-                    story.reaction,
+                    text,
+                    reaction,
+                    hash,
                     seq,
                     event.at
                 ],
             )?;
         }
         Body::StoryWithdrawn(story) => {
-            if story_author(conn, &story.story_id)?.is_some_and(|author| author != member) {
+            let story_key = if legacy {
+                story.story_id.clone()
+            } else {
+                story_key(conn, member, &story.story_id)?
+            };
+            if story_author(conn, &story_key)?.is_some_and(|author| author != member) {
                 return Ok(Outcome::Refused(Refusal::NotAuthor));
             }
             // A withdrawal keeps nothing of the story but a tombstone, the
             // same whether it was read before or after the story: an older
-            // share that arrives later stays withdrawn.
+            // share that arrives later stays withdrawn. The text is erased.
             exec(
                 conn,
-                "INSERT INTO stories (story_id, author_id, local_date, situation, customer, text,
-                                      reaction, version, shared_at, withdrawn)
-                 VALUES (?1, ?2, '1970-01-01', 'just_because', 'external', '', NULL, ?3, ?4, 1)
-                 ON CONFLICT (story_id) DO UPDATE SET withdrawn = 1, version = excluded.version,
+                "INSERT INTO stories (story_key, author_id, story_id, local_date, situation, customer,
+                                      text, reaction, text_hash, version, shared_at, withdrawn)
+                 VALUES (?1, ?2, ?3, '1970-01-01', 'just_because', 'external', '', NULL, NULL,
+                         ?4, ?5, 1)
+                 ON CONFLICT (story_key) DO UPDATE SET withdrawn = 1, version = excluded.version,
                      local_date = excluded.local_date, situation = excluded.situation,
-                     customer = excluded.customer, text = '', reaction = NULL,
+                     customer = excluded.customer, text = '', reaction = NULL, text_hash = NULL,
                      shared_at = excluded.shared_at
                  WHERE excluded.version > stories.version",
-                params![story.story_id, member, seq, event.at],
+                params![story_key, member, story.story_id, seq, event.at],
             )?;
+            let withdrawn_now: bool = query_one(
+                conn,
+                "SELECT withdrawn FROM stories WHERE story_key = ?1",
+                [&story_key],
+                |row| row.get(0),
+            )?;
+            if withdrawn_now {
+                exec(
+                    conn,
+                    "DELETE FROM story_texts WHERE story_key = ?1",
+                    [&story_key],
+                )?;
+                changes
+                    .withdrawn
+                    .push((member.to_string(), story.story_id.clone()));
+            }
         }
         Body::ReactionAdded(story) => {
+            let story_key = story_key(conn, &story.story_author, &story.story_id)?;
             exec(
                 conn,
                 "INSERT OR IGNORE INTO story_reactions (story_id, member_id, at) VALUES (?1, ?2, ?3)",
-                params![story.story_id, member, event.at],
+                params![story_key, member, event.at],
             )?;
         }
         Body::CommentAdded(comment) => {
             if !text_fits(&comment.text) {
                 return Ok(Outcome::Refused(Refusal::TextInvalid));
             }
+            let story_key = story_key(conn, &comment.story_author, &comment.story_id)?;
             exec(
                 conn,
                 "INSERT OR IGNORE INTO story_comments (event_id, story_id, member_id, text, at)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![event.id, comment.story_id, member, comment.text, event.at],
+                params![key, story_key, member, comment.text, event.at],
             )?;
         }
         Body::ReviewMarked(review) => {
-            if !is_lead(conn, member) {
+            if !is_lead {
                 return Ok(Outcome::KeptAside(Refusal::NotLead));
             }
+            let story_key = story_key(conn, &review.story_author, &review.story_id)?;
             exec(
                 conn,
                 "INSERT INTO story_reviews (story_id, mark, by_id, at, event_id)
@@ -162,74 +267,28 @@ pub fn apply(
                  ON CONFLICT (story_id) DO UPDATE SET mark = excluded.mark,
                      by_id = excluded.by_id, at = excluded.at, event_id = excluded.event_id
                  WHERE (excluded.at, excluded.event_id) > (story_reviews.at, story_reviews.event_id)",
-                params![review.story_id, review.mark.text(), member, event.at, event.id],
+                params![story_key, review.mark.text(), member, event.at, key],
             )?;
         }
-        Body::RoleGranted(grant) => {
-            if !is_lead(conn, member) {
+        Body::RoleGranted(grant) if legacy => {
+            // Format 1: leads only grow, by a lead's grant.
+            if !is_lead {
                 return Ok(Outcome::KeptAside(Refusal::NotLead));
             }
             let added = exec(
                 conn,
                 "INSERT OR IGNORE INTO team_leads (member_id, event_id) VALUES (?1, ?2)",
-                params![grant.member, event.id],
+                params![grant.member, key],
             )?;
-            changes.leads |= added > 0;
+            changes.authority |= added > 0;
         }
         Body::ExceptionProposed(proposal) => {
-            return decisions::take_proposal(conn, event, proposal)
+            return decisions::take_proposal(conn, event, proposal, ctx)
         }
-        Body::ExceptionDecided(decision) => return decisions::take_decision(conn, event, decision),
+        Body::ExceptionDecided(decision) => {
+            return decisions::take_decision(conn, key, event, decision, ctx)
+        }
+        _ => return Ok(Outcome::Refused(Refusal::UnknownKind)),
     }
     Ok(Outcome::Applied)
-}
-
-/// Once a new lead is known, the steps kept aside for want of one are tried
-/// again, until no more count; then every exception's decisions are
-/// replayed, since who may decide has changed.
-pub fn after_new_leads(conn: &Connection) -> Result<u32> {
-    let mut applied = 0;
-    loop {
-        let waiting: Vec<Event> = conn
-            .prepare_cached(
-                "SELECT id, member_id, seq, at, kind, body FROM team_events
-                  WHERE applied = 0 AND reason = 'not_lead'
-                    AND kind IN ('review.marked', 'role.granted')
-                  ORDER BY at, id",
-            )?
-            .query_map([], |row| {
-                let body: String = row.get(5)?;
-                Ok(Event {
-                    v: crate::team_event::EVENT_VERSION,
-                    id: row.get(0)?,
-                    member: row.get(1)?,
-                    seq: row.get::<_, i64>(2)?.max(0) as u64,
-                    at: row.get(3)?,
-                    kind: row.get(4)?,
-                    body: serde_json::from_str(&body).unwrap_or_default(),
-                    sig: String::new(),
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut changes = Changes::default();
-        for event in waiting {
-            let Ok(body) = Body::parse(&event.kind, &event.body) else {
-                continue;
-            };
-            let outcome = apply(conn, &event, &body, &mut changes)?;
-            if outcome == Outcome::Applied {
-                exec(
-                    conn,
-                    "UPDATE team_events SET applied = 1, reason = NULL WHERE id = ?1",
-                    [&event.id],
-                )?;
-                applied += 1;
-            }
-        }
-        if !changes.leads {
-            break;
-        }
-    }
-    decisions::replay_all(conn)?;
-    Ok(applied)
 }

@@ -1,13 +1,18 @@
-//! Taking one verified event into the store: once by id, never over
-//! another event with the same number, then under the rules.
+//! Taking one verified event into the store: once, never over another event
+//! with the same number or off the member's chain, and counted only as the
+//! team's authority allows; then under the rules.
 
-use super::body::Body;
+use super::authority::Authority;
+use super::body::{Body, StoryContent};
+use super::outbox;
 use super::refusal::Refusal;
 use super::rules::{self, Changes, Outcome};
-use super::write;
+use super::verify::Signed;
 use crate::error::Result;
 use crate::sql::exec;
-use crate::team_event::Event;
+use crate::team_event::{public_key_text, Event, EVENT_VERSION, LEGACY_VERSION};
+use chrono::{DateTime, Duration, Utc};
+use ed25519_dalek::VerifyingKey;
 use rusqlite::{params, Connection};
 
 /// What taking an event came to.
@@ -15,87 +20,234 @@ use rusqlite::{params, Connection};
 pub enum Taken {
     /// Seen before (a re-read, a copy): no news.
     Known,
-    /// Another event of the member already has this number: put aside.
+    /// Another event of the member has this number, or it does not join
+    /// the member's chain: put aside.
     Fork,
     New(Outcome),
 }
 
-pub fn take(conn: &Connection, event: &Event, me: &str, changes: &mut Changes) -> Result<Taken> {
-    let seq = event.seq as i64;
-    // The same event always carries the same number: one look finds both
-    // a re-read and another event under this number.
-    let holders: Vec<String> = conn
-        .prepare_cached("SELECT id FROM team_events WHERE member_id = ?1 AND seq = ?2")?
-        .query_map(params![event.member, seq], |row| row.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    if holders.contains(&event.id) {
+/// What the rules need to know besides the store.
+pub struct Context<'a> {
+    pub me: &'a str,
+    pub authority: &'a Authority,
+    pub now: DateTime<Utc>,
+}
+
+/// The event as the store names it: ids belong to their author.
+pub fn event_key(event: &Event) -> String {
+    format!("{}/{}", event.member, event.identity())
+}
+
+fn put_aside(conn: &Connection, event: &Event) -> Result<Taken> {
+    let added = exec(
+        conn,
+        "INSERT OR IGNORE INTO team_forks (event_id, member_id, seq, line) VALUES (?1, ?2, ?3, ?4)",
+        params![
+            event_key(event),
+            event.member,
+            event.seq as i64,
+            event.to_line()
+        ],
+    )?;
+    if added == 0 {
         return Ok(Taken::Known);
     }
+    exec(
+        conn,
+        "UPDATE team_members SET forks = forks + 1 WHERE member_id = ?1",
+        [&event.member],
+    )?;
+    Ok(Taken::Fork)
+}
+
+pub fn take(
+    conn: &Connection,
+    signed: &Signed,
+    ctx: &Context<'_>,
+    changes: &mut Changes,
+) -> Result<Taken> {
+    let event = &signed.event;
+    let seq = event.seq as i64;
+    let key = format!(
+        "{}/{}",
+        event.member,
+        if event.v == LEGACY_VERSION {
+            event.id.as_str()
+        } else {
+            signed.hash.as_str()
+        }
+    );
+    // One look at the member's events around this number: a re-read,
+    // another event under this number, and the chain on both sides.
+    let near: Vec<(String, i64, Option<String>, Option<String>)> = conn
+        .prepare_cached(
+            "SELECT id, seq, hash, prev FROM team_events
+              WHERE member_id = ?1 AND seq BETWEEN ?2 - 1 AND ?2 + 1",
+        )?
+        .query_map(params![event.member, seq], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let holders: Vec<&String> = near.iter().filter(|n| n.1 == seq).map(|n| &n.0).collect();
+    if holders.contains(&&key) {
+        return Ok(Taken::Known);
+    }
+    let mut gave_way = None;
     if let Some(holder) = holders.first() {
-        // One of our own not yet in the folder gives way to what is there:
-        // it is signed again with a number nobody has used.
-        let gave_way = event.member == me && write::renumber_unwritten(conn, holder, event.seq)?;
-        if !gave_way {
-            let known_fork = exec(
-                conn,
-                "INSERT OR IGNORE INTO team_forks (event_id, member_id, seq, line)
-                 VALUES (?1, ?2, ?3, ?4)",
-                params![event.id, event.member, seq, event.to_line()],
-            )? == 0;
-            if known_fork {
-                return Ok(Taken::Known);
-            }
+        // Our own events not yet in the folder give way to what is there:
+        // they are signed again with numbers nobody has used.
+        if event.member == ctx.me {
+            gave_way = outbox::set_aside_unwritten(conn, holder)?;
+        }
+        if gave_way.is_none() {
+            return put_aside(conn, event);
+        }
+    }
+    if event.v == EVENT_VERSION {
+        let before = near
+            .iter()
+            .find(|n| n.1 == seq - 1)
+            .and_then(|n| n.2.as_ref());
+        if before.is_some_and(|before| Some(before) != event.prev.as_ref()) {
+            return put_aside(conn, event);
+        }
+        let after_links_elsewhere = near
+            .iter()
+            .any(|n| n.1 == seq + 1 && n.3.as_ref().is_some_and(|prev| *prev != signed.hash));
+        if after_links_elsewhere {
             exec(
                 conn,
                 "UPDATE team_members SET forks = forks + 1 WHERE member_id = ?1",
                 [&event.member],
             )?;
-            return Ok(Taken::Fork);
         }
     }
-    let kept_body = if Body::keeps_body(&event.kind) {
-        event.body.to_string()
-    } else {
-        String::from("{}")
-    };
-    let record = |outcome: Outcome| {
+    let insert = |outcome: Outcome| {
         exec(
             conn,
-            "INSERT INTO team_events (id, member_id, seq, at, kind, body, applied, reason, sig)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '')
-             ON CONFLICT (id) DO UPDATE SET applied = excluded.applied, reason = excluded.reason",
+            "INSERT INTO team_events (id, member_id, seq, at, kind, body, applied, reason, sig,
+                                      hash, prev, v, signer)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '', ?9, ?10, ?11, ?12)",
             params![
-                event.id,
+                key,
                 event.member,
                 seq,
                 event.at,
                 event.kind,
-                kept_body,
+                event.body.to_string(),
                 outcome.applied_flag(),
-                outcome.refusal().map(Refusal::code)
+                outcome.refusal().map(Refusal::code),
+                signed.hash,
+                event.prev,
+                event.v,
+                public_key_text(&signed.signer)
             ],
         )
     };
-    let body = Body::parse(&event.kind, &event.body);
-    // A decision is replayed with the others of its exception, itself
-    // among them: it is stored first.
-    if matches!(body, Ok(Body::ExceptionDecided(_))) {
-        record(Outcome::KeptAside(Refusal::DecisionWaiting))?;
-    }
-    let outcome = match &body {
-        Ok(body) => rules::apply(conn, event, body, changes)?,
-        Err(refusal) => Outcome::Refused(*refusal),
+    // A decision is replayed with the others of its proposal, itself among
+    // them: it is stored first. Everything else is stored as it came out.
+    let outcome = if event.kind == "exception.decided" {
+        insert(Outcome::KeptAside(Refusal::DecisionWaiting))?;
+        let outcome = evaluate(conn, &key, event, &signed.signer, None, ctx, changes)?;
+        record(conn, &key, outcome)?;
+        outcome
+    } else {
+        let outcome = evaluate(
+            conn,
+            &key,
+            event,
+            &signed.signer,
+            signed.story.as_ref(),
+            ctx,
+            changes,
+        )?;
+        insert(outcome)?;
+        outcome
     };
-    record(outcome)?;
-    if event.member == me {
+    if event.member == ctx.me {
         exec(
             conn,
             "INSERT OR IGNORE INTO own_events (seq, event_id, line, written) VALUES (?1, ?2, ?3, 1)",
-            params![seq, event.id, event.to_line()],
+            params![seq, key, event.to_line()],
         )?;
-        note_highest(conn, me, event.seq)?;
+        note_highest(conn, ctx.me, event.seq)?;
+    }
+    if let Some(set_aside) = gave_way {
+        outbox::resign(conn, set_aside, ctx)?;
     }
     Ok(Taken::New(outcome))
+}
+
+/// Makes sure a member has a row, before their events are taken.
+pub fn know_member(conn: &Connection, member: &str) -> Result<()> {
+    exec(
+        conn,
+        "INSERT INTO team_members (member_id, name, public_key, status) VALUES (?1, '', '', 'unknown')
+         ON CONFLICT (member_id) DO NOTHING",
+        [member],
+    )?;
+    Ok(())
+}
+
+pub fn record(conn: &Connection, key: &str, outcome: Outcome) -> Result<()> {
+    exec(
+        conn,
+        "UPDATE team_events SET applied = ?2, reason = ?3 WHERE id = ?1",
+        params![
+            key,
+            outcome.applied_flag(),
+            outcome.refusal().map(Refusal::code)
+        ],
+    )?;
+    Ok(())
+}
+
+/// Whether an event counts, and what it does: the team, the date, the
+/// signer's admission, then the rules.
+pub fn evaluate(
+    conn: &Connection,
+    key: &str,
+    event: &Event,
+    signer: &VerifyingKey,
+    story: Option<&StoryContent>,
+    ctx: &Context<'_>,
+    changes: &mut Changes,
+) -> Result<Outcome> {
+    let auth = ctx.authority;
+    let format_2 = auth.format == EVENT_VERSION;
+    if event.v == EVENT_VERSION && event.team != auth.team_id {
+        return Ok(Outcome::Refused(Refusal::OtherTeam));
+    }
+    if event.v == LEGACY_VERSION && !auth.legacy_counts(&event.member, event.seq) {
+        return Ok(Outcome::Refused(Refusal::LegacyAfterUpgrade));
+    }
+    if format_2 && !within_dates(auth, event.at, ctx.now) {
+        return Ok(Outcome::KeptAside(Refusal::DateOutOfRange));
+    }
+    let body = match Body::parse(&event.kind, &event.body) {
+        Ok(body) => body,
+        Err(refusal) => return Ok(Outcome::Refused(refusal)),
+    };
+    if Body::is_authority(&event.kind) && format_2 {
+        // Replayed in order with the others once the batch is in.
+        changes.authority = true;
+        return Ok(Outcome::Applied);
+    }
+    if !auth.counts_signed(&event.member, event.seq, signer) {
+        // Kept aside, with its text where it came along: a lead sees it in
+        // the request to join.
+        if let Some(story) = story {
+            rules::keep_text(conn, &event.member, story)?;
+        }
+        return Ok(Outcome::KeptAside(Refusal::NotAdmitted));
+    }
+    rules::apply(conn, key, event, &body, story, ctx, changes)
+}
+
+/// Events dated from a week before the team began to a day from now.
+pub fn within_dates(auth: &Authority, at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    let not_before = auth.created_at.map(|c| c - Duration::days(7));
+    at <= now + Duration::days(1) && not_before.map_or(true, |from| at >= from)
 }
 
 /// Raises the member's highest number seen (after a batch, once per member).

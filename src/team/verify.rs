@@ -2,11 +2,14 @@
 //! line parsed, checked to be theirs, and its signature verified (in
 //! batches, over the computer's cores). Lines not taken are only counted.
 
+use super::authority::{Authority, Steps};
+use super::body::{Body, StoryContent};
 use super::lines::Chunk;
 use super::refusal::Refusal;
-use crate::team_event::{verify_all, Event, Rejected};
+use crate::team_event::{parse_public_key, Event, Rejected};
 use ed25519_dalek::VerifyingKey;
 use std::collections::HashMap;
+use std::path::Path;
 
 /// Per reason: how many lines, and where the first began.
 #[derive(Debug, Default, Clone)]
@@ -28,9 +31,133 @@ impl Tally {
     }
 }
 
+/// The keys a member's lines may be signed with: what the team knew when
+/// the pass began, and what the file itself brings (a request to join names
+/// the key it is signed with; a rotation, signed with the old key, names
+/// the new one).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyBook {
+    pub keys: Steps<VerifyingKey>,
+    pub request: Option<(u64, VerifyingKey)>,
+    /// Numbers missing here whose next event is taken: the hash it names
+    /// for them, and the key that signed it. A line with that hash is
+    /// vouched for, as it would be had both come in one chunk.
+    pub vouched: std::collections::BTreeMap<u64, (String, VerifyingKey)>,
+}
+
+impl KeyBook {
+    pub fn of(authority: &Authority, member: &str) -> KeyBook {
+        let Some(auth) = authority.member(member) else {
+            return KeyBook::default();
+        };
+        KeyBook {
+            keys: auth.keys.clone(),
+            request: auth
+                .request
+                .as_ref()
+                .filter(|r| !r.declined)
+                .map(|r| (r.seq, r.key)),
+            vouched: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// A short name for the keys this book holds.
+    pub fn digest(&self) -> String {
+        let mut text = String::new();
+        for (after, key) in self.keys.steps() {
+            text.push_str(&format!(
+                "{after}:{};",
+                crate::team_event::public_key_text(key)
+            ));
+        }
+        if let Some((from, key)) = &self.request {
+            text.push_str(&format!(
+                "r{from}:{}",
+                crate::team_event::public_key_text(key)
+            ));
+        }
+        for (seq, (hash, _)) in &self.vouched {
+            text.push_str(&format!("v{seq}:{hash};"));
+        }
+        super::folder::short_hash(text.as_bytes())
+    }
+
+    fn candidates(&self, seq: u64) -> Vec<VerifyingKey> {
+        let mut keys: Vec<VerifyingKey> = self.keys.at(seq).copied().into_iter().collect();
+        if let Some((_, key)) = self.request.filter(|(from, _)| seq >= *from) {
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        keys
+    }
+
+    fn signer(&self, event: &Event) -> Option<VerifyingKey> {
+        self.candidates(event.seq)
+            .into_iter()
+            .find(|key| event.verify(key))
+    }
+
+    /// Learns from a request or a rotation in the file, in file order.
+    fn learn(&mut self, event: &Event) -> Option<VerifyingKey> {
+        match event.kind.as_str() {
+            "member.requested" => {
+                let key = event
+                    .body
+                    .get("key")
+                    .and_then(serde_json::Value::as_str)
+                    .and_then(parse_public_key)?;
+                event.verify(&key).then(|| {
+                    self.request = Some((event.seq, key));
+                    key
+                })
+            }
+            "key.rotated" => {
+                let signer = self.signer(event)?;
+                if let Some(new) = event
+                    .body
+                    .get("key")
+                    .and_then(serde_json::Value::as_str)
+                    .and_then(parse_public_key)
+                {
+                    self.keys.set_after(event.seq, new);
+                }
+                Some(signer)
+            }
+            _ => None,
+        }
+    }
+}
+
+impl Signed {
+    /// An event this PC signed itself.
+    pub fn own(event: Event, signer: VerifyingKey) -> Signed {
+        Signed {
+            offset: 0,
+            hash: event.hash(),
+            event,
+            signer,
+            story: None,
+        }
+    }
+}
+
+/// An event whose signature verified, with the key that signed it.
+#[derive(Debug, Clone)]
+pub struct Signed {
+    pub offset: u64,
+    pub event: Event,
+    pub signer: VerifyingKey,
+    /// The event's hash, worked out beside the signature check.
+    pub hash: String,
+    /// Format 2: the story's file, read beside the event, when it holds the
+    /// content the event names.
+    pub story: Option<StoryContent>,
+}
+
 #[derive(Debug, Default)]
 pub struct Verified {
-    pub events: Vec<(u64, Event)>,
+    pub events: Vec<Signed>,
     pub refused: Tally,
 }
 
@@ -52,65 +179,185 @@ fn parse(raw: &[u8], member: &str) -> Result<Event, Refusal> {
     Ok(event)
 }
 
-fn verify_part(lines: &[(u64, &[u8])], member: &str, key: &VerifyingKey) -> Verified {
+/// A parsed line, its hash and its story file (worked out in parallel).
+struct Prepared {
+    offset: u64,
+    event: Event,
+    hash: String,
+    story: Option<StoryContent>,
+}
+
+fn prepare_part(parsed: Vec<(u64, Event)>, stories: Option<&Path>) -> Vec<Prepared> {
+    let mut allowance = STORY_BYTES_PER_PART;
+    parsed
+        .into_iter()
+        .map(|(offset, event)| {
+            let story = stories
+                .filter(|_| allowance > 0)
+                .and_then(|dir| story_beside(dir, &event));
+            if let Some(story) = &story {
+                let size = story.text.len() + story.reaction.as_ref().map_or(0, String::len);
+                allowance = allowance.saturating_sub((size as u64).max(256));
+            }
+            Prepared {
+                offset,
+                hash: event.hash(),
+                event,
+                story,
+            }
+        })
+        .collect()
+}
+
+/// Which lines are the member's. A format-2 event names the hash of the
+/// one before it: where the next event in the chunk is theirs (signed with
+/// the same key) and names this one, it vouches for it, and only the last
+/// of such a run needs its signature checked (strictly), as a chain of
+/// signed links does in Secure Scuttlebutt. Any line not vouched for is
+/// checked on its own.
+fn authenticate(prepared: Vec<Prepared>, book: &KeyBook) -> Verified {
     let mut verified = Verified::default();
-    let mut parsed = Vec::with_capacity(lines.len());
-    for (offset, raw) in lines {
-        match parse(raw, member) {
-            Ok(event) => parsed.push((*offset, event)),
-            Err(refusal) => verified.refused.add(refusal, *offset),
-        }
+    let mut order: Vec<usize> = (0..prepared.len()).collect();
+    order.sort_by(|a, b| prepared[*b].event.seq.cmp(&prepared[*a].event.seq));
+    let mut signer: Vec<Option<VerifyingKey>> = vec![None; prepared.len()];
+    // The chain's links, from the highest number down.
+    let mut by_seq: HashMap<u64, Vec<usize>> = HashMap::new();
+    for (index, item) in prepared.iter().enumerate() {
+        by_seq.entry(item.event.seq).or_default().push(index);
     }
-    let candidates: Vec<&Event> = parsed.iter().map(|(_, e)| e).collect();
-    let verdicts = verify_all(&candidates, key);
-    for ((offset, event), good) in parsed.into_iter().zip(verdicts) {
-        if good {
-            verified.events.push((offset, event));
-        } else {
-            verified.refused.add(Refusal::BadSignature, offset);
+    for &index in &order {
+        let item = &prepared[index];
+        let vouched = (item.event.v == crate::team_event::EVENT_VERSION)
+            .then(|| by_seq.get(&(item.event.seq + 1)))
+            .flatten()
+            .and_then(|next| {
+                next.iter().find_map(|&n| {
+                    let key = signer[n]?;
+                    let links = prepared[n].event.prev.as_deref() == Some(item.hash.as_str());
+                    (links && book.candidates(item.event.seq).contains(&key)).then_some(key)
+                })
+            });
+        let vouched_before = || {
+            let (hash, key) = book.vouched.get(&item.event.seq)?;
+            (*hash == item.hash && book.candidates(item.event.seq).contains(key)).then_some(*key)
+        };
+        signer[index] = vouched
+            .or_else(vouched_before)
+            .or_else(|| book.signer(&item.event));
+    }
+    for (item, signer) in prepared.into_iter().zip(signer) {
+        match signer {
+            Some(signer) => verified.events.push(Signed {
+                offset: item.offset,
+                event: item.event,
+                signer,
+                hash: item.hash,
+                story: item.story,
+            }),
+            None => verified.refused.add(Refusal::BadSignature, item.offset),
         }
     }
     verified
 }
 
-/// Verifies every line of `chunk` as `member`'s, signed with `key`.
-pub fn verify_chunk(chunk: &Chunk, member: &str, key: &VerifyingKey) -> Verified {
+/// At most this many bytes of story files are read beside one part of a
+/// chunk; the rest are read after the pass (`after::settle`).
+const STORY_BYTES_PER_PART: u64 = 2 * 1024 * 1024;
+
+/// The story file a format-2 share names, if it holds that content.
+fn story_beside(stories: &Path, event: &Event) -> Option<StoryContent> {
+    if event.v != crate::team_event::EVENT_VERSION
+        || !matches!(event.kind.as_str(), "story.shared" | "story.edited")
+    {
+        return None;
+    }
+    let story_id = event.body.get("story_id")?.as_str()?;
+    let hash = event.body.get("hash")?.as_str()?;
+    if story_id.is_empty()
+        || story_id.len() > 64
+        || !story_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        return None;
+    }
+    let bytes = super::folder::read_small(
+        &stories.join(format!("{story_id}.json")),
+        super::folder::MAX_SMALL_FILE,
+    )
+    .ok()?;
+    serde_json::from_slice::<StoryContent>(&bytes)
+        .ok()
+        .filter(|content| content.story_id == story_id && content.hash() == hash)
+}
+
+/// Verifies every line of `chunk` as `member`'s, with the keys in `book`
+/// (which learns from what the chunk brings); where `stories` is the
+/// member's stories folder, the files of the stories shared are read too.
+pub fn verify_chunk(
+    chunk: &Chunk,
+    member: &str,
+    book: &mut KeyBook,
+    stories: Option<&Path>,
+) -> Verified {
     let mut verified = Verified::default();
     for offset in &chunk.too_long {
         verified.refused.add(Refusal::LineTooLong, *offset);
     }
-    let lines: Vec<(u64, &[u8])> = chunk
-        .lines
-        .iter()
-        .map(|(offset, range)| (*offset, chunk.line(range)))
-        .collect();
+    let mut parsed = Vec::with_capacity(chunk.lines.len());
+    for (offset, range) in &chunk.lines {
+        match parse(chunk.line(range), member) {
+            Ok(event) => parsed.push((*offset, event)),
+            Err(refusal) => verified.refused.add(refusal, *offset),
+        }
+    }
+    // Requests and rotations first, in file order: they say which keys the
+    // other lines may be signed with.
+    let mut rest = Vec::with_capacity(parsed.len());
+    for (offset, event) in parsed {
+        if Body::is_authority(&event.kind)
+            && (event.kind == "member.requested" || event.kind == "key.rotated")
+        {
+            match book.learn(&event) {
+                Some(signer) => verified.events.push(Signed {
+                    offset,
+                    hash: event.hash(),
+                    event,
+                    signer,
+                    story: None,
+                }),
+                None => verified.refused.add(Refusal::BadSignature, offset),
+            }
+        } else {
+            rest.push((offset, event));
+        }
+    }
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
-    if threads < 2 || lines.len() < 128 {
-        let part = verify_part(&lines, member, key);
-        verified.events = part.events;
-        verified.refused.merge(part.refused);
-        return verified;
-    }
-    let size = lines.len().div_ceil(threads);
-    let parts: Vec<Verified> = std::thread::scope(|scope| {
-        let handles: Vec<_> = lines
-            .chunks(size)
-            .map(|part| (part, scope.spawn(move || verify_part(part, member, key))))
-            .collect();
-        handles
-            .into_iter()
-            .map(|(part, handle)| {
-                handle
-                    .join()
-                    .unwrap_or_else(|_| verify_part(part, member, key))
-            })
-            .collect()
-    });
-    for part in parts {
-        verified.events.extend(part.events);
-        verified.refused.merge(part.refused);
-    }
+    let prepared: Vec<Prepared> = if threads < 2 || rest.len() < 64 {
+        prepare_part(rest, stories)
+    } else {
+        let size = rest.len().div_ceil(threads);
+        let mut pieces = Vec::new();
+        while !rest.is_empty() {
+            let tail = rest.split_off(size.min(rest.len()));
+            pieces.push(std::mem::replace(&mut rest, tail));
+        }
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = pieces
+                .into_iter()
+                .map(|piece| scope.spawn(move || prepare_part(piece, stories)))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|handle| handle.join().unwrap_or_default())
+                .collect()
+        })
+    };
+    let part = authenticate(prepared, book);
+    verified.events.extend(part.events);
+    verified.refused.merge(part.refused);
+    verified.events.sort_by_key(|signed| signed.offset);
     verified
 }

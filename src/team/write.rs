@@ -1,28 +1,26 @@
-//! Writing this member's own file. Every event is signed into the store
-//! first (`own_events`, the outbox) and taken here at once; flushing then
-//! appends what the folder lacks. Before appending, the file is checked to
-//! end where this PC left it: a file a sync engine truncated, replaced,
+//! Writing this member's own file. Before appending, the file is checked
+//! to end where this PC left it: a file a sync engine truncated, replaced,
 //! deleted or glued bytes onto is never appended to; the events missing
-//! from the folder are written again, same ids and signatures, into a
-//! fresh file. Numbers never repeat: the next is above both the store's
-//! and the folder's highest.
+//! from the folder are written again, same content and signatures, into a
+//! fresh file, and the story files this member shares are checked and
+//! written again too. The store's lock is never held while the folder is
+//! written.
 
-use super::body::Body;
+use super::authority;
+use super::body::StoryContent;
 use super::folder::{
     self, event_file_name, event_file_number, list, member_dir, EntryKind, MEMBERS_DIR,
-    PROFILE_FILE,
+    PROFILE_FILE, STORIES_DIR,
 };
 use super::lines::{read_chunk, Cursor};
 use super::membership::{device_key, joined, MemberFile};
-use super::rules::{self, Changes};
-use super::take::take;
-use super::verify::verify_chunk;
+use super::take::event_key;
+use super::verify::{verify_chunk, KeyBook};
 use crate::error::{CoreError, Result};
 use crate::profile::Profile;
-use crate::sql::{exec, query_one};
+use crate::sql::exec;
 use crate::store::Store;
 use crate::team_event::{public_key_text, Event, EVENT_VERSION};
-use chrono::{DateTime, Utc};
 use ed25519_dalek::VerifyingKey;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::HashSet;
@@ -32,95 +30,8 @@ use std::path::Path;
 /// A member's event file rolls over to the next number at this size.
 pub const ROLL_OVER_BYTES: u64 = 4 * 1024 * 1024;
 
-fn next_seq(conn: &Connection, me: &str) -> Result<u64> {
-    let highest: i64 = query_one(
-        conn,
-        "SELECT max(coalesce((SELECT max(seq) FROM own_events), 0),
-                    coalesce((SELECT max_seq FROM team_members WHERE member_id = ?1), 0))",
-        [me],
-        |row| row.get(0),
-    )?;
-    Ok(highest.max(0) as u64 + 1)
-}
-
-/// Signs `body` as this member's next event, keeps it to be sent, and
-/// takes it here. `None` when this PC is in no team.
-pub fn append(
-    conn: &Connection,
-    me: &Profile,
-    body: &Body,
-    now: DateTime<Utc>,
-) -> Result<Option<Event>> {
-    if joined(conn)?.is_none() {
-        return Ok(None);
-    }
-    let key = device_key(conn, now)?;
-    let event = Event {
-        v: EVENT_VERSION,
-        id: uuid::Uuid::now_v7().to_string(),
-        member: me.id.clone(),
-        seq: next_seq(conn, &me.id)?,
-        at: now,
-        kind: body.kind().to_string(),
-        body: body.to_value(),
-        sig: String::new(),
-    }
-    .sign(&key);
-    exec(
-        conn,
-        "INSERT INTO own_events (seq, event_id, line, written) VALUES (?1, ?2, ?3, 0)",
-        params![event.seq as i64, event.id, event.to_line()],
-    )?;
-    let mut changes = Changes::default();
-    take(conn, &event, &me.id, &mut changes)?;
-    if changes.leads {
-        rules::after_new_leads(conn)?;
-    }
-    Ok(Some(event))
-}
-
-/// An event of ours not yet in the folder whose number the folder shows
-/// taken (after a backup was restored, or the team left and joined again
-/// while the folder was away) is signed again with a free number.
-pub fn renumber_unwritten(conn: &Connection, event_id: &str, taken_seq: u64) -> Result<bool> {
-    let line: Option<String> = query_one(
-        conn,
-        "SELECT line FROM own_events WHERE event_id = ?1 AND written = 0",
-        [event_id],
-        |row| row.get(0),
-    )
-    .optional()?;
-    let Some(mut event) = line.and_then(|line| Event::parse(&line).ok()) else {
-        return Ok(false);
-    };
-    let old_seq = event.seq as i64;
-    let next = next_seq(conn, &event.member)?.max(taken_seq + 1);
-    let key = device_key(conn, event.at)?;
-    event.seq = next;
-    let event = event.sign(&key);
-    let new_seq = next as i64;
-    exec(
-        conn,
-        "UPDATE own_events SET seq = ?2, line = ?3 WHERE event_id = ?1",
-        params![event_id, new_seq, event.to_line()],
-    )?;
-    exec(
-        conn,
-        "UPDATE team_events SET seq = ?2 WHERE id = ?1",
-        params![event_id, new_seq],
-    )?;
-    exec(
-        conn,
-        "UPDATE stories SET version = ?3 WHERE author_id = ?1 AND version = ?2",
-        params![event.member, old_seq, new_seq],
-    )?;
-    exec(
-        conn,
-        "UPDATE team_members SET max_seq = max(max_seq, ?2) WHERE member_id = ?1",
-        params![event.member, new_seq],
-    )?;
-    Ok(true)
-}
+/// An event of ours as kept: its key, its line, and its story file if any.
+type Line = (String, String, Option<String>);
 
 /// How this PC's file ended after its last write.
 #[derive(Debug, Clone)]
@@ -169,8 +80,8 @@ fn is_intact(path: &Path, state: &OwnFile) -> bool {
     read.is_ok() && last.ends_with(b"\n") && folder::short_hash(&last) == state.last_hash
 }
 
-/// The ids of this member's events found, validly signed, in their folder.
-fn ids_in_folder(dir: &Path, me: &str, key: &VerifyingKey) -> HashSet<String> {
+/// This member's events found, validly signed, in their folder.
+fn events_in_folder(dir: &Path, me: &str, book: &KeyBook) -> HashSet<String> {
     let mut found = HashSet::new();
     let Ok(entries) = list(dir) else {
         return found;
@@ -185,10 +96,11 @@ fn ids_in_folder(dir: &Path, me: &str, key: &VerifyingKey) -> HashSet<String> {
         if len > super::read::MAX_FILE_BYTES {
             continue;
         }
+        let mut book = book.clone();
         let mut cursor = Cursor::default();
         while let Ok(chunk) = read_chunk(&mut file, cursor) {
-            let verified = verify_chunk(&chunk, me, key);
-            found.extend(verified.events.into_iter().map(|(_, e)| e.id));
+            let verified = verify_chunk(&chunk, me, &mut book, None);
+            found.extend(verified.events.iter().map(|s| event_key(&s.event)));
             if chunk.at_end || chunk.next.pos == cursor.pos {
                 break;
             }
@@ -196,6 +108,70 @@ fn ids_in_folder(dir: &Path, me: &str, key: &VerifyingKey) -> HashSet<String> {
         }
     }
     found
+}
+
+/// Writes or deletes the story file that goes with an event of ours.
+fn put_story_file(dir: &Path, line: &str, attachment: Option<&str>) -> Result<()> {
+    let Ok(event) = Event::parse(line) else {
+        return Ok(());
+    };
+    let Some(story_id) = event.body.get("story_id").and_then(|v| v.as_str()) else {
+        return Ok(());
+    };
+    let stories = dir.join(STORIES_DIR);
+    let path = stories.join(format!("{story_id}.json"));
+    match (event.kind.as_str(), attachment) {
+        ("story.withdrawn", _) => match std::fs::symlink_metadata(&path) {
+            Ok(_) => std::fs::remove_file(&path).map_err(|err| folder::io_error(&path, err)),
+            Err(_) => Ok(()),
+        },
+        ("story.shared" | "story.edited", Some(content)) => {
+            folder::ensure_dir(&stories)?;
+            folder::write_whole(&path, content.as_bytes())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The files of the stories this member shares now, written again where a
+/// sync engine lost or changed them. Without `thorough`, a file of the
+/// right size is taken as intact (a look at every pass costs a stat each).
+fn heal_story_files(store: &Store, dir: &Path, me: &str, thorough: bool) -> Result<()> {
+    let shared: Vec<(String, String, String)> = store
+        .conn()
+        .prepare_cached(
+            "SELECT s.story_id, s.text_hash, o.attachment FROM stories s
+               JOIN own_events o ON o.attachment IS NOT NULL
+                AND json_extract(o.attachment, '$.story_id') = s.story_id
+              WHERE s.author_id = ?1 AND s.withdrawn = 0 AND s.text_hash IS NOT NULL
+              ORDER BY o.seq",
+        )?
+        .query_map([me], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (story_id, hash, attachment) in shared {
+        let Ok(content) = serde_json::from_str::<StoryContent>(&attachment) else {
+            continue;
+        };
+        if content.hash() != hash {
+            continue;
+        }
+        let path = dir.join(STORIES_DIR).join(format!("{story_id}.json"));
+        let right_size = std::fs::symlink_metadata(&path)
+            .is_ok_and(|m| m.is_file() && m.len() == attachment.len() as u64);
+        if right_size && !thorough {
+            continue;
+        }
+        let intact = right_size
+            && folder::read_small(&path, folder::MAX_SMALL_FILE)
+                .ok()
+                .and_then(|bytes| serde_json::from_slice::<StoryContent>(&bytes).ok())
+                .is_some_and(|found| found.hash() == hash);
+        if !intact {
+            folder::ensure_dir(&dir.join(STORIES_DIR))?;
+            folder::write_whole(&path, attachment.as_bytes())?;
+        }
+    }
+    Ok(())
 }
 
 /// The next free file number in this member's folder.
@@ -241,18 +217,19 @@ fn heal_profile(dir: &Path, me: &Profile, key: &VerifyingKey) -> Result<()> {
 /// first where it was damaged. The store's lock is held only to read and
 /// record, never while the folder is written.
 pub fn flush(store: &Store, me: &Profile) -> Result<Flushed> {
-    let (team, state, pending, key) = {
+    let (team, state, pending) = {
         let conn = store.conn();
         let Some(team) = joined(&conn)? else {
             return Ok(Flushed::default());
         };
         let state = own_file(&conn)?;
-        let pending: Vec<(String, String)> = conn
-            .prepare_cached("SELECT event_id, line FROM own_events WHERE written = 0 ORDER BY seq")?
-            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        let pending: Vec<Line> = conn
+            .prepare_cached(
+                "SELECT event_id, line, attachment FROM own_events WHERE written = 0 ORDER BY seq",
+            )?
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        let key = device_key(&conn, chrono::Utc::now())?.verifying_key();
-        (team, state, pending, key)
+        (team, state, pending)
     };
     if pending.is_empty() && state.is_none() {
         return Ok(Flushed::default());
@@ -277,22 +254,37 @@ pub fn flush(store: &Store, me: &Profile) -> Result<Flushed> {
         .filter(|s| !s.check_folder)
         .is_some_and(|s| is_intact(&dir.join(&s.name), s));
     let damaged = state.is_some() && !intact;
+    if !damaged {
+        heal_story_files(store, &dir, &me.id, false)?;
+    }
     if pending.is_empty() && !damaged {
         return Ok(Flushed::default());
     }
-    let mut lines: Vec<(String, String)> = pending;
+    let mut lines: Vec<Line> = pending;
     if damaged {
+        // The keys this member signed with, to know their own events.
+        let (key, book) = {
+            let conn = store.conn();
+            let key = device_key(&conn, chrono::Utc::now())?.verifying_key();
+            let mut book = KeyBook::of(&authority::load(&conn)?.0, &me.id);
+            book.keys.set_after(0, key);
+            (key, book)
+        };
         heal_profile(&dir, me, &key)?;
-        let present = ids_in_folder(&dir, &me.id, &key);
-        let conn = store.conn();
-        let all: Vec<(String, String)> = conn
-            .prepare_cached("SELECT event_id, line FROM own_events ORDER BY seq")?
-            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        heal_story_files(store, &dir, &me.id, true)?;
+        let present = events_in_folder(&dir, &me.id, &book);
+        let all: Vec<Line> = store
+            .conn()
+            .prepare_cached("SELECT event_id, line, attachment FROM own_events ORDER BY seq")?
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
         lines = all
             .into_iter()
-            .filter(|(id, _)| !present.contains(id))
+            .filter(|(id, _, _)| !present.contains(id))
             .collect();
+    }
+    for (_, line, attachment) in &lines {
+        put_story_file(&dir, line, attachment.as_deref())?;
     }
     let append_to = state
         .as_ref()
@@ -305,7 +297,7 @@ pub fn flush(store: &Store, me: &Profile) -> Result<Flushed> {
     };
     let conn = store.conn();
     let tx = conn.unchecked_transaction()?;
-    for (id, _) in &lines {
+    for (id, _, _) in &lines {
         exec(
             &tx,
             "UPDATE own_events SET written = 1 WHERE event_id = ?1",
@@ -353,7 +345,7 @@ pub fn take_healed(conn: &Connection) -> Result<bool> {
 fn write_lines(
     dir: &Path,
     append_to: Option<String>,
-    lines: &[(String, String)],
+    lines: &[Line],
 ) -> Result<(String, u64, String)> {
     let opened = append_to.and_then(|name| {
         folder::open_append(&dir.join(&name))
@@ -372,7 +364,7 @@ fn write_lines(
     let path = dir.join(&name);
     let mut text = String::new();
     let mut last = String::new();
-    for (_, line) in lines {
+    for (_, line, _) in lines {
         last = format!("{line}\n");
         text.push_str(&last);
     }

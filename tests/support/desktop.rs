@@ -498,3 +498,65 @@ pub async fn quit(client: Client) {
         .await
         .unwrap_or_else(|err| panic!("cannot end the app: {err}"));
 }
+
+/// A lead lets a joiner in through the windows, as people do: the joiner's
+/// window shows their own key; the lead's Team screen shows the request
+/// with a key, which must be the same, and the lead admits it. Returns the
+/// key compared.
+pub async fn admit_in_window(lead: &Client, joiner: &Client, within: Duration) -> String {
+    let key = wait_for(joiner, "team-my-fingerprint")
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(!key.is_empty(), "the joiner sees their own key to read out");
+    let deadline = Instant::now() + within;
+    loop {
+        let requests = texts_of(lead, "team-request").await;
+        if requests.iter().any(|r| r.contains(&key)) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the lead never saw the request with key {key}: {requests:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    // The request is redrawn at every read of the folder: a click lost in a
+    // redraw is given again, as a person would.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        click(lead, "team-admit").await;
+        let confirm = lead
+            .wait()
+            .at_most(Duration::from_secs(3))
+            .for_element(Locator::Css(&testid("confirm-ok")))
+            .await;
+        if let Ok(confirm) = confirm {
+            let text = lead.find(Locator::Css(".confirm-text")).await.ok();
+            if let Some(text) = text {
+                let said = text.text().await.unwrap_or_default();
+                assert!(
+                    said.contains(&key),
+                    "the lead confirms the same key: {said}"
+                );
+            }
+            let _ = confirm.click().await;
+            break;
+        }
+        assert!(Instant::now() < deadline, "the confirm dialog never opened");
+    }
+    let deadline = Instant::now() + within;
+    while joiner
+        .find(Locator::Css(&testid("team-my-fingerprint")))
+        .await
+        .is_ok()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the joiner's window still waits to be let in"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    key
+}

@@ -92,11 +92,32 @@ impl Team {
     }
 }
 
+/// Joins after comparing the founder's fingerprint (as read from the
+/// folder), and asks to be let in.
 pub fn join(joiner: &Member, folder: &Path) {
+    let preview = joiner
+        .app
+        .preview_team(folder)
+        .unwrap_or_else(|err| panic!("{err}"));
     joiner
         .app
-        .join_team(folder)
+        .join_team(folder, &preview.founder_fingerprint)
         .unwrap_or_else(|err| panic!("{err}"));
+}
+
+/// A lead reads the folder and lets `joiner` in, after comparing their key.
+pub fn admit(lead: &Member, joiner: &Member) {
+    read(lead);
+    lead.app
+        .admit(&joiner.id)
+        .unwrap_or_else(|err| panic!("{err}"));
+    read(joiner);
+}
+
+/// Joins and is let in by the lead.
+pub fn join_and_admit(joiner: &Member, folder: &Path, lead: &Member) {
+    join(joiner, folder);
+    admit(lead, joiner);
 }
 
 /// Lena (lead) founds Kundtjänst; Sara and Ali (staff) join.
@@ -115,7 +136,7 @@ pub fn team() -> Team {
             .preview_team(folder.path())
             .unwrap_or_else(|err| panic!("{err}"));
         assert_eq!(preview.founder_fingerprint, created.founder_fingerprint);
-        join(joiner, folder.path());
+        join_and_admit(joiner, folder.path(), &lena);
     }
     Team {
         folder,
@@ -145,6 +166,11 @@ pub fn share(member: &Member, text: &str, situation: Situation) -> String {
         .add_moment(&moment_input(text, situation, true))
         .unwrap_or_else(|err| panic!("{err}"))
         .id
+}
+
+/// How the feed names a member's shared moment: its author and id.
+pub fn story_key(member: &Member, moment_id: &str) -> String {
+    format!("{}/{}", member.id, moment_id)
 }
 
 /// A moment kept off the team folder: it must never leave its PC.
@@ -254,25 +280,43 @@ pub fn skip_count(report: &ReadReport, path_end: &str, code: &str) -> u64 {
         .sum()
 }
 
-/// Signs a line with a member's own key, as their app would: a forgery that
-/// only the authority rules can catch.
+/// The secret key a member's app signs with.
+/// (Kept in a file beside the database: the tests never use the desktop's
+/// keyring.)
+pub fn secret_key(member: &Member) -> ed25519_dalek::SigningKey {
+    let secret = fs::read_to_string(member.data_dir().join("device-key"))
+        .unwrap_or_else(|err| panic!("{err}"));
+    fanday_core::team_event::parse_secret_key(&secret).unwrap_or_else(|| panic!("key"))
+}
+
+/// Signs a line with a member's own key, as their app would, chained to
+/// their event before it where their app has it: a forgery that only the
+/// authority rules can catch.
 pub fn signed_by(member: &Member, kind: &str, body: serde_json::Value, seq: u64) -> String {
     let db = rusqlite::Connection::open(member.app.database_path())
         .unwrap_or_else(|err| panic!("{err}"));
-    let secret: String = db
-        .query_row("SELECT secret_key FROM device_key", [], |row| row.get(0))
+    let team: String = db
+        .query_row("SELECT team_id FROM team", [], |row| row.get(0))
         .unwrap_or_else(|err| panic!("{err}"));
-    let key = fanday_core::team_event::parse_secret_key(&secret).unwrap_or_else(|| panic!("key"));
+    let prev: String = db
+        .query_row(
+            "SELECT hash FROM team_events WHERE member_id = ?1 AND seq = ?2",
+            rusqlite::params![member.id, seq as i64 - 1],
+            |row| row.get(0),
+        )
+        .unwrap_or_default();
     fanday_core::team_event::Event {
-        v: 1,
-        id: uuid::Uuid::now_v7().to_string(),
+        v: 2,
+        id: String::new(),
+        team,
         member: member.id.clone(),
         seq,
-        at: chrono::Utc::now(),
+        prev: Some(prev),
+        at: (monday_morning() + Duration::hours(1)).with_timezone(&chrono::Utc),
         kind: kind.into(),
         body,
         sig: String::new(),
     }
-    .sign(&key)
+    .sign(&secret_key(member))
     .to_line()
 }

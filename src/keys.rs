@@ -1,0 +1,167 @@
+//! Where this PC's team signing key lives: never in the database or its
+//! backups, so a restored backup or a copied database does not carry it in
+//! plain text. The app keeps it in the desktop's keyring (the Secret
+//! Service) where one is running; otherwise, and for the tests and the
+//! command line, in a file beside the database, readable by its owner only.
+//! Settings says which.
+
+use crate::error::{CoreError, Result};
+use crate::team_event::{fingerprint, parse_secret_key, secret_key_text};
+use ed25519_dalek::SigningKey;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+const SERVICE: &str = "se.fanday.app";
+const KEY_FILE: &str = "device-key";
+
+static SYSTEM_KEYRING: AtomicBool = AtomicBool::new(false);
+
+/// The app asks for the desktop's keyring; everything else uses the file.
+pub fn use_system_keyring(on: bool) {
+    SYSTEM_KEYRING.store(on, Ordering::SeqCst);
+}
+
+/// Where a key is kept, as the database remembers it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    Keyring,
+    File,
+}
+
+impl Place {
+    pub fn name(self) -> &'static str {
+        match self {
+            Place::Keyring => "keyring",
+            Place::File => "file",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Place> {
+        match name {
+            "keyring" => Some(Place::Keyring),
+            "file" => Some(Place::File),
+            _ => None,
+        }
+    }
+}
+
+fn key_file(data_dir: &Path) -> PathBuf {
+    data_dir.join(KEY_FILE)
+}
+
+/// The keyring entry's name: the key's own fingerprint, so a copied
+/// database on another account or PC finds nothing.
+fn account(public: &ed25519_dalek::VerifyingKey) -> String {
+    format!("device-key-{}", fingerprint(public))
+}
+
+#[cfg(any(target_os = "linux", windows))]
+fn keyring_save(key: &SigningKey) -> bool {
+    keyring::Entry::new(SERVICE, &account(&key.verifying_key()))
+        .and_then(|entry| entry.set_password(&secret_key_text(key)))
+        .is_ok()
+}
+
+#[cfg(not(any(target_os = "linux", windows)))]
+fn keyring_save(_key: &SigningKey) -> bool {
+    false
+}
+
+#[cfg(any(target_os = "linux", windows))]
+fn keyring_load(public: &ed25519_dalek::VerifyingKey) -> Option<SigningKey> {
+    let secret = keyring::Entry::new(SERVICE, &account(public))
+        .and_then(|entry| entry.get_password())
+        .ok()?;
+    parse_secret_key(&secret).filter(|key| key.verifying_key() == *public)
+}
+
+#[cfg(not(any(target_os = "linux", windows)))]
+fn keyring_load(_public: &ed25519_dalek::VerifyingKey) -> Option<SigningKey> {
+    None
+}
+
+#[cfg(unix)]
+fn owner_only(options: &mut std::fs::OpenOptions) -> &mut std::fs::OpenOptions {
+    use std::os::unix::fs::OpenOptionsExt;
+    options.mode(0o600)
+}
+
+#[cfg(not(unix))]
+fn owner_only(options: &mut std::fs::OpenOptions) -> &mut std::fs::OpenOptions {
+    options
+}
+
+fn file_save(data_dir: &Path, key: &SigningKey) -> Result<()> {
+    use std::io::Write;
+    let path = key_file(data_dir);
+    let temp = data_dir.join(format!(".{KEY_FILE}.{}.tmp", uuid::Uuid::now_v7().simple()));
+    let written = owner_only(std::fs::OpenOptions::new().write(true).create_new(true))
+        .open(&temp)
+        .and_then(|mut file| {
+            file.write_all(secret_key_text(key).as_bytes())?;
+            file.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&temp, &path));
+    written.map_err(|err| {
+        let _ = std::fs::remove_file(&temp);
+        if crate::error::is_disk_full(&err) {
+            CoreError::DiskFull
+        } else {
+            CoreError::DataDir {
+                path: path.display().to_string(),
+                reason: err.to_string(),
+            }
+        }
+    })
+}
+
+fn file_load(data_dir: &Path, public: &ed25519_dalek::VerifyingKey) -> Option<SigningKey> {
+    let text = std::fs::read_to_string(key_file(data_dir)).ok()?;
+    parse_secret_key(&text).filter(|key| key.verifying_key() == *public)
+}
+
+/// Keeps `key` outside the database; returns where.
+pub fn save(data_dir: &Path, key: &SigningKey) -> Result<Place> {
+    if SYSTEM_KEYRING.load(Ordering::SeqCst) && keyring_save(key) {
+        return Ok(Place::Keyring);
+    }
+    file_save(data_dir, key)?;
+    Ok(Place::File)
+}
+
+/// Finds the secret of `public` where it was kept (a keyring that is away
+/// now, a key file copied elsewhere: then `None`).
+pub fn load(
+    data_dir: &Path,
+    place: Place,
+    public: &ed25519_dalek::VerifyingKey,
+) -> Option<SigningKey> {
+    match place {
+        Place::Keyring => keyring_load(public).or_else(|| file_load(data_dir, public)),
+        Place::File => file_load(data_dir, public),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_kept_in_the_file_is_found_by_its_public_half_only() {
+        let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+        let key = crate::team_event::new_signing_key().unwrap_or_else(|| panic!("a key"));
+        assert_eq!(save(dir.path(), &key).ok(), Some(Place::File));
+        let found = load(dir.path(), Place::File, &key.verifying_key());
+        assert_eq!(found.map(|k| k.to_bytes()), Some(key.to_bytes()));
+        let other = crate::team_event::new_signing_key().unwrap_or_else(|| panic!("a key"));
+        assert!(load(dir.path(), Place::File, &other.verifying_key()).is_none());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join(KEY_FILE))
+                .map(|m| m.permissions().mode() & 0o777)
+                .unwrap_or(0);
+            assert_eq!(mode, 0o600, "readable by its owner only");
+        }
+    }
+}

@@ -1,0 +1,313 @@
+//! What follows from a batch or a pass: a team that moved to format 2, a
+//! change of who counts (the team's state is then rebuilt from the stored
+//! events), events whose date has come, story texts read from their files,
+//! and withdrawn texts erased from the store's log and backups.
+
+use super::authority::{self, Authority};
+use super::body::StoryContent;
+use super::decisions;
+use super::folder::{self, member_dir, STORIES_DIR, TEAM_FILE};
+use super::membership::{self, TeamFile};
+use super::refusal::Refusal;
+use super::rules::Changes;
+use super::take::{self, Context};
+use crate::error::Result;
+use crate::sql::exec;
+use crate::store::Store;
+use crate::team_event::{parse_public_key, Event, EVENT_VERSION, LEGACY_VERSION};
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{params, Connection};
+use std::path::Path;
+
+/// A team whose founder upgraded to format 2: this PC follows once the
+/// signed team.json names the founder it pinned.
+pub fn follow_team_file(store: &Store, folder: &Path) -> Result<()> {
+    let (format, team_id, founder_key): (u32, String, String) =
+        store
+            .conn()
+            .query_row("SELECT format, team_id, founder_key FROM team", [], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+            })?;
+    if format != LEGACY_VERSION {
+        return Ok(());
+    }
+    let Ok(team) = membership::read_json::<TeamFile>(&folder.join(TEAM_FILE)) else {
+        return Ok(());
+    };
+    if team.v != EVENT_VERSION
+        || team.team_id != team_id
+        || team.founder_key != founder_key
+        || !membership::team_file_is_signed(&team)
+    {
+        return Ok(());
+    }
+    exec(
+        &store.conn(),
+        "UPDATE team SET format = ?1, created_at = ?2, founder_name = ?3",
+        params![EVENT_VERSION, team.created_at, team.founder_name],
+    )?;
+    Ok(())
+}
+
+/// After authority events arrived: replays them; where who counts, who
+/// leads or which key holds has changed, rebuilds the team's state and has
+/// the files of members with new keys read again.
+pub fn authority_changed(
+    conn: &Connection,
+    before: &Authority,
+    me: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Authority>> {
+    let (after, outcomes) = authority::load(conn)?;
+    authority::save(conn, &after, &outcomes)?;
+    if after == *before {
+        return Ok(None);
+    }
+    for (member, state) in &after.members {
+        let before_state = before.member(member);
+        let keys_changed =
+            before_state.map(|b| (&b.keys, &b.request)) != Some((&state.keys, &state.request));
+        if keys_changed {
+            exec(
+                conn,
+                "UPDATE team_files SET read_to = 0, tail_hash = '', long_line_from = NULL
+                  WHERE member_id = ?1",
+                [member],
+            )?;
+        }
+    }
+    rebuild(conn, &after, me, now)?;
+    Ok(Some(after))
+}
+
+/// An event as stored: key, member, number, time, kind, body, format,
+/// signer, the hash before it.
+type StoredEvent = (
+    String,
+    String,
+    i64,
+    DateTime<Utc>,
+    String,
+    String,
+    u32,
+    String,
+    Option<String>,
+);
+
+/// Rebuilds stories, applause, comments, reviews and exception decisions
+/// from the stored events under the team's authority as it is now. Texts
+/// are kept apart and survive.
+pub fn rebuild(
+    conn: &Connection,
+    auth: &Authority,
+    me: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<(String, String)>> {
+    for table in [
+        "stories",
+        "story_reactions",
+        "story_comments",
+        "story_reviews",
+    ] {
+        exec(conn, &format!("DELETE FROM {table}"), [])?;
+    }
+    let skip_authority = auth.format == EVENT_VERSION;
+    let rows: Vec<StoredEvent> = conn
+        .prepare_cached(
+            "SELECT id, member_id, seq, at, kind, body, v, signer, prev FROM team_events
+              WHERE applied IN (0, 1) ORDER BY member_id, seq",
+        )?
+        .query_map([], |row| {
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+                row.get(5)?,
+                row.get(6)?,
+                row.get(7)?,
+                row.get(8)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let ctx = Context {
+        me,
+        authority: auth,
+        now,
+    };
+    let mut changes = Changes::default();
+    for (key, member, seq, at, kind, body, v, signer, prev) in rows {
+        if skip_authority && super::body::Body::is_authority(&kind) {
+            continue;
+        }
+        let (Some(signer), Ok(body)) = (parse_public_key(&signer), serde_json::from_str(&body))
+        else {
+            continue;
+        };
+        let event = Event {
+            v,
+            id: String::new(),
+            team: if v == EVENT_VERSION {
+                auth.team_id.clone()
+            } else {
+                String::new()
+            },
+            member,
+            seq: seq.max(0) as u64,
+            prev,
+            at,
+            kind,
+            body,
+            sig: String::new(),
+        };
+        let outcome = take::evaluate(conn, &key, &event, &signer, None, &ctx, &mut changes)?;
+        take::record(conn, &key, outcome)?;
+    }
+    decisions::replay_all(conn, &ctx)?;
+    Ok(changes.withdrawn)
+}
+
+/// After a withdrawal: the log is folded into the database (where freed
+/// pages are zeroed), and the story's text is erased from every backup in
+/// the data folder too.
+pub fn scrub_backups(store: &Store, withdrawn: &[(String, String)]) {
+    if withdrawn.is_empty() {
+        return;
+    }
+    {
+        let conn = store.conn();
+        let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+    }
+    let data_dir = store.path().parent().unwrap_or(Path::new("."));
+    for backup in crate::backup::list(data_dir) {
+        let Ok(conn) = Connection::open(&backup.path) else {
+            continue;
+        };
+        let _ = conn.pragma_update(None, "secure_delete", "ON");
+        for (author, story_id) in withdrawn {
+            let _ = conn.execute(
+                "UPDATE stories SET text = '', reaction = NULL WHERE author_id = ?1 AND story_id = ?2",
+                params![author, story_id],
+            );
+            let _ = conn.execute(
+                "DELETE FROM story_texts WHERE story_key IN (?1 || '/' || ?2, ?2)",
+                params![author, story_id],
+            );
+        }
+        let _ = conn.execute_batch("VACUUM");
+    }
+}
+
+/// Story ids come from other PCs: only plain ids are made into file names.
+fn is_plain_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// After a pass: events whose date has come are taken, and the texts of
+/// stories waiting for their file are read (at most a few hundred a pass).
+pub fn settle(
+    store: &Store,
+    folder: &Path,
+    me: &str,
+    auth: &Authority,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if auth.format != EVENT_VERSION {
+        return Ok(());
+    }
+    {
+        let conn = store.conn();
+        let due: Vec<String> = conn
+            .prepare_cached(
+                "SELECT id FROM team_events WHERE applied = 0 AND reason = 'date_out_of_range'
+                   AND at <= ?1 LIMIT 1",
+            )?
+            .query_map([now + Duration::days(1)], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if !due.is_empty() {
+            rebuild(&conn, auth, me, now)?;
+        }
+    }
+    let waiting: Vec<(String, String, String, String)> = store
+        .conn()
+        .prepare_cached(
+            "SELECT story_key, author_id, story_id, text_hash FROM stories
+              WHERE withdrawn = 0 AND text = '' AND text_hash IS NOT NULL
+             UNION ALL
+             SELECT member_id || '/' || json_extract(body, '$.story_id'), member_id,
+                    json_extract(body, '$.story_id'), json_extract(body, '$.hash')
+               FROM team_events
+              WHERE applied = 0 AND reason = 'not_admitted'
+                AND kind IN ('story.shared', 'story.edited')
+              LIMIT 500",
+        )?
+        .query_map([], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+        })?
+        .filter_map(
+            |row: rusqlite::Result<(String, String, Option<String>, Option<String>)>| {
+                let (key, author, id, hash) = row.ok()?;
+                Some((key, author, id?, hash?))
+            },
+        )
+        .collect();
+    let mut found = Vec::new();
+    let mut refused = Vec::new();
+    for (key, author, story_id, hash) in waiting {
+        if !is_plain_id(&story_id) || !is_plain_id(&author) {
+            continue;
+        }
+        let path = member_dir(folder, &author)
+            .join(STORIES_DIR)
+            .join(format!("{story_id}.json"));
+        let bytes = match folder::read_small(&path, folder::MAX_SMALL_FILE) {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                if let Some(refusal) = err.refusal() {
+                    refused.push((folder::relative(folder, &path), refusal));
+                }
+                continue;
+            }
+        };
+        match serde_json::from_slice::<StoryContent>(&bytes) {
+            Ok(content) if content.story_id == story_id && content.hash() == hash => {
+                found.push((key, hash, content));
+            }
+            Ok(_) => {}
+            Err(_) => refused.push((folder::relative(folder, &path), Refusal::StoryFile)),
+        }
+    }
+    if found.is_empty() && refused.is_empty() {
+        return Ok(());
+    }
+    let mut conn = store.conn();
+    let tx = conn.transaction()?;
+    for (path, refusal) in refused {
+        super::report::add_whole_file_skip(&tx, &path, refusal, now)?;
+    }
+    for (key, hash, content) in found {
+        if content.text.trim().is_empty()
+            || content.text.chars().count() > super::MAX_STORY_CHARS
+            || content
+                .reaction
+                .as_deref()
+                .is_some_and(|r| r.chars().count() > super::MAX_STORY_CHARS)
+        {
+            continue;
+        }
+        exec(
+            &tx,
+            "INSERT OR IGNORE INTO story_texts (story_key, hash, text, reaction) VALUES (?1, ?2, ?3, ?4)",
+            params![key, hash, content.text, content.reaction],
+        )?;
+        exec(
+            &tx,
+            "UPDATE stories SET text = ?3, reaction = ?4
+              WHERE story_key = ?1 AND text_hash = ?2 AND withdrawn = 0",
+            params![key, hash, content.text, content.reaction],
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}

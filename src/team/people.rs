@@ -1,0 +1,222 @@
+//! Who is in the team, as a lead changes it: admitting or declining a
+//! request (after comparing the key's fingerprint with the person),
+//! removing a member, giving or taking back the lead role; a member
+//! rotating their own key; and the founder moving a format-1 team to
+//! format 2.
+
+use super::body::{AdmitBody, Body, DeclineBody, RemoveBody, RoleBody, RotateBody, TeamRole};
+use super::membership::{self, TeamFile};
+use super::outbox::team_format;
+use crate::error::{CoreError, Result};
+use crate::profile::Profile;
+use crate::sql::query_one;
+use crate::team_event::{new_signing_key, public_key_text, EVENT_VERSION, LEGACY_VERSION};
+use crate::Fanday;
+use rusqlite::{params, OptionalExtension};
+
+impl Fanday {
+    fn as_team_lead(&self) -> Result<Profile> {
+        let me = self.current_profile()?;
+        if !membership::is_lead(&self.store.conn(), &me.id) {
+            return Err(CoreError::LeadOnly);
+        }
+        if membership::joined(&self.store.conn())?.is_none() {
+            return Err(CoreError::NoTeam);
+        }
+        Ok(me)
+    }
+
+    /// A member's highest event number this PC has read: what a lead's
+    /// step about them holds after.
+    fn highest_seq(&self, member: &str) -> Result<u64> {
+        let highest: i64 = query_one(
+            &self.store.conn(),
+            "SELECT coalesce(max(seq), 0) FROM team_events WHERE member_id = ?1",
+            [member],
+            |row| row.get(0),
+        )?;
+        Ok(highest.max(0) as u64)
+    }
+
+    fn request_of(&self, member: &str) -> Result<(String, String, u64)> {
+        query_one(
+            &self.store.conn(),
+            "SELECT m.public_key, m.name,
+                    (SELECT coalesce(max(seq), 1) FROM team_events e
+                      WHERE e.member_id = m.member_id AND e.kind = 'member.requested'
+                        AND json_extract(e.body, '$.key') = m.public_key)
+               FROM team_members m
+              WHERE m.member_id = ?1 AND m.status IN ('pending', 'returning')",
+            [member],
+            |row| {
+                Ok((
+                    row.get(0)?,
+                    row.get(1)?,
+                    row.get::<_, i64>(2)?.max(1) as u64,
+                ))
+            },
+        )
+        .optional()?
+        .ok_or(CoreError::NotFound {
+            what: "request to join",
+        })
+    }
+
+    /// A lead lets a person in, after comparing the key's fingerprint with
+    /// them: their events count from their request on, with that key.
+    pub fn admit(&self, member: &str) -> Result<()> {
+        self.as_team_lead()?;
+        let (key, name, requested_at) = self.request_of(member)?;
+        self.team_event(Body::MemberAdmitted(AdmitBody {
+            member: member.to_string(),
+            key,
+            name,
+            after: requested_at - 1,
+            legacy_until: 0,
+        }))
+    }
+
+    pub fn decline(&self, member: &str) -> Result<()> {
+        self.as_team_lead()?;
+        let (key, _, _) = self.request_of(member)?;
+        self.team_event(Body::MemberDeclined(DeclineBody {
+            member: member.to_string(),
+            key,
+        }))
+    }
+
+    /// A lead removes a member: what they sign from now on no longer counts;
+    /// what they wrote before stays.
+    pub fn remove_member(&self, member: &str) -> Result<()> {
+        let me = self.as_team_lead()?;
+        if member == me.id {
+            return Err(CoreError::TeamFolder(
+                "a lead cannot remove themselves".into(),
+            ));
+        }
+        let after = self.highest_seq(member)?;
+        self.team_event(Body::MemberRemoved(RemoveBody {
+            member: member.to_string(),
+            after,
+        }))
+    }
+
+    /// A team lead makes a colleague a team lead too: their decisions from
+    /// now on count on every computer of the team.
+    pub fn grant_lead(&self, member: &str) -> Result<()> {
+        self.as_team_lead()?;
+        let after = self.highest_seq(member)?;
+        self.team_event(Body::RoleGranted(RoleBody {
+            member: member.to_string(),
+            role: TeamRole::Lead,
+            after,
+        }))
+    }
+
+    /// A lead takes the lead role back: what the colleague signs from now
+    /// on counts as a member's. The team's last lead keeps the role.
+    pub fn revoke_lead(&self, member: &str) -> Result<()> {
+        self.as_team_lead()?;
+        let leads: i64 = query_one(
+            &self.store.conn(),
+            "SELECT count(*) FROM team_leads",
+            [],
+            |row| row.get(0),
+        )?;
+        if leads <= 1 {
+            return Err(CoreError::TeamFolder(
+                "the team's last lead keeps the role; make someone else a lead first".into(),
+            ));
+        }
+        let after = self.highest_seq(member)?;
+        self.team_event(Body::RoleRevoked(RoleBody {
+            member: member.to_string(),
+            role: TeamRole::Lead,
+            after,
+        }))
+    }
+
+    /// A new key for this PC, announced signed by the old one: what the old
+    /// key signs from then on does not count.
+    pub fn rotate_key(&self) -> Result<String> {
+        let me = self.current_profile()?;
+        if team_format(&self.store.conn())? != EVENT_VERSION {
+            return Err(CoreError::TeamFolder(
+                "keys can be changed once the team's founder has updated Fanday".into(),
+            ));
+        }
+        let new = new_signing_key()
+            .ok_or_else(|| CoreError::TeamFolder("no randomness for a new key".into()))?;
+        self.team_event(Body::KeyRotated(RotateBody {
+            key: public_key_text(&new.verifying_key()),
+        }))?;
+        membership::replace_device_key(&self.store.conn(), &new, self.clock.now_utc())?;
+        let _ = self.flush_team(&me);
+        Ok(crate::team_event::fingerprint(&new.verifying_key()))
+    }
+
+    /// The founder's first read with this Fanday moves a format-1 team to
+    /// format 2: each member the founder knows is admitted with the key
+    /// pinned for them, their format-1 events counting up to the highest
+    /// read, and team.json is written again, signed. Returns whether it did.
+    pub(crate) fn upgrade_team_if_founder(&self, me: &Profile) -> Result<bool> {
+        let conn = self.store.conn();
+        let Some(joined) = membership::joined(&conn)? else {
+            return Ok(false);
+        };
+        let (format, founder): (u32, String) =
+            conn.query_row("SELECT format, founder_id FROM team", [], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })?;
+        if format != LEGACY_VERSION || founder != me.id {
+            return Ok(false);
+        }
+        let Ok(old) = membership::read_team_file(&joined.folder) else {
+            return Ok(false);
+        };
+        let known: Vec<(String, String, String, i64)> = conn
+            .prepare(
+                "SELECT m.member_id, m.public_key, m.name,
+                        (SELECT coalesce(max(seq), 0) FROM team_events e WHERE e.member_id = m.member_id)
+                   FROM team_members m
+                  WHERE m.member_id <> ?1 AND m.public_key <> ''",
+            )?
+            .query_map([&me.id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let created_at: Option<chrono::DateTime<chrono::Utc>> = conn
+            .query_row("SELECT min(at) FROM team_events", [], |row| row.get(0))
+            .optional()?
+            .flatten();
+        let my_highest: i64 = conn.query_row(
+            "SELECT coalesce(max(seq), 0) FROM team_events WHERE member_id = ?1",
+            [&me.id],
+            |row| row.get(0),
+        )?;
+        let key = membership::device_key(&conn, self.clock.now_utc())?;
+        drop(conn);
+        let team = TeamFile {
+            v: EVENT_VERSION,
+            founder_name: membership::truncate(&me.display_name, 60),
+            created_at: Some(created_at.unwrap_or_else(|| self.clock.now_utc())),
+            legacy_until: my_highest.max(0) as u64,
+            sig: String::new(),
+            ..old
+        }
+        .sign(&key);
+        membership::write_team_file(&joined.folder, &team)?;
+        self.store.conn().execute(
+            "UPDATE team SET format = ?1, created_at = ?2, founder_name = ?3",
+            params![EVENT_VERSION, team.created_at, team.founder_name],
+        )?;
+        for (member, key, name, highest) in known {
+            self.team_event(Body::MemberAdmitted(AdmitBody {
+                member,
+                key,
+                name,
+                after: 0,
+                legacy_until: highest.max(0) as u64,
+            }))?;
+        }
+        Ok(true)
+    }
+}
