@@ -68,6 +68,8 @@ pub struct MemberAuth {
     /// Format-1 events count up to this number (the upgrade's admission).
     pub legacy_until: u64,
     pub request: Option<Request>,
+    /// Keys a lead declined: a request with one of them stays declined.
+    pub declined: Vec<VerifyingKey>,
 }
 
 impl MemberAuth {
@@ -227,8 +229,20 @@ pub fn load(conn: &Connection) -> Result<(Authority, Vec<(String, Outcome)>)> {
             })
         })
         .collect();
-    let mut outcomes = Vec::with_capacity(steps.len());
-    for step in steps {
+    // First what leads decide, in the order they decided it; then what each
+    // member says of themselves (requests, names, new keys), in their own
+    // order, against who counts as that has made it. A member's own steps
+    // never depend on a clock.
+    let (own, by_leads): (Vec<Step>, Vec<Step>) = steps.into_iter().partition(|step| {
+        matches!(
+            step.body,
+            Body::MemberRequested(_) | Body::MemberRenamed(_) | Body::KeyRotated(_)
+        )
+    });
+    let mut own = own;
+    own.sort_by(|a, b| a.member.cmp(&b.member).then(a.seq.cmp(&b.seq)));
+    let mut outcomes = Vec::with_capacity(by_leads.len() + own.len());
+    for step in by_leads.into_iter().chain(own) {
         let outcome = replay(&mut auth, &step);
         outcomes.push((step.id, outcome));
     }
@@ -280,11 +294,17 @@ fn replay(auth: &mut Authority, step: &Step) -> Outcome {
             if entry.keys.last() == Some(&key) && entry.admitted.last() == Some(&true) {
                 return Outcome::Applied;
             }
+            // The latest request holds (by the member's own numbers, not by
+            // a clock); a key a lead declined stays declined.
+            if entry.request.as_ref().is_some_and(|r| r.seq > step.seq) {
+                return Outcome::Applied;
+            }
+            let declined = entry.declined.contains(&key);
             entry.request = Some(Request {
                 seq: step.seq,
                 key,
                 name: super::membership::truncate(&request.name, 60),
-                declined: false,
+                declined,
             });
             Outcome::Applied
         }
@@ -309,13 +329,12 @@ fn replay(auth: &mut Authority, step: &Step) -> Outcome {
             if !by_lead {
                 return need_lead(false);
             }
-            let key = parse_public_key(&decline.key);
-            if let Some(request) = auth
-                .entry(&decline.member)
-                .request
-                .as_mut()
-                .filter(|r| Some(r.key) == key)
-            {
+            let Some(key) = parse_public_key(&decline.key) else {
+                return Outcome::Refused(Refusal::BodyMismatch);
+            };
+            let entry = auth.entry(&decline.member);
+            entry.declined.push(key);
+            if let Some(request) = entry.request.as_mut().filter(|r| r.key == key) {
                 request.declined = true;
             }
             Outcome::Applied

@@ -12,7 +12,7 @@ use super::membership;
 use super::plan::{load_states, load_vouchers, plan, tail_hash, Job};
 use super::refusal::Refusal;
 use super::report::{self, SkipBook};
-use super::rules::Changes;
+use super::rules::{Changes, Outcome};
 use super::take::{count_missing, know_member, note_highest, take, Context, Taken};
 use super::verify::{verify_chunk, KeyBook, Signed, Tally};
 use crate::error::Result;
@@ -170,9 +170,12 @@ fn take_message(
         match take(tx, signed, ctx, changes)? {
             Taken::Known => {}
             Taken::Fork => book.add(&job.rel, Refusal::Fork, 1, signed.offset),
+            Taken::Refused(refusal) => book.add(&job.rel, refusal, 1, signed.offset),
             Taken::New(outcome) => {
                 result.new_events += 1;
-                if let Some(refusal) = outcome.refusal() {
+                // What is kept aside is told from the store, as it stands
+                // after any rebuild (report::skips); refusals for good here.
+                if let Outcome::Refused(refusal) = outcome {
                     book.add(&job.rel, refusal, 1, signed.offset);
                 }
             }

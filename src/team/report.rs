@@ -169,9 +169,24 @@ pub fn skips(conn: &Connection) -> Result<Vec<Skip>> {
             row.get::<_, Option<i64>>(3)?,
         ))
     })?;
+    let mut found: Vec<(String, String, i64, Option<i64>)> =
+        rows.collect::<rusqlite::Result<_>>()?;
+    // What waits: kept aside in the store, per member and reason, as it is
+    // now (a later admission or rebuild may have taken it since).
+    let waiting = conn
+        .prepare_cached(
+            "SELECT 'members/' || member_id || '/', reason, count(*), NULL FROM team_events
+              WHERE applied = 0 AND reason IS NOT NULL
+              GROUP BY member_id, reason ORDER BY member_id, reason LIMIT ?1",
+        )?
+        .query_map([MAX_SKIP_ROWS], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    found.extend(waiting);
     let mut skips = Vec::new();
-    for row in rows {
-        let (path, code, count, first) = row?;
+    for row in found {
+        let (path, code, count, first) = row;
         let Some(refusal) = Refusal::from_code(&code) else {
             continue;
         };

@@ -23,6 +23,8 @@ pub enum Taken {
     /// Another event of the member has this number, or it does not join
     /// the member's chain: put aside.
     Fork,
+    /// Not for this team at all: not stored.
+    Refused(Refusal),
     New(Outcome),
 }
 
@@ -67,6 +69,9 @@ pub fn take(
     changes: &mut Changes,
 ) -> Result<Taken> {
     let event = &signed.event;
+    if event.v == EVENT_VERSION && event.team != ctx.authority.team_id {
+        return Ok(Taken::Refused(Refusal::OtherTeam));
+    }
     let seq = event.seq as i64;
     let key = format!(
         "{}/{}",
@@ -229,9 +234,23 @@ pub fn evaluate(
         Err(refusal) => return Ok(Outcome::Refused(refusal)),
     };
     if Body::is_authority(&event.kind) && format_2 {
-        // Replayed in order with the others once the batch is in.
+        // Replayed in order with the others once the batch is in; what the
+        // replay will make of it is told now where it is plain already.
         changes.authority = true;
-        return Ok(Outcome::Applied);
+        let by_lead = auth.is_lead_at(&event.member, event.seq);
+        let needs_lead = event.kind.starts_with("role.")
+            || matches!(
+                event.kind.as_str(),
+                "member.admitted" | "member.declined" | "member.removed"
+            );
+        let needs_member = matches!(event.kind.as_str(), "member.renamed" | "key.rotated");
+        return Ok(if needs_lead && !by_lead {
+            Outcome::KeptAside(Refusal::NotLead)
+        } else if needs_member && !auth.counts(&event.member, event.seq) {
+            Outcome::KeptAside(Refusal::NotAdmitted)
+        } else {
+            Outcome::Applied
+        });
     }
     if !auth.counts_signed(&event.member, event.seq, signer) {
         // Kept aside, with its text where it came along: a lead sees it in

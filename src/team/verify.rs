@@ -107,10 +107,15 @@ impl KeyBook {
                     .get("key")
                     .and_then(serde_json::Value::as_str)
                     .and_then(parse_public_key)?;
-                event.verify(&key).then(|| {
+                if !event.verify(&key) {
+                    return None;
+                }
+                // A request with the key the member already holds asks for
+                // nothing new.
+                if self.keys.at(event.seq) != Some(&key) && self.keys.last() != Some(&key) {
                     self.request = Some((event.seq, key));
-                    key
-                })
+                }
+                Some(key)
             }
             "key.rotated" => {
                 let signer = self.signer(event)?;
