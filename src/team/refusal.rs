@@ -120,6 +120,7 @@ impl Refusal {
                 | Refusal::DecisionWaiting
                 | Refusal::NotAdmitted
                 | Refusal::DateOutOfRange
+                | Refusal::LegacyAfterUpgrade
         )
     }
 

@@ -224,7 +224,8 @@ pub fn evaluate(
         return Ok(Outcome::Refused(Refusal::OtherTeam));
     }
     if event.v == LEGACY_VERSION && !auth.legacy_counts(&event.member, event.seq) {
-        return Ok(Outcome::Refused(Refusal::LegacyAfterUpgrade));
+        // Kept: an upgrade's admission may yet name it.
+        return Ok(Outcome::KeptAside(Refusal::LegacyAfterUpgrade));
     }
     if format_2 && !within_dates(auth, event.at, ctx.now) {
         return Ok(Outcome::KeptAside(Refusal::DateOutOfRange));
