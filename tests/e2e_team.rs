@@ -233,6 +233,42 @@ async fn a_story_shared_on_one_pc_reaches_the_other_and_the_leads_feature_comes_
     eventually(&lead, "feed-comment-item", thanks, WITHIN).await;
     assert_eq!(lead.title().await.unwrap_or_default(), "Fanday");
 
+    // Lena takes the lead role back, after confirming; both are told.
+    open_details(&lead, "team-about").await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        click(&lead, "team-revoke-lead").await;
+        let confirm = lead
+            .wait()
+            .at_most(Duration::from_secs(3))
+            .for_element(Locator::Css(&desktop::testid("confirm-ok")))
+            .await;
+        if confirm.is_ok() {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the confirm dialog never opened"
+        );
+        open_details(&lead, "team-about").await;
+    }
+    click(&lead, "confirm-ok").await;
+    wait_for_text(&lead, "toast", "Sara is no longer a team lead").await;
+
+    // Sara makes a new key in Settings; her window shows it.
+    click(&staff, "nav-settings").await;
+    let old_key = wait_for(&staff, "settings-my-key")
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
+    click(&staff, "team-rotate-key").await;
+    click(&staff, "confirm-ok").await;
+    let told = wait_for_text(&staff, "toast", "Din nya nyckel").await;
+    assert!(!told.contains(&old_key), "a new key: {told}");
+    screenshot(&staff_pc, "settings-key-sv");
+    click(&staff, "nav-team").await;
+
     // Someone puts junk and a link into the team folder: both PCs say which
     // file and why, each in its person's language, and go on working.
     let stranger = team_folder

@@ -53,7 +53,7 @@ function memberItem(ui, member, { meLead, leads }) {
       testid: 'team-grant-lead', label: t('team.makeLead'), command: 'grant_lead', memberId: member.member_id,
       confirm: t('team.makeLeadConfirm', { name }), done: t('team.madeLead', { name }),
     }) : null,
-    meLead && member.is_lead && leads > 1 ? action(ui, {
+    meLead && others && member.is_lead && leads > 1 ? action(ui, {
       testid: 'team-revoke-lead', label: t('team.revokeLead'), command: 'revoke_lead', memberId: member.member_id,
       confirm: t('team.revokeLeadConfirm', { name }), done: t('team.revokedLead', { name }),
     }) : null,

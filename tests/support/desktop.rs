@@ -187,6 +187,10 @@ impl Desktop {
                 "1".to_string(),
             ),
             ("XDG_RUNTIME_DIR".to_string(), runtime.display().to_string()),
+            // A keyring the bus would start on demand waits for a password
+            // no one types here: the key is kept in the data folder
+            // (tests/device_key.rs tries the keyring on its own).
+            ("FANDAY_KEY_STORE".to_string(), "file".to_string()),
             (
                 "XDG_CONFIG_HOME".to_string(),
                 dir.path().join("config").display().to_string(),
