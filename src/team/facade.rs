@@ -110,6 +110,7 @@ impl Fanday {
         }
         let pass = read::pass(
             &self.store,
+            &self.team.authority,
             &me.id,
             Scope::Own,
             Budget::WHOLE,
@@ -161,14 +162,28 @@ impl Fanday {
         }
         reconcile::reconcile(&self.store.conn(), &me, now)?;
         self.note_flush(&me, &mut report);
-        let mut pass = read::pass(&self.store, &me.id, Scope::Everyone, budget, now)?;
+        let mut pass = read::pass(
+            &self.store,
+            &self.team.authority,
+            &me.id,
+            Scope::Everyone,
+            budget,
+            now,
+        )?;
         // Files set to be read again with keys learned in the pass are read
         // at once (twice at most: each time only when keys changed).
         for _ in 0..2 {
             if !pass.reread {
                 break;
             }
-            let again = read::pass(&self.store, &me.id, Scope::Everyone, budget, now)?;
+            let again = read::pass(
+                &self.store,
+                &self.team.authority,
+                &me.id,
+                Scope::Everyone,
+                budget,
+                now,
+            )?;
             pass.new_events += again.new_events;
             pass.bytes_read += again.bytes_read;
             pass.more = again.more;

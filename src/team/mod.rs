@@ -47,6 +47,8 @@ pub(crate) struct Runtime {
     /// This PC's own folder was read back since the store was opened (or
     /// restored, or the team joined): the numbers it holds are known.
     own_read: AtomicBool,
+    /// Who counts, as last replayed.
+    authority: authority::Cache,
 }
 
 impl Runtime {

@@ -89,25 +89,28 @@ pub type Vouchers = HashMap<String, BTreeMap<u64, (String, VerifyingKey)>>;
 /// For members with events missing: what their next events vouch for.
 pub fn load_vouchers(store: &Store) -> Result<Vouchers> {
     let conn = store.conn();
-    let rows: Vec<(String, i64, String, String)> = conn
-        .prepare_cached(
-            "SELECT e.member_id, e.seq - 1, e.prev, e.signer FROM team_members m
-               JOIN team_events e ON e.member_id = m.member_id AND e.v = 2 AND e.seq > 1
-              WHERE m.missing > 0 AND e.prev IS NOT NULL
-                AND NOT EXISTS (SELECT 1 FROM team_events p
-                                 WHERE p.member_id = e.member_id AND p.seq = e.seq - 1)",
-        )?
-        .query_map([], |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
-        })?
+    let members: Vec<String> = conn
+        .prepare_cached("SELECT member_id FROM team_members WHERE missing > 0")?
+        .query_map([], |row| row.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     let mut vouchers = Vouchers::new();
-    for (member, seq, prev, signer) in rows {
-        if let Some(key) = parse_public_key(&signer) {
-            vouchers
-                .entry(member)
-                .or_default()
-                .insert(seq.max(0) as u64, (prev, key));
+    for member in members {
+        let rows: Vec<(i64, String, String)> = conn
+            .prepare_cached(
+                "SELECT e.seq - 1, e.prev, e.signer FROM team_events e
+                  WHERE e.member_id = ?1 AND e.v = 2 AND e.seq > 1 AND e.prev IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM team_events p
+                                     WHERE p.member_id = ?1 AND p.seq = e.seq - 1)",
+            )?
+            .query_map([&member], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (seq, prev, signer) in rows {
+            if let Some(key) = parse_public_key(&signer) {
+                vouchers
+                    .entry(member.clone())
+                    .or_default()
+                    .insert(seq.max(0) as u64, (prev, key));
+            }
         }
     }
     Ok(vouchers)

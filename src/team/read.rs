@@ -220,6 +220,7 @@ fn take_message(
 /// One pass over the folder within `budget`.
 pub fn pass(
     store: &Store,
+    cache: &authority::Cache,
     me: &str,
     scope: Scope,
     budget: Budget,
@@ -230,7 +231,7 @@ pub fn pass(
         return Ok(result);
     };
     after::follow_team_file(store, &team.folder)?;
-    let mut current: Authority = authority::load(&store.conn())?.0;
+    let mut current: Authority = cache.load(&store.conn())?;
     let states = load_states(store)?;
     let vouchers = load_vouchers(store)?;
     let plan = plan(&team.folder, me, scope, &current, &vouchers, &states);

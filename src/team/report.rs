@@ -175,7 +175,8 @@ pub fn skips(conn: &Connection) -> Result<Vec<Skip>> {
     // now (a later admission or rebuild may have taken it since).
     let waiting = conn
         .prepare_cached(
-            "SELECT 'members/' || member_id || '/', reason, count(*), NULL FROM team_events
+            "SELECT 'members/' || member_id || '/', reason, count(*), NULL
+               FROM team_events INDEXED BY team_events_kept_aside_by_reason
               WHERE applied = 0 AND reason IS NOT NULL
               GROUP BY member_id, reason ORDER BY member_id, reason LIMIT ?1",
         )?
