@@ -10,24 +10,11 @@ use fanday_core::{Fanday, Role, Situation};
 use std::fs;
 use std::path::Path;
 use std::sync::Arc;
-use support::{codes, feed, feed_texts, join_and_admit, member, read, share, Member, TickingClock};
+use support::{
+    codes, copy_tree, feed, feed_texts, join_and_admit, member, read, share, Member, TickingClock,
+};
 
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/format1");
-
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap_or_else(|err| panic!("{err}"));
-    for entry in fs::read_dir(from)
-        .unwrap_or_else(|err| panic!("{err}"))
-        .flatten()
-    {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap_or_else(|err| panic!("{err}"));
-        }
-    }
-}
 
 struct OldTeam {
     root: tempfile::TempDir,

@@ -320,3 +320,91 @@ pub fn signed_by(member: &Member, kind: &str, body: serde_json::Value, seq: u64)
     .sign(&secret_key(member))
     .to_line()
 }
+
+/// A copy of the team folder as another PC's sync engine has it: team.json,
+/// every member's files and story texts; the test then takes some away.
+pub fn copy_of_folder(t: &Team) -> tempfile::TempDir {
+    let copy = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    copy_tree(t.path(), copy.path());
+    copy
+}
+
+pub fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap_or_else(|err| panic!("{err}"));
+    for entry in fs::read_dir(from)
+        .unwrap_or_else(|err| panic!("{err}"))
+        .flatten()
+    {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap_or_else(|err| panic!("{err}"));
+        }
+    }
+}
+
+/// Someone with write access to the folder, with a key of their own.
+pub struct Stranger {
+    pub id: String,
+    pub key: ed25519_dalek::SigningKey,
+    pub team: String,
+    pub seq: u64,
+    pub prev: String,
+    pub dir: PathBuf,
+}
+
+impl Stranger {
+    pub fn new(folder: &Path, id: &str) -> Stranger {
+        let team: serde_json::Value =
+            serde_json::from_slice(&fs::read(folder.join("team.json")).unwrap_or_default())
+                .unwrap_or_default();
+        let dir = member_dir(folder, id);
+        fs::create_dir_all(&dir).unwrap_or_else(|err| panic!("{err}"));
+        Stranger {
+            id: id.to_string(),
+            key: fanday_core::team_event::new_signing_key().unwrap_or_else(|| panic!("a key")),
+            team: team["team_id"].as_str().unwrap_or_default().to_string(),
+            seq: 0,
+            prev: String::new(),
+            dir,
+        }
+    }
+
+    pub fn writes(&mut self, kind: &str, body: serde_json::Value) {
+        self.seq += 1;
+        let event = fanday_core::team_event::Event {
+            v: 2,
+            id: String::new(),
+            team: self.team.clone(),
+            member: self.id.clone(),
+            seq: self.seq,
+            prev: Some(self.prev.clone()),
+            at: (monday_morning() + Duration::minutes(30)).with_timezone(&chrono::Utc),
+            kind: kind.into(),
+            body,
+            sig: String::new(),
+        }
+        .sign(&self.key);
+        self.prev = event.hash();
+        append_raw(
+            &self.dir.join("events-1.jsonl"),
+            &format!("{}\n", event.to_line()),
+        );
+    }
+
+    pub fn asks_to_join(&mut self, name: &str) {
+        let key = fanday_core::team_event::public_key_text(&self.key.verifying_key());
+        self.writes(
+            "member.requested",
+            serde_json::json!({"name": name, "key": key}),
+        );
+    }
+}
+
+pub fn file_holds(path: &Path, text: &str) -> bool {
+    let bytes = fs::read(path).unwrap_or_default();
+    bytes
+        .windows(text.len())
+        .any(|window| window == text.as_bytes())
+}
