@@ -57,6 +57,18 @@ pub enum CoreError {
     #[error("join or create a team first")]
     NoTeam,
 
+    #[error("team.json changed since you looked at it; look at the folder again")]
+    TeamFileChanged,
+
+    #[error("the team's last lead keeps the role; make someone else a lead first")]
+    LastLead,
+
+    #[error("a lead cannot remove themselves from the team")]
+    RemoveSelf,
+
+    #[error("keys can be changed once the team's founder has updated Fanday")]
+    TeamNotUpgraded,
+
     #[error("storage error: {0}")]
     Storage(String),
 }
@@ -79,6 +91,10 @@ impl CoreError {
             CoreError::NotYourProposal => "not_your_proposal",
             CoreError::TeamFolder(_) => "team_folder",
             CoreError::NoTeam => "no_team",
+            CoreError::TeamFileChanged => "team_file_changed",
+            CoreError::LastLead => "last_lead",
+            CoreError::RemoveSelf => "remove_self",
+            CoreError::TeamNotUpgraded => "team_not_upgraded",
             CoreError::Storage(_) => "storage",
         }
     }

@@ -248,7 +248,7 @@ fn a_lead_role_taken_back_stops_counting_and_the_last_lead_keeps_it() {
         .app
         .revoke_lead(&t.lena.id)
         .expect_err("the last lead keeps the role");
-    assert_eq!(err.code(), "team_folder");
+    assert_eq!(err.code(), "last_lead");
 }
 
 #[test]
@@ -369,20 +369,38 @@ fn joining_checks_team_json_against_the_fingerprint_the_person_compared() {
         .preview_team(t.path())
         .unwrap_or_else(|err| panic!("{err}"))
         .founder_fingerprint;
-    // Between looking and joining, someone writes their own team.json.
+    // Between looking and joining, someone writes their own team.json,
+    // signed with their own key; and one only edited, which no key signs.
     let impostor = new_signing_key().unwrap_or_else(|| panic!("a key"));
     let text = fs::read_to_string(t.path().join("team.json")).unwrap_or_default();
-    let founder_key = public_key_text(&support::secret_key(&t.lena).verifying_key());
+    let real: fanday_core::team::TeamFile =
+        serde_json::from_str(&text).unwrap_or_else(|err| panic!("{err}"));
+    let edited = text.replace(
+        &real.founder_key,
+        &public_key_text(&impostor.verifying_key()),
+    );
+    fs::write(t.path().join("team.json"), &edited).unwrap_or_else(|err| panic!("{err}"));
+    let err = olle
+        .app
+        .join_team(t.path(), &seen)
+        .expect_err("an unsigned team.json");
+    assert_eq!(err.code(), "team_folder");
+    let forged = fanday_core::team::TeamFile {
+        founder_key: public_key_text(&impostor.verifying_key()),
+        sig: String::new(),
+        ..real
+    }
+    .sign(&impostor);
     fs::write(
         t.path().join("team.json"),
-        text.replace(&founder_key, &public_key_text(&impostor.verifying_key())),
+        serde_json::to_string(&forged).unwrap_or_default(),
     )
     .unwrap_or_else(|err| panic!("{err}"));
     let err = olle
         .app
         .join_team(t.path(), &seen)
         .expect_err("team.json changed");
-    assert_eq!(err.code(), "team_folder");
+    assert_eq!(err.code(), "team_file_changed");
     assert!(olle.app.team_info().ok().flatten().is_none());
 }
 

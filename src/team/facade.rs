@@ -48,9 +48,7 @@ impl Fanday {
         let now = self.clock.now_utc();
         let team = membership::read_team_file(folder)?;
         if membership::preview(folder)?.founder_fingerprint != founder_fingerprint.trim() {
-            return Err(CoreError::TeamFolder(
-                "team.json changed since you looked at it; look at the folder again".into(),
-            ));
+            return Err(CoreError::TeamFileChanged);
         }
         let key = membership::device_key(&self.store.conn(), now)?.verifying_key();
         membership::write_member_profile(folder, &me, &key)?;

@@ -90,9 +90,7 @@ impl Fanday {
     pub fn remove_member(&self, member: &str) -> Result<()> {
         let me = self.as_team_lead()?;
         if member == me.id {
-            return Err(CoreError::TeamFolder(
-                "a lead cannot remove themselves".into(),
-            ));
+            return Err(CoreError::RemoveSelf);
         }
         let after = self.highest_seq(member)?;
         self.team_event(Body::MemberRemoved(RemoveBody {
@@ -124,9 +122,7 @@ impl Fanday {
             |row| row.get(0),
         )?;
         if leads <= 1 {
-            return Err(CoreError::TeamFolder(
-                "the team's last lead keeps the role; make someone else a lead first".into(),
-            ));
+            return Err(CoreError::LastLead);
         }
         let after = self.highest_seq(member)?;
         self.team_event(Body::RoleRevoked(RoleBody {
@@ -141,9 +137,7 @@ impl Fanday {
     pub fn rotate_key(&self) -> Result<String> {
         let me = self.current_profile()?;
         if team_format(&self.store.conn())? != EVENT_VERSION {
-            return Err(CoreError::TeamFolder(
-                "keys can be changed once the team's founder has updated Fanday".into(),
-            ));
+            return Err(CoreError::TeamNotUpgraded);
         }
         let new = new_signing_key()
             .ok_or_else(|| CoreError::TeamFolder("no randomness for a new key".into()))?;
