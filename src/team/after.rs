@@ -218,12 +218,15 @@ pub fn settle(
     }
     {
         let conn = store.conn();
+        // Only events whose time has come since (dated ahead); those dated
+        // before the team began stay aside without a rebuild each pass.
+        let not_before = auth.created_at.map(|c| c - Duration::days(7));
         let due: Vec<String> = conn
             .prepare_cached(
                 "SELECT id FROM team_events WHERE applied = 0 AND reason = 'date_out_of_range'
-                   AND at <= ?1 LIMIT 1",
+                   AND at <= ?1 AND (?2 IS NULL OR at >= ?2) LIMIT 1",
             )?
-            .query_map([now + Duration::days(1)], |row| row.get(0))?
+            .query_map(params![now + Duration::days(1), not_before], |row| row.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         if !due.is_empty() {
             rebuild(&conn, auth, me, now)?;
