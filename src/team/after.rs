@@ -226,7 +226,9 @@ pub fn settle(
                 "SELECT id FROM team_events WHERE applied = 0 AND reason = 'date_out_of_range'
                    AND at <= ?1 AND (?2 IS NULL OR at >= ?2) LIMIT 1",
             )?
-            .query_map(params![now + Duration::days(1), not_before], |row| row.get(0))?
+            .query_map(params![now + Duration::days(1), not_before], |row| {
+                row.get(0)
+            })?
             .collect::<rusqlite::Result<_>>()?;
         if !due.is_empty() {
             rebuild(&conn, auth, me, now)?;
