@@ -2,7 +2,7 @@
 //! (SQLite's online backup API), one a day kept for 14 days, one before a
 //! schema upgrade, and restoring one after a confirm.
 
-use crate::error::{CoreError, Result};
+use crate::error::{io_error, CoreError, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::backup::Backup;
 use rusqlite::{Connection, OpenFlags};
@@ -27,31 +27,18 @@ pub fn backup_dir(data_dir: &Path) -> PathBuf {
     data_dir.join(BACKUP_DIR)
 }
 
-fn io_error(path: &Path, err: std::io::Error) -> CoreError {
-    if crate::error::is_disk_full(&err) {
-        return CoreError::DiskFull;
-    }
-    CoreError::DataDir {
-        path: path.display().to_string(),
-        reason: err.to_string(),
-    }
-}
-
 /// Copies the live database to `dest`, page by page, without stopping
 /// anyone; written to a temp name and renamed, so a backup is whole or absent.
 pub fn copy_to(conn: &Connection, dest: &Path) -> Result<()> {
     if let Some(dir) = dest.parent() {
         std::fs::create_dir_all(dir).map_err(|err| io_error(dir, err))?;
     }
-    let temp = dest.with_extension("partial");
-    let _ = std::fs::remove_file(&temp);
-    {
-        let mut target = Connection::open(&temp)?;
+    crate::atomic::replace(dest, io_error, |temp| {
+        let mut target = Connection::open(temp)?;
         let backup = Backup::new(conn, &mut target)?;
         backup.run_to_completion(256, Duration::from_millis(5), None)?;
-    }
-    std::fs::rename(&temp, dest).map_err(|err| io_error(dest, err))?;
-    Ok(())
+        Ok(())
+    })
 }
 
 fn daily_name(day: NaiveDate) -> String {

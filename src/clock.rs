@@ -12,9 +12,10 @@ pub trait Clock: Send + Sync {
         self.now().with_timezone(&Utc)
     }
 
-    /// The person's calendar date now.
-    fn today(&self) -> NaiveDate {
-        self.now().date_naive()
+    /// The Fanday day it is now: before `day_start_hour` it is still
+    /// yesterday, for late shifts.
+    fn today(&self, day_start_hour: u32) -> NaiveDate {
+        crate::calendar::day_of(self.now().naive_local(), day_start_hour)
     }
 }
 

@@ -1,11 +1,10 @@
 //! A lived-in sample for `--demo`: a staff member's last four weeks, in
 //! Swedish, so a newcomer (and the README's screenshots) see Fanday in use.
 
-use crate::clock::Clock;
 use crate::error::Result;
 use crate::moment::{self, Customer, Situation, Took, ValidMoment};
 use crate::profile::{self, Language, ProfileInput, Role};
-use chrono::{Datelike, Days, NaiveDate, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc, Weekday};
 use rusqlite::Connection;
 
 struct Sample {
@@ -71,7 +70,11 @@ fn sample_days(today: NaiveDate) -> Vec<NaiveDate> {
         .collect()
 }
 
-pub(crate) fn fill_if_empty(conn: &mut Connection, clock: &dyn Clock) -> Result<bool> {
+pub(crate) fn fill_if_empty(
+    conn: &mut Connection,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     let has_profile = profile::load(conn)?.is_some();
     if has_profile || moment::count_all(conn)? > 0 {
         return Ok(false);
@@ -84,14 +87,14 @@ pub(crate) fn fill_if_empty(conn: &mut Connection, clock: &dyn Clock) -> Result<
             role: Role::Staff,
             language: Language::Sv,
         },
-        clock.now_utc(),
+        now,
     )?;
-    let days = sample_days(clock.today());
+    let days = sample_days(today);
     for (day, sample) in days.iter().rev().zip(SAMPLES.iter().cycle()) {
         let logged_at = day
             .and_hms_opt(9 + (day.day() % 7), (day.day() * 7) % 60, 0)
             .map(|naive| Utc.from_utc_datetime(&naive))
-            .unwrap_or_else(|| clock.now_utc());
+            .unwrap_or_else(|| now);
         let valid = ValidMoment {
             date: *day,
             situation: sample.situation,

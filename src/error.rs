@@ -41,8 +41,8 @@ pub enum CoreError {
 
     #[error("an exception that is {from:?} cannot be given the action {action:?}")]
     StatusMove {
-        from: crate::exception::Status,
-        action: crate::exception::Action,
+        from: crate::exception::status::Status,
+        action: crate::exception::status::Action,
     },
 
     #[error("only a team lead may do that")]
@@ -105,6 +105,18 @@ impl CoreError {
             CoreError::Invalid(v) => Some(v.field()),
             _ => None,
         }
+    }
+}
+
+/// A file in the data folder (or one the person chose) could not be read
+/// or written: a full disk says so; anything else names the file.
+pub fn io_error(path: &std::path::Path, err: std::io::Error) -> CoreError {
+    if is_disk_full(&err) {
+        return CoreError::DiskFull;
+    }
+    CoreError::DataDir {
+        path: path.display().to_string(),
+        reason: err.to_string(),
     }
 }
 

@@ -5,7 +5,7 @@
 //! command line, in a file beside the database, readable by its owner only.
 //! Settings says which.
 
-use crate::error::{CoreError, Result};
+use crate::error::Result;
 use crate::team_event::{fingerprint, parse_secret_key, secret_key_text};
 use ed25519_dalek::SigningKey;
 use std::path::{Path, PathBuf};
@@ -94,25 +94,15 @@ fn owner_only(options: &mut std::fs::OpenOptions) -> &mut std::fs::OpenOptions {
 fn file_save(data_dir: &Path, key: &SigningKey) -> Result<()> {
     use std::io::Write;
     let path = key_file(data_dir);
-    let temp = data_dir.join(format!(".{KEY_FILE}.{}.tmp", uuid::Uuid::now_v7().simple()));
-    let written = owner_only(std::fs::OpenOptions::new().write(true).create_new(true))
-        .open(&temp)
-        .and_then(|mut file| {
-            file.write_all(secret_key_text(key).as_bytes())?;
-            file.sync_all()
-        })
-        .and_then(|()| std::fs::rename(&temp, &path));
-    written.map_err(|err| {
-        let _ = std::fs::remove_file(&temp);
-        if crate::error::is_disk_full(&err) {
-            CoreError::DiskFull
-        } else {
-            CoreError::DataDir {
-                path: path.display().to_string(),
-                reason: err.to_string(),
-            }
-        }
-    })
+    crate::atomic::write(
+        &path,
+        owner_only(&mut std::fs::OpenOptions::new()),
+        crate::error::io_error,
+        |out| {
+            out.write_all(secret_key_text(key).as_bytes())
+                .map_err(|err| crate::error::io_error(&path, err))
+        },
+    )
 }
 
 fn file_load(data_dir: &Path, public: &ed25519_dalek::VerifyingKey) -> Option<SigningKey> {

@@ -341,6 +341,21 @@ pub(crate) fn count_on(conn: &Connection, date: NaiveDate) -> Result<u32> {
     )?)
 }
 
+/// Fans made from `first` to `last` (both included), and how many of them
+/// were shared.
+pub(crate) fn count_between(
+    conn: &Connection,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<(u32, u32)> {
+    Ok(conn.query_row(
+        "SELECT count(*), coalesce(sum(shared), 0) FROM moments
+          WHERE deleted_at IS NULL AND local_date BETWEEN ?1 AND ?2",
+        params![first, last],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?)
+}
+
 pub(crate) fn count_all(conn: &Connection) -> Result<u32> {
     Ok(conn.query_row(
         "SELECT count(*) FROM moments WHERE deleted_at IS NULL",

@@ -1,6 +1,6 @@
 //! Who uses this copy of Fanday: name, role and language.
 
-use crate::error::{Result, ValidationError};
+use crate::error::{CoreError, Result, ValidationError};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -45,6 +45,16 @@ pub struct Profile {
     pub language: Language,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl Profile {
+    /// The one lead check: what only a team lead may do refuses everyone else.
+    pub fn require_lead(&self) -> Result<(), CoreError> {
+        match self.role {
+            Role::Lead => Ok(()),
+            Role::Staff => Err(CoreError::LeadOnly),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,7 +2,7 @@
 //! for next week; one reflection per ISO week, editable, listed newest first.
 
 use crate::error::{Result, ValidationError};
-use chrono::{DateTime, NaiveDate, Utc, Weekday};
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
@@ -32,9 +32,7 @@ pub struct Reflection {
     pub updated_at: DateTime<Utc>,
 }
 
-pub fn monday_of(iso_year: i32, iso_week: u32) -> Option<NaiveDate> {
-    NaiveDate::from_isoywd_opt(iso_year, iso_week, Weekday::Mon)
-}
+pub use crate::calendar::monday_of;
 
 fn answer(text: &str, field: &'static str) -> Result<String, ValidationError> {
     let text = text.trim();

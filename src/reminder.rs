@@ -3,6 +3,7 @@
 //! settings, today's fans and today's log, so every case is tested with a
 //! clock that is set, not read.
 
+use crate::calendar::{self, WorkingDays};
 use crate::error::{Result, ValidationError};
 use crate::profile::Language;
 use chrono::{
@@ -12,25 +13,12 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
 pub const DEFAULT_TIME: &str = "10:00";
-pub const DEFAULT_DAY_START_HOUR: u32 = 4;
+pub use crate::calendar::{Pause, DEFAULT_DAY_START_HOUR};
 pub const DEFAULT_SNOOZE_MINUTES: u32 = 60;
 pub const MAX_DAY_START_HOUR: u32 = 11;
 pub const SNOOZE_MINUTES: std::ops::RangeInclusive<u32> = 5..=240;
 pub const MAX_PAUSE_DAYS: i64 = 366;
 pub const MAX_PAUSES: usize = 100;
-
-/// A holiday or sick leave, both days included.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Pause {
-    pub first_day: NaiveDate,
-    pub last_day: NaiveDate,
-}
-
-impl Pause {
-    pub fn covers(&self, day: NaiveDate) -> bool {
-        self.first_day <= day && day <= self.last_day
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReminderSettings {
@@ -65,34 +53,30 @@ impl Default for ReminderSettings {
     }
 }
 
-impl ReminderSettings {
-    pub fn is_working_day(&self, day: NaiveDate) -> bool {
+impl WorkingDays for ReminderSettings {
+    fn is_working_day(&self, day: NaiveDate) -> bool {
         let iso = day.weekday().number_from_monday() as u8;
         self.weekdays.contains(&iso)
     }
 
-    pub fn is_paused(&self, day: NaiveDate) -> bool {
+    fn is_paused(&self, day: NaiveDate) -> bool {
         self.pauses.iter().any(|pause| pause.covers(day))
     }
+}
 
-    /// A working day that is not paused: the days a fan is expected.
-    pub fn counts(&self, day: NaiveDate) -> bool {
-        self.is_working_day(day) && !self.is_paused(day)
-    }
-
-    /// The Fanday day a local wall-clock time belongs to: before the
-    /// day-start hour it is still the day before.
+impl ReminderSettings {
+    /// The Fanday day a local wall-clock time belongs to, by these settings.
     pub fn day_of(&self, local: NaiveDateTime) -> NaiveDate {
-        (local - Duration::hours(i64::from(self.day_start_hour))).date()
+        calendar::day_of(local, self.day_start_hour)
     }
 
     fn day_starts_at(&self, day: NaiveDate) -> NaiveDateTime {
-        day.and_time(NaiveTime::from_hms_opt(self.day_start_hour, 0, 0).unwrap_or(NaiveTime::MIN))
+        calendar::day_starts_at(day, self.day_start_hour)
     }
 
     /// The local wall-clock time the reminder is due on `day`; a time
     /// before the day-start hour falls after midnight.
-    fn due_on(&self, day: NaiveDate) -> NaiveDateTime {
+    pub(crate) fn due_on(&self, day: NaiveDate) -> NaiveDateTime {
         let time = hh_mm::parse(&self.time)
             .or_else(|| hh_mm::parse(DEFAULT_TIME))
             .unwrap_or(NaiveTime::MIN);
@@ -373,9 +357,9 @@ const KEY_SNOOZE: &str = "reminder.snooze_minutes";
 const KEY_OPEN_AT_LOGIN: &str = "app.open_at_login";
 const KEY_DIGEST: &str = "digest.enabled";
 /// The Monday of the last week a digest was sent for.
-const KEY_DIGEST_SENT: &str = "digest.sent_for";
+pub(crate) const KEY_DIGEST_SENT: &str = "digest.sent_for";
 
-fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
+pub(crate) fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn
         .query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| {
             row.get(0)
@@ -383,7 +367,7 @@ fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
         .optional()?)
 }
 
-fn put_setting(tx: &Transaction<'_>, key: &str, value: &str) -> Result<()> {
+pub(crate) fn put_setting(tx: &Transaction<'_>, key: &str, value: &str) -> Result<()> {
     tx.execute(
         "INSERT INTO settings (key, value) VALUES (?1, ?2)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -500,75 +484,9 @@ pub fn append_log(conn: &Connection, entry: &LogEntry) -> Result<()> {
     Ok(())
 }
 
-// ---------- the weekly digest ----------
-
-/// The Monday of the week to sum up, when today is the first working day of
-/// a week, the digest is on, the reminder time has come, and that week has
-/// not been summed up yet.
-pub fn digest_due(
-    now: DateTime<FixedOffset>,
-    settings: &ReminderSettings,
-    sent_for: Option<NaiveDate>,
-) -> Option<NaiveDate> {
-    if !settings.weekly_digest {
-        return None;
-    }
-    let local = now.naive_local();
-    let today = settings.day_of(local);
-    if crate::stats::first_working_day(settings, today) != Some(today)
-        || local < settings.due_on(today)
-    {
-        return None;
-    }
-    let last_monday = crate::stats::week_start(today) - Duration::weeks(1);
-    (sent_for != Some(last_monday)).then_some(last_monday)
-}
-
-pub fn digest_sent_for(conn: &Connection) -> Result<Option<NaiveDate>> {
-    Ok(setting(conn, KEY_DIGEST_SENT)?.and_then(|v| v.parse().ok()))
-}
-
-pub fn record_digest_sent(conn: &mut Connection, monday: NaiveDate) -> Result<()> {
-    let tx = conn.transaction()?;
-    put_setting(&tx, KEY_DIGEST_SENT, &monday.to_string())?;
-    tx.commit()?;
-    Ok(())
-}
-
-pub fn digest_text(language: Language, fans: u32, shared: u32) -> NotificationText {
-    let (title, body, log_action, snooze_action) = match language {
-        Language::En => (
-            "Your week with Fanday".to_string(),
-            format!(
-                "Last week you made {fans} {}; the team shared {shared} {}.",
-                if fans == 1 { "fan" } else { "fans" },
-                if shared == 1 { "story" } else { "stories" }
-            ),
-            "Log a moment",
-            "Snooze",
-        ),
-        Language::Sv => (
-            "Din vecka med Fanday".to_string(),
-            format!(
-                "Förra veckan gjorde du {fans} {}; teamet delade {shared} {}.",
-                if fans == 1 { "fan" } else { "fans" },
-                if shared == 1 {
-                    "berättelse"
-                } else {
-                    "berättelser"
-                }
-            ),
-            "Logga ett fan",
-            "Påminn senare",
-        ),
-    };
-    NotificationText {
-        title,
-        body,
-        log_action: log_action.to_string(),
-        snooze_action: snooze_action.to_string(),
-    }
-}
+pub use crate::digest::{
+    digest_due, digest_sent_for, digest_text, digest_text_alone, record_digest_sent,
+};
 
 /// `HH:MM`, the way a time field gives and shows it (seconds allowed in).
 pub mod hh_mm {

@@ -3,9 +3,10 @@
 //! the working days and pauses, and today, so every rule is tested with any
 //! calendar.
 
+use crate::calendar::WorkingDays;
+pub use crate::calendar::{first_working_day, week_start};
 use crate::error::Result;
 use crate::moment::{Customer, Situation};
-use crate::reminder::ReminderSettings;
 use crate::sql::enum_column;
 use chrono::{Datelike, Duration, IsoWeek, NaiveDate};
 use rusqlite::Connection;
@@ -67,7 +68,7 @@ pub struct Streak {
 /// only once its fan is made: the day is not over yet.
 fn counted_days<'a>(
     history: &'a History,
-    settings: &'a ReminderSettings,
+    settings: &'a impl WorkingDays,
     today: NaiveDate,
 ) -> impl Iterator<Item = (NaiveDate, bool)> + 'a {
     let first = history
@@ -87,7 +88,7 @@ fn counted_days<'a>(
 
 /// Consecutive working days with a fan; days off and paused days neither
 /// break nor extend it.
-pub fn streak(history: &History, settings: &ReminderSettings, today: NaiveDate) -> Streak {
+pub fn streak(history: &History, settings: &impl WorkingDays, today: NaiveDate) -> Streak {
     let mut run = 0;
     let mut best = 0;
     for (_, made) in counted_days(history, settings, today) {
@@ -100,16 +101,11 @@ pub fn streak(history: &History, settings: &ReminderSettings, today: NaiveDate) 
 /// Habit strength as Loop Habit Tracker computes it, over the days that
 /// count: `score = m * score + (1 - m) * v` with `m = 0.5^(sqrt(f)/13)`.
 /// Between 0 and 1.
-pub fn habit_strength(history: &History, settings: &ReminderSettings, today: NaiveDate) -> f64 {
+pub fn habit_strength(history: &History, settings: &impl WorkingDays, today: NaiveDate) -> f64 {
     let multiplier = 0.5_f64.powf(FREQUENCY.sqrt() / 13.0);
     counted_days(history, settings, today).fold(0.0, |score, (_, made)| {
         multiplier * score + (1.0 - multiplier) * if made { 1.0 } else { 0.0 }
     })
-}
-
-/// Monday of the ISO week `day` is in.
-pub fn week_start(day: NaiveDate) -> NaiveDate {
-    day - Duration::days(i64::from(day.weekday().num_days_from_monday()))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -168,7 +164,7 @@ pub struct Progress {
     pub best_week: u32,
 }
 
-pub fn progress(history: &History, settings: &ReminderSettings, today: NaiveDate) -> Progress {
+pub fn progress(history: &History, settings: &impl WorkingDays, today: NaiveDate) -> Progress {
     let weeks = fans_per_week(history, today, CHART_WEEKS);
     let this_week = weeks.last().map_or(0, |week| week.fans);
     let all_weeks = all_weeks_before(history, week_start(today));
@@ -210,16 +206,6 @@ fn all_weeks_before(history: &History, monday: NaiveDate) -> Vec<u32> {
         }
     }
     weeks
-}
-
-/// The first working day of the ISO week `day` is in (the day for the
-/// weekly mirror), if the week has one.
-pub fn first_working_day(settings: &ReminderSettings, day: NaiveDate) -> Option<NaiveDate> {
-    let monday = week_start(day);
-    monday
-        .iter_days()
-        .take(7)
-        .find(|d| settings.is_working_day(*d) && !settings.is_paused(*d))
 }
 
 /// A team lead's leading indicators for one week: activity, not a ranking.

@@ -2,6 +2,7 @@
 //! Fanday wrote it, never overwritten when it is damaged.
 
 use crate::error::{CoreError, Result};
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags};
 use rusqlite_migration::{Migrations, M};
 use std::path::{Path, PathBuf};
@@ -38,8 +39,9 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating if needed) the store in `data_dir`.
-    pub fn open(data_dir: &Path) -> Result<Store> {
+    /// Opens (creating if needed) the store in `data_dir`; `now` names the
+    /// copy kept before an upgrade.
+    pub fn open(data_dir: &Path, now: DateTime<Utc>) -> Result<Store> {
         std::fs::create_dir_all(data_dir).map_err(|err| CoreError::DataDir {
             path: data_dir.display().to_string(),
             reason: err.to_string(),
@@ -74,7 +76,7 @@ impl Store {
         conn.pragma_update(None, "cache_size", -32768)?;
         // An upgrade keeps a copy of the data as it was, first.
         if found > 0 && found < schema_version() {
-            let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+            let stamp = now.format("%Y%m%dT%H%M%SZ");
             let copy = crate::backup::backup_dir(data_dir)
                 .join(format!("before-upgrade-from-v{found}-{stamp}.sqlite3"));
             crate::backup::copy_to(&conn, &copy)?;

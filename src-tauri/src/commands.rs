@@ -243,13 +243,7 @@ const INSIGHT_WEEKS: usize = 8;
 
 #[tauri::command]
 pub async fn insights(state: State<'_, AppState>) -> Reply<Vec<fanday_core::stats::WeekInsight>> {
-    let fanday = core(&state)?;
-    match fanday.profile()? {
-        Some(profile) if profile.role == fanday_core::Role::Lead => {
-            Ok(fanday.insights(INSIGHT_WEEKS)?)
-        }
-        _ => Err(fanday_core::CoreError::LeadOnly.into()),
-    }
+    Ok(core(&state)?.insights(INSIGHT_WEEKS)?)
 }
 
 /// The system's folder picker, for the team folder.
@@ -292,12 +286,7 @@ pub async fn backups(state: State<'_, AppState>) -> Reply<Vec<fanday_core::backu
 
 #[tauri::command]
 pub async fn backup_now(state: State<'_, AppState>) -> Reply<String> {
-    let fanday = core(&state)?;
-    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
-    let dest =
-        fanday_core::backup::backup_dir(&state.data_dir).join(format!("manual-{stamp}.sqlite3"));
-    fanday.backup_to(&dest)?;
-    Ok(dest.display().to_string())
+    Ok(core(&state)?.backup_now()?.display().to_string())
 }
 
 /// Restores a backup from the data folder's backup list.

@@ -127,7 +127,7 @@ impl Fanday {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         self.read_own_folder(me)?;
-        write::flush(&self.store, me)
+        write::flush(&self.store, me, self.clock.now_utc())
     }
 
     /// One pass over the team folder: sends what waits to be sent, then
@@ -294,8 +294,8 @@ impl Fanday {
 
     /// A lead marks a story reviewed or featured.
     pub fn review(&self, story: &str, featured: bool) -> Result<()> {
-        let me = self.current_profile()?;
-        if me.role != Role::Lead || !membership::is_lead(&self.store.conn(), &me.id) {
+        let me = self.require_lead()?;
+        if !membership::is_lead(&self.store.conn(), &me.id) {
             return Err(CoreError::LeadOnly);
         }
         let (story_author, story_id) = self.story_ref(story)?;

@@ -32,6 +32,16 @@ pub struct Story {
     pub review: Option<String>,
 }
 
+/// Stories in the feed dated from `first` to `last` (both included).
+pub fn count_between(conn: &Connection, first: NaiveDate, last: NaiveDate) -> Result<u32> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM stories
+          WHERE withdrawn = 0 AND text <> '' AND local_date BETWEEN ?1 AND ?2",
+        params![first, last],
+        |row| row.get(0),
+    )?)
+}
+
 /// The feed, featured stories first, then newest first; withdrawn ones gone.
 pub fn feed(
     conn: &Connection,

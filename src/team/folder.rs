@@ -167,23 +167,12 @@ pub fn read_small(path: &Path, max: u64) -> Result<Vec<u8>, OpenError> {
 /// synced, then renamed over the name, so a sync engine never sees half of
 /// it and a link placed at the name is replaced, not followed.
 pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), CoreError> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = path.with_file_name(format!(".{name}.{}.tmp", uuid::Uuid::now_v7().simple()));
-    let written = create_new(&temp)
-        .map_err(|err| err.into_core(&temp))
-        .and_then(|mut file| {
-            file.write_all(bytes)
-                .and_then(|()| file.sync_all())
-                .map_err(|err| io_error(&temp, err))
-        })
-        .and_then(|()| fs::rename(&temp, path).map_err(|err| io_error(path, err)));
-    if written.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    written
+    crate::atomic::replace(path, io_error, |temp| {
+        let mut file = create_new(temp).map_err(|err| err.into_core(temp))?;
+        file.write_all(bytes)
+            .and_then(|()| file.sync_all())
+            .map_err(|err| io_error(temp, err))
+    })
 }
 
 /// Makes sure `dir` is a real folder (created if missing), never a link.

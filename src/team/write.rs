@@ -21,6 +21,7 @@ use crate::profile::Profile;
 use crate::sql::exec;
 use crate::store::Store;
 use crate::team_event::{public_key_text, Event, EVENT_VERSION};
+use chrono::{DateTime, Utc};
 use ed25519_dalek::VerifyingKey;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::HashSet;
@@ -216,7 +217,7 @@ fn heal_profile(dir: &Path, me: &Profile, key: &VerifyingKey) -> Result<()> {
 /// Appends what the folder lacks of this PC's events, healing the file
 /// first where it was damaged. The store's lock is held only to read and
 /// record, never while the folder is written.
-pub fn flush(store: &Store, me: &Profile) -> Result<Flushed> {
+pub fn flush(store: &Store, me: &Profile, now: DateTime<Utc>) -> Result<Flushed> {
     let (team, state, pending) = {
         let conn = store.conn();
         let Some(team) = joined(&conn)? else {
@@ -265,7 +266,7 @@ pub fn flush(store: &Store, me: &Profile) -> Result<Flushed> {
         // The keys this member signed with, to know their own events.
         let (key, book) = {
             let conn = store.conn();
-            let key = device_key(&conn, chrono::Utc::now())?.verifying_key();
+            let key = device_key(&conn, now)?.verifying_key();
             let mut book = KeyBook::of(&authority::load(&conn)?.0, &me.id);
             book.keys.set_after(0, key);
             (key, book)

@@ -4,7 +4,7 @@
 //! as the exception's history.
 
 use crate::error::{CoreError, Result, ValidationError};
-use crate::profile::{Profile, Role};
+use crate::profile::Profile;
 use crate::sql::{enum_column, enum_text};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -18,41 +18,25 @@ pub const MAX_NOTE_CHARS: usize = 500;
 pub const MAX_AMOUNT_SEK: u32 = 1_000_000;
 pub const MAX_MINUTES: u32 = 24 * 60;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Proposed,
-    Approved,
-    Rejected,
-    Retired,
-    Withdrawn,
-}
+pub mod status;
+pub use status::{next_status, Action, Status};
 
-/// What someone does to an exception after proposing it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    Approve,
-    Reject,
-    Retire,
-    Withdraw,
-}
-
-impl Action {
-    fn lead_only(self) -> bool {
-        !matches!(self, Action::Withdraw)
+/// A new moment may use only an approved exception; an edited one may keep
+/// the exception it already has, even once retired.
+pub(crate) fn check_usable(
+    conn: &Connection,
+    wanted: Option<&str>,
+    kept: Option<&str>,
+) -> Result<()> {
+    let Some(wanted) = wanted else {
+        return Ok(());
+    };
+    if kept == Some(wanted) {
+        return Ok(());
     }
-}
-
-/// The one place status moves are decided: `proposed` -> `approved` |
-/// `rejected` | `withdrawn`, and `approved` -> `retired`. Nothing else.
-pub fn next_status(from: Status, action: Action) -> Option<Status> {
-    match (from, action) {
-        (Status::Proposed, Action::Approve) => Some(Status::Approved),
-        (Status::Proposed, Action::Reject) => Some(Status::Rejected),
-        (Status::Proposed, Action::Withdraw) => Some(Status::Withdrawn),
-        (Status::Approved, Action::Retire) => Some(Status::Retired),
-        _ => None,
+    match status_of(conn, wanted)? {
+        Some(Status::Approved) => Ok(()),
+        _ => Err(ValidationError::ExceptionNotUsable.into()),
     }
 }
 
@@ -62,8 +46,8 @@ pub fn check_move(exception: &Exception, action: Action, actor: &Profile) -> Res
         from: exception.status,
         action,
     })?;
-    if action.lead_only() && actor.role != Role::Lead {
-        return Err(CoreError::LeadOnly);
+    if action.lead_only() {
+        actor.require_lead()?;
     }
     if action == Action::Withdraw && exception.proposed_by != actor.id {
         return Err(CoreError::NotYourProposal);

@@ -1,0 +1,9 @@
+//! The [`crate::Fanday`] facade's methods, one file per concept. Each method
+//! takes the day and the time from the facade and calls the domain module
+//! where the rule lives.
+
+pub mod exceptions;
+pub mod moments;
+pub mod progress;
+pub mod reminders;
+pub mod your_data;

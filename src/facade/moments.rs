@@ -1,0 +1,100 @@
+//! Logging, editing and listing moments, and where today stands.
+
+use crate::calendar;
+use crate::error::Result;
+use crate::{exception, moment, reflection, reminder};
+use crate::{Fanday, Moment, MomentFilter, MomentInput};
+use chrono::{Datelike, Duration, NaiveDate};
+use serde::Serialize;
+
+/// Where today stands: is today's fan made?
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TodayStatus {
+    pub date: NaiveDate,
+    /// The earliest date a moment logged now may have.
+    pub earliest_date: NaiveDate,
+    pub fans_today: u32,
+    pub made: bool,
+    /// The first working day of a week, and last week has no reflection yet.
+    pub mirror_due: bool,
+}
+
+impl Fanday {
+    pub fn add_moment(&self, input: &MomentInput) -> Result<Moment> {
+        let author = self.current_profile()?.id;
+        let valid = moment::validate(input, self.today(), None)?;
+        let added = {
+            let conn = self.store.conn();
+            exception::check_usable(&conn, valid.exception_id.as_deref(), None)?;
+            moment::insert(&conn, &author, &valid, self.clock.now_utc())?
+        };
+        self.sync_team();
+        Ok(added)
+    }
+
+    pub fn update_moment(&self, id: &str, input: &MomentInput) -> Result<Moment> {
+        let today = self.today();
+        let updated = {
+            let conn = self.store.conn();
+            let kept_date = moment::date_of(&conn, id)?;
+            let valid = moment::validate(input, today, Some(kept_date))?;
+            let kept_exception = moment::exception_of(&conn, id)?;
+            exception::check_usable(
+                &conn,
+                valid.exception_id.as_deref(),
+                kept_exception.as_deref(),
+            )?;
+            moment::update(&conn, id, &valid, self.clock.now_utc())?
+        };
+        self.sync_team();
+        Ok(updated)
+    }
+
+    /// Soft delete: the moment disappears from every list but can be restored.
+    pub fn delete_moment(&self, id: &str) -> Result<()> {
+        moment::set_deleted(&self.store.conn(), id, Some(self.clock.now_utc()))?;
+        self.sync_team();
+        Ok(())
+    }
+
+    /// Undoes [`Fanday::delete_moment`].
+    pub fn restore_moment(&self, id: &str) -> Result<Moment> {
+        let restored = {
+            let conn = self.store.conn();
+            moment::set_deleted(&conn, id, None)?;
+            moment::get(&conn, id)?
+        };
+        self.sync_team();
+        Ok(restored)
+    }
+
+    pub fn moment(&self, id: &str) -> Result<Moment> {
+        moment::get(&self.store.conn(), id)
+    }
+
+    /// Moments newest first, optionally searched and filtered.
+    pub fn list_moments(&self, filter: &MomentFilter) -> Result<Vec<Moment>> {
+        moment::list(&self.store.conn(), filter)
+    }
+
+    pub fn count_moments(&self) -> Result<u32> {
+        moment::count_all(&self.store.conn())
+    }
+
+    pub fn today_status(&self) -> Result<TodayStatus> {
+        let today = self.today();
+        let conn = self.store.conn();
+        let fans_today = moment::count_on(&conn, today)?;
+        let settings = reminder::load_settings(&conn)?;
+        let last_week = (calendar::week_start(today) - Duration::weeks(1)).iso_week();
+        let mirror_due = calendar::first_working_day(&settings, today) == Some(today)
+            && reflection::get(&conn, last_week.year(), last_week.week())?.is_none();
+        Ok(TodayStatus {
+            date: today,
+            earliest_date: moment::earliest_allowed_date(today),
+            fans_today,
+            made: fans_today > 0,
+            mirror_due,
+        })
+    }
+}
