@@ -47,8 +47,22 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Options {
     options
 }
 
+/// Where this Fanday's data lives, for the window and `fanday export` alike:
+/// `--data-dir`, else `FANDAY_DATA_DIR`, else the platform's data folder
+/// named after the app (`~/.local/share/se.fanday.app`, or under
+/// `%APPDATA%`). When none can be found that is an error to show, never a
+/// folder guessed from wherever Fanday was started.
+pub fn data_dir(from_args: Option<PathBuf>) -> Result<PathBuf, String> {
+    choose_data_dir(from_args, std::env::var_os("FANDAY_DATA_DIR"), || {
+        dirs::data_dir().map(|dir| dir.join(crate::IDENTIFIER))
+    })
+    .ok_or_else(|| {
+        "this user has no data folder (is HOME set?); start Fanday with --data-dir DIR".to_string()
+    })
+}
+
 /// The command line wins, then `FANDAY_DATA_DIR`, then the platform's dir.
-pub fn choose_data_dir(
+fn choose_data_dir(
     from_args: Option<PathBuf>,
     from_env: Option<OsString>,
     platform_default: impl FnOnce() -> Option<PathBuf>,

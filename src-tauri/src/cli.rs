@@ -57,12 +57,7 @@ fn export(raw: &[OsString]) -> Result<String, String> {
     if let Some(unknown) = options.unknown.first() {
         return Err(format!("unknown argument {unknown:?}"));
     }
-    let data_dir = args::choose_data_dir(
-        options.data_dir,
-        std::env::var_os("FANDAY_DATA_DIR"),
-        || dirs::data_dir().map(|dir| dir.join(crate::IDENTIFIER)),
-    )
-    .ok_or("no data folder: give --data-dir DIR")?;
+    let data_dir = args::data_dir(options.data_dir)?;
     if !data_dir.join(fanday_core::store::DB_FILE_NAME).exists() {
         return Err(format!("there is no Fanday data in {}", data_dir.display()));
     }

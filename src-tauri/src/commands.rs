@@ -58,7 +58,7 @@ pub async fn bootstrap(state: State<'_, AppState>) -> Reply<Bootstrap> {
         profile,
         system_language: state.system_language,
         today: fanday.today_status()?,
-        data_dir: state.data_dir.display().to_string(),
+        data_dir: fanday.data_dir().display().to_string(),
         recent_moments,
         approved_exceptions,
     })

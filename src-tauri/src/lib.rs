@@ -14,17 +14,17 @@ mod tray;
 
 use error::UiError;
 use fanday_core::{Fanday, Language, SystemClock};
-use std::path::PathBuf;
+use std::path::Path;
 use std::sync::Arc;
 use tauri::{Manager, WindowEvent};
 
-/// The app's identifier, also the name of its data folder.
-pub const IDENTIFIER: &str = "se.fanday.app";
+/// The app's identifier (`identifier` in tauri.conf.json), also the name
+/// of its data folder.
+pub const IDENTIFIER: &str = env!("FANDAY_IDENTIFIER");
 
 pub struct AppState {
     /// The open store, or why it could not be opened (shown in the window).
     pub core: Result<Fanday, UiError>,
-    pub data_dir: PathBuf,
     pub system_language: Language,
 }
 
@@ -34,36 +34,31 @@ fn system_language() -> Language {
         .unwrap_or(Language::En)
 }
 
-fn open_state(app: &tauri::App, options: &args::Options) -> AppState {
-    let data_dir = args::choose_data_dir(
-        options.data_dir.clone(),
-        std::env::var_os("FANDAY_DATA_DIR"),
-        || app.path().app_data_dir().ok(),
-    )
-    .unwrap_or_else(|| PathBuf::from("fanday-data"));
-
-    let core = Fanday::open(&data_dir, Arc::new(SystemClock)).map_err(|err| {
-        log::error!("cannot open the data in {}: {err}", data_dir.display());
-        UiError::from(err)
-    });
-    if let Ok(fanday) = &core {
-        fanday.set_reminder_override(options.remind_at);
-    }
-    if options.demo {
-        if let Ok(fanday) = &core {
-            match fanday.fill_demo() {
-                Ok(true) => log::info!("filled {} with demo data", data_dir.display()),
-                Ok(false) => log::warn!("--demo ignored: the data dir is not empty"),
-                Err(err) => log::warn!("could not fill the demo data: {err}"),
-            }
-        }
-    }
+fn open_state(options: &args::Options) -> AppState {
+    let core = args::data_dir(options.data_dir.clone())
+        .map_err(|reason| UiError::new("no_data_dir", reason))
+        .and_then(|data_dir| open_core(&data_dir, options));
     // The day's backup is made by the reminder loop, off the start-up path.
     AppState {
         core,
-        data_dir,
         system_language: system_language(),
     }
+}
+
+fn open_core(data_dir: &Path, options: &args::Options) -> Result<Fanday, UiError> {
+    let fanday = Fanday::open(data_dir, Arc::new(SystemClock)).map_err(|err| {
+        log::error!("cannot open the data in {}: {err}", data_dir.display());
+        UiError::from(err)
+    })?;
+    fanday.set_reminder_override(options.remind_at);
+    if options.demo {
+        match fanday.fill_demo() {
+            Ok(true) => log::info!("filled {} with demo data", data_dir.display()),
+            Ok(false) => log::warn!("--demo ignored: the data dir is not empty"),
+            Err(err) => log::warn!("could not fill the demo data: {err}"),
+        }
+    }
+    Ok(fanday)
 }
 
 pub fn run() {
@@ -101,7 +96,7 @@ pub fn run() {
                 let handle = app.handle().clone();
                 activations.each(move || reminders::show_main_window(&handle));
             }
-            let state = open_state(app, &options);
+            let state = open_state(&options);
             let opened = state.core.is_ok();
             app.manage(state);
             tray::start_after_first_screen(app.handle());
@@ -124,54 +119,7 @@ pub fn run() {
                 }
             }
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::bootstrap,
-            commands::save_profile,
-            commands::add_moment,
-            commands::update_moment,
-            commands::delete_moment,
-            commands::restore_moment,
-            commands::list_moments,
-            commands::today_status,
-            commands::reminder_settings,
-            commands::save_reminder_settings,
-            commands::remind_now,
-            commands::snooze_reminder,
-            commands::follow_reminder,
-            commands::dismiss_reminder,
-            commands::pending_reminder,
-            commands::list_exceptions,
-            commands::propose_exception,
-            commands::act_on_exception,
-            commands::add_approved_exception,
-            commands::progress,
-            commands::reflections,
-            commands::save_reflection,
-            commands::insights,
-            team_commands::team_state,
-            team_commands::preview_team,
-            team_commands::create_team,
-            team_commands::join_team,
-            team_commands::leave_team,
-            team_commands::read_team,
-            team_commands::team_feed,
-            team_commands::applaud,
-            team_commands::comment,
-            team_commands::review,
-            team_commands::team_members,
-            team_commands::grant_lead,
-            team_commands::admit,
-            team_commands::decline,
-            team_commands::remove_member,
-            team_commands::revoke_lead,
-            team_commands::rotate_key,
-            commands::pick_folder,
-            commands::export_data,
-            commands::backups,
-            commands::backup_now,
-            commands::restore_backup,
-            commands::ui_ready,
-        ])
+        .invoke_handler(include!(concat!(env!("OUT_DIR"), "/handlers.rs")))
         .run(tauri::generate_context!());
     if let Err(err) = result {
         log::error!("the app could not start: {err}");
