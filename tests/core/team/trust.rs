@@ -5,8 +5,7 @@
 //! validly signed events (the project's own signing code), showing that it
 //! fails and what the person sees.
 
-#[path = "support/team.rs"]
-mod support;
+use crate::support::team as support;
 
 use fanday_core::team_event::{new_signing_key, public_key_text};
 use fanday_core::{Role, Situation};

@@ -4,8 +4,7 @@
 //! backup. Each case asserts what the colleagues end up with: healed or
 //! reported, nothing lost.
 
-#[path = "support/team.rs"]
-mod support;
+use crate::support::team as support;
 
 use fanday_core::{Role, Situation};
 use std::fs;

@@ -1,17 +1,13 @@
 //! Rule exceptions: who may do what, every allowed and refused status move,
 //! usage counts, and retired exceptions no longer pickable.
 
-use chrono::{DateTime, FixedOffset};
 use fanday_core::exception::{check_move, next_status, Action, EventKind, Status};
 use fanday_core::{
-    Customer, ExceptionFilter, ExceptionInput, Fanday, FixedClock, Language, MomentInput,
-    ProfileInput, Role, Situation,
+    Customer, ExceptionFilter, ExceptionInput, Fanday, FixedClock, MomentInput, Role, Situation,
 };
 use std::sync::Arc;
 
-fn at(text: &str) -> DateTime<FixedOffset> {
-    DateTime::parse_from_rfc3339(text).unwrap_or_else(|err| panic!("{err}"))
-}
+use crate::support::{at, be};
 
 struct Team {
     _dir: tempfile::TempDir,
@@ -24,15 +20,6 @@ fn open_as(role: Role, name: &str) -> Team {
     let app = Fanday::open(dir.path(), clock).unwrap_or_else(|err| panic!("{err}"));
     be(&app, role, name);
     Team { _dir: dir, app }
-}
-
-fn be(app: &Fanday, role: Role, name: &str) {
-    app.save_profile(&ProfileInput {
-        display_name: name.into(),
-        role,
-        language: Language::Sv,
-    })
-    .unwrap_or_else(|err| panic!("{err}"));
 }
 
 fn change_money() -> ExceptionInput {

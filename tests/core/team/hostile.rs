@@ -3,8 +3,7 @@
 //! what the colleagues end up with, not only that nothing crashed
 //! (damaged_folder.rs has what sync engines do to files).
 
-#[path = "support/team.rs"]
-mod support;
+use crate::support::team as support;
 
 use fanday_core::team::{Budget, ReadReport, MAX_SKIP_ROWS};
 use fanday_core::{Fanday, Role, Situation};
@@ -103,7 +102,7 @@ fn a_junk_file_costs_its_bytes_once(megabytes: usize) {
     let output = Command::new(std::env::current_exe().unwrap_or_else(|err| panic!("{err}")))
         .args([
             "--exact",
-            "child_reads_the_team_folder_and_reports_its_peak_memory",
+            "team::hostile::child_reads_the_team_folder_and_reports_its_peak_memory",
             "--ignored",
             "--nocapture",
             "--test-threads=1",

@@ -2,8 +2,7 @@
 //! folder): sharing converges in every store whatever the read order, and a
 //! hostile or broken folder is skipped and reported, never fatal.
 
-#[path = "support/team.rs"]
-mod support;
+use crate::support::team as support;
 
 use fanday_core::export::{Format, What};
 use fanday_core::team::Story;

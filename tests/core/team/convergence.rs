@@ -4,8 +4,7 @@
 //! and every reader ends in exactly the state of a reader that got them
 //! in order, as do the writers themselves.
 
-#[path = "support/team.rs"]
-mod support;
+use crate::support::team as support;
 
 use fanday_core::exception::Action;
 use fanday_core::{ExceptionInput, Role, Situation};

@@ -4,8 +4,7 @@
 //! real folders with validly signed events, showing that it fails and what
 //! the person sees.
 
-#[path = "support/team.rs"]
-mod support;
+use crate::support::team as support;
 
 use chrono::Utc;
 use fanday_core::exception::Action;

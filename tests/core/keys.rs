@@ -65,7 +65,7 @@ fn the_key_lives_in_the_desktop_keyring_and_a_copied_database_does_not_carry_it(
     let exe = std::env::current_exe().unwrap_or_else(|err| panic!("{err}"));
     let script = format!(
         "printf fanday | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; \
-         exec '{}' --exact child_makes_a_team_with_the_desktop_keyring --ignored --nocapture \
+         exec '{}' --exact keys::child_makes_a_team_with_the_desktop_keyring --ignored --nocapture \
          --test-threads=1",
         exe.display()
     );

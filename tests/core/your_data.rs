@@ -5,42 +5,22 @@
 
 use chrono::{DateTime, Datelike, Duration, FixedOffset};
 use fanday_core::export::{Format, What};
-use fanday_core::{
-    Customer, Fanday, FixedClock, Language, MomentInput, ProfileInput, Role, Situation,
-};
+use fanday_core::{Fanday, FixedClock, MomentInput, Role, Situation};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 
+use crate::support::{self, at, open, with_profile};
+
 fn now() -> DateTime<FixedOffset> {
-    DateTime::parse_from_rfc3339("2026-11-23T10:00:00+01:00").unwrap_or_else(|err| panic!("{err}"))
-}
-
-fn open(dir: &Path, clock: &Arc<FixedClock>) -> Fanday {
-    Fanday::open(dir, clock.clone()).unwrap_or_else(|err| panic!("{err}"))
-}
-
-fn with_profile(app: &Fanday, role: Role) {
-    app.save_profile(&ProfileInput {
-        display_name: "Sara".into(),
-        role,
-        language: Language::Sv,
-    })
-    .unwrap_or_else(|err| panic!("{err}"));
+    at("2026-11-23T10:00:00+01:00")
 }
 
 fn moment(text: &str) -> MomentInput {
     MomentInput {
-        date: None,
-        situation: Situation::Complaint,
-        customer: Customer::External,
-        text: text.into(),
         reaction: Some("Tack, \"superbra\"; verkligen".into()),
-        took: None,
-        shared: false,
-        exception_id: None,
-        told_customer: false,
+        ..support::moment(text, Situation::Complaint)
     }
 }
 
@@ -309,7 +289,7 @@ fn every_save_that_returned_survives_a_kill_at_any_moment() {
         let mut child = Command::new(&me)
             .args([
                 "--exact",
-                "child_saver_saves_moments_until_killed",
+                "your_data::child_saver_saves_moments_until_killed",
                 "--ignored",
                 "--nocapture",
             ])
@@ -403,7 +383,7 @@ fn a_full_disk_gives_a_clear_error_and_loses_nothing() {
             .arg(&me)
             .args([
                 "--exact",
-                "a_full_disk_gives_a_clear_error_and_loses_nothing",
+                "your_data::a_full_disk_gives_a_clear_error_and_loses_nothing",
                 "--nocapture",
             ])
             .env(IN_NAMESPACE, "1")

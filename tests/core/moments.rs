@@ -1,209 +1,19 @@
 //! The core over real SQLite files in temp dirs: what a person would notice
 //! when they log, edit, delete, search, and reopen their moments.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
-use chrono_tz::Europe::Stockholm;
-use fanday_core::store::{self, schema_version, DB_FILE_NAME};
+use crate::support::{day, moment, open_at, stockholm, texts, with_profile, Setup};
 use fanday_core::{
-    CoreError, Customer, Fanday, FixedClock, Language, MomentFilter, MomentInput, ProfileInput,
-    Role, Situation, Took, ValidationError,
+    CoreError, Customer, Fanday, Language, MomentFilter, MomentInput, ProfileInput, Role,
+    Situation, Took, ValidationError,
 };
 use rusqlite::Connection;
 use std::path::Path;
-use std::sync::Arc;
 
-fn stockholm(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<FixedOffset> {
-    match Stockholm.with_ymd_and_hms(y, m, d, h, min, 0) {
-        chrono::LocalResult::Single(at) => at.fixed_offset(),
-        other => panic!("ambiguous test time: {other:?}"),
-    }
-}
-
-fn day(text: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_else(|err| panic!("{text}: {err}"))
-}
-
-struct Setup {
-    _dir: tempfile::TempDir,
-    clock: Arc<FixedClock>,
-    fanday: Fanday,
-}
-
-fn open_at(at: DateTime<FixedOffset>) -> Setup {
-    let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("temp dir: {err}"));
-    let clock = Arc::new(FixedClock::new(at));
-    let fanday = Fanday::open(dir.path(), clock.clone()).unwrap_or_else(|err| panic!("{err}"));
-    Setup {
-        _dir: dir,
-        clock,
-        fanday,
-    }
-}
-
-fn with_profile() -> Setup {
+/// Sara, staff, on Monday 23 November 2026 at 09:30 in Stockholm.
+fn staff_sara() -> Setup {
     let setup = open_at(stockholm(2026, 11, 23, 9, 30));
+    with_profile(&setup.fanday, Role::Staff);
     setup
-        .fanday
-        .save_profile(&ProfileInput {
-            display_name: "Sara".into(),
-            role: Role::Staff,
-            language: Language::Sv,
-        })
-        .unwrap_or_else(|err| panic!("{err}"));
-    setup
-}
-
-fn moment(text: &str, situation: Situation) -> MomentInput {
-    MomentInput {
-        date: None,
-        situation,
-        customer: Customer::External,
-        text: text.into(),
-        reaction: None,
-        took: None,
-        shared: false,
-        exception_id: None,
-        told_customer: false,
-    }
-}
-
-fn texts(fanday: &Fanday, filter: &MomentFilter) -> Vec<String> {
-    fanday
-        .list_moments(filter)
-        .unwrap_or_else(|err| panic!("{err}"))
-        .into_iter()
-        .map(|m| m.text)
-        .collect()
-}
-
-#[test]
-fn a_new_data_dir_gets_the_latest_schema_in_wal_mode() {
-    let setup = open_at(stockholm(2026, 11, 23, 9, 0));
-    let conn = Connection::open(setup.fanday.database_path()).unwrap_or_else(|err| panic!("{err}"));
-    let version: i64 = conn
-        .pragma_query_value(None, "user_version", |r| r.get(0))
-        .unwrap_or_else(|err| panic!("{err}"));
-    let mode: String = conn
-        .pragma_query_value(None, "journal_mode", |r| r.get(0))
-        .unwrap_or_else(|err| panic!("{err}"));
-    assert_eq!(version, schema_version());
-    assert_eq!(mode, "wal");
-    assert!(setup
-        .fanday
-        .profile()
-        .unwrap_or_else(|err| panic!("{err}"))
-        .is_none());
-}
-
-#[test]
-fn a_missing_data_dir_is_created() {
-    let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
-    let nested = dir.path().join("not").join("yet");
-    let fanday = Fanday::open(
-        &nested,
-        Arc::new(FixedClock::new(stockholm(2026, 1, 5, 8, 0))),
-    );
-    assert!(fanday.is_ok());
-    assert!(nested.join(DB_FILE_NAME).exists());
-}
-
-#[test]
-fn every_earlier_schema_version_migrates_to_the_latest_keeping_its_data() {
-    for from in 0..schema_version() {
-        let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
-        {
-            let mut conn = Connection::open(dir.path().join(DB_FILE_NAME))
-                .unwrap_or_else(|err| panic!("{err}"));
-            store::migrations()
-                .to_version(&mut conn, from as usize)
-                .unwrap_or_else(|err| panic!("to version {from}: {err}"));
-            if from >= 1 {
-                conn.execute_batch(
-                    "INSERT INTO profile VALUES (1, 'p1', 'Sara', 'staff', 'sv', '2026-01-01 08:00:00+00:00', '2026-01-01 08:00:00+00:00');
-                     INSERT INTO moments (id, author, local_date, created_at, updated_at, situation, customer, text, search_text)
-                     VALUES ('m1', 'p1', '2026-01-01', '2026-01-01 08:00:00+00:00', '2026-01-01 08:00:00+00:00', 'said_no', 'internal', 'Gammal', 'gammal');",
-                )
-                .unwrap_or_else(|err| panic!("{err}"));
-            }
-        }
-        let fanday = Fanday::open(
-            dir.path(),
-            Arc::new(FixedClock::new(stockholm(2026, 1, 5, 8, 0))),
-        )
-        .unwrap_or_else(|err| panic!("from version {from}: {err}"));
-        let listed = texts(&fanday, &MomentFilter::default());
-        if from >= 1 {
-            assert_eq!(listed, vec!["Gammal".to_string()], "from version {from}");
-        }
-    }
-}
-
-#[test]
-fn a_database_from_a_newer_fanday_is_refused_and_left_untouched() {
-    let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
-    let path = dir.path().join(DB_FILE_NAME);
-    {
-        let conn = Connection::open(&path).unwrap_or_else(|err| panic!("{err}"));
-        conn.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 99;")
-            .unwrap_or_else(|err| panic!("{err}"));
-    }
-    let before = std::fs::read(&path).unwrap_or_else(|err| panic!("{err}"));
-    let result = Fanday::open(
-        dir.path(),
-        Arc::new(FixedClock::new(stockholm(2026, 1, 5, 8, 0))),
-    );
-    match result {
-        Err(err @ CoreError::DatabaseTooNew { found: 99, .. }) => {
-            assert_eq!(err.code(), "db_too_new");
-            assert!(err.to_string().contains("newer Fanday"));
-        }
-        Err(other) => panic!("wrong error: {other}"),
-        Ok(_) => panic!("a newer database was opened"),
-    }
-    assert_eq!(std::fs::read(&path).unwrap_or_default(), before);
-    assert!(!dir.path().join(format!("{DB_FILE_NAME}-wal")).exists());
-}
-
-#[test]
-fn a_damaged_database_file_gives_a_clear_error_and_is_not_overwritten() {
-    let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
-    let path = dir.path().join(DB_FILE_NAME);
-    let garbage = b"this is not a database, but someone's precious file\n".repeat(200);
-    std::fs::write(&path, &garbage).unwrap_or_else(|err| panic!("{err}"));
-    let result = Fanday::open(
-        dir.path(),
-        Arc::new(FixedClock::new(stockholm(2026, 1, 5, 8, 0))),
-    );
-    assert_eq!(result.err().map(|err| err.code()), Some("db_corrupt"));
-    assert_eq!(std::fs::read(&path).unwrap_or_default(), garbage);
-}
-
-#[test]
-fn a_read_only_data_dir_gives_a_clear_error() {
-    use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
-    let locked = dir.path().join("locked");
-    std::fs::create_dir(&locked).unwrap_or_else(|err| panic!("{err}"));
-    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555))
-        .unwrap_or_else(|err| panic!("{err}"));
-    // root may write anywhere; the check only means something for others
-    let writable_anyway = std::fs::write(locked.join("probe"), b"x").is_ok();
-    let result = Fanday::open(
-        &locked,
-        Arc::new(FixedClock::new(stockholm(2026, 1, 5, 8, 0))),
-    );
-    if writable_anyway {
-        assert!(result.is_ok());
-    } else {
-        assert_eq!(result.err().map(|err| err.code()), Some("data_dir"));
-    }
-    let blocked_by_a_file = dir.path().join("a-file");
-    std::fs::write(&blocked_by_a_file, b"x").unwrap_or_else(|err| panic!("{err}"));
-    let result = Fanday::open(
-        &blocked_by_a_file.join("data"),
-        Arc::new(FixedClock::new(stockholm(2026, 1, 5, 8, 0))),
-    );
-    assert_eq!(result.err().map(|err| err.code()), Some("data_dir"));
 }
 
 #[test]
@@ -217,7 +27,7 @@ fn moments_need_a_profile_first() {
 
 #[test]
 fn the_profile_is_saved_and_edited_in_place() {
-    let setup = with_profile();
+    let setup = staff_sara();
     let first = setup
         .fanday
         .profile()
@@ -245,7 +55,7 @@ fn the_profile_is_saved_and_edited_in_place() {
 
 #[test]
 fn a_logged_moment_makes_todays_fan_and_survives_reopening() {
-    let setup = with_profile();
+    let setup = staff_sara();
     let status = setup
         .fanday
         .today_status()
@@ -324,7 +134,7 @@ fn late_evening_and_dst_offsets_use_the_local_date() {
 
 #[test]
 fn bad_input_is_refused_with_a_field_and_nothing_saved_is_lost() {
-    let setup = with_profile();
+    let setup = staff_sara();
     let kept = setup
         .fanday
         .add_moment(&moment("Det som redan är sparat", Situation::SaidNo))
@@ -391,7 +201,7 @@ fn bad_input_is_refused_with_a_field_and_nothing_saved_is_lost() {
 
 #[test]
 fn odd_characters_and_markup_are_stored_exactly_as_typed() {
-    let setup = with_profile();
+    let setup = staff_sara();
     let odd = [
         "<script>alert('x')</script>",
         "<img src=x onerror=alert(1)>",
@@ -423,7 +233,7 @@ fn odd_characters_and_markup_are_stored_exactly_as_typed() {
 
 #[test]
 fn editing_keeps_an_old_date_but_a_new_date_must_be_within_a_week() {
-    let setup = with_profile();
+    let setup = staff_sara();
     let input = MomentInput {
         date: Some(day("2026-11-20")),
         ..moment("Fredag", Situation::SaidNo)
@@ -459,7 +269,7 @@ fn editing_keeps_an_old_date_but_a_new_date_must_be_within_a_week() {
 
 #[test]
 fn a_deleted_moment_leaves_every_list_and_comes_back_on_undo() {
-    let setup = with_profile();
+    let setup = staff_sara();
     let saved = setup
         .fanday
         .add_moment(&moment("Ångra mig", Situation::Complaint))
@@ -497,7 +307,7 @@ fn a_deleted_moment_leaves_every_list_and_comes_back_on_undo() {
 
 #[test]
 fn moments_are_listed_newest_first_searched_ignoring_case_and_filtered() {
-    let setup = with_profile();
+    let setup = staff_sara();
     let log = |date: &str, text: &str, situation: Situation, reaction: Option<&str>| {
         let input = MomentInput {
             date: Some(day(date)),
@@ -582,7 +392,7 @@ fn moments_are_listed_newest_first_searched_ignoring_case_and_filtered() {
 
 #[test]
 fn ten_thousand_moments_are_listed_and_searched_correctly() {
-    let setup = with_profile();
+    let setup = staff_sara();
     {
         let conn =
             Connection::open(setup.fanday.database_path()).unwrap_or_else(|err| panic!("{err}"));

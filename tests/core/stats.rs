@@ -9,9 +9,7 @@ use fanday_core::stats::{
 };
 use fanday_core::ReminderSettings;
 
-fn day(text: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_else(|err| panic!("{err}"))
-}
+use crate::support::day;
 
 fn every_day() -> ReminderSettings {
     ReminderSettings {

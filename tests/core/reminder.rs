@@ -2,15 +2,16 @@
 //! pauses, snoozes, sleep, restarts, the day-start hour, and the
 //! daylight-saving days in Europe/Stockholm.
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Europe::{London, Stockholm};
 use chrono_tz::Tz;
 use fanday_core::reminder::{self, plan, Due, LogEntry, LogKind, Pause, Quiet};
 use fanday_core::{
-    Customer, Fanday, FixedClock, Language, MomentInput, Plan, ProfileInput, ReminderSettings,
-    Role, Situation,
+    Customer, FixedClock, Language, MomentInput, Plan, ReminderSettings, Role, Situation,
 };
 use std::sync::Arc;
+
+use crate::support::{day, open, with_profile};
 
 fn local(tz: Tz, text: &str) -> DateTime<FixedOffset> {
     let naive = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M")
@@ -23,10 +24,6 @@ fn local(tz: Tz, text: &str) -> DateTime<FixedOffset> {
 
 fn sthlm(text: &str) -> DateTime<FixedOffset> {
     local(Stockholm, text)
-}
-
-fn day(text: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_else(|err| panic!("{err}"))
 }
 
 fn shown(on: &str, at: DateTime<FixedOffset>) -> LogEntry {
@@ -479,19 +476,6 @@ fn the_notification_turns_between_the_three_kinds_of_moment_in_both_languages() 
 
 // ---------- through the store: settings, restarts, the day-start hour ----------
 
-fn open(dir: &std::path::Path, clock: &Arc<FixedClock>) -> Fanday {
-    Fanday::open(dir, clock.clone()).unwrap_or_else(|err| panic!("{err}"))
-}
-
-fn with_profile(app: &Fanday) {
-    app.save_profile(&ProfileInput {
-        display_name: "Sara".into(),
-        role: Role::Staff,
-        language: Language::Sv,
-    })
-    .unwrap_or_else(|err| panic!("{err}"));
-}
-
 #[test]
 fn settings_default_to_ten_on_weekdays_and_are_kept_as_saved() {
     let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
@@ -630,7 +614,7 @@ fn a_restart_never_shows_the_days_reminder_again() {
     let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
     let clock = Arc::new(FixedClock::new(sthlm("2026-11-23 10:00")));
     let app = open(dir.path(), &clock);
-    with_profile(&app);
+    with_profile(&app, Role::Staff);
     let first = app.reminder_plan().unwrap_or_else(|err| panic!("{err}"));
     assert!(is_remind(&first));
     app.record_reminder_shown()
@@ -661,7 +645,7 @@ fn a_snooze_is_kept_across_a_restart_and_a_fan_ends_the_days_reminders() {
     let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
     let clock = Arc::new(FixedClock::new(sthlm("2026-11-23 10:00")));
     let app = open(dir.path(), &clock);
-    with_profile(&app);
+    with_profile(&app, Role::Staff);
     app.record_reminder_shown()
         .unwrap_or_else(|err| panic!("{err}"));
     let until = app.snooze_reminder().unwrap_or_else(|err| panic!("{err}"));
@@ -696,7 +680,7 @@ fn a_moment_logged_at_half_past_one_at_night_counts_for_the_day_before() {
     let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
     let clock = Arc::new(FixedClock::new(sthlm("2026-11-24 01:30")));
     let app = open(dir.path(), &clock);
-    with_profile(&app);
+    with_profile(&app, Role::Staff);
     let moment = app
         .add_moment(&MomentInput {
             date: None,
@@ -736,7 +720,7 @@ fn nobody_is_reminded_before_fanday_is_set_up() {
         quiet(&app.reminder_plan().unwrap_or_else(|err| panic!("{err}"))),
         Some(Quiet::NotSetUp)
     );
-    with_profile(&app);
+    with_profile(&app, Role::Staff);
     assert!(is_remind(
         &app.reminder_plan().unwrap_or_else(|err| panic!("{err}"))
     ));
@@ -748,7 +732,7 @@ fn remind_at_for_one_run_reminds_at_that_time_on_any_day_but_still_once() {
     // A Sunday, which is not a working day by default.
     let clock = Arc::new(FixedClock::new(sthlm("2026-11-29 14:00")));
     let app = open(dir.path(), &clock);
-    with_profile(&app);
+    with_profile(&app, Role::Staff);
     let plan_now = || app.reminder_plan().unwrap_or_else(|err| panic!("{err}"));
     assert_eq!(quiet(&plan_now()), Some(Quiet::NotWorkingDay));
 

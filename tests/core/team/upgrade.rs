@@ -3,8 +3,7 @@
 //! knows, each member's app follows on its next read, and nothing that was
 //! shared, applauded, granted or approved is lost.
 
-#[path = "support/team.rs"]
-mod support;
+use crate::support::team as support;
 
 use fanday_core::{Fanday, Role, Situation};
 use std::fs;

@@ -1,0 +1,10 @@
+//! The team folder: reading, trust, damage, attacks, upgrades, and every
+//! PC reaching the same feed whatever order the files arrive in.
+
+mod convergence;
+mod damaged;
+mod folder;
+mod hostile;
+mod trust;
+mod trust_objects;
+mod upgrade;
