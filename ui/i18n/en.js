@@ -103,6 +103,7 @@ export const en = {
   'err.db_busy': 'Another program is using your data right now. Try again in a moment.',
   'err.disk_full': 'The disk is full. Nothing new was saved; what you saved before is safe.',
   'err.read_only': 'The data folder is read-only, so nothing can be saved.',
+  'err.storage': 'Fanday could not read or save your data just now. Try again in a moment.',
   'err.not_found': 'That moment no longer exists.',
   'err.no_profile': 'Set up your profile first.',
   'reminder.title': 'Daily reminder',

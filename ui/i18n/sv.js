@@ -101,6 +101,7 @@ export const sv = {
   'err.db_busy': 'Ett annat program använder dina data just nu. Försök igen om en stund.',
   'err.disk_full': 'Disken är full. Inget nytt sparades; det du sparat tidigare är kvar.',
   'err.read_only': 'Datamappen är skrivskyddad, så inget kan sparas.',
+  'err.storage': 'Fanday kunde inte läsa eller spara dina data just nu. Försök igen om en stund.',
   'err.not_found': 'Det fanet finns inte längre.',
   'err.no_profile': 'Fyll i din profil först.',
   'reminder.title': 'Daglig påminnelse',
