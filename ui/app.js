@@ -1,4 +1,5 @@
 // Fanday's window: Today, My moments, Settings, and the first-run setup.
+import * as api from './api.js';
 import { h, append, clear, icon, svg } from './dom.js';
 import { renderTeamStatus } from './team-status.js';
 import { keySection, teamPeople, waitingToBeLetIn } from './team-people.js';
@@ -7,8 +8,6 @@ import {
   formatNumber, formatPercent,
 } from './i18n.js';
 
-const invoke = (command, args) => window.__TAURI__.core.invoke(command, args);
-const listen = (event, handler) => window.__TAURI__.event.listen(event, handler);
 
 const SITUATIONS = ['just_because', 'said_no', 'complaint'];
 const CUSTOMERS = ['external', 'internal'];
@@ -159,7 +158,7 @@ function momentForm({ id, moment = null, onSaved }) {
   exceptionPick.addEventListener('change', showTold);
   // Approved exceptions to pick from; an edited moment keeps its own even if retired.
   const prefetched = editing ? null : takePrefetched('approved_exceptions');
-  (prefetched ? Promise.resolve(prefetched) : invoke('list_exceptions', { filter: { status: 'approved' } })).then((approved) => {
+  (prefetched ? Promise.resolve(prefetched) : api.listExceptions({ status: 'approved' })).then((approved) => {
     for (const exception of approved) {
       exceptionPick.append(h('option', { value: exception.id, text: exception.rule }));
     }
@@ -230,8 +229,8 @@ function momentForm({ id, moment = null, onSaved }) {
     };
     try {
       const saved = editing
-        ? await invoke('update_moment', { id: moment.id, moment: input })
-        : await invoke('add_moment', { moment: input });
+        ? await api.updateMoment(moment.id, input)
+        : await api.addMoment(input);
       await onSaved(saved, form);
     } catch (error) {
       showFormError(form, error);
@@ -272,7 +271,7 @@ function momentItem(moment, { onChanged }) {
 
 async function deleteWithUndo(moment, onChanged) {
   try {
-    await invoke('delete_moment', { id: moment.id });
+    await api.deleteMoment(moment.id);
   } catch (error) {
     toast(errorText(error));
     return;
@@ -283,7 +282,7 @@ async function deleteWithUndo(moment, onChanged) {
     label: t('moment.undo'),
     run: async () => {
       try {
-        await invoke('restore_moment', { id: moment.id });
+        await api.restoreMoment(moment.id);
         await refreshToday();
         await onChanged();
         toast(t('moment.restored'));
@@ -317,7 +316,7 @@ function openEditor(moment, onChanged) {
 }
 
 async function refreshToday() {
-  state.today = await invoke('today_status');
+  state.today = await api.todayStatus();
   const status = document.querySelector('[data-testid="today-status"]');
   if (status) renderStatus(status);
 }
@@ -341,7 +340,7 @@ const render = {
       h('h2', { id: 'recent-title', text: t('today.recent') }), recentList,
       h('button', { type: 'button', class: 'link', text: t('today.seeAll'), onclick: () => show('moments') }));
     const loadRecent = async () => {
-      const moments = takePrefetched('recent_moments') ?? await invoke('list_moments', { filter: { limit: 5 } });
+      const moments = takePrefetched('recent_moments') ?? await api.listMoments({ limit: 5 });
       clear(recentList);
       if (moments.length === 0) {
         recentList.append(h('li', { class: 'empty', text: t('today.recentEmpty') }));
@@ -391,9 +390,7 @@ const render = {
     const load = async () => {
       const mine = ++generation;
       const { search: words, situation } = state.moments;
-      const moments = await invoke('list_moments', {
-        filter: { search: words || null, situation: situation || null },
-      });
+      const moments = await api.listMoments({ search: words || null, situation: situation || null });
       if (mine !== generation) return;
       clear(list);
       const filtered = Boolean(words.trim() || situation);
@@ -431,7 +428,7 @@ const render = {
   },
 
   async team() {
-    const { team, status } = await invoke('team_state');
+    const { team, status } = await api.teamState();
     if (!team) return { page: teamSetup(), focus: null };
     const lead = state.profile.role === 'lead';
     const filter = h('select', { id: 'feed-filter', testid: 'feed-filter' },
@@ -445,7 +442,7 @@ const render = {
     renderStatus(status);
     const drafts = state.commentDrafts;
     const load = async () => {
-      const stories = await invoke('team_feed', { situation: filter.value || null });
+      const stories = await api.teamFeed(filter.value || null);
       const typing = list.contains(document.activeElement) && document.activeElement.matches('.comment-input')
         ? { story: document.activeElement.dataset.story, at: document.activeElement.selectionStart }
         : null;
@@ -471,7 +468,7 @@ const render = {
     const membersBox = h('div', {});
     const requestsBox = h('div', {});
     const people = {
-      invoke, confirmDialog, toast, errorText, redraw: () => show('team'),
+      confirmDialog, toast, errorText, redraw: () => show('team'),
     };
     // The new lists replace the old in one step: emptied while waiting, a
     // box would shrink under the pointer on every read of the folder.
@@ -483,7 +480,7 @@ const render = {
     state.onTeamRead = async (s) => {
       // Let in (or declined, or removed) since the screen was drawn: draw
       // it again, as it now is.
-      const now = (await invoke('team_state')).team;
+      const now = (await api.teamState()).team;
       if (now && now.my_status !== team.my_status) { await show('team'); return; }
       renderStatus(s); await load(); await loadMembers();
     };
@@ -500,7 +497,7 @@ const render = {
         h('button', {
           type: 'button', class: 'quiet', testid: 'team-read', text: t('team.readNow'),
           // The read's event redraws the feed.
-          onclick: () => invoke('read_team').catch((e) => toast(errorText(e))),
+          onclick: () => api.readTeam().catch((e) => toast(errorText(e))),
         })),
       lead ? h('section', { 'aria-labelledby': 'queue-title' },
         h('h2', { id: 'queue-title', text: t('team.queue') }), queue) : null,
@@ -516,7 +513,7 @@ const render = {
           type: 'button', class: 'quiet', testid: 'team-leave', text: t('team.leave'),
           onclick: async () => {
             if (!(await confirmDialog(t('team.leaveConfirm'), t('team.leave')))) return;
-            await invoke('leave_team');
+            await api.leaveTeam();
             await show('team');
           },
         })));
@@ -524,7 +521,7 @@ const render = {
   },
 
   async progress() {
-    const [progress, reflections] = await Promise.all([invoke('progress'), invoke('reflections')]);
+    const [progress, reflections] = await Promise.all([api.progress(), api.reflections()]);
     const stat = (testid, value, label, sub) => h('div', { class: 'stat' },
       h('p', { class: 'stat-value', testid, text: value }),
       h('p', { class: 'stat-label', text: label }),
@@ -556,7 +553,7 @@ const render = {
   },
 
   async insights() {
-    const weeks = await invoke('insights');
+    const weeks = await api.insights();
     const pct = (x) => formatPercent(x / 100);
     const table = h('table', { class: 'insights', testid: 'insights-table' },
       h('caption', { class: 'visually-hidden', text: t('insights.caption') }),
@@ -599,8 +596,8 @@ const render = {
       const mine = ++generation;
       const words = search.value.trim() || null;
       const [approved, all] = await Promise.all([
-        invoke('list_exceptions', { filter: { status: 'approved', search: words } }),
-        invoke('list_exceptions', { filter: {} }),
+        api.listExceptions({ status: 'approved', search: words }),
+        api.listExceptions({}),
       ]);
       if (mine !== generation) return;
       clear(catalogue);
@@ -671,9 +668,9 @@ const render = {
         renderRail();
       },
     });
-    const reminder = reminderForm(await invoke('reminder_settings'));
-    const { team } = await invoke('team_state');
-    const key = keySection({ invoke, confirmDialog, toast, errorText }, team);
+    const reminder = reminderForm(await api.reminderSettings());
+    const { team } = await api.teamState();
+    const key = keySection({ confirmDialog, toast, errorText }, team);
     const page = h('div', { class: 'page settings' },
       h('h1', { text: t('settings.title') }),
       h('section', { 'aria-labelledby': 'profile-title' },
@@ -796,7 +793,7 @@ function reminderForm(settings) {
         type: 'button', testid: 'remind-now', text: t('reminder.tryNow'),
         onclick: async () => {
           try {
-            await invoke('remind_now');
+            await api.remindNow();
             toast(t('reminder.tried'));
           } catch (error) {
             showFormError(form, error);
@@ -807,17 +804,15 @@ function reminderForm(settings) {
   async function save() {
     clearFormErrors(form);
     try {
-      const saved = await invoke('save_reminder_settings', {
-        settings: {
-          enabled: enabled.checked,
-          time: time.value,
-          weekdays: [...form.querySelectorAll('input[name="weekday"]:checked')].map((el) => Number(el.value)),
-          day_start_hour: Number(dayStart.value),
-          snooze_minutes: Number(snooze.value),
-          pauses,
-          open_at_login: openAtLogin.checked,
-          weekly_digest: digest.checked,
-        },
+      const saved = await api.saveReminderSettings({
+        enabled: enabled.checked,
+        time: time.value,
+        weekdays: [...form.querySelectorAll('input[name="weekday"]:checked')].map((el) => Number(el.value)),
+        day_start_hour: Number(dayStart.value),
+        snooze_minutes: Number(snooze.value),
+        pauses,
+        open_at_login: openAtLogin.checked,
+        weekly_digest: digest.checked,
       });
       time.value = saved.time;
       pauses = saved.pauses;
@@ -859,9 +854,9 @@ function updateUnread(count) {
 
 async function refreshUnread() {
   try {
-    const { team } = await invoke('team_state');
+    const { team } = await api.teamState();
     if (!team) return;
-    const stories = await invoke('team_feed', { situation: null });
+    const stories = await api.teamFeed(null);
     const seen = seenStories();
     updateUnread(stories.filter((s) => !seen.has(s.story_id) && s.author_id !== state.profile.id).length);
   } catch { /* the count is a nicety */ }
@@ -889,7 +884,7 @@ function storyItem(story, { lead, onChanged, drafts, compact = false }) {
     const text = commentInput.value;
     if (!text.trim()) { commentInput.focus(); return; }
     act(async () => {
-      await invoke('comment', { storyId: story.story_id, text });
+      await api.comment(story.story_id, text);
       drafts.delete(story.story_id);
     })();
   });
@@ -911,15 +906,15 @@ function storyItem(story, { lead, onChanged, drafts, compact = false }) {
         type: 'button', class: story.applauded_by_me ? 'quiet applauded' : 'quiet', testid: 'feed-applaud',
         'aria-pressed': String(story.applauded_by_me), disabled: story.applauded_by_me || story.author_id === state.profile.id,
         text: t('team.applause', { n: story.applause }),
-        onclick: act(() => invoke('applaud', { storyId: story.story_id })),
+        onclick: act(() => api.applaud(story.story_id)),
       }),
       lead && story.author_id !== state.profile.id && !story.review ? h('button', {
         type: 'button', class: 'quiet', testid: 'feed-review', text: t('team.markReviewed'),
-        onclick: act(() => invoke('review', { storyId: story.story_id, featured: false })),
+        onclick: act(() => api.review(story.story_id, false)),
       }) : null,
       lead && story.author_id !== state.profile.id && story.review !== 'featured' ? h('button', {
         type: 'button', class: 'quiet', testid: 'feed-feature', text: t('team.feature'),
-        onclick: act(() => invoke('review', { storyId: story.story_id, featured: true })),
+        onclick: act(() => api.review(story.story_id, true)),
       }) : null),
     compact ? null : commentForm);
 }
@@ -951,7 +946,7 @@ function folderField(input, label) {
     'aria-label': browseFor,
     onclick: async () => {
       try {
-        const picked = await invoke('pick_folder', { title: browseFor });
+        const picked = await api.pickFolder(browseFor);
         if (picked) {
           input.value = picked;
           input.dispatchEvent(new Event('input', { bubbles: true }));
@@ -976,7 +971,7 @@ function teamSetup() {
     event.preventDefault();
     clearFormErrors(create);
     try {
-      await invoke('create_team', { name: name.value, folder: createFolder.value });
+      await api.createTeam(name.value, createFolder.value);
       toast(t('team.created'));
       await show('team');
     } catch (error) { showFormError(create, error); }
@@ -998,7 +993,7 @@ function teamSetup() {
     clearFormErrors(join);
     try {
       if (!previewed) {
-        previewed = await invoke('preview_team', { folder: folder.value });
+        previewed = await api.previewTeam(folder.value);
         clear(fingerprint).append(
           h('p', { text: t('team.joinCompare', { name: previewed.name }) }),
           h('p', { class: 'fingerprint-value', testid: 'team-fingerprint', text: previewed.founder_fingerprint }));
@@ -1006,7 +1001,7 @@ function teamSetup() {
         joinButton.textContent = t('team.joinConfirm', { name: previewed.name });
         return;
       }
-      const joined = await invoke('join_team', { folder: folder.value, fingerprint: previewed.founder_fingerprint });
+      const joined = await api.joinTeam(folder.value, previewed.founder_fingerprint);
       toast(t(joined.my_status === 'admitted' ? 'team.joined' : 'team.asked', { name: previewed.name }));
       await show('team');
     } catch (error) { showFormError(join, error); }
@@ -1113,11 +1108,9 @@ function mirrorSection(progress, reflections) {
     clearFormErrors(form);
     const [isoYear, isoWeek] = week.value.split('-').map(Number);
     try {
-      await invoke('save_reflection', {
-        reflection: {
-          iso_year: isoYear, iso_week: isoWeek,
-          went_well: wentWell.value, held_back: heldBack.value, intention: intention.value,
-        },
+      await api.saveReflection({
+        iso_year: isoYear, iso_week: isoWeek,
+        went_well: wentWell.value, held_back: heldBack.value, intention: intention.value,
       });
       toast(t('mirror.saved'));
       await show('progress');
@@ -1201,7 +1194,7 @@ function exceptionForm({ lead, onSaved }) {
       amount_sek: numberOrNull(amount), minutes: numberOrNull(minutes), applies_when: when.value,
     };
     try {
-      await invoke(lead ? 'add_approved_exception' : 'propose_exception', { exception });
+      await (lead ? api.addApprovedException(exception) : api.proposeException(exception));
       form.reset();
       toast(lead ? t('exceptions.added') : t('exceptions.proposed'));
       await onSaved();
@@ -1273,7 +1266,7 @@ function decide(exception, action, onChanged) {
     event.preventDefault();
     clearFormErrors(form);
     try {
-      await invoke('act_on_exception', { id: exception.id, action, note: note.value || null });
+      await api.actOnException(exception.id, action, note.value || null);
       dialog.close();
       toast(t(`decision.${action}.done`));
       await onChanged();
@@ -1299,10 +1292,10 @@ function hideReminder() {
 function showReminder(text) {
   const box = document.getElementById('reminder');
   clear(box);
-  const act = (command, after) => async () => {
+  const act = (request, after) => async () => {
     hideReminder();
     try {
-      const result = await invoke(command);
+      const result = await request();
       if (after) await after(result);
     } catch (error) {
       toast(errorText(error));
@@ -1314,9 +1307,9 @@ function showReminder(text) {
       h('p', { class: 'reminder-title', testid: 'in-window-reminder-title', text: text.title }),
       h('p', { class: 'reminder-body', text: text.body })),
     h('div', { class: 'reminder-actions' },
-      h('button', { type: 'button', class: 'primary', testid: 'reminder-log', text: t('reminder.log'), onclick: act('follow_reminder') }),
-      h('button', { type: 'button', testid: 'snooze', text: t('reminder.snoozeNow'), onclick: act('snooze_reminder') }),
-      h('button', { type: 'button', class: 'link', testid: 'reminder-dismiss', text: t('reminder.dismiss'), onclick: act('dismiss_reminder') })));
+      h('button', { type: 'button', class: 'primary', testid: 'reminder-log', text: t('reminder.log'), onclick: act(api.followReminder) }),
+      h('button', { type: 'button', testid: 'snooze', text: t('reminder.snoozeNow'), onclick: act(api.snoozeReminder) }),
+      h('button', { type: 'button', class: 'link', testid: 'reminder-dismiss', text: t('reminder.dismiss'), onclick: act(api.dismissReminder) })));
   box.hidden = false;
 }
 
@@ -1337,19 +1330,19 @@ let listening = false;
 async function listenToReminders() {
   if (listening) return;
   listening = true;
-  await listen('fanday://reminder', (event) => showReminder(event.payload));
-  await listen('fanday://log-moment', () => openLogForm());
-  await listen('fanday://snoozed', (event) => {
+  await api.listen(api.EVENTS.reminder, (event) => showReminder(event.payload));
+  await api.listen(api.EVENTS.logMoment, () => openLogForm());
+  await api.listen(api.EVENTS.snoozed, (event) => {
     hideReminder();
     toast(t('reminder.snoozed', { time: formatTime(event.payload.until) }));
   });
-  await listen('fanday://team-read', async (event) => {
+  await api.listen(api.EVENTS.teamRead, async (event) => {
     if (event.payload.report.healed) toast(t('team.healed'));
     if (event.payload.report.became_lead && (await becameLead())) return;
     if (state.screen === 'team' && state.onTeamRead) await state.onTeamRead(event.payload);
     else await refreshUnread();
   });
-  const pending = await invoke('pending_reminder');
+  const pending = await api.pendingReminder();
   if (pending) showReminder(pending);
   await refreshUnread();
 }
@@ -1372,14 +1365,14 @@ async function dataTools() {
     type: 'button', class: 'quiet', testid, text: label,
     onclick: async () => {
       try {
-        const done = await invoke('export_data', { format, what, title: `${t('data.export')}: ${label}` });
+        const done = await api.exportData(format, what, `${t('data.export')}: ${label}`);
         if (done) toast(t('data.exported', { n: done.rows, path: done.path }));
       } catch (error) { toast(errorText(error)); }
     },
   });
   const list = h('ul', { class: 'backups', testid: 'backup-list' });
   const load = async () => {
-    const backups = await invoke('backups');
+    const backups = await api.backups();
     clear(list);
     if (backups.length === 0) list.append(h('li', { class: 'empty', text: t('data.noBackups') }));
     for (const backup of backups.slice(0, 30)) {
@@ -1392,7 +1385,7 @@ async function dataTools() {
           onclick: async () => {
             if (!(await confirmDialog(t('data.restoreConfirm', { name: backup.name }), t('data.restore')))) return;
             try {
-              await invoke('restore_backup', { path: backup.path });
+              await api.restoreBackup(backup.path);
               toast(t('data.restored'));
               await start();
             } catch (error) { toast(errorText(error)); }
@@ -1415,7 +1408,7 @@ async function dataTools() {
         type: 'button', class: 'quiet', testid: 'backup-now', text: t('data.backupNow'),
         onclick: async () => {
           try {
-            await invoke('backup_now');
+            await api.backupNow();
             toast(t('data.backedUp'));
             await load();
           } catch (error) { toast(errorText(error)); }
@@ -1456,12 +1449,10 @@ function profileForm({ profile, submitLabel, onSaved }) {
     event.preventDefault();
     clearFormErrors(form);
     try {
-      state.profile = await invoke('save_profile', {
-        profile: {
-          display_name: name.value,
-          role: checkedValue(form, 'role'),
-          language: checkedValue(form, 'language'),
-        },
+      state.profile = await api.saveProfile({
+        display_name: name.value,
+        role: checkedValue(form, 'role'),
+        language: checkedValue(form, 'language'),
       });
       setLanguage(state.profile.language);
       await onSaved();
@@ -1580,7 +1571,7 @@ function reportReady(then = async () => {}) {
     startMarks.painted = performance.now();
     requestAnimationFrame(() => {
       const marks = Object.entries(startMarks).map(([k, v]) => `${k}@${Math.round(v)}`).join(' ');
-      invoke('ui_ready', { timings: `${marks} ready@${Math.round(performance.now())}` }).catch(() => {});
+      api.uiReady(`${marks} ready@${Math.round(performance.now())}`).catch(() => {});
       then().catch(showFatal);
     });
   });
@@ -1600,7 +1591,7 @@ async function start() {
     // index.html's call, once; a restart after a restore asks again.
     const early = window.fandayBoot;
     window.fandayBoot = null;
-    const boot = await (early ?? invoke('bootstrap'));
+    const boot = await (early ?? api.bootstrap());
     startMarks.bootstrap = performance.now();
     state.profile = boot.profile;
     state.today = boot.today;

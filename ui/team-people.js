@@ -3,18 +3,19 @@
 // (leads may make a colleague lead, take the role back, or remove them),
 // and, for someone waiting to be let in, their own key to read out.
 // Names and stories here come from other PCs: shown as text, never HTML.
+import * as api from './api.js';
 import { h } from './dom.js';
 import { t } from './i18n.js';
 
-// `ui` carries the window's helpers: invoke, confirmDialog, toast,
-// errorText, and redraw (after a change).
-function action(ui, { testid, label, confirm, command, memberId, done }) {
+// `ui` carries the window's helpers: confirmDialog, toast, errorText, and
+// redraw (after a change).
+function action(ui, { testid, label, confirm, request, memberId, done }) {
   return h('button', {
     type: 'button', class: 'quiet', testid, text: label,
     onclick: async () => {
       if (confirm && !(await ui.confirmDialog(confirm, label))) return;
       try {
-        await ui.invoke(command, { memberId });
+        await request(memberId);
         if (done) ui.toast(done);
         await ui.redraw();
       } catch (error) { ui.toast(ui.errorText(error)); }
@@ -32,11 +33,11 @@ function requestItem(ui, member) {
       member.waiting_stories.map((text) => h('li', { dir: 'auto', text }))) : null,
     h('div', { class: 'form-actions' },
       action(ui, {
-        testid: 'team-admit', label: t('team.admit'), command: 'admit', memberId: member.member_id,
+        testid: 'team-admit', label: t('team.admit'), request: api.admit, memberId: member.member_id,
         confirm: t('team.admitConfirm', { name, key: member.fingerprint }), done: t('team.admitted', { name }),
       }),
       action(ui, {
-        testid: 'team-decline', label: t('team.decline'), command: 'decline', memberId: member.member_id,
+        testid: 'team-decline', label: t('team.decline'), request: api.decline, memberId: member.member_id,
         confirm: t('team.declineConfirm', { name }),
       })));
 }
@@ -50,22 +51,22 @@ function memberItem(ui, member, { meLead, leads }) {
     member.status === 'removed' ? h('span', { class: 'badge', text: t('team.removed') }) : null,
     h('span', { class: 'member-key', dir: 'ltr', text: member.fingerprint }),
     meLead && others && member.status === 'admitted' && !member.is_lead ? action(ui, {
-      testid: 'team-grant-lead', label: t('team.makeLead'), command: 'grant_lead', memberId: member.member_id,
+      testid: 'team-grant-lead', label: t('team.makeLead'), request: api.grantLead, memberId: member.member_id,
       confirm: t('team.makeLeadConfirm', { name }), done: t('team.madeLead', { name }),
     }) : null,
     meLead && others && member.is_lead && leads > 1 ? action(ui, {
-      testid: 'team-revoke-lead', label: t('team.revokeLead'), command: 'revoke_lead', memberId: member.member_id,
+      testid: 'team-revoke-lead', label: t('team.revokeLead'), request: api.revokeLead, memberId: member.member_id,
       confirm: t('team.revokeLeadConfirm', { name }), done: t('team.revokedLead', { name }),
     }) : null,
     meLead && others && member.status === 'admitted' ? action(ui, {
-      testid: 'team-remove', label: t('team.remove'), command: 'remove_member', memberId: member.member_id,
+      testid: 'team-remove', label: t('team.remove'), request: api.removeMember, memberId: member.member_id,
       confirm: t('team.removeConfirm', { name }), done: t('team.removedDone', { name }),
     }) : null);
 }
 
 // Builds the requests (for leads) and the members list from the core's list.
 export async function teamPeople(ui) {
-  const people = await ui.invoke('team_members');
+  const people = await api.teamMembers();
   const meLead = people.some((m) => m.is_me && m.is_lead);
   const requests = people.filter((m) => !m.is_me && (m.status === 'pending' || m.status === 'returning'));
   const members = people.filter((m) => !requests.includes(m) && m.status !== 'declined' && m.status !== 'pending');
@@ -103,7 +104,7 @@ export function keySection(ui, team) {
     onclick: async () => {
       if (!(await ui.confirmDialog(t('settings.rotateKeyConfirm'), t('settings.rotateKey')))) return;
       try {
-        const fingerprint = await ui.invoke('rotate_key');
+        const fingerprint = await api.rotateKey();
         value.textContent = fingerprint;
         ui.toast(t('settings.rotatedKey', { key: fingerprint }));
       } catch (error) { ui.toast(ui.errorText(error)); }
