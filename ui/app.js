@@ -513,8 +513,11 @@ const render = {
           type: 'button', class: 'quiet', testid: 'team-leave', text: t('team.leave'),
           onclick: async () => {
             if (!(await confirmDialog(t('team.leaveConfirm'), t('team.leave')))) return;
-            await api.leaveTeam();
-            await show('team');
+            // A refusal is shown in words; the team and its stories stay.
+            try {
+              await api.leaveTeam();
+              await show('team');
+            } catch (error) { toast(errorText(error)); }
           },
         })));
     return { page, focus: null };
