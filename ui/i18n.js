@@ -53,6 +53,14 @@ export function formatNumber(value) {
   return formatter('number').format(value);
 }
 
+// A time of day (14:05) in the person's language. Not made at start-up:
+// the first Intl.DateTimeFormat costs some 20 ms (see formatDay).
+export function formatTime(instant) {
+  return new Intl.DateTimeFormat(language === 'sv' ? 'sv-SE' : 'en-GB', {
+    hour: '2-digit', minute: '2-digit',
+  }).format(new Date(instant));
+}
+
 // An error from a command: `{code, message, field, params}`, or a bare string
 // when the call itself failed.
 export function errorText(error) {
