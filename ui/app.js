@@ -71,20 +71,27 @@ function renderRail() {
 // speed figures (scripts/bench-progress reads it).
 window.fandayTimings = {};
 
+// Screens are built from data the core sends, so a slow one can finish
+// after a newer one was asked for: only the latest request draws.
+let latest = 0;
+
 async function show(screen) {
+  const mine = ++latest;
   const started = performance.now();
   state.screen = screen;
   renderRail();
   try {
     const { page, focus } = await SCREENS[screen](nav);
+    if (mine !== latest) return;
     clear(main).append(page);
     // A page with nothing to tab to can still be scrolled from the keyboard.
     main.tabIndex = page.querySelector('button, input, select, textarea, summary, a[href]') ? -1 : 0;
     (focus ?? main).focus();
     requestAnimationFrame(() => requestAnimationFrame(() => {
-      window.fandayTimings[screen] = performance.now() - started;
+      if (mine === latest) window.fandayTimings[screen] = performance.now() - started;
     }));
   } catch (error) {
+    if (mine !== latest) return;
     clear(main).append(h('div', { class: 'page' }, errorBox(error)));
   }
 }
