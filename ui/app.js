@@ -10,23 +10,19 @@ import { state } from './state.js';
 import { errorBox, hideToast, pendingUndo, toast } from './parts/feedback.js';
 import { checkedValue } from './parts/forms.js';
 import { profileForm } from './parts/profile-form.js';
-import { exceptionsScreen } from './screens/exceptions.js';
-import { insightsScreen } from './screens/insights.js';
-import { momentsScreen } from './screens/moments.js';
-import { progressScreen } from './screens/progress.js';
-import { settingsScreen } from './screens/settings.js';
-import { teamScreen } from './screens/team.js';
 import { todayScreen } from './screens/today.js';
 
-// Each screen's module exports one function that builds its page.
+// Each screen's module exports one function that builds its page. Today
+// comes with the shell, so start-up loads only what it needs; the others
+// load on first use, or just after the first paint (warmUp).
 const SCREENS = {
-  today: todayScreen,
-  moments: momentsScreen,
-  team: teamScreen,
-  progress: progressScreen,
-  exceptions: exceptionsScreen,
-  insights: insightsScreen,
-  settings: settingsScreen,
+  today: async () => todayScreen,
+  moments: () => import('./screens/moments.js').then((m) => m.momentsScreen),
+  team: () => import('./screens/team.js').then((m) => m.teamScreen),
+  progress: () => import('./screens/progress.js').then((m) => m.progressScreen),
+  exceptions: () => import('./screens/exceptions.js').then((m) => m.exceptionsScreen),
+  insights: () => import('./screens/insights.js').then((m) => m.insightsScreen),
+  settings: () => import('./screens/settings.js').then((m) => m.settingsScreen),
 };
 
 // The screens in the rail, in order (Ctrl+1, Ctrl+2, ...); Insights for leads.
@@ -81,7 +77,8 @@ async function show(screen) {
   state.screen = screen;
   renderRail();
   try {
-    const { page, focus } = await SCREENS[screen](nav);
+    const build = await SCREENS[screen]();
+    const { page, focus } = await build(nav);
     if (mine !== latest) return;
     clear(main).append(page);
     // A page with nothing to tab to can still be scrolled from the keyboard.
@@ -94,6 +91,11 @@ async function show(screen) {
     if (mine !== latest) return;
     clear(main).append(h('div', { class: 'page' }, errorBox(error)));
   }
+}
+
+// The other screens' modules, fetched once the first screen is up.
+function warmUp() {
+  for (const load of Object.values(SCREENS)) load().catch(() => {});
 }
 
 function showSetup() {
@@ -295,7 +297,7 @@ async function start() {
     await show('today');
     // After the first paint; a hidden window (started at login) paints no
     // frames, so at the latest after a second.
-    reportReady(listenToReminders);
+    reportReady(async () => { warmUp(); await listenToReminders(); });
     setTimeout(() => listenToReminders().catch(showFatal), 1000);
   } catch (error) {
     showFatal(error);
