@@ -64,7 +64,7 @@ function renderRail() {
 }
 
 // How long each screen took from the click to being painted, for the
-// speed figures (scripts/bench-progress reads it).
+// speed figures (benches/progress_screen.rs reads it).
 window.fandayTimings = {};
 
 // Screens are built from data the core sends, so a slow one can finish
