@@ -3,26 +3,28 @@
 // (leads may make a colleague lead, take the role back, or remove them),
 // and, for someone waiting to be let in, their own key to read out.
 // Names and stories here come from other PCs: shown as text, never HTML.
-import { h } from './dom.js';
-import { t } from './i18n.js';
+import * as api from '../api.js';
+import { h } from '../dom.js';
+import { t, errorText } from '../i18n.js';
+import { confirmDialog } from '../parts/confirm.js';
+import { toast } from '../parts/feedback.js';
 
-// `ui` carries the window's helpers: invoke, confirmDialog, toast,
-// errorText, and redraw (after a change).
-function action(ui, { testid, label, confirm, command, memberId, done }) {
+// `redraw` draws the screen again after a change.
+function action(redraw, { testid, label, confirm, request, memberId, done }) {
   return h('button', {
     type: 'button', class: 'quiet', testid, text: label,
     onclick: async () => {
-      if (confirm && !(await ui.confirmDialog(confirm, label))) return;
+      if (confirm && !(await confirmDialog(confirm, label))) return;
       try {
-        await ui.invoke(command, { memberId });
-        if (done) ui.toast(done);
-        await ui.redraw();
-      } catch (error) { ui.toast(ui.errorText(error)); }
+        await request(memberId);
+        if (done) toast(done);
+        await redraw();
+      } catch (error) { toast(errorText(error)); }
     },
   });
 }
 
-function requestItem(ui, member) {
+function requestItem(redraw, member) {
   const name = member.name || t('team.someone');
   const asks = member.status === 'returning' ? 'team.requestReturning' : 'team.request';
   return h('li', { class: 'request', testid: 'team-request' },
@@ -31,17 +33,17 @@ function requestItem(ui, member) {
     member.waiting_stories.length ? h('ul', { class: 'waiting-stories' },
       member.waiting_stories.map((text) => h('li', { dir: 'auto', text }))) : null,
     h('div', { class: 'form-actions' },
-      action(ui, {
-        testid: 'team-admit', label: t('team.admit'), command: 'admit', memberId: member.member_id,
+      action(redraw, {
+        testid: 'team-admit', label: t('team.admit'), request: api.admit, memberId: member.member_id,
         confirm: t('team.admitConfirm', { name, key: member.fingerprint }), done: t('team.admitted', { name }),
       }),
-      action(ui, {
-        testid: 'team-decline', label: t('team.decline'), command: 'decline', memberId: member.member_id,
+      action(redraw, {
+        testid: 'team-decline', label: t('team.decline'), request: api.decline, memberId: member.member_id,
         confirm: t('team.declineConfirm', { name }),
       })));
 }
 
-function memberItem(ui, member, { meLead, leads }) {
+function memberItem(redraw, member, { meLead, leads }) {
   const name = member.name || t('team.someone');
   const others = !member.is_me;
   return h('li', { testid: 'team-member' },
@@ -49,23 +51,23 @@ function memberItem(ui, member, { meLead, leads }) {
     member.is_lead ? h('span', { class: 'badge', text: t('team.lead') }) : null,
     member.status === 'removed' ? h('span', { class: 'badge', text: t('team.removed') }) : null,
     h('span', { class: 'member-key', dir: 'ltr', text: member.fingerprint }),
-    meLead && others && member.status === 'admitted' && !member.is_lead ? action(ui, {
-      testid: 'team-grant-lead', label: t('team.makeLead'), command: 'grant_lead', memberId: member.member_id,
+    meLead && others && member.status === 'admitted' && !member.is_lead ? action(redraw, {
+      testid: 'team-grant-lead', label: t('team.makeLead'), request: api.grantLead, memberId: member.member_id,
       confirm: t('team.makeLeadConfirm', { name }), done: t('team.madeLead', { name }),
     }) : null,
-    meLead && others && member.is_lead && leads > 1 ? action(ui, {
-      testid: 'team-revoke-lead', label: t('team.revokeLead'), command: 'revoke_lead', memberId: member.member_id,
+    meLead && others && member.is_lead && leads > 1 ? action(redraw, {
+      testid: 'team-revoke-lead', label: t('team.revokeLead'), request: api.revokeLead, memberId: member.member_id,
       confirm: t('team.revokeLeadConfirm', { name }), done: t('team.revokedLead', { name }),
     }) : null,
-    meLead && others && member.status === 'admitted' ? action(ui, {
-      testid: 'team-remove', label: t('team.remove'), command: 'remove_member', memberId: member.member_id,
+    meLead && others && member.status === 'admitted' ? action(redraw, {
+      testid: 'team-remove', label: t('team.remove'), request: api.removeMember, memberId: member.member_id,
       confirm: t('team.removeConfirm', { name }), done: t('team.removedDone', { name }),
     }) : null);
 }
 
 // Builds the requests (for leads) and the members list from the core's list.
-export async function teamPeople(ui) {
-  const people = await ui.invoke('team_members');
+export async function teamPeople(redraw) {
+  const people = await api.teamMembers();
   const meLead = people.some((m) => m.is_me && m.is_lead);
   const requests = people.filter((m) => !m.is_me && (m.status === 'pending' || m.status === 'returning'));
   const members = people.filter((m) => !requests.includes(m) && m.status !== 'declined' && m.status !== 'pending');
@@ -73,12 +75,12 @@ export async function teamPeople(ui) {
   const requestList = meLead && requests.length
     ? h('section', { 'aria-labelledby': 'requests-title', class: 'requests' },
       h('h2', { id: 'requests-title', text: t('team.requests', { n: requests.length }) }),
-      h('ul', { class: 'feed' }, requests.map((m) => requestItem(ui, m))))
+      h('ul', { class: 'feed' }, requests.map((m) => requestItem(redraw, m))))
     : null;
   const memberList = h('div', {},
     h('h3', { text: t('team.members', { n: members.length }) }),
     h('ul', { class: 'members', testid: 'team-members' },
-      members.map((m) => memberItem(ui, m, { meLead, leads }))));
+      members.map((m) => memberItem(redraw, m, { meLead, leads }))));
   return { requestList, memberList };
 }
 
@@ -90,28 +92,4 @@ export function waitingToBeLetIn(team) {
   return h('div', { class: 'waiting', role: 'status' },
     h('p', { text: t(words) }),
     team.my_status === 'declined' ? null : key);
-}
-
-// Settings: this PC's team key, where it is kept, and a new one on request.
-export function keySection(ui, team) {
-  if (!team) return null;
-  const where = team.key_kept_in === 'keyring' ? 'settings.keyInKeyring' : 'settings.keyInFile';
-  const value = h('span', { class: 'member-key', dir: 'ltr', testid: 'settings-my-key', text: team.my_fingerprint });
-  const rotate = h('button', {
-    type: 'button', class: 'quiet', testid: 'team-rotate-key', text: t('settings.rotateKey'),
-    disabled: team.format < 2,
-    onclick: async () => {
-      if (!(await ui.confirmDialog(t('settings.rotateKeyConfirm'), t('settings.rotateKey')))) return;
-      try {
-        const fingerprint = await ui.invoke('rotate_key');
-        value.textContent = fingerprint;
-        ui.toast(t('settings.rotatedKey', { key: fingerprint }));
-      } catch (error) { ui.toast(ui.errorText(error)); }
-    },
-  });
-  return h('section', { 'aria-labelledby': 'key-title' },
-    h('h2', { id: 'key-title', text: t('settings.key') }),
-    h('p', {}, t('settings.keyIs'), ' ', value),
-    h('p', { class: 'hint', testid: 'settings-key-place', text: t(where) }),
-    h('div', { class: 'form-actions' }, rotate));
 }

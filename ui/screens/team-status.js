@@ -2,8 +2,8 @@
 // to be sent, whose events are missing or reuse a number, and what in the
 // folder was not taken and why, each in the person's language. Everything
 // here comes from other people's PCs: it is shown as text, never as HTML.
-import { h, clear } from './dom.js';
-import { t, formatNumber } from './i18n.js';
+import { h, clear } from '../dom.js';
+import { t, formatNumber } from '../i18n.js';
 
 // At most this many skipped files are listed; the rest are counted.
 const LISTED = 50;

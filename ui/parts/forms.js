@@ -1,0 +1,29 @@
+// Small pieces every form uses: a group of choices, reading the chosen one,
+// and Ctrl+Enter to save from anywhere in the form.
+import { h } from '../dom.js';
+
+export function radioGroup({ name, legend, options, checked, testidPrefix, big = false }) {
+  return h('fieldset', { class: big ? 'choices big' : 'choices' },
+    h('legend', { text: legend }),
+    h('div', { class: 'choice-row' }, options.map((opt) => h('label', { class: 'choice' },
+      h('input', {
+        type: 'radio', name, value: opt.value, checked: opt.value === checked,
+        testid: testidPrefix ? `${testidPrefix}${opt.value}` : null,
+      }),
+      h('span', { class: 'choice-text' },
+        h('span', { class: 'choice-label', text: opt.label }),
+        opt.hint ? h('span', { class: 'choice-hint', text: opt.hint }) : null)))));
+}
+
+export function checkedValue(form, name) {
+  return form.querySelector(`input[name="${name}"]:checked`)?.value ?? null;
+}
+
+export function ctrlEnterSubmits(form) {
+  form.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+}
