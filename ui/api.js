@@ -1,8 +1,9 @@
 // Every call the window makes into the app, one function per Tauri command
-// (src-tauri/src/commands.rs and team_commands.rs; the list is COMMANDS in
-// src-tauri/build.rs). Argument names are the commands' own, in camelCase
-// as Tauri expects them. Nothing else in ui/ calls invoke: this file is the
-// one place to look for what the window may ask.
+// (src-tauri/src/commands.rs and team_commands.rs; the one list of them is
+// src-tauri/src/command_list.rs, and a test checks this file against it).
+// Argument names are the commands' own, in camelCase as Tauri expects them.
+// Nothing else in ui/ calls invoke: this is the one place to look for what
+// the window may ask.
 const call = (command, args) => window.__TAURI__.core.invoke(command, args);
 
 // Start-up and the window

@@ -89,3 +89,53 @@ fn the_window_may_call_exactly_the_listed_commands() {
         "the capability grants a command outside the list"
     );
 }
+/// Every `.js` file under ui/.
+fn ui_scripts(dir: &Path, found: &mut Vec<PathBuf>) {
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|err| panic!("{err}"));
+    for path in entries.flatten().map(|entry| entry.path()) {
+        if path.is_dir() {
+            ui_scripts(&path, found);
+        } else if path.extension().and_then(|e| e.to_str()) == Some("js") {
+            found.push(path);
+        }
+    }
+}
+
+#[test]
+fn ui_api_calls_every_command_once_and_is_the_only_caller() {
+    let ui = app_dir().join("../ui");
+    let api = read(&ui.join("api.js"));
+    let called: Vec<&str> = api
+        .split("call('")
+        .skip(1)
+        .filter_map(|rest| rest.split('\'').next())
+        .collect();
+    let called_set: BTreeSet<&str> = called.iter().copied().collect();
+    assert_eq!(
+        called.len(),
+        called_set.len(),
+        "ui/api.js calls a command twice"
+    );
+    let names: BTreeSet<&str> = COMMANDS.iter().map(|(_, name)| *name).collect();
+    let not_called: Vec<_> = names.difference(&called_set).collect();
+    let unknown: Vec<_> = called_set.difference(&names).collect();
+    assert!(
+        not_called.is_empty(),
+        "ui/api.js has no function for {not_called:?}"
+    );
+    assert!(
+        unknown.is_empty(),
+        "ui/api.js calls unknown commands {unknown:?}"
+    );
+
+    let mut scripts = Vec::new();
+    ui_scripts(&ui, &mut scripts);
+    for script in scripts.iter().filter(|path| !path.ends_with("api.js")) {
+        let text = read(script);
+        assert!(
+            !text.contains("core.invoke") && !text.contains("invoke("),
+            "{} calls a command directly; go through ui/api.js",
+            script.display()
+        );
+    }
+}

@@ -100,6 +100,7 @@ export const en = {
   'err.db_too_new': 'This data was saved by a newer Fanday. Update Fanday to open it; nothing was changed.',
   'err.db_corrupt': 'The database file is damaged or is not a Fanday file. It was left untouched.',
   'err.data_dir': 'The data folder cannot be used. Is it missing or read-only?',
+  'err.no_data_dir': 'Fanday cannot find a folder for your data on this computer. Start it with --data-dir and a folder to use.',
   'err.db_busy': 'Another program is using your data right now. Try again in a moment.',
   'err.disk_full': 'The disk is full. Nothing new was saved; what you saved before is safe.',
   'err.read_only': 'The data folder is read-only, so nothing can be saved.',

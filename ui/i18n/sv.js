@@ -98,6 +98,7 @@ export const sv = {
   'err.db_too_new': 'De här data sparades av en nyare Fanday. Uppdatera Fanday för att öppna dem; inget har ändrats.',
   'err.db_corrupt': 'Databasfilen är skadad eller ingen Fanday-fil. Den har lämnats orörd.',
   'err.data_dir': 'Datamappen går inte att använda. Saknas den, eller är den skrivskyddad?',
+  'err.no_data_dir': 'Fanday hittar ingen mapp för dina data på den här datorn. Starta det med --data-dir och en mapp att använda.',
   'err.db_busy': 'Ett annat program använder dina data just nu. Försök igen om en stund.',
   'err.disk_full': 'Disken är full. Inget nytt sparades; det du sparat tidigare är kvar.',
   'err.read_only': 'Datamappen är skrivskyddad, så inget kan sparas.',
