@@ -11,7 +11,7 @@ use fanday_core::{
 };
 use std::sync::Arc;
 
-use crate::support::{day, open, with_profile};
+use crate::support::{day, moment, open, with_profile};
 
 fn local(tz: Tz, text: &str) -> DateTime<FixedOffset> {
     let naive = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M")
@@ -657,18 +657,8 @@ fn a_snooze_is_kept_across_a_restart_and_a_fan_ends_the_days_reminders() {
     assert!(is_remind(
         &app.reminder_plan().unwrap_or_else(|err| panic!("{err}"))
     ));
-    app.add_moment(&MomentInput {
-        date: None,
-        situation: Situation::JustBecause,
-        customer: Customer::External,
-        text: "Bjöd på kaffe".into(),
-        reaction: None,
-        took: None,
-        shared: false,
-        exception_id: None,
-        told_customer: false,
-    })
-    .unwrap_or_else(|err| panic!("{err}"));
+    app.add_moment(&moment("Bjöd på kaffe", Situation::JustBecause))
+        .unwrap_or_else(|err| panic!("{err}"));
     assert_eq!(
         quiet(&app.reminder_plan().unwrap_or_else(|err| panic!("{err}"))),
         Some(Quiet::FanMade)

@@ -379,14 +379,8 @@ fn insights_show_participation_and_mix_week_by_week_without_ranking_anyone() {
     ] {
         app.add_moment(&MomentInput {
             date: Some(day(date)),
-            situation,
             customer,
-            text: "Hjälpte till".into(),
-            reaction: None,
-            took: None,
-            shared: false,
-            exception_id: None,
-            told_customer: false,
+            ..crate::support::moment("Hjälpte till", situation)
         })
         .unwrap_or_else(|err| panic!("{err}"));
     }
