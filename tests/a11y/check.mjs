@@ -1,8 +1,9 @@
 // Checks every screen of Fanday's window with axe-core, in Debian's
 // Chromium, over the served ui/ folder with the Tauri IPC mocked by
 // fixtures; then, with the keyboard alone, that Tab reaches every control
-// and each shows its focus, and that a moment can be logged without a
-// mouse. Exits non-zero and lists what it found, if anything.
+// and each shows its focus, that a moment can be logged without a mouse,
+// and that a slow screen never covers one asked for after it. Exits
+// non-zero and lists what it found, if anything.
 //
 //   node tests/a11y/check.mjs     (scripts/test runs it)
 
@@ -107,6 +108,9 @@ function mockTauri(role) {
     core: {
       invoke: async (command, args) => {
         window.__calls.push({ command, args });
+        // A test may make a command slow, as a busy disk would.
+        const delay = window.__slow?.[command];
+        if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
         return command in answers ? structuredClone(answers[command]) : null;
       },
     },
@@ -206,6 +210,31 @@ for (const role of ['staff', 'lead']) {
   const saved = await page.evaluate(() => window.__calls.find((c) => c.command === 'add_moment')?.args?.moment?.text);
   if (saved !== 'Lånade ut ett paraply till en kund') problems.push(`keyboard: Ctrl+Enter did not save the typed moment (got ${saved})`);
   else console.log('keyboard: a moment typed and saved with Ctrl+Enter, no mouse');
+  await page.close();
+}
+
+// A slow screen that finishes after a newer one was asked for is not drawn:
+// Progress takes a second, Today is asked for meanwhile, and Today stays.
+{
+  const page = await browser.newPage({ viewport: { width: 1040, height: 720 } });
+  await page.addInitScript(mockTauri, 'staff');
+  await page.goto(base);
+  await page.waitForSelector('[data-testid="moment-text"]');
+  await page.evaluate(() => { window.__slow = { progress: 1000 }; });
+  await page.click('[data-testid="nav-progress"]');
+  await page.waitForTimeout(100);
+  await page.click('[data-testid="nav-today"]');
+  await page.waitForTimeout(1500);
+  const shown = await page.evaluate(() => ({
+    today: Boolean(document.querySelector('main [data-testid="moment-text"]')),
+    progress: Boolean(document.querySelector('main [data-testid="streak-best"]')),
+    current: document.querySelector('nav [aria-current="page"]')?.dataset.screen,
+  }));
+  if (!shown.today || shown.progress || shown.current !== 'today') {
+    problems.push(`screens: a slow Progress covered Today, which was asked for later (${JSON.stringify(shown)})`);
+  } else {
+    console.log('screens: a slow screen finishing late does not cover the newer one');
+  }
   await page.close();
 }
 
