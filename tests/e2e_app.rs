@@ -5,7 +5,8 @@
 mod desktop;
 
 use desktop::{
-    click, paste_into, quit, screenshot, texts_of, wait_for, wait_for_count, wait_for_text, Desktop,
+    click, paste_into, quit, screenshot, texts_at, texts_of, wait_for, wait_for_count,
+    wait_for_text, Desktop,
 };
 use fantoccini::{Client, Locator};
 use rusqlite::Connection;
@@ -65,13 +66,9 @@ async fn a_person_sets_up_logs_a_fan_and_finds_it_again_after_a_restart() {
 
     // Today: the prompt, the status, the form with the cursor in it.
     wait_for_text(&app, "today-status", "No fan yet today").await;
-    let heading = app
-        .find(Locator::Css("h1"))
-        .await
-        .unwrap_or_else(|err| panic!("{err}"));
     assert_eq!(
-        heading.text().await.unwrap_or_default(),
-        "Who will you make a fan today?"
+        texts_at(&app, "h1").await,
+        vec!["Who will you make a fan today?"]
     );
 
     // An empty moment is refused next to the field; nothing is saved.
@@ -216,13 +213,9 @@ async fn the_demo_opens_in_swedish_with_weeks_of_moments() {
         ])
         .await;
     wait_for_text(&app, "today-status", "Inget fan än idag").await;
-    let heading = app
-        .find(Locator::Css("h1"))
-        .await
-        .unwrap_or_else(|err| panic!("{err}"));
     assert_eq!(
-        heading.text().await.unwrap_or_default(),
-        "Vem gör du till ett fan idag?"
+        texts_at(&app, "h1").await,
+        vec!["Vem gör du till ett fan idag?"]
     );
     screenshot(&desktop, "demo-today-sv");
 
@@ -259,14 +252,7 @@ async fn the_demo_opens_in_swedish_with_weeks_of_moments() {
         .unwrap_or_else(|err| panic!("{err}"));
     let deadline = std::time::Instant::now() + desktop::WAIT;
     loop {
-        let badges = app
-            .find_all(Locator::Css(".moment .badge"))
-            .await
-            .unwrap_or_default();
-        let mut texts = Vec::new();
-        for badge in &badges {
-            texts.push(badge.text().await.unwrap_or_default());
-        }
+        let texts = texts_at(&app, ".moment .badge").await;
         if !texts.is_empty() && texts.len() < shown && texts.iter().all(|t| t == "Klagomål vänt")
         {
             break;

@@ -4,14 +4,17 @@
 #[path = "support/desktop.rs"]
 mod desktop;
 
-use desktop::{click, quit, screenshot, wait_for, wait_for_count, wait_for_text, Desktop};
+use desktop::{
+    click, quit, screenshot, texts_of, wait_for, wait_for_count, wait_for_text, Desktop,
+};
 use fanday_core::{Fanday, SystemClock};
 use fantoccini::{Client, Locator};
 use rusqlite::Connection;
 use std::sync::Arc;
 
 async fn text_of(app: &Client, id: &str) -> String {
-    wait_for(app, id).await.text().await.unwrap_or_default()
+    wait_for(app, id).await;
+    texts_of(app, id).await.join("\n")
 }
 
 fn digits(text: &str) -> String {

@@ -484,15 +484,28 @@ pub fn screenshot(desktop: &Desktop, name: &str) {
 
 /// The texts of every element with test id `id`, in page order.
 pub async fn texts_of(client: &Client, id: &str) -> Vec<String> {
-    let mut texts = Vec::new();
-    for element in client
-        .find_all(Locator::Css(&testid(id)))
+    texts_at(client, &testid(id)).await
+}
+
+/// The texts of every element `css` selects, in page order.
+pub async fn texts_at(client: &Client, css: &str) -> Vec<String> {
+    // Read in one step inside the page: a screen redrawn between finding an
+    // element and reading it would otherwise give an empty text.
+    let read = client
+        .execute(
+            "return Array.from(document.querySelectorAll(arguments[0]), \
+                 (el) => el.innerText.trim());",
+            vec![Value::String(css.to_string())],
+        )
         .await
-        .unwrap_or_default()
-    {
-        texts.push(element.text().await.unwrap_or_default());
+        .unwrap_or_else(|err| panic!("cannot read {css}: {err}"));
+    match read {
+        Value::Array(items) => items
+            .into_iter()
+            .map(|item| item.as_str().unwrap_or_default().to_string())
+            .collect(),
+        other => panic!("reading {css} gave {other}"),
     }
-    texts
 }
 
 /// Ends the WebDriver session, and with it the app.
