@@ -21,8 +21,11 @@ export function languageFromLocale(locale) {
   return /^sv\b/i.test(locale || '') ? 'sv' : 'en';
 }
 
+// A counted string is `{ one, other }` (the language's plural forms, chosen
+// for `params.n` by Intl.PluralRules), so "1 fans" never appears.
 export function t(key, params = {}) {
-  const text = STRINGS[language][key] ?? STRINGS.en[key] ?? key;
+  const entry = STRINGS[language][key] ?? STRINGS.en[key] ?? key;
+  const text = typeof entry === 'string' ? entry : entry[pluralOf(params.n)] ?? entry.other;
   return text.replace(/\{(\w+)\}/g, (whole, name) =>
     name in params ? formatParam(params[name]) : whole);
 }
@@ -36,6 +39,7 @@ function formatParam(value) {
 const FORMATS = {
   number: (locale) => new Intl.NumberFormat(locale),
   percent: (locale) => new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }),
+  plural: (locale) => new Intl.PluralRules(locale),
 };
 const formatters = new Map();
 
@@ -43,6 +47,10 @@ function formatter(kind) {
   const key = `${language}:${kind}`;
   if (!formatters.has(key)) formatters.set(key, FORMATS[kind](language === 'sv' ? 'sv-SE' : 'en-GB'));
   return formatters.get(key);
+}
+
+function pluralOf(n) {
+  return formatter('plural').select(Number(n) || 0);
 }
 
 export function formatPercent(share) {

@@ -30,7 +30,7 @@ export async function momentsScreen(nav) {
     if (mine !== generation) return;
     clear(list);
     const filtered = Boolean(words.trim() || situation);
-    count.textContent = moments.length === 1 ? t('moments.countOne') : t('moments.count', { n: moments.length });
+    count.textContent = t('moments.count', { n: moments.length });
     if (moments.length === 0) {
       list.append(h('li', { class: 'empty', testid: 'moments-empty' },
         h('p', { text: filtered ? t('moments.noMatch') : t('moments.empty') }),
