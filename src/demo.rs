@@ -105,6 +105,7 @@ pub(crate) fn fill_if_empty(
             shared: day.day() % 3 == 0,
             exception_id: None,
             told_customer: false,
+            plan_id: None,
         };
         moment::insert(&tx, &person.id, &valid, logged_at)?;
     }

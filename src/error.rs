@@ -204,6 +204,14 @@ pub enum ValidationError {
     NoSuchWeek,
     #[error("give the team a name of 1 to 80 characters")]
     TeamName,
+    #[error("write what you will do")]
+    PlanEmpty,
+    #[error("the plan is {len} characters long; the limit is {max}")]
+    PlanTooLong { len: usize, max: usize },
+    #[error("make the example your own: change it to what you will do")]
+    PlanUntouched,
+    #[error("that plan is for another kind of moment")]
+    PlanNotForSituation,
 }
 
 impl ValidationError {
@@ -233,6 +241,10 @@ impl ValidationError {
             ValidationError::ReflectionEmpty => "reflection_empty",
             ValidationError::NoSuchWeek => "no_such_week",
             ValidationError::TeamName => "team_name",
+            ValidationError::PlanEmpty => "plan_empty",
+            ValidationError::PlanTooLong { .. } => "plan_too_long",
+            ValidationError::PlanUntouched => "plan_untouched",
+            ValidationError::PlanNotForSituation => "plan_not_for_situation",
         }
     }
 
@@ -259,6 +271,10 @@ impl ValidationError {
             ValidationError::ReflectionEmpty => "went_well",
             ValidationError::NoSuchWeek => "week",
             ValidationError::TeamName => "team_name",
+            ValidationError::PlanEmpty
+            | ValidationError::PlanTooLong { .. }
+            | ValidationError::PlanUntouched => "plan_text",
+            ValidationError::PlanNotForSituation => "plan",
         }
     }
 
@@ -267,7 +283,8 @@ impl ValidationError {
         match *self {
             ValidationError::TextTooLong { len, max }
             | ValidationError::ReactionTooLong { len, max }
-            | ValidationError::NameTooLong { len, max } => {
+            | ValidationError::NameTooLong { len, max }
+            | ValidationError::PlanTooLong { len, max } => {
                 vec![("len", len as i64), ("max", max as i64)]
             }
             ValidationError::DateTooOld { max_days }

@@ -98,6 +98,10 @@ fn all_moments(conn: &Connection) -> Result<Vec<moment::Moment>> {
 
 fn mine_csv(conn: &Connection, out: &mut dyn Write) -> Result<usize> {
     let moments = all_moments(conn)?;
+    let plans: std::collections::HashMap<String, String> = crate::if_then::list(conn)?
+        .into_iter()
+        .map(|plan| (plan.id, plan.action))
+        .collect();
     out.write_all("\u{feff}".as_bytes()).map_err(io_error)?;
     let mut writer = csv::Writer::from_writer(out);
     writer
@@ -114,6 +118,7 @@ fn mine_csv(conn: &Connection, out: &mut dyn Write) -> Result<usize> {
             "created_at",
             "updated_at",
             "id",
+            "plan_followed",
         ])
         .map_err(csv_error)?;
     for m in &moments {
@@ -131,6 +136,12 @@ fn mine_csv(conn: &Connection, out: &mut dyn Write) -> Result<usize> {
                 m.created_at.to_rfc3339(),
                 m.updated_at.to_rfc3339(),
                 m.id.clone(),
+                safe_cell(
+                    m.plan_id
+                        .as_ref()
+                        .and_then(|id| plans.get(id))
+                        .map_or("", String::as_str),
+                ),
             ])
             .map_err(csv_error)?;
     }
@@ -145,6 +156,7 @@ struct MineDocument {
     profile: Option<crate::Profile>,
     moments: Vec<moment::Moment>,
     reflections: Vec<reflection::Reflection>,
+    plans: Vec<crate::if_then::IfThenPlan>,
 }
 
 fn mine_json(conn: &Connection, out: &mut dyn Write) -> Result<usize> {
@@ -156,6 +168,7 @@ fn mine_json(conn: &Connection, out: &mut dyn Write) -> Result<usize> {
         profile: crate::profile::load(conn)?,
         moments,
         reflections: reflection::list(conn)?,
+        plans: crate::if_then::list(conn)?,
     };
     serde_json::to_writer_pretty(&mut *out, &document)
         .map_err(|err| CoreError::Storage(err.to_string()))?;
@@ -229,6 +242,7 @@ fn reflections_csv(conn: &Connection, out: &mut dyn Write) -> Result<usize> {
             "held_back",
             "intention",
             "updated_at",
+            "plan_worked",
         ])
         .map_err(csv_error)?;
     for r in &reflections {
@@ -240,6 +254,7 @@ fn reflections_csv(conn: &Connection, out: &mut dyn Write) -> Result<usize> {
                 safe_cell(&r.held_back),
                 safe_cell(&r.intention),
                 r.updated_at.to_rfc3339(),
+                r.plan_worked.as_ref().map(enum_text).unwrap_or_default(),
             ])
             .map_err(csv_error)?;
     }

@@ -16,11 +16,14 @@ pub mod error;
 pub mod exception;
 pub mod export;
 mod facade;
+pub mod if_then;
 pub mod keys;
+pub mod misses;
 pub mod moment;
 pub mod profile;
 pub mod reflection;
 pub mod reminder;
+pub mod reminder_words;
 mod sql;
 pub mod stats;
 pub mod store;
@@ -31,6 +34,7 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{CoreError, Result, ValidationError};
 pub use exception::{Exception, ExceptionFilter, ExceptionInput};
 pub use facade::moments::TodayStatus;
+pub use if_then::{IfThenPlan, PlanInput, Plans};
 pub use moment::{Customer, Moment, MomentFilter, MomentInput, Situation, Took};
 pub use profile::{Language, Profile, ProfileInput, Role};
 pub use reminder::{NotificationText, Plan, ReminderSettings};
@@ -81,6 +85,13 @@ impl Fanday {
 
     pub fn save_profile(&self, input: &ProfileInput) -> Result<Profile> {
         profile::save(&self.store.conn(), input, self.clock.now_utc())
+    }
+
+    /// The person's language; English before there is a profile.
+    fn language(&self) -> Result<Language> {
+        Ok(self
+            .profile()?
+            .map_or(Language::En, |profile| profile.language))
     }
 
     fn current_profile(&self) -> Result<Profile> {

@@ -60,6 +60,9 @@ pub struct MomentInput {
     /// "I told the customer this is an exception."
     #[serde(default)]
     pub told_customer: bool,
+    /// The person's if-then plan for this situation, when they followed it.
+    #[serde(default)]
+    pub plan_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,6 +82,7 @@ pub struct Moment {
     /// The exception's rule, to show beside the moment.
     pub exception_rule: Option<String>,
     pub told_customer: bool,
+    pub plan_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,6 +110,7 @@ pub(crate) struct ValidMoment {
     pub shared: bool,
     pub exception_id: Option<String>,
     pub told_customer: bool,
+    pub plan_id: Option<String>,
 }
 
 /// Checks a moment against the rules. `kept_date` is the date an edited
@@ -171,6 +176,7 @@ pub(crate) fn validate(
                 .exception_id
                 .as_deref()
                 .is_some_and(|id| !id.trim().is_empty()),
+        plan_id: input.plan_id.clone().filter(|id| !id.trim().is_empty()),
     })
 }
 
@@ -197,7 +203,8 @@ fn search_text(text: &str, reaction: Option<&str>) -> String {
 
 const COLUMNS: &str = "id, author, local_date, created_at, updated_at, situation, customer, \
                        text, reaction, took, shared, exception_id, \
-                       (SELECT rule FROM exceptions x WHERE x.id = exception_id), told_customer";
+                       (SELECT rule FROM exceptions x WHERE x.id = exception_id), told_customer, \
+                       plan_id";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Moment> {
     Ok(Moment {
@@ -215,6 +222,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Moment> {
         exception_id: row.get(11)?,
         exception_rule: row.get(12)?,
         told_customer: row.get(13)?,
+        plan_id: row.get(14)?,
     })
 }
 
@@ -228,8 +236,8 @@ pub(crate) fn insert(
     conn.execute(
         "INSERT INTO moments (id, author, local_date, created_at, updated_at, situation, customer,
                               text, reaction, took, shared, search_text, exception_id,
-                              told_customer)
-         VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                              told_customer, plan_id)
+         VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         params![
             id,
             author,
@@ -244,6 +252,7 @@ pub(crate) fn insert(
             search_text(&moment.text, moment.reaction.as_deref()),
             moment.exception_id,
             moment.told_customer,
+            moment.plan_id,
         ],
     )?;
     get(conn, &id)
@@ -258,7 +267,7 @@ pub(crate) fn update(
     let changed = conn.execute(
         "UPDATE moments SET local_date = ?2, updated_at = ?3, situation = ?4, customer = ?5,
                 text = ?6, reaction = ?7, took = ?8, shared = ?9, search_text = ?10,
-                exception_id = ?11, told_customer = ?12
+                exception_id = ?11, told_customer = ?12, plan_id = ?13
           WHERE id = ?1 AND deleted_at IS NULL",
         params![
             id,
@@ -273,6 +282,7 @@ pub(crate) fn update(
             search_text(&moment.text, moment.reaction.as_deref()),
             moment.exception_id,
             moment.told_customer,
+            moment.plan_id,
         ],
     )?;
     if changed == 0 {
@@ -383,6 +393,7 @@ mod tests {
             shared: false,
             exception_id: None,
             told_customer: false,
+            plan_id: None,
         }
     }
 

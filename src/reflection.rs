@@ -2,6 +2,7 @@
 //! for next week; one reflection per ISO week, editable, listed newest first.
 
 use crate::error::{Result, ValidationError};
+use crate::sql::{enum_text, opt_enum_column};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
@@ -18,6 +19,17 @@ pub struct ReflectionInput {
     pub held_back: String,
     #[serde(default)]
     pub intention: String,
+    /// "Did a plan work this week?"
+    #[serde(default)]
+    pub plan_worked: Option<PlanWorked>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanWorked {
+    Yes,
+    Partly,
+    No,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,6 +41,7 @@ pub struct Reflection {
     pub went_well: String,
     pub held_back: String,
     pub intention: String,
+    pub plan_worked: Option<PlanWorked>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -57,11 +70,13 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Reflection> {
         went_well: row.get(2)?,
         held_back: row.get(3)?,
         intention: row.get(4)?,
+        plan_worked: opt_enum_column(row, 6)?,
         updated_at: row.get(5)?,
     })
 }
 
-const COLUMNS: &str = "iso_year, iso_week, went_well, held_back, intention, updated_at";
+const COLUMNS: &str =
+    "iso_year, iso_week, went_well, held_back, intention, updated_at, plan_worked";
 
 /// Saves the week's reflection, creating or replacing it. A week that has
 /// not begun yet cannot be reflected on.
@@ -78,23 +93,29 @@ pub fn save(
     let went_well = answer(&input.went_well, "went_well")?;
     let held_back = answer(&input.held_back, "held_back")?;
     let intention = answer(&input.intention, "intention")?;
-    if went_well.is_empty() && held_back.is_empty() && intention.is_empty() {
+    if went_well.is_empty()
+        && held_back.is_empty()
+        && intention.is_empty()
+        && input.plan_worked.is_none()
+    {
         return Err(ValidationError::ReflectionEmpty.into());
     }
     conn.execute(
         "INSERT INTO reflections (iso_year, iso_week, went_well, held_back, intention,
-                                  created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
+                                  created_at, updated_at, plan_worked)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)
          ON CONFLICT (iso_year, iso_week) DO UPDATE SET
              went_well = excluded.went_well, held_back = excluded.held_back,
-             intention = excluded.intention, updated_at = excluded.updated_at",
+             intention = excluded.intention, updated_at = excluded.updated_at,
+             plan_worked = excluded.plan_worked",
         params![
             input.iso_year,
             input.iso_week,
             went_well,
             held_back,
             intention,
-            now
+            now,
+            input.plan_worked.as_ref().map(enum_text)
         ],
     )?;
     get(conn, input.iso_year, input.iso_week)?

@@ -5,7 +5,6 @@
 
 use crate::calendar::{self, WorkingDays};
 use crate::error::{Result, ValidationError};
-use crate::profile::Language;
 use chrono::{
     DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc,
 };
@@ -14,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 pub const DEFAULT_TIME: &str = "10:00";
 pub use crate::calendar::{Pause, DEFAULT_DAY_START_HOUR};
+pub use crate::reminder_words::{notification_text, NotificationText};
 pub const DEFAULT_SNOOZE_MINUTES: u32 = 60;
 pub const MAX_DAY_START_HOUR: u32 = 11;
 pub const SNOOZE_MINUTES: std::ops::RangeInclusive<u32> = 5..=240;
@@ -290,60 +290,6 @@ impl RunOverride {
                 ..settings
             },
         }
-    }
-}
-
-/// What the notification says: it turns between the three kinds of moment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct NotificationText {
-    pub title: String,
-    pub body: String,
-    pub log_action: String,
-    pub snooze_action: String,
-}
-
-const TEXTS_EN: [(&str, &str); 3] = [
-    (
-        "Who will you make a fan today?",
-        "Åh, bara så där! Do one small extra thing today, for no reason at all.",
-    ),
-    (
-        "A no can still make a fan",
-        "If you have to say no today, what can you offer instead?",
-    ),
-    (
-        "Turn a complaint around today",
-        "A complaint is a chance: a customer who is helped well often becomes a fan.",
-    ),
-];
-
-const TEXTS_SV: [(&str, &str); 3] = [
-    (
-        "Vem gör du till ett fan idag?",
-        "Åh, bara så där! Gör något litet extra idag, helt utan anledning.",
-    ),
-    (
-        "Ett nej kan också ge ett fan",
-        "Måste du säga nej idag? Vad kan du erbjuda i stället?",
-    ),
-    (
-        "Vänd ett klagomål idag",
-        "Ett klagomål är en chans: en kund som får bra hjälp blir ofta ett fan.",
-    ),
-];
-
-pub fn notification_text(language: Language, day: NaiveDate) -> NotificationText {
-    let turn = day.num_days_from_ce().rem_euclid(3) as usize;
-    let (texts, log_action, snooze_action) = match language {
-        Language::En => (&TEXTS_EN, "Log a moment", "Snooze"),
-        Language::Sv => (&TEXTS_SV, "Logga ett fan", "Påminn senare"),
-    };
-    let (title, body) = texts[turn];
-    NotificationText {
-        title: title.to_string(),
-        body: body.to_string(),
-        log_action: log_action.to_string(),
-        snooze_action: snooze_action.to_string(),
     }
 }
 

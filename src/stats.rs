@@ -58,15 +58,32 @@ pub fn load_history(conn: &Connection) -> Result<History> {
     Ok(history)
 }
 
+/// Only the fans per day: what the reminder rules need, read from the
+/// moments' date index alone.
+pub fn load_fans_by_day(conn: &Connection) -> Result<History> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT local_date, count(*) FROM moments WHERE deleted_at IS NULL GROUP BY local_date",
+    )?;
+    let fans_by_day = stmt
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<rusqlite::Result<BTreeMap<NaiveDate, u32>>>()?;
+    Ok(History {
+        fans_by_day,
+        ..History::default()
+    })
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Streak {
     pub current: u32,
     pub best: u32,
 }
 
-/// The days that count, in order, from the first fan to today. Today counts
-/// only once its fan is made: the day is not over yet.
-fn counted_days<'a>(
+/// The days that count, in order, from the first fan to today: working
+/// days that are not paused, and any day with a fan (a Saturday shift's fan
+/// is a day done). Today counts only once its fan is made: the day is not
+/// over yet.
+pub(crate) fn counted_days<'a>(
     history: &'a History,
     settings: &'a impl WorkingDays,
     today: NaiveDate,
@@ -81,13 +98,12 @@ fn counted_days<'a>(
     first
         .iter_days()
         .take_while(move |day| *day <= today)
-        .filter(move |day| settings.counts(*day))
         .map(move |day| (day, history.made(day)))
-        .filter(move |(day, made)| *day < today || *made)
+        .filter(move |(day, made)| *made || (*day < today && settings.counts(*day)))
 }
 
-/// Consecutive working days with a fan; days off and paused days neither
-/// break nor extend it.
+/// Consecutive working days with a fan; days off and paused days without a
+/// fan neither break nor extend it.
 pub fn streak(history: &History, settings: &impl WorkingDays, today: NaiveDate) -> Streak {
     let mut run = 0;
     let mut best = 0;
@@ -151,6 +167,8 @@ pub fn fans_per_week(history: &History, today: NaiveDate, weeks: usize) -> Vec<W
 pub struct Progress {
     pub today: NaiveDate,
     pub streak: Streak,
+    /// Working days since two in a row were missed.
+    pub never_missed_twice: u32,
     /// 0 to 100, one decimal.
     pub habit_strength: f64,
     pub total: u32,
@@ -176,6 +194,7 @@ pub fn progress(history: &History, settings: &impl WorkingDays, today: NaiveDate
     Progress {
         today,
         streak: streak(history, settings, today),
+        never_missed_twice: crate::misses::never_missed_twice(history, settings, today),
         habit_strength: (habit_strength(history, settings, today) * 1000.0).round() / 10.0,
         total: history.total(),
         best_week: all_weeks.iter().copied().max().unwrap_or(0).max(this_week),

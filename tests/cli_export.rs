@@ -32,6 +32,7 @@ fn fanday_export_writes_csv_and_json_and_explains_mistakes() {
             shared: false,
             exception_id: None,
             told_customer: false,
+            plan_id: None,
         })
         .unwrap_or_else(|err| panic!("{err}"));
     }
@@ -42,6 +43,7 @@ fn fanday_export_writes_csv_and_json_and_explains_mistakes() {
         went_well: "Lärde mig mycket".into(),
         held_back: String::new(),
         intention: String::new(),
+        plan_worked: None,
     })
     .unwrap_or_else(|err| panic!("{err}"));
     drop(core);

@@ -45,6 +45,7 @@ pub fn five_years_of_moments(dir: &Path, today: DateTime<FixedOffset>) -> Fanday
                 shared: made % 5 == 0,
                 exception_id: None,
                 told_customer: false,
+                plan_id: None,
             })
             .unwrap_or_else(|err| panic!("{err}"));
             made += 1;

@@ -4,6 +4,7 @@
 
 pub mod exceptions;
 pub mod moments;
+pub mod plans;
 pub mod progress;
 pub mod reminders;
 pub mod your_data;

@@ -2,7 +2,8 @@
 
 use crate::calendar;
 use crate::error::Result;
-use crate::{exception, moment, reflection, reminder};
+use crate::misses::{self, Missed};
+use crate::{exception, if_then, moment, reflection, reminder, stats};
 use crate::{Fanday, Moment, MomentFilter, MomentInput};
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
@@ -17,6 +18,8 @@ pub struct TodayStatus {
     pub made: bool,
     /// The first working day of a week, and last week has no reflection yet.
     pub mirror_due: bool,
+    /// The expected days just before today without a fan, until today's is made.
+    pub missed: Option<Missed>,
 }
 
 impl Fanday {
@@ -26,6 +29,7 @@ impl Fanday {
         let added = {
             let conn = self.store.conn();
             exception::check_usable(&conn, valid.exception_id.as_deref(), None)?;
+            if_then::check_followed(&conn, valid.plan_id.as_deref(), valid.situation)?;
             moment::insert(&conn, &author, &valid, self.clock.now_utc())?
         };
         self.sync_team();
@@ -44,6 +48,7 @@ impl Fanday {
                 valid.exception_id.as_deref(),
                 kept_exception.as_deref(),
             )?;
+            if_then::check_followed(&conn, valid.plan_id.as_deref(), valid.situation)?;
             moment::update(&conn, id, &valid, self.clock.now_utc())?
         };
         self.sync_team();
@@ -89,12 +94,18 @@ impl Fanday {
         let last_week = (calendar::week_start(today) - Duration::weeks(1)).iso_week();
         let mirror_due = calendar::first_working_day(&settings, today) == Some(today)
             && reflection::get(&conn, last_week.year(), last_week.week())?.is_none();
+        let missed = if fans_today > 0 {
+            None
+        } else {
+            misses::missed_before(&stats::load_fans_by_day(&conn)?, &settings, today)
+        };
         Ok(TodayStatus {
             date: today,
             earliest_date: moment::earliest_allowed_date(today),
             fans_today,
             made: fans_today > 0,
             mirror_due,
+            missed,
         })
     }
 }

@@ -4,7 +4,8 @@
 use crate::error::Result;
 use crate::reminder::{self, LogEntry, LogKind, Plan, Quiet, RunOverride};
 use crate::team::{feed, membership};
-use crate::{moment, Fanday, Language, NotificationText, ReminderSettings};
+use crate::{if_then, misses, moment, stats};
+use crate::{Fanday, NotificationText, ReminderSettings};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 impl Fanday {
@@ -84,15 +85,21 @@ impl Fanday {
         reminder::log_for_day(&self.store.conn(), today)
     }
 
-    fn language(&self) -> Result<Language> {
-        Ok(self
-            .profile()?
-            .map_or(Language::En, |profile| profile.language))
-    }
-
     /// The reminder's words for today, in the person's language.
+    /// With the person's plans taking turns, and kind words after a miss.
     pub fn notification_text(&self) -> Result<NotificationText> {
-        Ok(reminder::notification_text(self.language()?, self.today()))
+        let today = self.today();
+        let language = self.language()?;
+        let conn = self.store.conn();
+        let plans = if_then::list(&conn)?;
+        let settings = reminder::load_settings(&conn)?;
+        let missed = misses::missed_before(&stats::load_fans_by_day(&conn)?, &settings, today);
+        Ok(reminder::notification_text(
+            language,
+            today,
+            &plans,
+            missed.as_ref(),
+        ))
     }
 
     /// The weekly digest, when it is due now: its words and the week it sums

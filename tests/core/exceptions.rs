@@ -44,6 +44,7 @@ fn moment_with(exception_id: Option<String>, told: bool) -> MomentInput {
         shared: false,
         exception_id,
         told_customer: told,
+        plan_id: None,
     }
 }
 

@@ -5,7 +5,9 @@
 mod digest;
 mod exceptions;
 mod keys;
+mod misses;
 mod moments;
+mod plans;
 mod reminder;
 mod stats;
 mod store;

@@ -457,7 +457,7 @@ fn a_reminder_time_before_the_day_start_belongs_to_the_night_after() {
 fn the_notification_turns_between_the_three_kinds_of_moment_in_both_languages() {
     let titles: Vec<String> = ["2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26"]
         .iter()
-        .map(|d| reminder::notification_text(Language::En, day(d)).title)
+        .map(|d| reminder::notification_text(Language::En, day(d), &[], None).title)
         .collect();
     assert_eq!(titles[0], titles[3]);
     assert_ne!(titles[0], titles[1]);
@@ -465,12 +465,12 @@ fn the_notification_turns_between_the_three_kinds_of_moment_in_both_languages() 
     assert_ne!(titles[0], titles[2]);
     let all_sv: Vec<String> = ["2026-11-23", "2026-11-24", "2026-11-25"]
         .iter()
-        .map(|d| reminder::notification_text(Language::Sv, day(d)).body)
+        .map(|d| reminder::notification_text(Language::Sv, day(d), &[], None).body)
         .collect();
     assert!(all_sv.iter().any(|body| body.contains("bara så där")));
     assert!(all_sv.iter().any(|body| body.contains("nej")));
     assert!(all_sv.iter().any(|body| body.contains("klagomål")));
-    let sv = reminder::notification_text(Language::Sv, day("2026-11-23"));
+    let sv = reminder::notification_text(Language::Sv, day("2026-11-23"), &[], None);
     assert_eq!(sv.log_action, "Logga ett fan");
 }
 
@@ -682,6 +682,7 @@ fn a_moment_logged_at_half_past_one_at_night_counts_for_the_day_before() {
             shared: false,
             exception_id: None,
             told_customer: false,
+            plan_id: None,
         })
         .unwrap_or_else(|err| panic!("{err}"));
     assert_eq!(moment.date, day("2026-11-23"));

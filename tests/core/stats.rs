@@ -101,12 +101,12 @@ fn weekends_and_pauses_neither_break_nor_extend_the_streak() {
             best: 10
         }
     );
-    // A fan on a Saturday does not count for the streak.
+    // A fan on a Saturday shift is a day done: it extends the streak.
     let mut with_saturday = days.clone();
     with_saturday.push(day("2026-11-07"));
     assert_eq!(
         streak(&fans_on(with_saturday), &settings, day("2026-11-13")).current,
-        10
+        11
     );
     // A week of holiday in between: paused, so the streak carries on.
     let mut holiday_run = run_of("2026-11-02", 5);
@@ -260,6 +260,7 @@ mod through_the_store {
             went_well: went_well.into(),
             held_back: "Stressiga morgnar".into(),
             intention: "Hälsa på alla i kön".into(),
+            plan_worked: None,
         }
     }
 

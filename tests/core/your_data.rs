@@ -88,6 +88,7 @@ fn my_moments_and_reflections_export_as_csv_a_spreadsheet_reads_cleanly_and_as_j
         went_well: "Två kunder blev glada; \"bra\" vecka".into(),
         held_back: "-stress".into(),
         intention: "Le mer".into(),
+        plan_worked: None,
     })
     .unwrap_or_else(|err| panic!("{err}"));
     let reflections_path = dir.path().join("reflektioner.csv");

@@ -81,6 +81,7 @@ pub fn moment(text: &str, situation: Situation) -> MomentInput {
         shared: false,
         exception_id: None,
         told_customer: false,
+        plan_id: None,
     }
 }
 

@@ -157,6 +157,7 @@ pub fn moment_input(text: &str, situation: Situation, shared: bool) -> MomentInp
         shared,
         exception_id: None,
         told_customer: false,
+        plan_id: None,
     }
 }
 

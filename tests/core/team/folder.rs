@@ -73,6 +73,7 @@ fn shared_stories_edits_withdrawals_applause_comments_and_reviews_converge() {
                 shared: true,
                 exception_id: None,
                 told_customer: false,
+                plan_id: None,
             },
         )
         .unwrap_or_else(|err| panic!("{err}"));
@@ -121,6 +122,7 @@ fn shared_stories_edits_withdrawals_applause_comments_and_reviews_converge() {
                 shared: false,
                 exception_id: None,
                 told_customer: false,
+                plan_id: None,
             },
         )
         .unwrap_or_else(|err| panic!("{err}"));
