@@ -62,7 +62,26 @@ async fn a_person_sets_up_logs_a_fan_and_finds_it_again_after_a_restart() {
     wait_for_text(&app, "error", "Write your name").await;
     type_into(&app, "profile-name", "Sara Lind").await;
     click(&app, "role-staff").await;
+    // The working days: Monday to Friday unless the person says otherwise.
+    let checked = app
+        .execute(
+            "return [...document.querySelectorAll('[data-testid^=\"setup-day-\"]')]\
+               .filter((box) => box.checked).map((box) => Number(box.value));",
+            vec![],
+        )
+        .await
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(checked, serde_json::json!([1, 2, 3, 4, 5]));
     click(&app, "profile-save").await;
+
+    // One if-then plan to start with: the example must be made one's own.
+    click(&app, "plan-situation-said_no").await;
+    wait_for_text(&app, "plan-text", "").await;
+    screenshot(&desktop, "first-run-plan");
+    click(&app, "plan-save").await;
+    wait_for_text(&app, "error", "Make the example your own").await;
+    type_into(&app, "plan-text", "ge ett annat förslag direkt").await;
+    click(&app, "plan-save").await;
 
     // Today: the prompt, the status, the form with the cursor in it.
     wait_for_text(&app, "today-status", "No fan yet today").await;
@@ -77,6 +96,15 @@ async fn a_person_sets_up_logs_a_fan_and_finds_it_again_after_a_restart() {
 
     // Log one with the keyboard: text, then Ctrl+Enter saves.
     click(&app, "situation-said_no").await;
+    // The plan for a no is shown, and this moment followed it.
+    wait_for_text(
+        &app,
+        "moment-plan-text",
+        "When I have to say no, I will ge ett annat förslag direkt",
+    )
+    .await;
+    click(&app, "moment-plan").await;
+    screenshot(&desktop, "today-plan");
     click(&app, "customer-internal").await;
     click(&app, "moment-more").await;
     type_into(
@@ -139,6 +167,16 @@ async fn a_person_sets_up_logs_a_fan_and_finds_it_again_after_a_restart() {
     click(&app, "toast-action").await;
     wait_for_count(&app, "moment-item", 1).await;
     screenshot(&desktop, "moments");
+
+    // Progress: the fan counts whatever the day (a Saturday too), and the
+    // plan shows it was followed once.
+    click(&app, "nav-progress").await;
+    wait_for_text(&app, "plan-item", "Followed 1 time").await;
+    assert_eq!(texts_of(&app, "streak-current").await, vec!["1"]);
+    assert_eq!(texts_of(&app, "never-missed-twice").await, vec!["1"]);
+    let strength = texts_of(&app, "habit-strength").await.join("");
+    assert!(!strength.starts_with('0'), "{strength}");
+    screenshot(&desktop, "progress-plans");
 
     click(&app, "nav-settings").await;
     wait_for_text(&app, "data-dir", &data_arg).await;

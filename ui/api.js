@@ -43,6 +43,11 @@ export const reflections = () => call('reflections');
 export const saveReflection = (reflection) => call('save_reflection', { reflection });
 export const insights = () => call('insights');
 
+// If-then plans
+export const listPlans = () => call('list_plans');
+export const savePlan = (plan) => call('save_plan', { plan });
+export const deletePlan = (situation) => call('delete_plan', { situation });
+
 // The team
 export const teamState = () => call('team_state');
 export const previewTeam = (folder) => call('preview_team', { folder });

@@ -8,8 +8,6 @@ import { h, clear, icon } from './dom.js';
 import { t, setLanguage, languageFromLocale, errorText, normalizeError, formatTime } from './i18n.js';
 import { state } from './state.js';
 import { errorBox, hideToast, pendingUndo, toast } from './parts/feedback.js';
-import { checkedValue } from './parts/forms.js';
-import { profileForm } from './parts/profile-form.js';
 import { todayScreen } from './screens/today.js';
 
 // Each screen's module exports one function that builds its page. Today
@@ -98,38 +96,15 @@ function warmUp() {
   for (const load of Object.values(SCREENS)) load().catch(() => {});
 }
 
-function showSetup() {
+// The first run, in its own module: only a new person needs it.
+async function showSetup() {
   rail.hidden = true;
   setLanguage(state.systemLanguage);
-  const page = h('div', { class: 'page setup' },
-    h('div', { class: 'setup-mark' }, icon('heart', 'brand-mark')),
-    h('h1', { text: t('setup.title') }),
-    h('p', { class: 'lead', text: t('setup.intro') }));
-  const { form, name } = profileForm({
-    profile: null,
-    submitLabel: t('setup.start'),
-    onSaved: async () => {
-      await show('today');
-      await listenToReminders();
-    },
+  const { setupScreen } = await import('./screens/setup.js');
+  setupScreen(main, async () => {
+    await show('today');
+    await listenToReminders();
   });
-  // Switching language on first run re-words the welcome too, keeping what
-  // was typed and chosen.
-  for (const radio of form.elements.language) {
-    radio.addEventListener('change', () => {
-      state.systemLanguage = radio.value;
-      const typed = name.value;
-      const role = checkedValue(form, 'role');
-      const again = showSetup();
-      again.name.value = typed;
-      again.form.elements.role.value = role;
-      [...again.form.elements.language].find((choice) => choice.value === radio.value).focus();
-    });
-  }
-  page.append(form);
-  clear(main).append(page);
-  name.focus();
-  return { form, name };
 }
 
 function showFatal(error) {
@@ -288,7 +263,7 @@ async function start() {
     state.dataDir = boot.data_dir;
     state.systemLanguage = boot.system_language;
     if (!state.profile) {
-      showSetup();
+      await showSetup();
       reportReady();
       return;
     }

@@ -14,6 +14,7 @@ export const state = {
   commentDrafts: new Map(), // half-written comments by story, kept while the feed redraws
   onTeamRead: null, // the Team screen's redraw when the folder has been read
   onTodayChanged: null, // the Today screen's status line redraw
+  plans: null, // list_plans: the if-then plans and their words, once asked for
 };
 
 // What the first screen needs came with the start-up call; each part is

@@ -238,6 +238,27 @@ pub async fn save_reflection(
     Ok(core(&state)?.save_reflection(&reflection)?)
 }
 
+#[tauri::command]
+pub async fn list_plans(state: State<'_, AppState>) -> Reply<fanday_core::Plans> {
+    Ok(core(&state)?.plans()?)
+}
+
+#[tauri::command]
+pub async fn save_plan(
+    state: State<'_, AppState>,
+    plan: fanday_core::PlanInput,
+) -> Reply<fanday_core::IfThenPlan> {
+    Ok(core(&state)?.save_plan(&plan)?)
+}
+
+#[tauri::command]
+pub async fn delete_plan(
+    state: State<'_, AppState>,
+    situation: fanday_core::Situation,
+) -> Reply<()> {
+    Ok(core(&state)?.delete_plan(situation)?)
+}
+
 /// Weeks the lead's insights cover.
 const INSIGHT_WEEKS: usize = 8;
 

@@ -57,7 +57,18 @@ function mockTauri(role) {
       today: { date: today, earliest_date: today, fans_today: 0, made: false, mirror_due: true },
       data_dir: '/home/sara/.local/share/se.fanday.app',
     },
-    today_status: { date: today, earliest_date: today, fans_today: 0, made: false, mirror_due: true },
+    today_status: {
+      date: today, earliest_date: today, fans_today: 0, made: false, mirror_due: true,
+      missed: { last_expected: today, yesterday: true, in_a_row: 1 },
+    },
+    list_plans: {
+      plans: [{ id: 'pl1', situation: 'said_no', action: 'ge ett annat förslag direkt', updated_at: '', used: 3 }],
+      words: [
+        { situation: 'just_because', when: 'När det blir en lugn stund', then: 'så ska jag', example: 'göra något litet extra' },
+        { situation: 'said_no', when: 'När jag måste säga nej', then: 'så ska jag', example: 'berätta vad jag kan göra i stället' },
+        { situation: 'complaint', when: 'När en kund klagar', then: 'så ska jag', example: 'tacka och lösa en sak' },
+      ],
+    },
     list_moments: [moment(1), moment(2), moment(3, { exception_id: 'x1', exception_rule: 'Receptionen växlar inte pengar', told_customer: true })],
     list_exceptions: [exception('x1', 'approved'), exception('x2', 'proposed'), exception('x3', 'retired')],
     reminder_settings: {
@@ -68,7 +79,7 @@ function mockTauri(role) {
     progress: {
       today, streak: { current: 4, best: 9 }, habit_strength: 62.5, total: 41, weeks,
       situations: { just_because: 20, said_no: 11, complaint: 10 }, customers: { external: 30, internal: 11 },
-      exceptions_used: 3, this_week: 2, earlier_weeks_average: 3.1, best_week: 5,
+      exceptions_used: 3, this_week: 2, earlier_weeks_average: 3.1, best_week: 5, never_missed_twice: 23,
     },
     reflections: [{ iso_year: 2026, iso_week: 47, monday: today, went_well: 'Bra vecka', held_back: 'Stress', intention: 'Le mer', updated_at: '' }],
     insights: Array.from({ length: 8 }, (_, i) => ({
@@ -238,11 +249,25 @@ for (const role of ['staff', 'lead']) {
   await page.close();
 }
 
-// First run: the set-up screen.
+// First run: the set-up screen, then the plan to start with.
 const setup = await browser.newPage();
 await setup.addInitScript(() => {
+  const answers = {
+    bootstrap: { profile: null, system_language: 'en', today: null, data_dir: '' },
+    save_profile: { id: 'p1', display_name: 'Sara', role: 'staff', language: 'en', created_at: '', updated_at: '' },
+    reminder_settings: {
+      enabled: true, time: '10:00', weekdays: [1, 2, 3, 4, 5], day_start_hour: 4, snooze_minutes: 60,
+      pauses: [], open_at_login: false, weekly_digest: false,
+    },
+    list_plans: {
+      plans: [],
+      words: ['just_because', 'said_no', 'complaint'].map((situation) => ({
+        situation, when: 'When I have to say no', then: 'I will', example: 'say what I can do instead',
+      })),
+    },
+  };
   window.__TAURI__ = {
-    core: { invoke: async (command) => (command === 'bootstrap' ? { profile: null, system_language: 'en', today: null, data_dir: '' } : null) },
+    core: { invoke: async (command) => answers[command] ?? null },
     event: { listen: async () => () => {} },
   };
 });
@@ -250,6 +275,11 @@ await setup.goto(base);
 await setup.waitForSelector('[data-testid="profile-name"]');
 await check(setup, 'first-run');
 await keyboardWalk(setup, 'first-run/keyboard');
+await setup.fill('[data-testid="profile-name"]', 'Sara');
+await setup.click('[data-testid="profile-save"]');
+await setup.waitForSelector('[data-testid="plan-text"]');
+await check(setup, 'first-run/plan');
+await keyboardWalk(setup, 'first-run/plan/keyboard');
 
 await browser.close();
 server.close();

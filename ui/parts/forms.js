@@ -1,6 +1,7 @@
 // Small pieces every form uses: a group of choices, reading the chosen one,
 // and Ctrl+Enter to save from anywhere in the form.
 import { h } from '../dom.js';
+import { t } from '../i18n.js';
 
 export function radioGroup({ name, legend, options, checked, testidPrefix, big = false }) {
   return h('fieldset', { class: big ? 'choices big' : 'choices' },
@@ -26,4 +27,18 @@ export function ctrlEnterSubmits(form) {
       form.requestSubmit();
     }
   });
+}
+
+// The days of the week as check boxes (1 is Monday); `chosen()` reads them.
+export function weekdayChoices({ legend, selected, testidPrefix }) {
+  const boxes = [1, 2, 3, 4, 5, 6, 7].map((day) => h('input', {
+    type: 'checkbox', name: 'weekday', value: String(day), testid: `${testidPrefix}${day}`,
+    checked: selected.includes(day),
+  }));
+  const fieldset = h('fieldset', { class: 'choices weekdays', 'data-field': 'weekdays', tabindex: '-1' },
+    h('legend', { text: legend }),
+    h('div', { class: 'choice-row' }, boxes.map((box) => h('label', { class: 'choice day' },
+      box,
+      h('span', { class: 'choice-label', text: t(`weekday.${box.value}`) })))));
+  return { fieldset, chosen: () => boxes.filter((box) => box.checked).map((box) => Number(box.value)) };
 }

@@ -5,6 +5,7 @@ import { t, formatDay, addDays } from '../i18n.js';
 import { state, takePrefetched } from '../state.js';
 import { clearFormErrors, showFormError } from './feedback.js';
 import { radioGroup, checkedValue, ctrlEnterSubmits } from './forms.js';
+import { loadPlans, planFor, planSentence } from './plans.js';
 
 // The kinds of moment and of customer, in the order the screens show them.
 export const SITUATIONS = ['just_because', 'said_no', 'complaint'];
@@ -74,6 +75,21 @@ export function momentForm({ id, moment = null, onSaved }) {
   const showTold = () => { toldBox.hidden = !exceptionPick.value; };
   exceptionPick.addEventListener('change', showTold);
   fillExceptions(exceptionPick, moment, showTold);
+  // The person's plan for the kind of moment picked, to follow and to say so.
+  const planCheck = h('input', { type: 'checkbox', id: `${id}-plan`, testid: tid('moment-plan') });
+  const planText = h('span', { class: 'plan-sentence', dir: 'auto', testid: tid('moment-plan-text') });
+  const planBox = h('div', { class: 'plan-box', hidden: true },
+    h('p', { class: 'plan-line' }, h('span', { class: 'plan-label', text: `${t('form.yourPlan')} ` }), planText),
+    h('label', { class: 'check' }, planCheck, h('span', { text: t('form.followedPlan') })));
+  let shownPlan = null;
+  const showPlan = () => {
+    const plan = planFor(checkedValue(form, `${id}-situation`));
+    if (plan?.id === shownPlan?.id) return;
+    shownPlan = plan;
+    planBox.hidden = !plan;
+    planText.textContent = plan ? planSentence(plan) : '';
+    planCheck.checked = Boolean(plan) && moment?.plan_id === plan.id;
+  };
   const saveButton = h('button', { type: 'submit', class: 'primary', testid: tid('moment-save') },
     editing ? t('edit.save') : t('form.save'));
 
@@ -103,6 +119,7 @@ export function momentForm({ id, moment = null, onSaved }) {
       checked: moment?.situation ?? 'just_because', testidPrefix: editing ? 'edit-situation-' : 'situation-',
       options: SITUATIONS.map((v) => ({ value: v, label: t(`situation.${v}`), hint: t(`situation.${v}.hint`) })),
     }),
+    planBox,
     radioGroup({
       name: `${id}-customer`, legend: t('form.customer'),
       checked: moment?.customer ?? 'external', testidPrefix: editing ? 'edit-customer-' : 'customer-',
@@ -111,6 +128,8 @@ export function momentForm({ id, moment = null, onSaved }) {
     details,
     actions);
   ctrlEnterSubmits(form);
+  for (const radio of form.elements[`${id}-situation`]) radio.addEventListener('change', showPlan);
+  loadPlans().then(showPlan).catch(() => {});
 
   let busy = false;
   form.addEventListener('submit', async (event) => {
@@ -129,6 +148,7 @@ export function momentForm({ id, moment = null, onSaved }) {
       shared: shared.checked,
       exception_id: exceptionPick.value || null,
       told_customer: Boolean(exceptionPick.value) && told.checked,
+      plan_id: shownPlan && planCheck.checked ? shownPlan.id : null,
     };
     try {
       const saved = editing ? await api.updateMoment(moment.id, input) : await api.addMoment(input);

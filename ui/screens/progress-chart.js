@@ -24,7 +24,7 @@ export function fansChart(weeks) {
     const x = i * slot + (slot - bar) / 2;
     const barHeight = week.fans * scale;
     return svg('g', { 'data-fans': week.fans },
-      svg('title', { text: t('progress.weekFans', { n: week.iso_week, fans: week.fans }) }),
+      svg('title', { text: t('progress.weekFans', { week: week.iso_week, n: week.fans }) }),
       svg('rect', {
         x, y: height - bottom - barHeight, width: bar, height: Math.max(barHeight, week.fans ? 2 : 0),
         rx: 3, class: i === weeks.length - 1 ? 'bar this-week' : 'bar',

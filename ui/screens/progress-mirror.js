@@ -4,7 +4,7 @@ import * as api from '../api.js';
 import { h } from '../dom.js';
 import { t, formatDay, formatNumber } from '../i18n.js';
 import { clearFormErrors, showFormError, toast } from '../parts/feedback.js';
-import { ctrlEnterSubmits } from '../parts/forms.js';
+import { radioGroup, checkedValue, ctrlEnterSubmits } from '../parts/forms.js';
 
 // `redraw` draws the screen again once an answer is saved.
 export function mirrorSection(progress, reflections, redraw) {
@@ -27,11 +27,24 @@ export function mirrorSection(progress, reflections, redraw) {
   const wentWell = answer('went-well', 'mirror-went-well');
   const heldBack = answer('held-back', 'mirror-held-back');
   const intention = answer('intention', 'mirror-intention');
+  const PLAN_ANSWERS = ['yes', 'partly', 'no'];
+  const planWorked = radioGroup({
+    name: 'mirror-plan-worked', legend: t('mirror.planWorked'), checked: '', testidPrefix: 'mirror-plan-',
+    options: PLAN_ANSWERS.map((v) => ({ value: v, label: t(`mirror.plan.${v}`) })),
+  });
+  const editPlan = h('button', {
+    type: 'button', class: 'link', testid: 'mirror-edit-plan', text: t('mirror.editPlan'),
+    onclick: () => {
+      document.getElementById('plans')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+      document.getElementById('plan-text')?.focus({ preventScroll: true });
+    },
+  });
   const fill = () => {
     const r = saved.get(week.value);
     wentWell.value = r?.went_well ?? '';
     heldBack.value = r?.held_back ?? '';
     intention.value = r?.intention ?? '';
+    for (const radio of planWorked.querySelectorAll('input')) radio.checked = radio.value === (r?.plan_worked ?? '');
   };
   week.addEventListener('change', fill);
   fill();
@@ -41,6 +54,8 @@ export function mirrorSection(progress, reflections, redraw) {
     field(wentWell, 'mirror.wentWell'),
     field(heldBack, 'mirror.heldBack'),
     field(intention, 'mirror.intention'),
+    planWorked,
+    h('p', { class: 'hint' }, h('span', { text: `${t('mirror.planHint')} ` }), editPlan),
     h('div', { class: 'form-actions' },
       h('button', { type: 'submit', class: 'primary', testid: 'mirror-save', text: t('mirror.save') })));
   ctrlEnterSubmits(form);
@@ -52,6 +67,7 @@ export function mirrorSection(progress, reflections, redraw) {
       await api.saveReflection({
         iso_year: isoYear, iso_week: isoWeek,
         went_well: wentWell.value, held_back: heldBack.value, intention: intention.value,
+        plan_worked: checkedValue(form, 'mirror-plan-worked'),
       });
       toast(t('mirror.saved'));
       await redraw();
@@ -66,7 +82,8 @@ export function mirrorSection(progress, reflections, redraw) {
     h('p', { class: 'mirror-week', text: t('progress.weekName', { n: r.iso_week }) + ` · ${formatDay(r.monday)}` }),
     r.went_well ? h('p', { dir: 'auto' }, h('strong', { text: `${t('mirror.wentWellShort')}: ` }), h('span', { text: r.went_well })) : null,
     r.held_back ? h('p', { dir: 'auto' }, h('strong', { text: `${t('mirror.heldBackShort')}: ` }), h('span', { text: r.held_back })) : null,
-    r.intention ? h('p', { dir: 'auto' }, h('strong', { text: `${t('mirror.intentionShort')}: ` }), h('span', { text: r.intention })) : null)));
+    r.intention ? h('p', { dir: 'auto' }, h('strong', { text: `${t('mirror.intentionShort')}: ` }), h('span', { text: r.intention })) : null,
+    r.plan_worked ? h('p', {}, h('strong', { text: `${t('mirror.planWorkedShort')}: ` }), h('span', { text: t(`mirror.plan.${r.plan_worked}`) })) : null)));
   return h('section', { 'aria-labelledby': 'mirror-title' },
     h('h2', { id: 'mirror-title', text: t('mirror.title') }),
     h('p', { class: 'mirror-compare', testid: 'mirror-compare', text: compare }),

@@ -6,7 +6,7 @@ import { h, clear } from '../dom.js';
 import { t, formatDay } from '../i18n.js';
 import { refreshToday } from '../state.js';
 import { clearFormErrors, showFormError, toast } from '../parts/feedback.js';
-import { ctrlEnterSubmits } from '../parts/forms.js';
+import { ctrlEnterSubmits, weekdayChoices } from '../parts/forms.js';
 
 const SNOOZE_CHOICES = [5, 10, 15, 30, 45, 60, 90, 120, 180, 240];
 const pad2 = (n) => String(n).padStart(2, '0');
@@ -22,15 +22,9 @@ export function reminderForm(settings) {
     value: settings.time, inputmode: 'numeric', maxlength: 8, placeholder: '10:00',
     autocomplete: 'off', class: 'time-input',
   });
-  const dayBoxes = [1, 2, 3, 4, 5, 6, 7].map((day) => h('input', {
-    type: 'checkbox', name: 'weekday', value: String(day), testid: `reminder-day-${day}`,
-    checked: settings.weekdays.includes(day),
-  }));
-  const days = h('fieldset', { class: 'choices weekdays', 'data-field': 'weekdays', tabindex: '-1' },
-    h('legend', { text: t('reminder.weekdays') }),
-    h('div', { class: 'choice-row' }, dayBoxes.map((box) => h('label', { class: 'choice day' },
-      box,
-      h('span', { class: 'choice-label', text: t(`weekday.${box.value}`) })))));
+  const { fieldset: days, chosen: chosenDays } = weekdayChoices({
+    legend: t('reminder.weekdays'), selected: settings.weekdays, testidPrefix: 'reminder-day-',
+  });
   const dayStart = h('select', { id: 'reminder-day-start', testid: 'reminder-day-start', 'data-field': 'day_start_hour' },
     Array.from({ length: 12 }, (_, hour) => h('option', { value: String(hour), text: `${pad2(hour)}:00` })));
   dayStart.value = String(settings.day_start_hour);
@@ -126,7 +120,7 @@ export function reminderForm(settings) {
       const saved = await api.saveReminderSettings({
         enabled: enabled.checked,
         time: time.value,
-        weekdays: dayBoxes.filter((box) => box.checked).map((box) => Number(box.value)),
+        weekdays: chosenDays(),
         day_start_hour: Number(dayStart.value),
         snooze_minutes: Number(snooze.value),
         pauses,

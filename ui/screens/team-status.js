@@ -34,15 +34,15 @@ export function renderTeamStatus(line, status, { when, lead }) {
   const notes = [];
   if (report.healed) notes.push(h('li', { testid: 'feed-healed', text: t('team.healed') }));
   if (report.waiting_to_send > 0) {
-    notes.push(h('li', { testid: 'feed-waiting', text: t('team.waiting', { n: formatNumber(report.waiting_to_send) }) }));
+    notes.push(h('li', { testid: 'feed-waiting', text: t('team.waiting', { n: report.waiting_to_send }) }));
   }
   for (const gap of report.gaps ?? []) {
     const name = gap.name || t('team.someone');
     if (gap.missing > 0) {
-      notes.push(h('li', { testid: 'feed-missing', dir: 'auto', text: t('team.missing', { n: formatNumber(gap.missing), name }) }));
+      notes.push(h('li', { testid: 'feed-missing', dir: 'auto', text: t('team.missing', { n: gap.missing, name }) }));
     }
     if (gap.forks > 0 && lead) {
-      notes.push(h('li', { testid: 'feed-forks', dir: 'auto', text: t('team.forks', { n: formatNumber(gap.forks), name }) }));
+      notes.push(h('li', { testid: 'feed-forks', dir: 'auto', text: t('team.forks', { n: gap.forks, name }) }));
     }
   }
   if (notes.length) line.append(h('ul', { class: 'feed-notes' }, notes));

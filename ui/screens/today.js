@@ -9,11 +9,18 @@ import { momentForm } from '../parts/moment-form.js';
 import { momentItem } from '../parts/moment-item.js';
 
 function renderStatus(el) {
-  const { made, fans_today: n } = state.today;
+  const { made, fans_today: n, missed } = state.today;
   clear(el);
   el.classList.toggle('made', made);
   if (made) el.append(icon('check'));
   el.append(h('span', { text: made ? (n > 1 ? t('today.madeMany', { n }) : t('today.made')) : t('today.notYet') }));
+  // After a missed day: kind words, never a lost streak.
+  if (!made && missed) el.append(h('span', { class: 'missed', testid: 'today-missed', text: missedWords(missed) }));
+}
+
+function missedWords(missed) {
+  if (missed.in_a_row > 1) return t('today.missedSeveral');
+  return missed.yesterday ? t('today.missedYesterday') : t('today.missedLastWorkingDay');
 }
 
 // `nav.show` moves to another screen.
