@@ -48,6 +48,10 @@ async fn the_progress_screen_shows_the_data_dirs_numbers_and_keeps_the_mirror() 
         text_of(&app, "fans-total").await,
         expected.total.to_string()
     );
+    assert_eq!(
+        digits(&text_of(&app, "never-missed-twice").await),
+        expected.never_missed_twice.to_string()
+    );
     let strength = text_of(&app, "habit-strength").await;
     assert_eq!(
         digits(&strength),

@@ -7,7 +7,10 @@ mod desktop;
 
 use chrono::{Duration as Span, Local};
 use desktop::{click, quit, screenshot, testid, wait_for, wait_for_text, Desktop, Service};
-use fanday_core::{Fanday, Language, ProfileInput, Role, SystemClock};
+use fanday_core::{
+    Customer, Fanday, FixedClock, Language, MomentInput, PlanInput, ProfileInput, ReminderSettings,
+    Role, Situation, SystemClock,
+};
 use fantoccini::{Client, Locator};
 use rusqlite::Connection;
 use serde_json::Value;
@@ -62,6 +65,17 @@ fn notified_titles(desktop: &Desktop) -> Vec<String> {
         .python_on_bus(&format!(
             "{MOCK}import json\n\
              print(json.dumps([str(args[3]) for (_, method, args) in mock.GetCalls() if method == 'Notify']))"
+        ))
+        .unwrap_or_else(|err| panic!("cannot read the server's calls: {err}"));
+    serde_json::from_str(printed.trim()).unwrap_or_else(|err| panic!("{printed}: {err}"))
+}
+
+/// The bodies of every `Notify` call the server received.
+fn notified_bodies(desktop: &Desktop) -> Vec<String> {
+    let printed = desktop
+        .python_on_bus(&format!(
+            "{MOCK}import json\n\
+             print(json.dumps([str(args[4]) for (_, method, args) in mock.GetCalls() if method == 'Notify']))"
         ))
         .unwrap_or_else(|err| panic!("cannot read the server's calls: {err}"));
     serde_json::from_str(printed.trim()).unwrap_or_else(|err| panic!("{printed}: {err}"))
@@ -191,6 +205,68 @@ async fn a_reminder_set_a_minute_ahead_is_sent_once_and_never_again_that_day() {
     quit(app).await;
 
     assert_eq!(reminder_log(&data_dir), vec!["shown", "opened"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn after_a_missed_day_the_reminder_names_a_plan_and_says_kindly_that_today_counts() {
+    let desktop = Desktop::start();
+    let _server = start_notification_server(&desktop);
+    let data_dir = desktop.data_dir();
+    let data_arg = data_dir.display().to_string();
+    set_up_profile(&data_dir, Language::Sv);
+    // Every day a working day; the last fan was the day before yesterday.
+    {
+        let two_days_ago = Local::now().fixed_offset() - Span::days(2);
+        let core = Fanday::open(&data_dir, Arc::new(FixedClock::new(two_days_ago)))
+            .unwrap_or_else(|err| panic!("{err}"));
+        let settings = core
+            .reminder_settings()
+            .unwrap_or_else(|err| panic!("{err}"));
+        core.save_reminder_settings(ReminderSettings {
+            weekdays: vec![1, 2, 3, 4, 5, 6, 7],
+            ..settings
+        })
+        .unwrap_or_else(|err| panic!("{err}"));
+        core.save_plan(&PlanInput {
+            situation: Situation::Complaint,
+            action: "lyssna klart innan jag svarar".into(),
+        })
+        .unwrap_or_else(|err| panic!("{err}"));
+        core.add_moment(&MomentInput {
+            date: None,
+            situation: Situation::Complaint,
+            customer: Customer::External,
+            text: "Ringde upp en arg kund".into(),
+            reaction: None,
+            took: None,
+            shared: false,
+            exception_id: None,
+            told_customer: false,
+            plan_id: None,
+        })
+        .unwrap_or_else(|err| panic!("{err}"));
+    }
+
+    let app = desktop
+        .launch(&["--data-dir", &data_arg, "--remind-at", &hh_mm(0)])
+        .await;
+    wait_for_text(
+        &app,
+        "today-missed",
+        "Igår blev det inget, det gör inget. Idag räknas.",
+    )
+    .await;
+    screenshot(&desktop, "today-after-a-miss-sv");
+    let titles = wait_for_notifications(&desktop, 1, Duration::from_secs(60));
+    assert_eq!(
+        titles,
+        vec!["Igår blev det inget, det gör inget. Idag räknas.".to_string()]
+    );
+    assert_eq!(
+        notified_bodies(&desktop),
+        vec!["Idag: när en kund klagar, så ska jag lyssna klart innan jag svarar".to_string()]
+    );
+    quit(app).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
