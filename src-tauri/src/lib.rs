@@ -6,6 +6,7 @@ mod commands;
 mod error;
 mod file_chooser;
 mod first_screen;
+mod notification;
 mod reminders;
 mod single_instance;
 mod team_commands;

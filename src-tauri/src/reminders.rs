@@ -2,6 +2,7 @@
 //! core's rule; this module only asks it, sleeps, and delivers.
 
 use crate::first_screen;
+use crate::notification;
 use crate::AppState;
 use fanday_core::{Fanday, NotificationText, Plan};
 use serde::Serialize;
@@ -131,7 +132,7 @@ pub fn remind_now(app: &AppHandle) -> Result<(), fanday_core::CoreError> {
     Ok(())
 }
 
-/// Sends the notification over D-Bus; without a notification server, shows
+/// Sends the desktop notification; without a notification server, shows
 /// the reminder in the window instead. Never blocks the caller.
 fn deliver(app: &AppHandle, text: NotificationText) {
     let (sent, answer) = mpsc::channel::<Result<(), String>>();
@@ -140,24 +141,16 @@ fn deliver(app: &AppHandle, text: NotificationText) {
     let spawned = std::thread::Builder::new()
         .name("fanday-notification".into())
         .spawn(move || {
-            let mut notification = notify_rust::Notification::new();
-            notification
-                .appname("Fanday")
-                .icon("fanday")
-                .summary(&notification_text.title)
-                .body(&notification_text.body)
-                .action("default", &notification_text.log_action)
-                .action("log", &notification_text.log_action)
-                .action("snooze", &notification_text.snooze_action);
-            match notification.show() {
-                Ok(handle) => {
-                    let _ = sent.send(Ok(()));
-                    follow_actions(&on_action, handle);
-                }
-                Err(err) => {
-                    let _ = sent.send(Err(err.to_string()));
-                }
-            }
+            notification::show(
+                &notification_text,
+                |shown| {
+                    let _ = sent.send(shown);
+                },
+                |action| match action {
+                    notification::Action::Log => open_log_form(&on_action, true),
+                    notification::Action::Snooze => snooze(&on_action),
+                },
+            );
         });
     if let Err(err) = spawned {
         log::warn!("cannot start the notification thread: {err}");
@@ -177,18 +170,6 @@ fn deliver(app: &AppHandle, text: NotificationText) {
             show_in_window(&app, text);
         });
 }
-
-#[cfg(all(unix, not(target_os = "macos")))]
-fn follow_actions(app: &AppHandle, handle: notify_rust::NotificationHandle) {
-    handle.wait_for_action(|action| match action {
-        "default" | "log" => open_log_form(app, true),
-        "snooze" => snooze(app),
-        _ => {}
-    });
-}
-
-#[cfg(not(all(unix, not(target_os = "macos"))))]
-fn follow_actions(_app: &AppHandle, _handle: notify_rust::NotificationHandle) {}
 
 fn show_in_window(app: &AppHandle, text: NotificationText) {
     app.state::<Reminders>().set_in_window(Some(text.clone()));

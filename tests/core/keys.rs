@@ -1,6 +1,7 @@
 //! Where this PC's team key is kept: in the desktop's keyring, through a
-//! real Secret Service (GNOME Keyring on its own session bus), and never in
-//! the database; a database copied to another PC does not carry it.
+//! real Secret Service (GNOME Keyring on its own session bus) on Linux and
+//! the Credential Manager on Windows, and never in the database; a database
+//! copied to another PC does not carry it.
 
 use fanday_core::{Fanday, Language, ProfileInput, Role, SystemClock};
 use std::path::Path;
@@ -48,6 +49,7 @@ fn child_makes_a_team_with_the_desktop_keyring() {
     );
 }
 
+#[cfg(target_os = "linux")]
 fn program_exists(name: &str) -> bool {
     Command::new("sh")
         .args(["-c", &format!("command -v {name}")])
@@ -55,13 +57,13 @@ fn program_exists(name: &str) -> bool {
         .is_ok_and(|out| out.status.success())
 }
 
-#[test]
-fn the_key_lives_in_the_desktop_keyring_and_a_copied_database_does_not_carry_it() {
+/// Runs the child in a session bus of its own, with GNOME Keyring unlocked.
+#[cfg(target_os = "linux")]
+fn run_child_with_keyring(home: &Path) -> std::process::Output {
     assert!(
         program_exists("gnome-keyring-daemon") && program_exists("dbus-run-session"),
         "gnome-keyring and dbus are not installed; run ./scripts/test, which installs everything the tests need"
     );
-    let home = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
     let exe = std::env::current_exe().unwrap_or_else(|err| panic!("{err}"));
     let script = format!(
         "printf fanday | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; \
@@ -69,16 +71,39 @@ fn the_key_lives_in_the_desktop_keyring_and_a_copied_database_does_not_carry_it(
          --test-threads=1",
         exe.display()
     );
-    let runtime = home.path().join("run");
+    let runtime = home.join("run");
     std::fs::create_dir_all(&runtime).unwrap_or_else(|err| panic!("{err}"));
-    let output = Command::new("dbus-run-session")
+    Command::new("dbus-run-session")
         .args(["--", "sh", "-c", &script])
-        .env("HOME", home.path())
-        .env("XDG_DATA_HOME", home.path().join("data-home"))
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data-home"))
         .env("XDG_RUNTIME_DIR", &runtime)
-        .env(CHILD_DIR, home.path())
+        .env(CHILD_DIR, home)
         .output()
-        .unwrap_or_else(|err| panic!("{err}"));
+        .unwrap_or_else(|err| panic!("{err}"))
+}
+
+/// Runs the child with the Windows Credential Manager, the person's own.
+#[cfg(windows)]
+fn run_child_with_keyring(home: &Path) -> std::process::Output {
+    let exe = std::env::current_exe().unwrap_or_else(|err| panic!("{err}"));
+    Command::new(exe)
+        .args([
+            "--exact",
+            "keys::child_makes_a_team_with_the_desktop_keyring",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD_DIR, home)
+        .output()
+        .unwrap_or_else(|err| panic!("{err}"))
+}
+
+#[test]
+fn the_key_lives_in_the_desktop_keyring_and_a_copied_database_does_not_carry_it() {
+    let home = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let output = run_child_with_keyring(home.path());
     let stdout = String::from_utf8_lossy(&output.stdout);
     let line = stdout
         .lines()
@@ -102,8 +127,16 @@ fn the_key_lives_in_the_desktop_keyring_and_a_copied_database_does_not_carry_it(
         "no key file beside the database"
     );
 
-    // The database copied to another PC (no such keyring there): it holds
-    // no secret, so that PC gets a key of its own.
+    // The database copied to another PC (no such keyring there). On Windows
+    // this process shares the person's Credential Manager with the child, so
+    // it cannot stand in for another PC.
+    #[cfg(target_os = "linux")]
+    a_copied_database_gets_a_key_of_its_own(&data, words.get(1).copied().unwrap_or_default());
+}
+
+/// The database alone holds no secret, so another PC gets a key of its own.
+#[cfg(target_os = "linux")]
+fn a_copied_database_gets_a_key_of_its_own(data: &Path, fingerprint: &str) {
     let elsewhere = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
     std::fs::copy(
         data.join("fanday.sqlite3"),
@@ -122,10 +155,7 @@ fn the_key_lives_in_the_desktop_keyring_and_a_copied_database_does_not_carry_it(
         .team_info()
         .unwrap_or_else(|err| panic!("{err}"))
         .unwrap_or_else(|| panic!("the team"));
-    assert_eq!(
-        info.my_fingerprint,
-        words.get(1).copied().unwrap_or_default()
-    );
+    assert_eq!(info.my_fingerprint, fingerprint);
     assert_ne!(
         after.my_fingerprint, info.my_fingerprint,
         "a copied database does not carry the key"

@@ -110,6 +110,7 @@ fn a_damaged_database_file_gives_a_clear_error_and_is_not_overwritten() {
     assert_eq!(std::fs::read(&path).unwrap_or_default(), garbage);
 }
 
+#[cfg(unix)]
 #[test]
 fn a_read_only_data_dir_gives_a_clear_error() {
     use std::os::unix::fs::PermissionsExt;

@@ -356,6 +356,7 @@ fn every_save_that_returned_survives_a_kill_at_any_moment() {
 
 // ---------- a full disk ----------
 
+#[cfg(target_os = "linux")]
 fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
@@ -364,14 +365,18 @@ fn is_root() -> bool {
         .unwrap_or(false)
 }
 
+#[cfg(target_os = "linux")]
 struct Mounted(std::path::PathBuf);
 
+#[cfg(target_os = "linux")]
 impl Drop for Mounted {
     fn drop(&mut self) {
         let _ = Command::new("umount").arg(&self.0).status();
     }
 }
 
+// A small tmpfs in a mount namespace of its own: Linux only.
+#[cfg(target_os = "linux")]
 #[test]
 fn a_full_disk_gives_a_clear_error_and_loses_nothing() {
     const IN_NAMESPACE: &str = "FANDAY_TEST_IN_MOUNT_NAMESPACE";

@@ -1,43 +1,19 @@
-//! One Fanday per person: the first launch owns a name on the session bus,
-//! a second launch asks that one to come forward and exits. Uses libdbus,
-//! which the window toolkit links anyway.
+//! Linux: the first launch owns a name on the session bus, a second launch
+//! asks that one to come forward and exits. Uses libdbus, which the window
+//! toolkit links anyway.
 
+use super::{Activations, Claim};
 use dbus::blocking::Connection;
 use dbus::channel::{MatchingReceiver, Sender as _};
 use dbus::message::MatchRule;
 use dbus::Message;
-use std::sync::mpsc::{Receiver, Sender};
+use std::sync::mpsc::Sender;
 use std::time::Duration;
 
 const BUS_NAME: &str = "se.fanday.app.SingleInstance";
 const OBJECT_PATH: &str = "/se/fanday/app/SingleInstance";
 const INTERFACE: &str = "se.fanday.app.SingleInstance";
 const ACTIVATE: &str = "Activate";
-
-/// What the launch found on the session bus.
-pub enum Claim {
-    /// This is the only Fanday; later launches arrive as activations.
-    First(Activations),
-    /// Another Fanday runs and was asked to show its window.
-    AlreadyRunning,
-    /// No session bus: nothing to check against, so this one runs.
-    NoBus,
-}
-
-/// Later launches asking this Fanday to come forward.
-pub struct Activations(Receiver<()>);
-
-impl Activations {
-    /// Runs `on_activate` for each later launch, on a thread of its own.
-    pub fn each(self, on_activate: impl Fn() + Send + 'static) {
-        let spawned = std::thread::Builder::new()
-            .name("activations".into())
-            .spawn(move || self.0.iter().for_each(|()| on_activate()));
-        if let Err(err) = spawned {
-            log::warn!("cannot listen for a second Fanday ({err})");
-        }
-    }
-}
 
 /// Claims the name, or, when another Fanday holds it, brings that one forward.
 pub fn claim() -> Claim {
@@ -53,7 +29,7 @@ pub fn claim() -> Claim {
         Ok(RequestNameReply::PrimaryOwner | RequestNameReply::AlreadyOwner) => {
             let (activate, activations) = std::sync::mpsc::channel();
             serve(connection, activate);
-            Claim::First(Activations(activations))
+            Claim::First(Activations::new(activations))
         }
         Ok(RequestNameReply::Exists | RequestNameReply::InQueue) => {
             if let Err(err) = connection

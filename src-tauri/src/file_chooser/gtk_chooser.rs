@@ -1,35 +1,12 @@
-//! The system's file chooser, for the team folder and for where an export
-//! goes. GTK's native chooser (the desktop portal where there is one), driven
-//! straight from the toolkit the window already runs on.
+//! Linux: GTK's native chooser (the desktop portal where there is one),
+//! driven straight from the toolkit the window already runs on.
 
+use super::Choose;
 use gtk::prelude::*;
 use std::path::PathBuf;
 use tauri::{AppHandle, Manager};
 
-pub enum Choose {
-    /// An existing folder.
-    Folder,
-    /// A new file, proposed under `file_name`, of the type its extension names.
-    SaveAs { file_name: String },
-}
-
-/// Shows the chooser over the main window and waits for the person's
-/// answer; `None` when they cancel. Call it off the main thread.
-pub fn choose(app: &AppHandle, what: Choose, title: &str) -> Option<PathBuf> {
-    let (answer, answered) = std::sync::mpsc::channel();
-    let handle = app.clone();
-    let title = title.to_string();
-    let posted = app.run_on_main_thread(move || {
-        let _ = answer.send(run_on_main_thread(&handle, what, &title));
-    });
-    if let Err(err) = posted {
-        log::warn!("cannot show the file chooser ({err})");
-        return None;
-    }
-    answered.recv().ok().flatten()
-}
-
-fn run_on_main_thread(app: &AppHandle, what: Choose, title: &str) -> Option<PathBuf> {
+pub fn run_on_main_thread(app: &AppHandle, what: Choose, title: &str) -> Option<PathBuf> {
     let parent = app
         .get_webview_window("main")
         .and_then(|window| window.gtk_window().ok());
