@@ -204,6 +204,8 @@ pub enum ValidationError {
     NoSuchWeek,
     #[error("give the team a name of 1 to 80 characters")]
     TeamName,
+    #[error("a line-up holds at most {max} stories")]
+    LineupTooLong { max: usize },
 }
 
 impl ValidationError {
@@ -233,6 +235,7 @@ impl ValidationError {
             ValidationError::ReflectionEmpty => "reflection_empty",
             ValidationError::NoSuchWeek => "no_such_week",
             ValidationError::TeamName => "team_name",
+            ValidationError::LineupTooLong { .. } => "lineup_too_long",
         }
     }
 
@@ -259,6 +262,7 @@ impl ValidationError {
             ValidationError::ReflectionEmpty => "went_well",
             ValidationError::NoSuchWeek => "week",
             ValidationError::TeamName => "team_name",
+            ValidationError::LineupTooLong { .. } => "lineup",
         }
     }
 
@@ -278,7 +282,9 @@ impl ValidationError {
             ValidationError::SnoozeMinutes { min, max } => {
                 vec![("min", i64::from(min)), ("max", i64::from(max))]
             }
-            ValidationError::TooManyPauses { max } => vec![("max", max as i64)],
+            ValidationError::TooManyPauses { max } | ValidationError::LineupTooLong { max } => {
+                vec![("max", max as i64)]
+            }
             ValidationError::ExceptionTooLong { len, max, .. }
             | ValidationError::AnswerTooLong { len, max, .. } => {
                 vec![("len", len as i64), ("max", max as i64)]
