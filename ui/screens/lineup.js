@@ -127,7 +127,10 @@ export function showLineup(lineup, opener) {
     dialog.remove();
     document.documentElement.classList.remove('lineup-on');
     api.setFullscreen(false).catch(() => {});
-    opener?.focus();
+    // The Team screen may have drawn its box again meanwhile: the button
+    // that opened the view is then its namesake.
+    const back = opener?.isConnected ? opener : document.querySelector(`[data-testid="${opener?.dataset.testid}"]`);
+    back?.focus();
   });
   document.body.append(dialog);
   document.documentElement.classList.add('lineup-on');
