@@ -212,6 +212,8 @@ pub enum ValidationError {
     PlanUntouched,
     #[error("that plan is for another kind of moment")]
     PlanNotForSituation,
+    #[error("a line-up holds at most {max} stories")]
+    LineupTooLong { max: usize },
 }
 
 impl ValidationError {
@@ -245,6 +247,7 @@ impl ValidationError {
             ValidationError::PlanTooLong { .. } => "plan_too_long",
             ValidationError::PlanUntouched => "plan_untouched",
             ValidationError::PlanNotForSituation => "plan_not_for_situation",
+            ValidationError::LineupTooLong { .. } => "lineup_too_long",
         }
     }
 
@@ -275,6 +278,7 @@ impl ValidationError {
             | ValidationError::PlanTooLong { .. }
             | ValidationError::PlanUntouched => "plan_text",
             ValidationError::PlanNotForSituation => "plan",
+            ValidationError::LineupTooLong { .. } => "lineup",
         }
     }
 
@@ -295,7 +299,9 @@ impl ValidationError {
             ValidationError::SnoozeMinutes { min, max } => {
                 vec![("min", i64::from(min)), ("max", i64::from(max))]
             }
-            ValidationError::TooManyPauses { max } => vec![("max", max as i64)],
+            ValidationError::TooManyPauses { max } | ValidationError::LineupTooLong { max } => {
+                vec![("max", max as i64)]
+            }
             ValidationError::ExceptionTooLong { len, max, .. }
             | ValidationError::AnswerTooLong { len, max, .. } => {
                 vec![("len", len as i64), ("max", max as i64)]

@@ -67,6 +67,13 @@ export const removeMember = (memberId) => call('remove_member', { memberId });
 export const revokeLead = (memberId) => call('revoke_lead', { memberId });
 export const rotateKey = () => call('rotate_key');
 
+// The team's line-up
+export const lineup = (week) => call('lineup', { week });
+export const setLineup = (week, stories) => call('set_lineup', { week, stories });
+export const lineupAnonymous = () => call('lineup_anonymous');
+export const setLineupAnonymous = (anonymous) => call('set_lineup_anonymous', { anonymous });
+export const setFullscreen = (on) => call('set_fullscreen', { on });
+
 // The person's data: export, back up, restore
 export const exportData = (format, what, title) => call('export_data', { format, what, title });
 export const backups = () => call('backups');

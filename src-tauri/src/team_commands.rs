@@ -148,3 +148,38 @@ pub async fn rotate_key(app: AppHandle, state: State<'_, AppState>) -> Reply<Str
     team_sync::wake(&app);
     Ok(fingerprint)
 }
+
+#[tauri::command]
+pub async fn lineup(
+    state: State<'_, AppState>,
+    week: Option<String>,
+) -> Reply<fanday_core::team::Lineup> {
+    Ok(core(&state)?.lineup(week.as_deref())?)
+}
+
+#[tauri::command]
+pub async fn set_lineup(
+    state: State<'_, AppState>,
+    week: Option<String>,
+    stories: Vec<String>,
+) -> Reply<fanday_core::team::Lineup> {
+    Ok(core(&state)?.set_lineup(week.as_deref(), &stories)?)
+}
+
+#[tauri::command]
+pub async fn lineup_anonymous(state: State<'_, AppState>) -> Reply<bool> {
+    Ok(core(&state)?.lineup_anonymous()?)
+}
+
+#[tauri::command]
+pub async fn set_lineup_anonymous(state: State<'_, AppState>, anonymous: bool) -> Reply<()> {
+    Ok(core(&state)?.set_lineup_anonymous(anonymous)?)
+}
+
+/// The line-up fills the screen; leaving it gives the window back.
+#[tauri::command]
+pub async fn set_fullscreen(window: tauri::WebviewWindow, on: bool) -> Reply<()> {
+    window
+        .set_fullscreen(on)
+        .map_err(|err| crate::error::UiError::new("fullscreen", err.to_string()))
+}

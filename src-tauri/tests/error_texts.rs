@@ -39,10 +39,23 @@ fn core_codes() -> BTreeSet<String> {
     codes
 }
 
+/// Every `.rs` file under `dir`, in its folders too.
+fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|err| panic!("{err}"));
+    for path in entries.flatten().map(|entry| entry.path()) {
+        if path.is_dir() {
+            rust_files(&path, found);
+        } else if path.extension().and_then(|e| e.to_str()) == Some("rs") {
+            found.push(path);
+        }
+    }
+}
+
 fn app_codes() -> BTreeSet<String> {
     let mut codes = BTreeSet::new();
-    let entries = std::fs::read_dir(app_dir().join("src")).unwrap_or_else(|err| panic!("{err}"));
-    for path in entries.flatten().map(|entry| entry.path()) {
+    let mut files = Vec::new();
+    rust_files(&app_dir().join("src"), &mut files);
+    for path in files {
         let text = read(&path);
         for code in literals_after(&text, "UiError::new(") {
             codes.insert(code.to_string());

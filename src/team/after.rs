@@ -108,6 +108,8 @@ pub fn rebuild(
         "story_reactions",
         "story_comments",
         "story_reviews",
+        "lineups",
+        "lineup_names",
     ] {
         exec(conn, &format!("DELETE FROM {table}"), [])?;
     }

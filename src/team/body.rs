@@ -23,6 +23,18 @@ pub struct StoryBody {
     /// Format 2: the hash of the story's file, which holds the text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hash: Option<String>,
+    /// The team's rule exception the moment used, if any: named by its
+    /// proposer and their id (its text is in every PC's catalogue). Readers
+    /// before the line-up pass over it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exception: Option<ExceptionRef>,
+}
+
+/// A rule exception named by its proposer and the proposer's id for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExceptionRef {
+    pub proposer: String,
+    pub exception_id: String,
 }
 
 /// A story's file (`stories/<id>.json`, format 2): what a withdrawal erases.
@@ -65,6 +77,7 @@ impl StoryContent {
             text: None,
             reaction: None,
             hash: Some(self.hash()),
+            exception: None,
         }
     }
 
@@ -78,6 +91,7 @@ impl StoryContent {
             text: Some(self.text.clone()),
             reaction: self.reaction.clone(),
             hash: None,
+            exception: None,
         }
     }
 }
@@ -203,6 +217,19 @@ pub struct RotateBody {
     pub key: String,
 }
 
+/// A lead's line-up for one ISO week (`2026-W48`): the stories, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineupBody {
+    pub week: String,
+    pub stories: Vec<StoryRef>,
+}
+
+/// A member's own choice to be shown as "a colleague" in line-ups.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineupNameBody {
+    pub anonymous: bool,
+}
+
 /// A team event's body, by kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Body {
@@ -222,6 +249,8 @@ pub enum Body {
     MemberRemoved(RemoveBody),
     MemberRenamed(RenameBody),
     KeyRotated(RotateBody),
+    LineupSet(LineupBody),
+    LineupName(LineupNameBody),
 }
 
 fn typed<T: DeserializeOwned>(body: &Value) -> Result<T, Refusal> {
@@ -247,6 +276,8 @@ impl Body {
             Body::MemberRemoved(_) => "member.removed",
             Body::MemberRenamed(_) => "member.renamed",
             Body::KeyRotated(_) => "key.rotated",
+            Body::LineupSet(_) => "lineup.set",
+            Body::LineupName(_) => "lineup.anonymous",
         }
     }
 
@@ -265,6 +296,8 @@ impl Body {
             Body::MemberRemoved(b) => serde_json::to_value(b),
             Body::MemberRenamed(b) => serde_json::to_value(b),
             Body::KeyRotated(b) => serde_json::to_value(b),
+            Body::LineupSet(b) => serde_json::to_value(b),
+            Body::LineupName(b) => serde_json::to_value(b),
         };
         value.unwrap_or(Value::Null)
     }
@@ -287,6 +320,8 @@ impl Body {
             "member.removed" => Body::MemberRemoved(typed(body)?),
             "member.renamed" => Body::MemberRenamed(typed(body)?),
             "key.rotated" => Body::KeyRotated(typed(body)?),
+            "lineup.set" => Body::LineupSet(typed(body)?),
+            "lineup.anonymous" => Body::LineupName(typed(body)?),
             _ => return Err(Refusal::UnknownKind),
         })
     }
@@ -313,7 +348,19 @@ mod tests {
                 text: None,
                 reaction: None,
                 hash: Some("ab".into()),
+                exception: Some(ExceptionRef {
+                    proposer: "p".into(),
+                    exception_id: "e".into(),
+                }),
             }),
+            Body::LineupSet(LineupBody {
+                week: "2026-W48".into(),
+                stories: vec![StoryRef {
+                    story_author: "a".into(),
+                    story_id: "s".into(),
+                }],
+            }),
+            Body::LineupName(LineupNameBody { anonymous: true }),
             Body::StoryWithdrawn(StoryRef {
                 story_author: String::new(),
                 story_id: "s".into(),
@@ -356,6 +403,41 @@ mod tests {
         for body in bodies {
             assert_eq!(Body::parse(body.kind(), &body.to_value()), Ok(body));
         }
+    }
+
+    /// A reader from before the line-up knew a story's body without its
+    /// exception: it reads today's body all the same.
+    #[test]
+    fn a_reader_before_the_line_up_reads_a_story_naming_its_exception() {
+        #[derive(Deserialize)]
+        #[allow(dead_code)]
+        struct StoryBodyBefore {
+            story_id: String,
+            date: NaiveDate,
+            situation: Situation,
+            customer: Customer,
+            #[serde(default)]
+            text: Option<String>,
+            #[serde(default)]
+            reaction: Option<String>,
+            #[serde(default)]
+            hash: Option<String>,
+        }
+        let body = Body::StoryShared(StoryBody {
+            story_id: "s".into(),
+            date: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default(),
+            situation: Situation::SaidNo,
+            customer: Customer::External,
+            text: None,
+            reaction: None,
+            hash: Some("ab".into()),
+            exception: Some(ExceptionRef {
+                proposer: "p".into(),
+                exception_id: "e".into(),
+            }),
+        });
+        let before = StoryBodyBefore::deserialize(&body.to_value());
+        assert_eq!(before.map(|b| b.story_id).ok(), Some("s".to_string()));
     }
 
     #[test]

@@ -246,7 +246,7 @@ impl Fanday {
 
     /// A story as the feed names it (its author and id), for an event
     /// about it.
-    fn story_ref(&self, story: &str) -> Result<(String, String)> {
+    pub(super) fn story_ref(&self, story: &str) -> Result<(String, String)> {
         query_one(
             &self.store.conn(),
             "SELECT author_id, story_id FROM stories WHERE story_key = ?1",

@@ -14,6 +14,8 @@ mod facade;
 pub(crate) mod feed;
 pub mod folder;
 pub mod lines;
+pub mod lineup;
+mod lineup_facade;
 pub(crate) mod membership;
 mod outbox;
 mod people;
@@ -29,6 +31,7 @@ mod write;
 
 pub use body::Body;
 pub use feed::{feed, Comment, Story};
+pub use lineup::{Lineup, LineupException, LineupStory, MAX_LINEUP_STORIES};
 pub use membership::{is_lead, members, MemberFile, TeamFile, TeamInfo, TeamMember, TeamPreview};
 pub use read::{Budget, MAX_FILE_BYTES};
 pub use refusal::Refusal;

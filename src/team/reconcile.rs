@@ -3,7 +3,9 @@
 //! withdrawn, and proposals and decisions made here are sent. Only the
 //! store is touched (the events wait in the outbox); safe to repeat.
 
-use super::body::{Body, DecisionBody, ProposalBody, StoryContent, StoryRef};
+use super::body::{
+    Body, DecisionBody, ExceptionRef, ProposalBody, StoryBody, StoryContent, StoryRef,
+};
 use super::decisions::{proposal_hash, proposers_id};
 use super::membership::joined;
 use super::outbox::{append, team_format};
@@ -12,7 +14,7 @@ use crate::exception::Action;
 use crate::profile::Profile;
 use crate::team_event::LEGACY_VERSION;
 use chrono::{DateTime, Utc};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 pub fn reconcile(conn: &Connection, profile: &Profile, now: DateTime<Utc>) -> Result<u32> {
     if joined(conn)?.is_none() {
@@ -36,11 +38,15 @@ pub fn reconcile(conn: &Connection, profile: &Profile, now: DateTime<Utc>) -> Re
         .query_map([&profile.id], |row| Ok((row.get(0)?, row.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for (id, known) in to_share {
-        let content = StoryContent::of(&crate::moment::get(conn, &id)?);
+        let moment = crate::moment::get(conn, &id)?;
+        let content = StoryContent::of(&moment);
         let story = if legacy {
             content.legacy_body()
         } else {
-            content.body()
+            StoryBody {
+                exception: exception_ref(conn, moment.exception_id.as_deref())?,
+                ..content.body()
+            }
         };
         let body = if known {
             Body::StoryEdited(story)
@@ -71,6 +77,24 @@ pub fn reconcile(conn: &Connection, profile: &Profile, now: DateTime<Utc>) -> Re
     }
     sent += reconcile_exceptions(conn, profile, now)?;
     Ok(sent)
+}
+
+/// The team's name for the exception a moment used: its proposer and id.
+fn exception_ref(conn: &Connection, local: Option<&str>) -> Result<Option<ExceptionRef>> {
+    let Some(local) = local else {
+        return Ok(None);
+    };
+    let proposer: Option<String> = crate::sql::query_one(
+        conn,
+        "SELECT proposed_by FROM exceptions WHERE id = ?1",
+        [local],
+        |row| row.get(0),
+    )
+    .optional()?;
+    Ok(proposer.map(|proposer| ExceptionRef {
+        exception_id: proposers_id(local, &proposer).to_string(),
+        proposer,
+    }))
 }
 
 /// Proposals and decisions made here that the team has not been sent yet.

@@ -4,10 +4,12 @@
 //! its author and id together. Stories keep their author's latest version
 //! (by number) and a withdrawal leaves a tombstone and erases the text;
 //! applause and comments are sets; the latest lead review wins by time,
-//! then event; exception decisions are replayed in order (`decisions`).
+//! then event; exception decisions are replayed in order (`decisions`); a week's
+//! line-up is the latest lead's (`lineup`).
 
 use super::body::{Body, StoryBody, StoryContent};
 use super::decisions;
+use super::lineup;
 use super::refusal::Refusal;
 use super::take::Context;
 use crate::error::Result;
@@ -170,13 +172,15 @@ pub fn apply(
             exec(
                 conn,
                 "INSERT INTO stories (story_key, author_id, story_id, local_date, situation, customer,
-                                      text, reaction, text_hash, version, shared_at, withdrawn)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0)
+                                      text, reaction, text_hash, version, shared_at, withdrawn,
+                                      exception_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, ?12)
                  ON CONFLICT (story_key) DO UPDATE SET
                      local_date = excluded.local_date, situation = excluded.situation,
                      customer = excluded.customer, text = excluded.text,
                      reaction = excluded.reaction, text_hash = excluded.text_hash,
-                     version = excluded.version, shared_at = excluded.shared_at, withdrawn = 0
+                     version = excluded.version, shared_at = excluded.shared_at, withdrawn = 0,
+                     exception_id = excluded.exception_id
                  WHERE excluded.version > stories.version",
                 params![
                     story_key,
@@ -189,7 +193,11 @@ pub fn apply(
                     reaction,
                     hash,
                     seq,
-                    event.at
+                    event.at,
+                    story
+                        .exception
+                        .as_ref()
+                        .map(|e| decisions::local_id(&e.proposer, &e.exception_id, ctx.me))
                 ],
             )?;
         }
@@ -282,6 +290,8 @@ pub fn apply(
             )?;
             changes.authority |= added > 0;
         }
+        Body::LineupSet(lineup) => return lineup::take_set(conn, key, event, lineup, is_lead),
+        Body::LineupName(name) => return lineup::take_name(conn, event, name),
         Body::ExceptionProposed(proposal) => {
             return decisions::take_proposal(conn, event, proposal, ctx)
         }

@@ -111,9 +111,19 @@ function mockTauri(role) {
       { member_id: 'p3', name: 'Lena', is_lead: true, fingerprint: 'ABCD-EF01-2345-6789', is_me: false },
       { member_id: 'p1', name: 'Sara Lindqvist', is_lead: role === 'lead', fingerprint: '1234-5678-9ABC-DEF0', is_me: true },
     ],
+    lineup: {
+      week: '2026-W48', monday: today, picked: true,
+      stories: [
+        { story_id: 'p2/s1', author_name: 'Ali', date: today, situation: 'complaint', customer: 'external', text: 'Ringde upp en kund som väntat länge och bokade om resan åt henne', reaction: 'Hon skickade blommor dagen efter', exception: null },
+        { story_id: 'p3/s2', author_name: null, date: today, situation: 'said_no', customer: 'external', text: 'Växlade mynt till parkeringsautomaten', reaction: 'Tack!', exception: { rule: 'Receptionen växlar inte pengar', allowed: 'Växla mynt till parkeringen' } },
+      ],
+    },
+    lineup_anonymous: false,
     backups: [{ path: '/b/daily-2026-11-23.sqlite3', name: 'daily-2026-11-23.sqlite3', bytes: 204800, modified: new Date().toISOString() }],
   };
   answers.add_moment = moment(9);
+  answers.set_lineup = answers.lineup;
+  window.__answers = answers;
   window.__calls = [];
   window.__TAURI__ = {
     core: {
@@ -161,7 +171,9 @@ async function keyboardWalk(page, label) {
     if (!focused.visible) problems.push(`${label}: no visible focus on "${focused.name}"`);
   }
   const missed = await page.evaluate((reached) => {
-    const controls = [...document.querySelectorAll('button, input, select, textarea, summary, a[href], [tabindex]:not([tabindex="-1"])')]
+    // A modal dialog (the line-up) makes everything outside it unreachable.
+    const scope = document.querySelector('dialog[open]') ?? document;
+    const controls = [...scope.querySelectorAll('button, input, select, textarea, summary, a[href], [tabindex]:not([tabindex="-1"])')]
       .filter((el) => !el.disabled && el.checkVisibility({ visibilityProperty: true }) && !el.closest('[inert], dialog:not([open])'));
     const radioGroupsReached = new Set(controls.filter((el) => el.type === 'radio' && reached.includes(el.dataset.a11yKey)).map((el) => el.name));
     return controls
@@ -201,8 +213,74 @@ for (const role of ['staff', 'lead']) {
       await check(page, `${role}/${scheme}/${screen}`);
       if (scheme === 'light') await keyboardWalk(page, `${role}/keyboard/${screen}`);
     }
+    await checkLineup(page, `${role}/${scheme}`, scheme === 'light');
     await page.close();
   }
+}
+
+// The line-up, full screen: axe and the keyboard inside it, the story text
+// at least 40 px, the arrow keys moving, Esc leaving with the focus back on
+// the button that opened it. Leads see the pick buttons, staff do not.
+async function checkLineup(page, label, walk) {
+  await page.click('[data-testid="nav-team"]');
+  await page.waitForSelector('[data-testid="lineup-start"]');
+  const picks = await page.$$eval('[data-testid="lineup-pick"]', (els) => els.length);
+  const lead = label.startsWith('lead');
+  if (lead ? picks === 0 : picks > 0) problems.push(`${label}/lineup: ${picks} pick buttons for a ${lead ? 'lead' : 'member'}`);
+  await page.click('[data-testid="lineup-start"]');
+  await page.waitForSelector('[data-testid="lineup-view"][open]');
+  await check(page, `${label}/lineup`);
+  if (walk) await keyboardWalk(page, `${label}/keyboard/lineup`);
+  const size = await page.$eval('[data-testid="lineup-text"]', (el) => parseFloat(getComputedStyle(el).fontSize));
+  if (size < 40) problems.push(`${label}/lineup: story text is ${size}px, under 40px`);
+  const position = () => page.$eval('[data-testid="lineup-position"]', (el) => el.textContent);
+  const first = await position();
+  await page.keyboard.press('ArrowRight');
+  const second = await position();
+  await page.keyboard.press('ArrowLeft');
+  const back = await position();
+  if (first === second || back !== first) problems.push(`${label}/lineup: the arrow keys did not move (${first} / ${second} / ${back})`);
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('[data-testid="lineup-view"]', { state: 'detached' });
+  const focused = await page.evaluate(() => document.activeElement?.dataset.testid);
+  if (focused !== 'lineup-start') problems.push(`${label}/lineup: after Esc the focus is on ${focused}, not on the start button`);
+  console.log(`${label}/lineup: story text ${size}px, arrows move, Esc leaves`);
+}
+
+// The printed line-up is one A4 page, with few or many long stories.
+{
+  const page = await browser.newPage({ viewport: { width: 1040, height: 720 } });
+  await page.addInitScript(mockTauri, 'lead');
+  await page.goto(base);
+  await page.waitForSelector('[data-testid="moment-text"]');
+  const long = 'Ringde upp en kund som väntat länge, bokade om resan och följde upp dagen efter. '.repeat(24).slice(0, 2000);
+  for (const count of [1, 2, 3, 4, 6, 8, 12, 20]) {
+    await page.evaluate(({ count, long }) => {
+      window.__template ??= window.__answers.lineup.stories[1];
+      const story = window.__template;
+      window.__answers.lineup.stories = Array.from({ length: count }, (_, i) => ({
+        ...story, story_id: `p/s${i}`, text: long, reaction: long.slice(0, 400),
+        exception: { rule: long.slice(0, 200), allowed: long.slice(0, 200) },
+      }));
+    }, { count, long });
+    await page.click('[data-testid="nav-today"]');
+    await page.click('[data-testid="nav-team"]');
+    await page.waitForFunction((n) => document.querySelectorAll('.lineup-print li').length === n, count);
+    const pdf = await page.pdf({ format: 'A4' });
+    // The page tree's root counts every page.
+    const pages = Math.max(0, ...[...pdf.toString('latin1').matchAll(/\/Count (\d+)/g)].map((m) => Number(m[1])));
+    if ([3, 20].includes(count) && process.env.FANDAY_SCREENSHOTS) {
+      // What the paper shows, as a picture: A4 at 96 dpi, printed media.
+      await page.setViewportSize({ width: 794, height: 1123 });
+      await page.emulateMedia({ media: 'print' });
+      await page.screenshot({ path: join(process.env.FANDAY_SCREENSHOTS, `lineup-print-${count}.png`) });
+      await page.emulateMedia({ media: 'screen' });
+      await page.setViewportSize({ width: 1040, height: 720 });
+    }
+    if (pages !== 1) problems.push(`print: ${count} long stories take ${pages} A4 pages, not one`);
+    else console.log(`print: ${count} long stories on one A4 page`);
+  }
+  await page.close();
 }
 
 // A fan logged with the keyboard alone: Ctrl+1 to Today, type, Ctrl+Enter.

@@ -1,5 +1,5 @@
 // Settings: the profile, the daily reminder, the data folder with export,
-// backups and restore, and this PC's team key.
+// backups and restore, this PC's team key, and how the line-up names me.
 import * as api from '../api.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
@@ -8,6 +8,7 @@ import { toast } from '../parts/feedback.js';
 import { profileForm } from '../parts/profile-form.js';
 import { dataTools } from './settings-data.js';
 import { keySection } from './settings-key.js';
+import { lineupNameSetting } from './lineup.js';
 import { reminderForm } from './settings-reminders.js';
 
 // `nav.renderRail` re-words the rail after a change of language or role;
@@ -37,6 +38,7 @@ export async function settingsScreen(nav) {
       h('p', { text: t('settings.dataDir') }),
       h('p', { class: 'path', testid: 'data-dir', dir: 'ltr', text: state.dataDir }),
       await dataTools(nav.restart)),
-    key);
+    key,
+    await lineupNameSetting(team));
   return { page, focus: null };
 }

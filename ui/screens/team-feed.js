@@ -1,18 +1,19 @@
 // One story in the team feed (or, compact, in a lead's review queue): what a
 // colleague did, large; who and when, small; applause, comments, and for a
-// lead, marking it reviewed or featured. Stories come from other PCs: they
-// are shown as text, never as HTML.
+// lead, marking it reviewed or featured and picking it for the line-up.
+// Stories come from other PCs: they are shown as text, never as HTML.
 import * as api from '../api.js';
 import { h } from '../dom.js';
 import { t, errorText, formatDay } from '../i18n.js';
 import { state } from '../state.js';
 import { toast } from '../parts/feedback.js';
+import { pickButton } from './lineup.js';
 
 // `drafts` keeps half-written comments by story, so a feed that re-renders
 // because a colleague's events arrived never throws away what someone typed;
 // `inputs` (when given) learns each story's comment field, to put the
 // cursor back where it was after such a redraw.
-export function storyItem(story, { lead, onChanged, drafts, inputs = null, compact = false }) {
+export function storyItem(story, { lead, onChanged, drafts, inputs = null, compact = false, lineup = null }) {
   const when = formatDay(story.date, state.today.date);
   const mine = story.author_id === state.profile.id;
   const act = (fn) => async () => {
@@ -65,6 +66,7 @@ export function storyItem(story, { lead, onChanged, drafts, inputs = null, compa
       lead && !mine && story.review !== 'featured' ? h('button', {
         type: 'button', class: 'quiet', testid: 'feed-feature', text: t('team.feature'),
         onclick: act(() => api.review(story.story_id, true)),
-      }) : null),
+      }) : null,
+      lead && lineup && !compact ? pickButton(story, lineup, onChanged) : null),
     compact ? null : commentForm);
 }

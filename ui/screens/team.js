@@ -1,6 +1,7 @@
 // Teamet: the team's feed of shared stories (with a lead's review queue),
-// the folder's status, requests to join and the members; before there is a
-// team, joining or creating one (team-setup.js).
+// this week's line-up (lineup.js), the folder's status, requests to join
+// and the members; before there is a team, joining or creating one
+// (team-setup.js).
 import * as api from '../api.js';
 import { h, clear } from '../dom.js';
 import { t, errorText, formatTime } from '../i18n.js';
@@ -8,6 +9,7 @@ import { state } from '../state.js';
 import { confirmDialog } from '../parts/confirm.js';
 import { toast } from '../parts/feedback.js';
 import { SITUATIONS } from '../parts/moment-form.js';
+import { lineupSection } from './lineup.js';
 import { storyItem } from './team-feed.js';
 import { teamPeople, waitingToBeLetIn } from './team-people.js';
 import { teamSetup } from './team-setup.js';
@@ -31,8 +33,13 @@ export async function teamScreen(nav) {
   renderStatus(status);
   const drafts = state.commentDrafts;
   let inputs = new Map(); // each story's comment field in the feed, by story
+  const lineupBox = h('div', {});
   const load = async () => {
-    const stories = await api.teamFeed(filter.value || null);
+    const [stories, lineup] = await Promise.all([api.teamFeed(filter.value || null), api.lineup(null)]);
+    // Drawn again, the line-up box keeps the focus where it was.
+    const inBox = lineupBox.contains(document.activeElement) ? document.activeElement.dataset.testid : null;
+    clear(lineupBox).append(lineupSection(lineup, lead));
+    if (inBox) lineupBox.querySelector(`[data-testid="${inBox}"]`)?.focus({ preventScroll: true });
     // Someone typing a comment keeps the cursor where it was.
     const focused = document.activeElement;
     const typing = [...inputs].find(([, input]) => input === focused && list.contains(input));
@@ -40,7 +47,7 @@ export async function teamScreen(nav) {
     inputs = new Map();
     clear(list);
     if (stories.length === 0) list.append(h('li', { class: 'empty', testid: 'feed-empty', text: t('team.empty') }));
-    for (const story of stories) list.append(storyItem(story, { lead, onChanged: load, drafts, inputs }));
+    for (const story of stories) list.append(storyItem(story, { lead, onChanged: load, drafts, inputs, lineup }));
     const input = typing && inputs.get(typing[0]);
     if (input) { input.focus({ preventScroll: true }); input.setSelectionRange(at, at); }
     nav.markSeen(stories);
@@ -79,6 +86,7 @@ export async function teamScreen(nav) {
     waitingToBeLetIn(team),
     statusLine,
     requestsBox,
+    lineupBox,
     h('div', { class: 'toolbar' },
       h('label', { class: 'filter' }, h('span', { class: 'visually-hidden', text: t('moments.filter') }), filter),
       h('button', {

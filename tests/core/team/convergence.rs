@@ -88,6 +88,8 @@ fn state(member: &Member) -> Vec<String> {
         "SELECT member_id, '', '', '', '', '', '', 0, 0 FROM team_leads",
         "SELECT id, member_id, kind, coalesce(reason, ''), '', '', '', seq, applied
            FROM team_events WHERE member_id NOT IN (SELECT id FROM profile)",
+        "SELECT week, stories, by_id, event_id, at, '', '', 0, 0 FROM lineups",
+        "SELECT member_id, '', '', '', '', '', '', anonymous, seq FROM lineup_names",
     ];
     let mut rows = Vec::new();
     for (table, sql) in queries.iter().enumerate() {
@@ -194,6 +196,20 @@ fn a_week_of_a_team() -> support::Team {
     t.ali
         .app
         .review(&story_key(&t.sara, &s1), false)
+        .unwrap_or_else(|err| panic!("{err}"));
+    // Both leads pick the week's line-up without having read each other's;
+    // Sara asks to be shown as a colleague.
+    t.lena
+        .app
+        .set_lineup(None, &[story_key(&t.sara, &s1), story_key(&t.ali, &a1)])
+        .unwrap_or_else(|err| panic!("{err}"));
+    t.ali
+        .app
+        .set_lineup(None, &[story_key(&t.lena, &l1)])
+        .unwrap_or_else(|err| panic!("{err}"));
+    t.sara
+        .app
+        .set_lineup_anonymous(true)
         .unwrap_or_else(|err| panic!("{err}"));
     read(&t.lena);
     decide(&t.lena, &t.sara, &e3, Action::Retire, "Slutat");

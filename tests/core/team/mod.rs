@@ -5,6 +5,7 @@ mod convergence;
 mod damaged;
 mod folder;
 mod hostile;
+mod lineup;
 mod trust;
 mod trust_objects;
 mod upgrade;
