@@ -30,6 +30,7 @@ pub mod team_event;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{CoreError, Result, ValidationError};
 pub use exception::{Exception, ExceptionFilter, ExceptionInput};
+pub use facade::insights::Insights;
 pub use facade::moments::TodayStatus;
 pub use moment::{Customer, Moment, MomentFilter, MomentInput, Situation, Took};
 pub use profile::{Language, Profile, ProfileInput, Role};

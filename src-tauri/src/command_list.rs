@@ -43,6 +43,8 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("team_commands", "remove_member"),
     ("team_commands", "revoke_lead"),
     ("team_commands", "rotate_key"),
+    ("team_commands", "tally_sharing"),
+    ("team_commands", "set_tally_sharing"),
     ("commands", "pick_folder"),
     ("commands", "export_data"),
     ("commands", "backups"),

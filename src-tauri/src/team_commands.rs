@@ -148,3 +148,16 @@ pub async fn rotate_key(app: AppHandle, state: State<'_, AppState>) -> Reply<Str
     team_sync::wake(&app);
     Ok(fingerprint)
 }
+
+/// Whether this person's weekly tallies go to the team.
+#[tauri::command]
+pub async fn tally_sharing(state: State<'_, AppState>) -> Reply<bool> {
+    Ok(core(&state)?.tally_sharing()?)
+}
+
+#[tauri::command]
+pub async fn set_tally_sharing(app: AppHandle, state: State<'_, AppState>, on: bool) -> Reply<()> {
+    core(&state)?.set_tally_sharing(on)?;
+    team_sync::wake(&app);
+    Ok(())
+}

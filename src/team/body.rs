@@ -203,6 +203,29 @@ pub struct RotateBody {
     pub key: String,
 }
 
+/// One ISO week's counts of a member's moments (`2026-W48`), never texts:
+/// what a lead's insights sum. It is always about the member who signed
+/// it: the body names nobody, and a field it does not know is refused.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TallyBody {
+    pub week: String,
+    pub fans: u32,
+    pub just_because: u32,
+    pub said_no: u32,
+    pub complaint: u32,
+    pub external: u32,
+    pub internal: u32,
+    pub exceptions_used: u32,
+    pub plans_followed: u32,
+}
+
+/// The member switched their tallies off: none of their earlier tallies
+/// count any longer (a later one, once switched on again, does).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TallyStopBody {}
+
 /// A team event's body, by kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Body {
@@ -222,6 +245,8 @@ pub enum Body {
     MemberRemoved(RemoveBody),
     MemberRenamed(RenameBody),
     KeyRotated(RotateBody),
+    TallyWeek(TallyBody),
+    TallyStopped(TallyStopBody),
 }
 
 fn typed<T: DeserializeOwned>(body: &Value) -> Result<T, Refusal> {
@@ -247,6 +272,8 @@ impl Body {
             Body::MemberRemoved(_) => "member.removed",
             Body::MemberRenamed(_) => "member.renamed",
             Body::KeyRotated(_) => "key.rotated",
+            Body::TallyWeek(_) => "tally.week",
+            Body::TallyStopped(_) => "tally.stopped",
         }
     }
 
@@ -265,6 +292,8 @@ impl Body {
             Body::MemberRemoved(b) => serde_json::to_value(b),
             Body::MemberRenamed(b) => serde_json::to_value(b),
             Body::KeyRotated(b) => serde_json::to_value(b),
+            Body::TallyWeek(b) => serde_json::to_value(b),
+            Body::TallyStopped(b) => serde_json::to_value(b),
         };
         value.unwrap_or(Value::Null)
     }
@@ -287,6 +316,8 @@ impl Body {
             "member.removed" => Body::MemberRemoved(typed(body)?),
             "member.renamed" => Body::MemberRenamed(typed(body)?),
             "key.rotated" => Body::KeyRotated(typed(body)?),
+            "tally.week" => Body::TallyWeek(typed(body)?),
+            "tally.stopped" => Body::TallyStopped(typed(body)?),
             _ => return Err(Refusal::UnknownKind),
         })
     }

@@ -15,15 +15,18 @@ pub(crate) mod feed;
 pub mod folder;
 pub mod lines;
 pub(crate) mod membership;
+pub mod numbers;
 mod outbox;
 mod people;
 mod plan;
 mod read;
+pub mod recognition;
 mod reconcile;
 pub mod refusal;
 mod report;
 mod rules;
 mod take;
+pub mod tally;
 mod verify;
 mod write;
 

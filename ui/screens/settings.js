@@ -1,5 +1,5 @@
 // Settings: the profile, the daily reminder, the data folder with export,
-// backups and restore, and this PC's team key.
+// backups and restore, the weekly tally for the team, and this PC's team key.
 import * as api from '../api.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
@@ -8,6 +8,7 @@ import { toast } from '../parts/feedback.js';
 import { profileForm } from '../parts/profile-form.js';
 import { dataTools } from './settings-data.js';
 import { keySection } from './settings-key.js';
+import { tallySection } from './settings-tally.js';
 import { reminderForm } from './settings-reminders.js';
 
 // `nav.renderRail` re-words the rail after a change of language or role;
@@ -22,7 +23,7 @@ export async function settingsScreen(nav) {
     },
   });
   const reminder = reminderForm(await api.reminderSettings());
-  const { team } = await api.teamState();
+  const [{ team }, tallyOn] = await Promise.all([api.teamState(), api.tallySharing()]);
   const key = keySection(team);
   const page = h('div', { class: 'page settings' },
     h('h1', { text: t('settings.title') }),
@@ -37,6 +38,7 @@ export async function settingsScreen(nav) {
       h('p', { text: t('settings.dataDir') }),
       h('p', { class: 'path', testid: 'data-dir', dir: 'ltr', text: state.dataDir }),
       await dataTools(nav.restart)),
+    tallySection(tallyOn),
     key);
   return { page, focus: null };
 }

@@ -5,6 +5,8 @@ mod convergence;
 mod damaged;
 mod folder;
 mod hostile;
+mod recognition;
+mod tallies;
 mod trust;
 mod trust_objects;
 mod upgrade;
