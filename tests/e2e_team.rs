@@ -323,6 +323,16 @@ async fn a_story_shared_on_one_pc_reaches_the_other_and_the_leads_feature_comes_
     quit(staff).await;
 }
 
+/// Scrolls the element with test id `id` into view, for a screenshot.
+async fn show(app: &Client, id: &str) {
+    let script = format!(
+        "document.querySelector('{}')?.scrollIntoView({{block: 'center'}});",
+        desktop::testid(id)
+    );
+    let _ = app.execute(&script, vec![]).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+}
+
 /// Opens `screen` afresh until `id` shows `expected` (a screen that is not
 /// live shows what the folder brought only when opened again).
 async fn eventually_on(app: &Client, screen: &str, id: &str, expected: &str, within: Duration) {
@@ -430,6 +440,8 @@ async fn a_leads_insights_come_from_the_teams_tallies_and_name_who_was_not_recog
         "no mix from two tallies: {week:?}"
     );
     screenshot(&lead_pc, "insights-tallies-en");
+    show(&lead, "insights-unrecognised").await;
+    screenshot(&lead_pc, "insights-unrecognised-en");
 
     // The lead applauds Sara's story: she is recognised.
     click(&lead, "nav-team").await;
@@ -444,11 +456,13 @@ async fn a_leads_insights_come_from_the_teams_tallies_and_name_who_was_not_recog
         Duration::from_secs(20),
     )
     .await;
+    show(&lead, "insights-recognition").await;
     screenshot(&lead_pc, "insights-recognised-en");
 
     // Sara switches her tally off in Settings; the lead's insights say
     // they come from fewer members.
     click(&staff, "nav-settings").await;
+    wait_for(&staff, "team-tally-toggle").await;
     let on = staff
         .execute(
             "return document.querySelector('[data-testid=\"team-tally-toggle\"]').checked;",
@@ -468,6 +482,7 @@ async fn a_leads_insights_come_from_the_teams_tallies_and_name_who_was_not_recog
         WITHIN,
     )
     .await;
+    show(&lead, "insights-source").await;
     screenshot(&lead_pc, "insights-one-of-two-en");
     quit(lead).await;
     quit(staff).await;

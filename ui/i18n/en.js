@@ -283,7 +283,8 @@ export const en = {
   },
   'insights.talliesHint': "Each member's app sends its week's counts, never texts. Taking part: members with at least one fan among those whose tally is in. Members who switched their tally off are left out, not counted as taking no part.",
   'insights.talliesIn': { one: '{n} tally', other: '{n} tallies' },
-  'insights.hidden': "Not shown: too few tallies that week",
+  'insights.hidden': 'Not shown: too few tallies that week',
+  'insights.noTallies': 'No tallies that week',
   'insights.fewTallies': {
     one: "A week with tallies from fewer than {n} member shows only how many took part, so that no one's own numbers can be seen.",
     other: "A week with tallies from fewer than {n} members shows only how many took part, so that no one's own numbers can be seen.",

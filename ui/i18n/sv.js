@@ -282,6 +282,7 @@ export const sv = {
   'insights.talliesHint': 'Varje medlems app skickar veckans siffror, aldrig texter. Deltar: medlemmar med minst ett fan bland dem vars summering har kommit. Den som stängt av sin summering räknas inte alls, inte heller som att hen inte deltog.',
   'insights.talliesIn': { one: '{n} summering', other: '{n} summeringar' },
   'insights.hidden': 'Visas inte: för få summeringar den veckan',
+  'insights.noTallies': 'Inga summeringar den veckan',
   'insights.fewTallies': {
     one: 'En vecka med summeringar från färre än {n} medlem visar bara hur många som deltog, så att ingens egna siffror syns.',
     other: 'En vecka med summeringar från färre än {n} medlemmar visar bara hur många som deltog, så att ingens egna siffror syns.',

@@ -18,7 +18,8 @@ function sourceText(source) {
 }
 
 function weekRow(week, fromTallies) {
-  const hidden = () => h('td', { text: '–', 'aria-label': t('insights.hidden') });
+  const why = week.members === 0 && fromTallies ? 'insights.noTallies' : 'insights.hidden';
+  const hidden = () => h('td', { text: '–', 'aria-label': t(why) });
   const cell = (text) => (week.numbers_shown ? h('td', { text }) : hidden());
   const taking = week.members === 0 && fromTallies ? '–'
     : fromTallies ? `${pct(week.participation)} · ${t('insights.talliesIn', { n: week.members })}`
