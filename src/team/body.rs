@@ -383,6 +383,15 @@ mod tests {
                 after: 0,
                 legacy_until: 0,
             }),
+            Body::TallyWeek(TallyBody {
+                week: "2026-W48".into(),
+                fans: 2,
+                just_because: 2,
+                external: 1,
+                internal: 1,
+                ..TallyBody::default()
+            }),
+            Body::TallyStopped(TallyStopBody {}),
         ];
         for body in bodies {
             assert_eq!(Body::parse(body.kind(), &body.to_value()), Ok(body));

@@ -222,3 +222,23 @@ pub fn publish(
     }
     Ok(sent)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_week_is_named_one_way_only() {
+        let monday = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
+        assert_eq!(week_name(monday), "2026-W48");
+        assert_eq!(parse_week("2026-W48"), Some(monday));
+        // ISO years: 2026-12-28 is in 2026-W53, 2021-01-04 begins 2021-W01.
+        assert_eq!(
+            parse_week("2026-W53"),
+            NaiveDate::from_ymd_opt(2026, 12, 28)
+        );
+        for wrong in ["2026-W8", "2026-W048", "2025-W53", "2026W48", "2026-W00"] {
+            assert_eq!(parse_week(wrong), None, "{wrong}");
+        }
+    }
+}

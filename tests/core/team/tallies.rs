@@ -223,3 +223,31 @@ fn hostile_tallies_are_refused_and_change_nothing() {
     let seen = insights(&t.lena);
     assert_eq!((seen.source.publishing, seen.source.members), (3, 3));
 }
+
+#[test]
+fn tallies_an_earlier_fanday_refused_as_unknown_count_after_the_update() {
+    let t = team_with_tallies();
+    log(&t.sara, Situation::SaidNo);
+    read(&t.sara);
+    assert_eq!(this_week(&t.lena).active_members, 1);
+    // As a Fanday before schema 10 stored them: refused, an unknown kind.
+    let db = rusqlite::Connection::open(t.lena.app.database_path())
+        .unwrap_or_else(|err| panic!("{err}"));
+    db.execute_batch(
+        "UPDATE team_events SET applied = 2, reason = 'unknown_kind'
+          WHERE kind IN ('tally.week', 'tally.stopped');
+         DELETE FROM team_tallies;",
+    )
+    .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(this_week(&t.lena).members, 0, "none counts");
+    // What schema 10 does to them (migrations/010_tallies.sql).
+    let migration = include_str!("../../../migrations/010_tallies.sql");
+    let update = migration
+        .split(';')
+        .find(|statement| statement.contains("UPDATE team_events"))
+        .unwrap_or_else(|| panic!("the migration sets them aside"));
+    db.execute_batch(update)
+        .unwrap_or_else(|err| panic!("{err}"));
+    let week = this_week(&t.lena);
+    assert_eq!((week.members, week.active_members), (3, 1));
+}
