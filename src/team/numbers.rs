@@ -4,7 +4,8 @@
 //! week; a member who switched tallies off is not counted at all (neither
 //! as taking part nor as not). A week with tallies from fewer than
 //! [`MIN_MEMBERS_FOR_NUMBERS`] members shows only participation: its fans
-//! and mix would be one or two people's own numbers.
+//! and mix would be one or two people's own numbers; a week with a single
+//! tally shows not even that.
 
 use super::membership::joined;
 use super::outbox::team_format;
@@ -22,6 +23,10 @@ use std::collections::BTreeMap;
 /// Fewer members' tallies than this in a week, and only participation is
 /// shown for it.
 pub const MIN_MEMBERS_FOR_NUMBERS: u32 = 3;
+
+/// A week with a single tally shows no participation either: it would be
+/// that one member's.
+pub const MIN_MEMBERS_FOR_PARTICIPATION: u32 = 2;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -138,8 +143,11 @@ pub fn weeks(conn: &Connection, today: NaiveDate, weeks: usize) -> Result<Vec<We
     let mut result: Vec<WeekInsight> = by_week
         .into_iter()
         .map(|week| {
-            if week.members == 0 {
-                return week;
+            if week.members < MIN_MEMBERS_FOR_PARTICIPATION {
+                return WeekInsight {
+                    members: week.members,
+                    ..empty_week(week.monday)
+                };
             }
             let members = f64::from(week.members);
             let participation = (f64::from(week.active_members) * 1000.0 / members).round() / 10.0;

@@ -21,9 +21,10 @@ function weekRow(week, fromTallies) {
   const why = week.members === 0 && fromTallies ? 'insights.noTallies' : 'insights.hidden';
   const hidden = () => h('td', { text: '–', 'aria-label': t(why) });
   const cell = (text) => (week.numbers_shown ? h('td', { text }) : hidden());
+  // One tally alone shows no participation: it would be that member's.
+  const share = fromTallies && week.members < 2 ? '–' : pct(week.participation);
   const taking = week.members === 0 && fromTallies ? '–'
-    : fromTallies ? `${pct(week.participation)} · ${t('insights.talliesIn', { n: week.members })}`
-      : pct(week.participation);
+    : fromTallies ? `${share} · ${t('insights.talliesIn', { n: week.members })}` : share;
   return h('tr', { testid: 'insights-week' },
     h('th', { scope: 'row', text: t('progress.weekName', { n: week.iso_week }) }),
     h('td', { text: taking }),

@@ -100,6 +100,20 @@ fn a_leads_insights_sum_the_teams_tallies_with_private_moments_and_without_a_swi
     assert_eq!((week.fans, week.exceptions_used), (0, 0));
     assert!(week.situations.is_empty() && week.customers.is_empty());
 
+    // Sara too: a single tally shows not even who took part.
+    t.sara
+        .app
+        .set_tally_sharing(false)
+        .unwrap_or_else(|err| panic!("{err}"));
+    let week = this_week(&t.lena);
+    assert_eq!((week.members, week.active_members), (1, 0));
+    assert_eq!(week.participation, 0.0);
+    assert!(!week.numbers_shown);
+    t.sara
+        .app
+        .set_tally_sharing(true)
+        .unwrap_or_else(|err| panic!("{err}"));
+
     // Maja switches back on: her tallies count again.
     maja.app
         .set_tally_sharing(true)
