@@ -286,8 +286,8 @@ export const en = {
   'insights.hidden': 'Not shown: too few tallies that week',
   'insights.noTallies': 'No tallies that week',
   'insights.fewTallies': {
-    one: "A week with tallies from fewer than {n} member shows only how many took part, so that no one's own numbers can be seen.",
-    other: "A week with tallies from fewer than {n} members shows only how many took part, so that no one's own numbers can be seen.",
+    one: "A week with tallies from fewer than {n} member shows at most how many took part, so that no one's own numbers can be seen.",
+    other: "A week with tallies from fewer than {n} members shows at most how many took part, so that no one's own numbers can be seen.",
   },
   'insights.recognitionTitle': 'Recognition',
   'insights.unrecognisedIntro': 'No applause, comment or feature from a colleague on a shared story in the last seven days. A list to act on, not a ranking:',

@@ -284,8 +284,8 @@ export const sv = {
   'insights.hidden': 'Visas inte: för få summeringar den veckan',
   'insights.noTallies': 'Inga summeringar den veckan',
   'insights.fewTallies': {
-    one: 'En vecka med summeringar från färre än {n} medlem visar bara hur många som deltog, så att ingens egna siffror syns.',
-    other: 'En vecka med summeringar från färre än {n} medlemmar visar bara hur många som deltog, så att ingens egna siffror syns.',
+    one: 'En vecka med summeringar från färre än {n} medlem visar högst hur många som deltog, så att ingens egna siffror syns.',
+    other: 'En vecka med summeringar från färre än {n} medlemmar visar högst hur många som deltog, så att ingens egna siffror syns.',
   },
   'insights.recognitionTitle': 'Uppskattning',
   'insights.unrecognisedIntro': 'Inga applåder, kommentarer eller utvalda berättelser från en kollega de senaste sju dagarna. En lista att göra något åt, ingen rangordning:',
