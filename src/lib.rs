@@ -33,6 +33,7 @@ pub mod team_event;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{CoreError, Result, ValidationError};
 pub use exception::{Exception, ExceptionFilter, ExceptionInput};
+pub use facade::insights::Insights;
 pub use facade::moments::TodayStatus;
 pub use if_then::{IfThenPlan, PlanInput, Plans};
 pub use moment::{Customer, Moment, MomentFilter, MomentInput, Situation, Took};

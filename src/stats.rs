@@ -243,6 +243,12 @@ pub struct WeekInsight {
     pub situations: BTreeMap<Situation, u32>,
     pub customers: BTreeMap<Customer, u32>,
     pub exceptions_used: u32,
+    /// Moments that followed an if-then plan.
+    pub plans_followed: u32,
+    /// False where the week's numbers would show too few people's own
+    /// (the team's tallies of fewer than three members): then only who
+    /// took part is counted, and every other number is zero.
+    pub numbers_shown: bool,
 }
 
 /// Week by week for the `weeks` weeks ending with today's, newest first,
@@ -274,13 +280,16 @@ pub fn insights(conn: &Connection, today: NaiveDate, weeks: usize) -> Result<Vec
                     situations: BTreeMap::new(),
                     customers: BTreeMap::new(),
                     exceptions_used: 0,
+                    plans_followed: 0,
+                    numbers_shown: true,
                 },
                 std::collections::BTreeSet::new(),
             )
         })
         .collect();
     let mut stmt = conn.prepare_cached(
-        "SELECT local_date, author, situation, customer, exception_id IS NOT NULL
+        "SELECT local_date, author, situation, customer, exception_id IS NOT NULL,
+                plan_id IS NOT NULL
            FROM moments WHERE deleted_at IS NULL AND local_date >= ?1 AND local_date <= ?2",
     )?;
     let mut rows = stmt.query(rusqlite::params![first_monday, today])?;
@@ -295,6 +304,7 @@ pub fn insights(conn: &Connection, today: NaiveDate, weeks: usize) -> Result<Vec
         *week.situations.entry(enum_column(row, 2)?).or_default() += 1;
         *week.customers.entry(enum_column(row, 3)?).or_default() += 1;
         week.exceptions_used += u32::from(row.get::<_, bool>(4)?);
+        week.plans_followed += u32::from(row.get::<_, bool>(5)?);
     }
     let mut result: Vec<WeekInsight> = by_week
         .into_iter()

@@ -24,6 +24,7 @@ const MIGRATION_STEPS: &[&str] = &[
     include_str!("../migrations/007_team_trust.sql"),
     include_str!("../migrations/008_plans.sql"),
     include_str!("../migrations/009_lineup.sql"),
+    include_str!("../migrations/010_tallies.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -322,3 +322,168 @@ async fn a_story_shared_on_one_pc_reaches_the_other_and_the_leads_feature_comes_
     quit(lead).await;
     quit(staff).await;
 }
+
+/// Scrolls the element with test id `id` into view, for a screenshot.
+async fn show(app: &Client, id: &str) {
+    let script = format!(
+        "document.querySelector('{}')?.scrollIntoView({{block: 'center'}});",
+        desktop::testid(id)
+    );
+    let _ = app.execute(&script, vec![]).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+}
+
+/// Opens `screen` afresh until `id` shows `expected` (a screen that is not
+/// live shows what the folder brought only when opened again).
+async fn eventually_on(app: &Client, screen: &str, id: &str, expected: &str, within: Duration) {
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        click(app, &format!("nav-{screen}")).await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let texts = texts_of(app, id).await;
+        if texts.iter().any(|t| t.contains(expected)) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{id} on {screen} never showed {expected:?}: {texts:?}"
+        );
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_leads_insights_come_from_the_teams_tallies_and_name_who_was_not_recognised() {
+    let folder = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let team_folder = folder.path().join("Kundtjänst Fanday");
+    let team_arg = team_folder.display().to_string();
+    let lead_pc = Desktop::start();
+    let staff_pc = Desktop::start();
+    set_up(&lead_pc.data_dir(), "Lena", Role::Lead, Language::En);
+    set_up(&staff_pc.data_dir(), "Sara", Role::Staff, Language::Sv);
+    let lead = lead_pc
+        .launch(&[
+            "--data-dir",
+            &lead_pc.data_dir().display().to_string(),
+            QUIET,
+        ])
+        .await;
+    let staff = staff_pc
+        .launch(&[
+            "--data-dir",
+            &staff_pc.data_dir().display().to_string(),
+            QUIET,
+        ])
+        .await;
+
+    // Without a team, the lead's insights say they are this computer's.
+    click(&lead, "nav-insights").await;
+    wait_for_text(&lead, "insights-source", "this computer only").await;
+
+    click(&lead, "nav-team").await;
+    type_text(&lead, "team-name", "Kundtjänst").await;
+    paste_into(&lead, "team-create-folder", &team_arg).await;
+    click(&lead, "team-create").await;
+    wait_for_text(&lead, "feed-empty", "No shared stories yet").await;
+
+    // Joining says in plain words what the lead will see.
+    click(&staff, "nav-team").await;
+    wait_for_text(&staff, "team-join-lead-sees", "aldrig dina siffror för sig").await;
+    paste_into(&staff, "team-folder", &team_arg).await;
+    click(&staff, "team-join").await;
+    wait_for(&staff, "team-fingerprint").await;
+    screenshot(&staff_pc, "team-join-lead-sees-sv");
+    click(&staff, "team-join").await;
+    wait_for(&staff, "feed-status").await;
+    click(&lead, "nav-team").await;
+    eventually(&lead, "team-request", "Sara", WITHIN).await;
+    admit_in_window(&lead, &staff, WITHIN).await;
+
+    // Sara makes a fan and shares it.
+    click(&staff, "nav-today").await;
+    paste_into(&staff, "moment-text", "Ringde upp en kund som väntat").await;
+    click(&staff, "moment-more").await;
+    click(&staff, "share-toggle").await;
+    click(&staff, "moment-save").await;
+    wait_for_text(&staff, "today-status", "Dagens fan är gjort").await;
+
+    // The lead's insights sum both tallies: Sara made a fan, Lena none.
+    eventually_on(
+        &lead,
+        "insights",
+        "insights-source",
+        "From the weekly tallies of 2 of 2 members this week",
+        WITHIN,
+    )
+    .await;
+    eventually_on(
+        &lead,
+        "insights",
+        "insights-week",
+        "50% · 2 tallies",
+        WITHIN,
+    )
+    .await;
+    let unrecognised = texts_of(&lead, "insights-unrecognised").await;
+    assert!(
+        unrecognised.iter().any(|t| t.contains("Sara")),
+        "{unrecognised:?}"
+    );
+    assert!(
+        !unrecognised.iter().any(|t| t.contains("Lena")),
+        "the lead is not listed: {unrecognised:?}"
+    );
+    // Two members' tallies: who took part, no one's own numbers.
+    let week = texts_of(&lead, "insights-week").await;
+    assert!(
+        !week[0].contains("Just because"),
+        "no mix from two tallies: {week:?}"
+    );
+    screenshot(&lead_pc, "insights-tallies-en");
+    show(&lead, "insights-unrecognised").await;
+    screenshot(&lead_pc, "insights-unrecognised-en");
+
+    // The lead applauds Sara's story: she is recognised.
+    click(&lead, "nav-team").await;
+    eventually(&lead, "feed-text", "Ringde upp en kund", WITHIN).await;
+    click(&lead, "feed-applaud").await;
+    eventually(&lead, "feed-applaud", "1", Duration::from_secs(10)).await;
+    eventually_on(
+        &lead,
+        "insights",
+        "insights-unrecognised",
+        "Everyone in the team has been recognised",
+        Duration::from_secs(20),
+    )
+    .await;
+    show(&lead, "insights-recognition").await;
+    screenshot(&lead_pc, "insights-recognised-en");
+
+    // Sara switches her tally off in Settings; the lead's insights say
+    // they come from fewer members.
+    click(&staff, "nav-settings").await;
+    wait_for(&staff, "team-tally-toggle").await;
+    let on = staff
+        .execute(
+            "return document.querySelector('[data-testid=\"team-tally-toggle\"]').checked;",
+            vec![],
+        )
+        .await
+        .unwrap_or_default();
+    assert_eq!(on, serde_json::Value::Bool(true), "on by default");
+    click(&staff, "team-tally-toggle").await;
+    wait_for_text(&staff, "team-tally-status", "avstängd").await;
+    screenshot(&staff_pc, "settings-tally-sv");
+    eventually_on(
+        &lead,
+        "insights",
+        "insights-source",
+        "From the weekly tallies of 1 of 2 members this week",
+        WITHIN,
+    )
+    .await;
+    show(&lead, "insights-source").await;
+    screenshot(&lead_pc, "insights-one-of-two-en");
+    quit(lead).await;
+    quit(staff).await;
+}

@@ -66,6 +66,8 @@ export const decline = (memberId) => call('decline', { memberId });
 export const removeMember = (memberId) => call('remove_member', { memberId });
 export const revokeLead = (memberId) => call('revoke_lead', { memberId });
 export const rotateKey = () => call('rotate_key');
+export const tallySharing = () => call('tally_sharing');
+export const setTallySharing = (on) => call('set_tally_sharing', { on });
 
 // The team's line-up
 export const lineup = (week) => call('lineup', { week });

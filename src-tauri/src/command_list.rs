@@ -51,6 +51,8 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("team_commands", "lineup_anonymous"),
     ("team_commands", "set_lineup_anonymous"),
     ("team_commands", "set_fullscreen"),
+    ("team_commands", "tally_sharing"),
+    ("team_commands", "set_tally_sharing"),
     ("commands", "pick_folder"),
     ("commands", "export_data"),
     ("commands", "backups"),

@@ -263,8 +263,8 @@ pub async fn delete_plan(
 const INSIGHT_WEEKS: usize = 8;
 
 #[tauri::command]
-pub async fn insights(state: State<'_, AppState>) -> Reply<Vec<fanday_core::stats::WeekInsight>> {
-    Ok(core(&state)?.insights(INSIGHT_WEEKS)?)
+pub async fn insights(state: State<'_, AppState>) -> Reply<fanday_core::Insights> {
+    Ok(core(&state)?.lead_insights(INSIGHT_WEEKS)?)
 }
 
 /// The system's folder picker, for the team folder.

@@ -183,3 +183,16 @@ pub async fn set_fullscreen(window: tauri::WebviewWindow, on: bool) -> Reply<()>
         .set_fullscreen(on)
         .map_err(|err| crate::error::UiError::new("fullscreen", err.to_string()))
 }
+
+/// Whether this person's weekly tallies go to the team.
+#[tauri::command]
+pub async fn tally_sharing(state: State<'_, AppState>) -> Reply<bool> {
+    Ok(core(&state)?.tally_sharing()?)
+}
+
+#[tauri::command]
+pub async fn set_tally_sharing(app: AppHandle, state: State<'_, AppState>, on: bool) -> Reply<()> {
+    core(&state)?.set_tally_sharing(on)?;
+    team_sync::wake(&app);
+    Ok(())
+}

@@ -110,6 +110,8 @@ pub fn rebuild(
         "story_reviews",
         "lineups",
         "lineup_names",
+        "team_tallies",
+        "team_tally_stops",
     ] {
         exec(conn, &format!("DELETE FROM {table}"), [])?;
     }
@@ -223,10 +225,14 @@ pub fn settle(
         // Only events whose time has come since (dated ahead); those dated
         // before the team began stay aside without a rebuild each pass.
         let not_before = auth.created_at.map(|c| c - Duration::days(7));
+        // Tallies an earlier Fanday refused as unknown (schema 10) count too.
         let due: Vec<String> = conn
             .prepare_cached(
                 "SELECT id FROM team_events WHERE applied = 0 AND reason = 'date_out_of_range'
-                   AND at <= ?1 AND (?2 IS NULL OR at >= ?2) LIMIT 1",
+                   AND at <= ?1 AND (?2 IS NULL OR at >= ?2)
+                 UNION ALL
+                 SELECT id FROM team_events WHERE applied = 0 AND reason = 'unknown_kind'
+                 LIMIT 1",
             )?
             .query_map(params![now + Duration::days(1), not_before], |row| {
                 row.get(0)

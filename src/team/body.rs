@@ -229,6 +229,28 @@ pub struct LineupBody {
 pub struct LineupNameBody {
     pub anonymous: bool,
 }
+/// One ISO week's counts of a member's moments (`2026-W48`), never texts:
+/// what a lead's insights sum. It is always about the member who signed
+/// it: the body names nobody, and a field it does not know is refused.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TallyBody {
+    pub week: String,
+    pub fans: u32,
+    pub just_because: u32,
+    pub said_no: u32,
+    pub complaint: u32,
+    pub external: u32,
+    pub internal: u32,
+    pub exceptions_used: u32,
+    pub plans_followed: u32,
+}
+
+/// The member switched their tallies off: none of their earlier tallies
+/// count any longer (a later one, once switched on again, does).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TallyStopBody {}
 
 /// A team event's body, by kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -251,6 +273,8 @@ pub enum Body {
     KeyRotated(RotateBody),
     LineupSet(LineupBody),
     LineupName(LineupNameBody),
+    TallyWeek(TallyBody),
+    TallyStopped(TallyStopBody),
 }
 
 fn typed<T: DeserializeOwned>(body: &Value) -> Result<T, Refusal> {
@@ -278,6 +302,8 @@ impl Body {
             Body::KeyRotated(_) => "key.rotated",
             Body::LineupSet(_) => "lineup.set",
             Body::LineupName(_) => "lineup.anonymous",
+            Body::TallyWeek(_) => "tally.week",
+            Body::TallyStopped(_) => "tally.stopped",
         }
     }
 
@@ -298,6 +324,8 @@ impl Body {
             Body::KeyRotated(b) => serde_json::to_value(b),
             Body::LineupSet(b) => serde_json::to_value(b),
             Body::LineupName(b) => serde_json::to_value(b),
+            Body::TallyWeek(b) => serde_json::to_value(b),
+            Body::TallyStopped(b) => serde_json::to_value(b),
         };
         value.unwrap_or(Value::Null)
     }
@@ -322,6 +350,8 @@ impl Body {
             "key.rotated" => Body::KeyRotated(typed(body)?),
             "lineup.set" => Body::LineupSet(typed(body)?),
             "lineup.anonymous" => Body::LineupName(typed(body)?),
+            "tally.week" => Body::TallyWeek(typed(body)?),
+            "tally.stopped" => Body::TallyStopped(typed(body)?),
             _ => return Err(Refusal::UnknownKind),
         })
     }
@@ -399,6 +429,15 @@ mod tests {
                 after: 0,
                 legacy_until: 0,
             }),
+            Body::TallyWeek(TallyBody {
+                week: "2026-W48".into(),
+                fans: 2,
+                just_because: 2,
+                external: 1,
+                internal: 1,
+                ..TallyBody::default()
+            }),
+            Body::TallyStopped(TallyStopBody {}),
         ];
         for body in bodies {
             assert_eq!(Body::parse(body.kind(), &body.to_value()), Ok(body));

@@ -9,7 +9,7 @@ use super::outbox;
 use super::read::{self, Budget, Scope};
 use super::report::{self, ReadReport};
 use super::write::{self, Flushed};
-use super::{feed, reconcile, MAX_STORY_CHARS};
+use super::{feed, reconcile, tally, MAX_STORY_CHARS};
 use crate::error::{CoreError, Result};
 use crate::profile::{self, Profile, Role};
 use crate::sql::query_one;
@@ -159,6 +159,8 @@ impl Fanday {
             self.ask_to_join(&me)?;
         }
         reconcile::reconcile(&self.store.conn(), &me, now)?;
+        let today = self.today();
+        tally::publish(&self.store.conn(), &me, today, now)?;
         self.note_flush(&me, &mut report);
         let mut pass = read::pass(
             &self.store,
@@ -222,7 +224,12 @@ impl Fanday {
     pub(crate) fn sync_team(&self) {
         if let Ok(Some(me)) = self.profile() {
             let now = self.clock.now_utc();
-            if reconcile::reconcile(&self.store.conn(), &me, now).is_ok() {
+            let today = self.today();
+            let conn = self.store.conn();
+            let sent = reconcile::reconcile(&conn, &me, now)
+                .and_then(|_| tally::publish(&conn, &me, today, now));
+            drop(conn);
+            if sent.is_ok() {
                 let _ = self.flush_team(&me);
             }
         }

@@ -359,6 +359,8 @@ pub fn leave(conn: &mut Connection) -> Result<()> {
         "story_reactions",
         "story_comments",
         "story_reviews",
+        "team_tallies",
+        "team_tally_stops",
     ] {
         tx.execute(&format!("DELETE FROM {table}"), [])?;
     }

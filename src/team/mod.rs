@@ -17,15 +17,18 @@ pub mod lines;
 pub mod lineup;
 mod lineup_facade;
 pub(crate) mod membership;
+pub mod numbers;
 mod outbox;
 mod people;
 mod plan;
 mod read;
+pub mod recognition;
 mod reconcile;
 pub mod refusal;
 mod report;
 mod rules;
 mod take;
+pub mod tally;
 mod verify;
 mod write;
 

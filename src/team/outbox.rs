@@ -181,6 +181,8 @@ pub fn set_aside_unwritten(conn: &Connection, holder: &str) -> Result<Option<Vec
             "DELETE FROM own_events WHERE event_id = ?1",
             "DELETE FROM team_events WHERE id = ?1",
             "DELETE FROM story_comments WHERE event_id = ?1",
+            "DELETE FROM team_tallies WHERE event_id = ?1",
+            "DELETE FROM team_tally_stops WHERE event_id = ?1",
         ] {
             exec(conn, sql, [&old_key])?;
         }

@@ -63,6 +63,9 @@ pub enum Refusal {
     ProposalChanged,
     /// A story's file that does not hold the content its event names.
     StoryFile,
+    /// A weekly tally whose counts do not add up, are out of bounds, or
+    /// whose week lies ahead of it.
+    TallyInvalid,
 }
 
 impl Refusal {
@@ -104,6 +107,7 @@ impl Refusal {
             Refusal::LegacyAfterUpgrade => "legacy_after_upgrade",
             Refusal::ProposalChanged => "proposal_changed",
             Refusal::StoryFile => "story_file",
+            Refusal::TallyInvalid => "tally_invalid",
         }
     }
 
@@ -168,10 +172,11 @@ impl Refusal {
             Refusal::LegacyAfterUpgrade => "written in the old format after the team moved on; the writer should update Fanday",
             Refusal::ProposalChanged => "a decision on another text than the proposal's",
             Refusal::StoryFile => "a story file whose content is not the one shared",
+            Refusal::TallyInvalid => "a weekly tally whose numbers or week cannot be right",
         }
     }
 
-    const ALL: [Refusal; 36] = [
+    const ALL: [Refusal; 37] = [
         Refusal::Link,
         Refusal::NotRegular,
         Refusal::FolderNotFile,
@@ -208,6 +213,7 @@ impl Refusal {
         Refusal::LegacyAfterUpgrade,
         Refusal::ProposalChanged,
         Refusal::StoryFile,
+        Refusal::TallyInvalid,
     ];
 }
 

@@ -298,6 +298,8 @@ pub fn apply(
         Body::ExceptionDecided(decision) => {
             return decisions::take_decision(conn, key, event, decision, ctx)
         }
+        Body::TallyWeek(tally) => return super::tally::apply(conn, key, event, tally),
+        Body::TallyStopped(_) => return super::tally::stop(conn, key, event),
         _ => return Ok(Outcome::Refused(Refusal::UnknownKind)),
     }
     Ok(Outcome::Applied)

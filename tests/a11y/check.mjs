@@ -82,11 +82,25 @@ function mockTauri(role) {
       exceptions_used: 3, this_week: 2, earlier_weeks_average: 3.1, best_week: 5, never_missed_twice: 23,
     },
     reflections: [{ iso_year: 2026, iso_week: 47, monday: today, went_well: 'Bra vecka', held_back: 'Stress', intention: 'Le mer', updated_at: '' }],
-    insights: Array.from({ length: 8 }, (_, i) => ({
-      iso_year: 2026, iso_week: 48 - i, monday: today, members: 5, active_members: 3, participation: 60,
-      fans: 9, fans_per_member: 1.8, situations: { just_because: 4, said_no: 3, complaint: 2 },
-      customers: { external: 6, internal: 3 }, exceptions_used: 1,
-    })),
+    // The team's tallies: the oldest week had too few to show more than
+    // who took part; two members were not recognised lately.
+    insights: {
+      source: { kind: 'tallies', publishing: 9, members: 12 },
+      weeks: Array.from({ length: 8 }, (_, i) => ({
+        iso_year: 2026, iso_week: 48 - i, monday: today, members: i === 7 ? 2 : 9, active_members: i === 7 ? 1 : 6,
+        participation: i === 7 ? 50 : 66.7, fans: i === 7 ? 0 : 14, fans_per_member: i === 7 ? 0 : 1.6,
+        situations: i === 7 ? {} : { just_because: 7, said_no: 4, complaint: 3 },
+        customers: i === 7 ? {} : { external: 10, internal: 4 }, exceptions_used: i === 7 ? 0 : 1,
+        plans_followed: i === 7 ? 0 : 5, numbers_shown: i !== 7,
+      })),
+      recognition: {
+        unrecognised: ['Ali', 'Maja'],
+        weeks: Array.from({ length: 8 }, (_, i) => ({
+          iso_year: 2026, iso_week: 48 - i, monday: today, members: 12, recognised: 12 - i, share: ((12 - i) * 100) / 12,
+        })),
+      },
+    },
+    tally_sharing: true,
     team_state: {
       team: { team_id: 't', name: 'Kundtjänst', folder: '/srv/team', founder_fingerprint: 'ABCD-EF01-2345-6789', my_fingerprint: '1234-5678-9ABC-DEF0', members: 3 },
       status: {
@@ -124,6 +138,8 @@ function mockTauri(role) {
   answers.add_moment = moment(9);
   answers.set_lineup = answers.lineup;
   window.__answers = answers;
+  // Before joining a team: the Team screen offers to join or create one.
+  if (window.__noTeam) answers.team_state = { team: null, status: null };
   window.__calls = [];
   window.__TAURI__ = {
     core: {
@@ -280,6 +296,20 @@ async function checkLineup(page, label, walk) {
     if (pages !== 1) problems.push(`print: ${count} long stories take ${pages} A4 pages, not one`);
     else console.log(`print: ${count} long stories on one A4 page`);
   }
+  await page.close();
+}
+
+// Joining a team, which says what the lead will see, in both themes.
+for (const scheme of ['light', 'dark']) {
+  const page = await browser.newPage({ colorScheme: scheme, viewport: { width: 1040, height: 720 } });
+  await page.addInitScript(() => { window.__noTeam = true; });
+  await page.addInitScript(mockTauri, 'staff');
+  await page.goto(base);
+  await page.waitForSelector('[data-testid="moment-text"]');
+  await page.click('[data-testid="nav-team"]');
+  await page.waitForSelector('[data-testid="team-join-lead-sees"]');
+  await check(page, `staff/${scheme}/team-setup`);
+  if (scheme === 'light') await keyboardWalk(page, 'staff/keyboard/team-setup');
   await page.close();
 }
 

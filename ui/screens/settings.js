@@ -1,5 +1,6 @@
 // Settings: the profile, the daily reminder, the data folder with export,
-// backups and restore, this PC's team key, and how the line-up names me.
+// backups and restore, the weekly tally for the team, this PC's team key,
+// and how the line-up names me.
 import * as api from '../api.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
@@ -9,6 +10,7 @@ import { profileForm } from '../parts/profile-form.js';
 import { dataTools } from './settings-data.js';
 import { keySection } from './settings-key.js';
 import { lineupNameSetting } from './lineup.js';
+import { tallySection } from './settings-tally.js';
 import { reminderForm } from './settings-reminders.js';
 
 // `nav.renderRail` re-words the rail after a change of language or role;
@@ -23,7 +25,7 @@ export async function settingsScreen(nav) {
     },
   });
   const reminder = reminderForm(await api.reminderSettings());
-  const { team } = await api.teamState();
+  const [{ team }, tallyOn] = await Promise.all([api.teamState(), api.tallySharing()]);
   const key = keySection(team);
   const page = h('div', { class: 'page settings' },
     h('h1', { text: t('settings.title') }),
@@ -38,6 +40,7 @@ export async function settingsScreen(nav) {
       h('p', { text: t('settings.dataDir') }),
       h('p', { class: 'path', testid: 'data-dir', dir: 'ltr', text: state.dataDir }),
       await dataTools(nav.restart)),
+    tallySection(tallyOn),
     key,
     await lineupNameSetting(team));
   return { page, focus: null };

@@ -58,6 +58,7 @@ function joinForm(nav) {
   const form = h('form', { class: 'exception-form', novalidate: true },
     h('h2', { text: t('team.joinTitle') }),
     h('p', { class: 'hint', text: t('team.joinHint') }),
+    h('p', { class: 'hint', testid: 'team-join-lead-sees', text: t('tally.joinLeadSees') }),
     folderField(folder, t('team.folder')),
     fingerprint,
     h('div', { class: 'form-actions' }, joinButton));

@@ -120,12 +120,29 @@ pub fn join_and_admit(joiner: &Member, folder: &Path, lead: &Member) {
     admit(lead, joiner);
 }
 
-/// Lena (lead) founds Kundtjänst; Sara and Ali (staff) join.
+/// Lena (lead) founds Kundtjänst; Sara and Ali (staff) join. Their weekly
+/// tallies are switched off, so that a test of the folder's mechanics
+/// counts only the events it makes ([`team_with_tallies`] has them on, as
+/// the app has by default).
 pub fn team() -> Team {
+    team_of(false)
+}
+
+/// As [`team`], with everyone's weekly tallies on.
+pub fn team_with_tallies() -> Team {
+    team_of(true)
+}
+
+fn team_of(tallies: bool) -> Team {
     let folder = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
     let lena = member("Lena (lead)", Role::Lead);
     let sara = member("Sara", Role::Staff);
     let ali = member("Ali", Role::Staff);
+    for m in [&lena, &sara, &ali] {
+        m.app
+            .set_tally_sharing(tallies)
+            .unwrap_or_else(|err| panic!("{err}"));
+    }
     let created = lena
         .app
         .create_team("Kundtjänst", folder.path())

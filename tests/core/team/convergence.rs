@@ -10,9 +10,7 @@ use fanday_core::exception::Action;
 use fanday_core::{ExceptionInput, Role, Situation};
 use std::fs;
 use std::path::Path;
-use support::{
-    event_lines, join, member, member_dir, read, share, story_key, team, unshare, Member,
-};
+use support::{event_lines, join, member, member_dir, read, share, story_key, unshare, Member};
 
 const ORDERS: u64 = 200;
 
@@ -64,7 +62,7 @@ fn decide(member: &Member, proposer: &Member, id: &str, action: Action, note: &s
 }
 
 /// What a team's history makes of a store: everything the folder decides,
-/// nothing of the person's own.
+/// nothing of the person's own (but the tallies, which everyone holds).
 fn state(member: &Member) -> Vec<String> {
     let db = rusqlite::Connection::open(member.app.database_path())
         .unwrap_or_else(|err| panic!("{err}"));
@@ -90,6 +88,13 @@ fn state(member: &Member) -> Vec<String> {
            FROM team_events WHERE member_id NOT IN (SELECT id FROM profile)",
         "SELECT week, stories, by_id, event_id, at, '', '', 0, 0 FROM lineups",
         "SELECT member_id, '', '', '', '', '', '', anonymous, seq FROM lineup_names",
+        // The tally each member's week counts with: the latest, here as
+        // everywhere.
+        "SELECT t.member_id, t.monday, t.fans || '/' || t.just_because || '/' || t.said_no || '/'
+                || t.complaint || '/' || t.external || '/' || t.internal, '', '', '', '', t.seq, 0
+           FROM team_tallies t
+          WHERE t.seq = (SELECT max(u.seq) FROM team_tallies u
+                          WHERE u.member_id = t.member_id AND u.monday = t.monday)",
     ];
     let mut rows = Vec::new();
     for (table, sql) in queries.iter().enumerate() {
@@ -126,7 +131,7 @@ fn state_without_events(member: &Member) -> Vec<String> {
 /// reviews, a new lead, and exceptions decided, one of them by two leads
 /// at once who had not read each other.
 fn a_week_of_a_team() -> support::Team {
-    let t = team();
+    let t = support::team_with_tallies();
     let s1 = share(
         &t.sara,
         "Ringde upp en kund som väntat",
@@ -317,6 +322,10 @@ fn every_order_of_arrival_ends_in_the_same_state() {
     assert!(expected
         .iter()
         .any(|row| row.contains("|rejected|") || row.contains("|approved|")));
+    assert!(
+        expected.iter().any(|row| row.starts_with("8|")),
+        "the weekly tallies are part of the state"
+    );
     // The writers agree with it.
     for writer in [&t.lena, &t.sara, &t.ali] {
         assert_eq!(

@@ -6,6 +6,8 @@ mod damaged;
 mod folder;
 mod hostile;
 mod lineup;
+mod recognition;
+mod tallies;
 mod trust;
 mod trust_objects;
 mod upgrade;

@@ -1,0 +1,83 @@
+//! A lead's insights, from the team's weekly tallies where the team sends
+//! them and from this computer's moments otherwise, with who has not been
+//! recognised lately; and this person's switch for their own tallies.
+
+use crate::error::Result;
+use crate::reminder::put_setting;
+use crate::stats::{self, WeekInsight};
+use crate::team::numbers::{self, Source, SourceKind};
+use crate::team::recognition::{self, Recognition};
+use crate::team::tally;
+use crate::Fanday;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Insights {
+    /// Where the weeks' numbers come from.
+    pub source: Source,
+    /// Newest first.
+    pub weeks: Vec<WeekInsight>,
+    /// In a team: who was not recognised lately, and the share recognised
+    /// week by week.
+    pub recognition: Option<Recognition>,
+}
+
+impl Fanday {
+    /// A lead's leading indicators: the team's, summed from its weekly
+    /// tallies, in a team that sends them; this computer's otherwise.
+    pub fn lead_insights(&self, weeks: usize) -> Result<Insights> {
+        let me = self.require_lead()?;
+        let today = self.today();
+        let now = self.clock.now();
+        let conn = self.store.conn();
+        let in_team = crate::team::membership::joined(&conn)?.is_some();
+        let (source, weeks_shown) = if numbers::team_tallies(&conn)? {
+            (
+                numbers::source(&conn, today)?,
+                numbers::weeks(&conn, today, weeks)?,
+            )
+        } else {
+            let local = stats::insights(&conn, today, weeks)?;
+            let source = Source {
+                kind: SourceKind::ThisComputer,
+                publishing: 0,
+                members: 0,
+            };
+            (source, local)
+        };
+        let recognition = if in_team {
+            Some(recognition::load(&conn, &me.id, now, weeks)?)
+        } else {
+            None
+        };
+        Ok(Insights {
+            source,
+            weeks: weeks_shown,
+            recognition,
+        })
+    }
+
+    /// Whether this person's weekly tallies go to the team (on unless
+    /// switched off).
+    pub fn tally_sharing(&self) -> Result<bool> {
+        tally::sharing(&self.store.conn())
+    }
+
+    /// Switches this person's weekly tallies on or off. Off stops
+    /// publishing; tallies already in the team folder stay there.
+    pub fn set_tally_sharing(&self, on: bool) -> Result<()> {
+        {
+            let mut conn = self.store.conn();
+            let tx = conn.transaction()?;
+            put_setting(&tx, tally::SETTING, if on { "1" } else { "0" })?;
+            tx.commit()?;
+        }
+        if on {
+            self.sync_team();
+        } else if let Some(me) = self.profile()? {
+            tally::send_stop(&self.store.conn(), &me, self.clock.now_utc())?;
+            self.sync_team();
+        }
+        Ok(())
+    }
+}
