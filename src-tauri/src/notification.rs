@@ -5,6 +5,7 @@
 use fanday_core::NotificationText;
 
 /// What the person chose on the notification.
+#[cfg_attr(windows, allow(dead_code))]
 pub enum Action {
     Log,
     Snooze,
@@ -54,5 +55,5 @@ pub fn show(
         .summary(&text.title)
         .body(&text.body)
         .show();
-    shown(result.map_err(|err| err.to_string()));
+    shown(result.map(|_| ()).map_err(|err| err.to_string()));
 }
