@@ -33,6 +33,11 @@ pub enum CoreError {
     #[error("the data folder is read-only; nothing can be saved")]
     ReadOnly,
 
+    #[error(
+        "{path} is open in another program (a sync client, a spreadsheet) that does not let it be replaced; close it there or wait, and try again; the file was left as it was"
+    )]
+    FileInUse { path: String },
+
     #[error("the {what} was not found; it may have been deleted")]
     NotFound { what: &'static str },
 
@@ -84,6 +89,7 @@ impl CoreError {
             CoreError::Busy => "db_busy",
             CoreError::DiskFull => "disk_full",
             CoreError::ReadOnly => "read_only",
+            CoreError::FileInUse { .. } => "file_in_use",
             CoreError::NotFound { .. } => "not_found",
             CoreError::NoProfile => "no_profile",
             CoreError::StatusMove { .. } => "exception_status",

@@ -112,6 +112,7 @@ export const en = {
   'err.data_dir': 'The data folder cannot be used. Is it missing or read-only?',
   'err.no_data_dir': 'Fanday cannot find a folder for your data on this computer. Start it with --data-dir and a folder to use.',
   'err.db_busy': 'Another program is using your data right now. Try again in a moment.',
+  'err.file_in_use': 'The file is open in another program, such as Excel or a sync client, that does not let Fanday replace it. Close it there or wait a moment, then try again. The file was left as it was.',
   'err.disk_full': 'The disk is full. Nothing new was saved; what you saved before is safe.',
   'err.read_only': 'The data folder is read-only, so nothing can be saved.',
   'err.storage': 'Fanday could not read or save your data just now. Try again in a moment.',

@@ -110,6 +110,7 @@ export const sv = {
   'err.data_dir': 'Datamappen går inte att använda. Saknas den, eller är den skrivskyddad?',
   'err.no_data_dir': 'Fanday hittar ingen mapp för dina data på den här datorn. Starta det med --data-dir och en mapp att använda.',
   'err.db_busy': 'Ett annat program använder dina data just nu. Försök igen om en stund.',
+  'err.file_in_use': 'Filen är öppen i ett annat program, till exempel Excel eller ett synkprogram, som inte låter Fanday ersätta den. Stäng den där eller vänta en stund och försök igen. Filen lämnades som den var.',
   'err.disk_full': 'Disken är full. Inget nytt sparades; det du sparat tidigare är kvar.',
   'err.read_only': 'Datamappen är skrivskyddad, så inget kan sparas.',
   'err.storage': 'Fanday kunde inte läsa eller spara dina data just nu. Försök igen om en stund.',
