@@ -210,6 +210,8 @@ pub enum ValidationError {
     NoSuchWeek,
     #[error("give the team a name of 1 to 80 characters")]
     TeamName,
+    #[error("give the team folder as a whole path, such as C:\\Users\\Åsa\\OneDrive\\Kundtjänst or \\\\server\\share\\Kundtjänst")]
+    TeamFolderPath,
     #[error("write what you will do")]
     PlanEmpty,
     #[error("the plan is {len} characters long; the limit is {max}")]
@@ -249,6 +251,7 @@ impl ValidationError {
             ValidationError::ReflectionEmpty => "reflection_empty",
             ValidationError::NoSuchWeek => "no_such_week",
             ValidationError::TeamName => "team_name",
+            ValidationError::TeamFolderPath => "team_folder_path",
             ValidationError::PlanEmpty => "plan_empty",
             ValidationError::PlanTooLong { .. } => "plan_too_long",
             ValidationError::PlanUntouched => "plan_untouched",
@@ -280,6 +283,7 @@ impl ValidationError {
             ValidationError::ReflectionEmpty => "went_well",
             ValidationError::NoSuchWeek => "week",
             ValidationError::TeamName => "team_name",
+            ValidationError::TeamFolderPath => "team_folder",
             ValidationError::PlanEmpty
             | ValidationError::PlanTooLong { .. }
             | ValidationError::PlanUntouched => "plan_text",

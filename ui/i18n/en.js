@@ -509,6 +509,7 @@ export const en = {
   'err.last_lead': "The team's last lead keeps the role. Make someone else a lead first.",
   'err.remove_self': 'You cannot remove yourself; leave the team instead (About this team).',
   'err.team_not_upgraded': "Keys can be changed once the team's founder has updated Fanday.",
+  'err.team_folder_path': 'Give the team folder as a whole path, such as C:\\Users\\Åsa\\OneDrive\\Kundtjänst, or pick it with Browse.',
   'err.team_name': 'Give the team a name.',
   'err.plan_empty': 'Write what you will do.',
   'err.plan_too_long': 'The plan is {len} characters long; keep it to {max}.',

@@ -507,6 +507,7 @@ export const sv = {
   'err.last_lead': 'Teamets sista teamledare behåller rollen. Gör någon annan till teamledare först.',
   'err.remove_self': 'Du kan inte ta bort dig själv; lämna teamet i stället (Om teamet).',
   'err.team_not_upgraded': 'Nycklar kan bytas när teamets grundare har uppdaterat Fanday.',
+  'err.team_folder_path': 'Ange teammappen med hela sökvägen, till exempel C:\\Users\\Åsa\\OneDrive\\Kundtjänst, eller välj den med Bläddra.',
   'err.team_name': 'Ge teamet ett namn.',
   'err.plan_empty': 'Skriv vad du ska göra.',
   'err.plan_too_long': 'Planen är {len} tecken lång; håll den till {max}.',
