@@ -5,6 +5,7 @@ use crate::error::{CoreError, Result};
 use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 /// How a failed file operation on `path` becomes an error.
 pub type IoError = fn(&Path, std::io::Error) -> CoreError;
@@ -19,10 +20,46 @@ fn temp_beside(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.{}.tmp", uuid::Uuid::now_v7().simple()))
 }
 
+/// How long a replace waits for another program to let go of the file.
+const IN_USE_WAIT: Duration = Duration::from_secs(3);
+const IN_USE_PAUSE: Duration = Duration::from_millis(100);
+
+/// Windows only: may the file be held open by another program that does
+/// not let others delete it (a sync client uploading it, Excel showing the
+/// last export)? Windows then refuses the replace with
+/// ERROR_ACCESS_DENIED (and a file being written or locked with
+/// ERROR_SHARING_VIOLATION or ERROR_LOCK_VIOLATION): worth waiting on. On
+/// Linux a rename replaces a file whoever has it open.
+fn in_use(err: &std::io::Error) -> bool {
+    cfg!(windows) && matches!(err.raw_os_error(), Some(5 | 32 | 33))
+}
+
+/// After the wait: is it in use, rather than a read-only file, which is
+/// refused as ERROR_ACCESS_DENIED too?
+fn held(err: &std::io::Error, path: &Path) -> bool {
+    in_use(err) && std::fs::metadata(path).is_ok_and(|meta| !meta.permissions().readonly())
+}
+
+/// Renames `temp` over `path`, waiting a few seconds for a program that
+/// holds `path` open to let go of it.
+fn rename_over(temp: &Path, path: &Path) -> std::io::Result<()> {
+    let deadline = Instant::now() + IN_USE_WAIT;
+    loop {
+        match std::fs::rename(temp, path) {
+            Err(err) if in_use(&err) && Instant::now() < deadline => {
+                std::thread::sleep(IN_USE_PAUSE);
+            }
+            done => return done,
+        }
+    }
+}
+
 /// Replaces `path` with the file `fill` writes at the temp path it is given
 /// (beside `path`, so the rename stays on one disk). A reader, or a sync
 /// engine, sees the old file or the new one, never half of one; on any
-/// failure the temp file is removed and `path` is left as it was.
+/// failure the temp file is removed and `path` is left as it was. A file
+/// another program still holds after a few seconds is
+/// [`CoreError::FileInUse`].
 pub fn replace<T>(
     path: &Path,
     io_error: IoError,
@@ -30,9 +67,15 @@ pub fn replace<T>(
 ) -> Result<T> {
     let temp = temp_beside(path);
     let written = fill(&temp).and_then(|value| {
-        std::fs::rename(&temp, path)
-            .map(|()| value)
-            .map_err(|err| io_error(path, err))
+        rename_over(&temp, path).map(|()| value).map_err(|err| {
+            if held(&err, path) {
+                CoreError::FileInUse {
+                    path: path.display().to_string(),
+                }
+            } else {
+                io_error(path, err)
+            }
+        })
     });
     if written.is_err() {
         let _ = std::fs::remove_file(&temp);

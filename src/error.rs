@@ -33,6 +33,11 @@ pub enum CoreError {
     #[error("the data folder is read-only; nothing can be saved")]
     ReadOnly,
 
+    #[error(
+        "{path} is open in another program (a sync client, a spreadsheet) that does not let it be replaced; close it there or wait, and try again; the file was left as it was"
+    )]
+    FileInUse { path: String },
+
     #[error("the {what} was not found; it may have been deleted")]
     NotFound { what: &'static str },
 
@@ -84,6 +89,7 @@ impl CoreError {
             CoreError::Busy => "db_busy",
             CoreError::DiskFull => "disk_full",
             CoreError::ReadOnly => "read_only",
+            CoreError::FileInUse { .. } => "file_in_use",
             CoreError::NotFound { .. } => "not_found",
             CoreError::NoProfile => "no_profile",
             CoreError::StatusMove { .. } => "exception_status",
@@ -204,6 +210,8 @@ pub enum ValidationError {
     NoSuchWeek,
     #[error("give the team a name of 1 to 80 characters")]
     TeamName,
+    #[error("give the team folder as a whole path, such as C:\\Users\\Åsa\\OneDrive\\Kundtjänst or \\\\server\\share\\Kundtjänst")]
+    TeamFolderPath,
     #[error("write what you will do")]
     PlanEmpty,
     #[error("the plan is {len} characters long; the limit is {max}")]
@@ -243,6 +251,7 @@ impl ValidationError {
             ValidationError::ReflectionEmpty => "reflection_empty",
             ValidationError::NoSuchWeek => "no_such_week",
             ValidationError::TeamName => "team_name",
+            ValidationError::TeamFolderPath => "team_folder_path",
             ValidationError::PlanEmpty => "plan_empty",
             ValidationError::PlanTooLong { .. } => "plan_too_long",
             ValidationError::PlanUntouched => "plan_untouched",
@@ -274,6 +283,7 @@ impl ValidationError {
             ValidationError::ReflectionEmpty => "went_well",
             ValidationError::NoSuchWeek => "week",
             ValidationError::TeamName => "team_name",
+            ValidationError::TeamFolderPath => "team_folder",
             ValidationError::PlanEmpty
             | ValidationError::PlanTooLong { .. }
             | ValidationError::PlanUntouched => "plan_text",

@@ -1,6 +1,6 @@
 //! Your data in your hands: moments (one row per moment) and weekly
 //! reflections (one row per week) as CSV, UTF-8 with a byte-order mark so
-//! Excel opens it as UTF-8, and a header; or as JSON; for leads, the team's
+//! Excel opens it as UTF-8, CRLF line ends, and a header; or as JSON; for leads, the team's
 //! shared stories.
 
 use crate::error::{CoreError, Result};
@@ -80,6 +80,16 @@ fn io_error(err: std::io::Error) -> CoreError {
     }
 }
 
+/// A CSV as Excel opens it: a byte-order mark first (or Excel reads the
+/// letters as another code page) and records ending in CRLF, RFC 4180's
+/// line end; a field with a comma, a quote or a line break is quoted.
+fn excel_csv(out: &mut dyn Write) -> Result<csv::Writer<&mut dyn Write>> {
+    out.write_all("\u{feff}".as_bytes()).map_err(io_error)?;
+    Ok(csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out))
+}
+
 /// Writes the export to `out`; returns the number of rows (moments or stories).
 pub fn write(conn: &Connection, what: What, format: Format, out: &mut dyn Write) -> Result<usize> {
     match (what, format) {
@@ -102,8 +112,7 @@ fn mine_csv(conn: &Connection, out: &mut dyn Write) -> Result<usize> {
         .into_iter()
         .map(|plan| (plan.id, plan.action))
         .collect();
-    out.write_all("\u{feff}".as_bytes()).map_err(io_error)?;
-    let mut writer = csv::Writer::from_writer(out);
+    let mut writer = excel_csv(out)?;
     writer
         .write_record([
             "date",
@@ -182,8 +191,7 @@ fn team_stories(conn: &Connection) -> Result<Vec<crate::team::Story>> {
 
 fn stories_csv(conn: &Connection, out: &mut dyn Write) -> Result<usize> {
     let stories = team_stories(conn)?;
-    out.write_all("\u{feff}".as_bytes()).map_err(io_error)?;
-    let mut writer = csv::Writer::from_writer(out);
+    let mut writer = excel_csv(out)?;
     writer
         .write_record([
             "date",
@@ -232,8 +240,7 @@ fn stories_json(conn: &Connection, out: &mut dyn Write) -> Result<usize> {
 
 fn reflections_csv(conn: &Connection, out: &mut dyn Write) -> Result<usize> {
     let reflections = reflection::list(conn)?;
-    out.write_all("\u{feff}".as_bytes()).map_err(io_error)?;
-    let mut writer = csv::Writer::from_writer(out);
+    let mut writer = excel_csv(out)?;
     writer
         .write_record([
             "week",

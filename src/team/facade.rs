@@ -22,6 +22,7 @@ use std::sync::atomic::Ordering;
 impl Fanday {
     /// Makes `folder` a team folder with this person as its founder and lead.
     pub fn create_team(&self, name: &str, folder: &Path) -> Result<TeamInfo> {
+        membership::whole_path(folder)?;
         let me = self.current_profile()?;
         let now = self.clock.now_utc();
         let signing = membership::device_key(&self.store.conn(), now)?;
@@ -36,6 +37,7 @@ impl Fanday {
     }
 
     pub fn preview_team(&self, folder: &Path) -> Result<TeamPreview> {
+        membership::whole_path(folder)?;
         membership::preview(folder)
     }
 
@@ -44,6 +46,7 @@ impl Fanday {
     /// In format 2 joining writes a signed request, which a lead admits
     /// after comparing the joiner's own fingerprint with them.
     pub fn join_team(&self, folder: &Path, founder_fingerprint: &str) -> Result<TeamInfo> {
+        membership::whole_path(folder)?;
         let me = self.current_profile()?;
         let now = self.clock.now_utc();
         let team = membership::read_team_file(folder)?;

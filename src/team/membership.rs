@@ -114,6 +114,17 @@ pub struct TeamMember {
     pub waiting_stories: Vec<String>,
 }
 
+/// A team folder is named by its whole path: a relative one would be
+/// looked for wherever Fanday happened to be started (and on Linux a
+/// pasted `\\server\share\…` is one).
+pub fn whole_path(folder: &Path) -> Result<()> {
+    if folder.is_absolute() {
+        Ok(())
+    } else {
+        Err(crate::ValidationError::TeamFolderPath.into())
+    }
+}
+
 fn team_error(reason: impl Into<String>) -> CoreError {
     CoreError::TeamFolder(reason.into())
 }

@@ -13,4 +13,5 @@ mod stats;
 mod store;
 mod support;
 mod team;
+mod windows_semantics;
 mod your_data;

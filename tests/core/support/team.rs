@@ -63,6 +63,21 @@ impl Member {
 
 pub fn member(name: &str, role: Role) -> Member {
     let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    member_with(dir, name, role)
+}
+
+/// A member whose data folder is a new folder inside `parent`, named
+/// after them (as `C:\Users\Åsa\AppData\Roaming\Fanday` would be).
+pub fn member_in(parent: &Path, name: &str, role: Role) -> Member {
+    fs::create_dir_all(parent).unwrap_or_else(|err| panic!("{err}"));
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("Fanday {name} "))
+        .tempdir_in(parent)
+        .unwrap_or_else(|err| panic!("{err}"));
+    member_with(dir, name, role)
+}
+
+fn member_with(dir: tempfile::TempDir, name: &str, role: Role) -> Member {
     let app = Fanday::open(dir.path(), Arc::new(TickingClock::new(monday_morning())))
         .unwrap_or_else(|err| panic!("{err}"));
     let profile = app
