@@ -70,7 +70,10 @@ fn data_with_moments(data: &Path) {
         language: Language::Sv,
     })
     .unwrap_or_else(|err| panic!("{err}"));
-    for text in ["Växlade mynt åt en kund", "Sa nej, men bokade en ny tid; \"tack\""] {
+    for text in [
+        "Växlade mynt åt en kund",
+        "Sa nej, men bokade en ny tid; \"tack\"",
+    ] {
         core.add_moment(&MomentInput {
             date: None,
             situation: Situation::SaidNo,
@@ -115,7 +118,10 @@ fn fanday_exe_exports_csv_and_json_under_wine_without_a_window() {
     assert!(bytes.starts_with("\u{feff}".as_bytes()), "a BOM for Excel");
     let text = String::from_utf8_lossy(&bytes);
     assert!(text.contains("Växlade mynt åt en kund"), "{text}");
-    assert!(text.contains("\"Sa nej, men bokade en ny tid; \"\"tack\"\"\""), "{text}");
+    assert!(
+        text.contains("\"Sa nej, men bokade en ny tid; \"\"tack\"\"\""),
+        "{text}"
+    );
 
     let json = dir.path().join("mina fans.json");
     let out = run_in(
@@ -144,7 +150,11 @@ fn fanday_exe_exports_csv_and_json_under_wine_without_a_window() {
         &["export", "--format", "xlsx", "--out", &windows_path(&csv)],
     );
     assert!(!out.status.success());
-    assert!(said(&out).contains("usage: fanday export"), "{}", said(&out));
+    assert!(
+        said(&out).contains("usage: fanday export"),
+        "{}",
+        said(&out)
+    );
 }
 
 /// The one user folder a fresh prefix has.
@@ -191,11 +201,24 @@ fn the_installer_installs_silently_per_user_and_uninstalls_cleanly_keeping_the_d
     assert!(out.status.success(), "{}", said(&out));
     let user = user_folder(&prefix);
     let installed = user.join("AppData/Local/Programs/Fanday");
-    for file in ["fanday.exe", "WebView2Loader.dll", "fanday.ico", "uninstall.exe"] {
-        assert!(installed.join(file).is_file(), "{file} in {}", installed.display());
+    for file in [
+        "fanday.exe",
+        "WebView2Loader.dll",
+        "fanday.ico",
+        "uninstall.exe",
+    ] {
+        assert!(
+            installed.join(file).is_file(),
+            "{file} in {}",
+            installed.display()
+        );
     }
     let shortcut = user.join("AppData/Roaming/Microsoft/Windows/Start Menu/Programs/Fanday.lnk");
-    assert!(shortcut.is_file(), "the Start menu entry {}", shortcut.display());
+    assert!(
+        shortcut.is_file(),
+        "the Start menu entry {}",
+        shortcut.display()
+    );
     let uninstall_key = r"HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\se.fanday.app";
     assert!(registry_has(&prefix, uninstall_key), "listed in Apps");
     let app_id_key = r"HKCU\Software\Classes\AppUserModelId\se.fanday.app";
@@ -215,10 +238,16 @@ fn the_installer_installs_silently_per_user_and_uninstalls_cleanly_keeping_the_d
 
     let out = run_in(&prefix, &installed.join("uninstall.exe"), &["/S"]);
     assert!(out.status.success(), "{}", said(&out));
-    assert!(!installed.join("fanday.exe").exists(), "the program is gone");
+    assert!(
+        !installed.join("fanday.exe").exists(),
+        "the program is gone"
+    );
     assert!(!installed.exists(), "its folder is gone");
     assert!(!shortcut.exists(), "the Start menu entry is gone");
-    assert!(!registry_has(&prefix, uninstall_key), "no longer listed in Apps");
+    assert!(
+        !registry_has(&prefix, uninstall_key),
+        "no longer listed in Apps"
+    );
     assert!(!registry_has(&prefix, app_id_key), "no app id left behind");
     assert!(
         data.join(fanday_core::store::DB_FILE_NAME).is_file(),

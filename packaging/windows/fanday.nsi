@@ -5,7 +5,8 @@
 ;   makensis -DVERSION=0.1.0 -DDIST=<folder with fanday.exe> -DICON=<icon.ico>
 ;            -DOUTFILE=<Fanday-Setup-x.y.z.exe> fanday.nsi
 
-Unicode true
+; A 64-bit installer for the 64-bit program.
+Target amd64-unicode
 SetCompressor /SOLID lzma
 RequestExecutionLevel user
 

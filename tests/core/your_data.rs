@@ -277,6 +277,32 @@ fn child_saver_saves_moments_until_killed() {
     }
 }
 
+/// Starts the saver child. Wine, starting hundreds of processes while other
+/// tests do too, now and then fails one start ("internal error"); a start
+/// is tried three times before the test gives up.
+fn spawn_saver(me: &std::path::Path, dir: &std::path::Path) -> std::process::Child {
+    let mut last = None;
+    for _ in 0..3 {
+        match Command::new(me)
+            .args([
+                "--exact",
+                "your_data::child_saver_saves_moments_until_killed",
+                "--ignored",
+                "--nocapture",
+            ])
+            .env(SAVER_DIR, dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+        {
+            Ok(child) => return child,
+            Err(err) => last = Some(err),
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    panic!("cannot start the saver: {last:?}")
+}
+
 #[test]
 fn every_save_that_returned_survives_a_kill_at_any_moment() {
     let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
@@ -287,18 +313,7 @@ fn every_save_that_returned_survives_a_kill_at_any_moment() {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        let mut child = Command::new(&me)
-            .args([
-                "--exact",
-                "your_data::child_saver_saves_moments_until_killed",
-                "--ignored",
-                "--nocapture",
-            ])
-            .env(SAVER_DIR, dir.path())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|err| panic!("{err}"));
+        let mut child = spawn_saver(&me, dir.path());
         let Some(stdout) = child.stdout.take() else {
             panic!("no stdout");
         };
