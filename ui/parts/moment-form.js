@@ -5,7 +5,6 @@ import { t, formatDay, addDays } from '../i18n.js';
 import { state, takePrefetched } from '../state.js';
 import { clearFormErrors, showFormError } from './feedback.js';
 import { radioGroup, checkedValue, ctrlEnterSubmits } from './forms.js';
-import { loadPlans, planFor, planSentence } from './plans.js';
 
 // The kinds of moment and of customer, in the order the screens show them.
 export const SITUATIONS = ['just_because', 'said_no', 'complaint'];
@@ -82,12 +81,14 @@ export function momentForm({ id, moment = null, onSaved }) {
     h('p', { class: 'plan-line' }, h('span', { class: 'plan-label', text: `${t('form.yourPlan')} ` }), planText),
     h('label', { class: 'check' }, planCheck, h('span', { text: t('form.followedPlan') })));
   let shownPlan = null;
+  let plans = null; // parts/plans.js, loaded after the first paint
   const showPlan = () => {
-    const plan = planFor(checkedValue(form, `${id}-situation`));
+    if (!plans) return;
+    const plan = plans.planFor(checkedValue(form, `${id}-situation`));
     if (plan?.id === shownPlan?.id) return;
     shownPlan = plan;
     planBox.hidden = !plan;
-    planText.textContent = plan ? planSentence(plan) : '';
+    planText.textContent = plan ? plans.planSentence(plan) : '';
     planCheck.checked = Boolean(plan) && moment?.plan_id === plan.id;
   };
   const saveButton = h('button', { type: 'submit', class: 'primary', testid: tid('moment-save') },
@@ -129,7 +130,12 @@ export function momentForm({ id, moment = null, onSaved }) {
     actions);
   ctrlEnterSubmits(form);
   for (const radio of form.elements[`${id}-situation`]) radio.addEventListener('change', showPlan);
-  loadPlans().then(showPlan).catch(() => {});
+  // The plans are not needed for the first paint: fetched just after it.
+  requestAnimationFrame(() => setTimeout(() => {
+    import('./plans.js')
+      .then(async (module) => { await module.loadPlans(); plans = module; showPlan(); })
+      .catch(() => {});
+  }, 0));
 
   let busy = false;
   form.addEventListener('submit', async (event) => {
