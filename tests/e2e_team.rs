@@ -36,6 +36,25 @@ async fn type_text(app: &Client, id: &str, text: &str) {
         .unwrap_or_else(|err| panic!("cannot type into {id}: {err}"));
 }
 
+/// The text content of every element with test id `id`, read in one step.
+async fn contents_of(app: &Client, id: &str) -> Vec<String> {
+    let read = app
+        .execute(
+            "return Array.from(document.querySelectorAll(arguments[0]), \
+                 (el) => el.textContent.replace(/\\s+/g, ' ').trim());",
+            vec![serde_json::Value::String(desktop::testid(id))],
+        )
+        .await
+        .unwrap_or_else(|err| panic!("cannot read {id}: {err}"));
+    match read {
+        serde_json::Value::Array(items) => items
+            .into_iter()
+            .map(|item| item.as_str().unwrap_or_default().to_string())
+            .collect(),
+        other => panic!("reading {id} gave {other}"),
+    }
+}
+
 /// Opens the `<details>` whose summary is `summary`, clicking it again if a
 /// redraw of the page swallowed the first click.
 async fn open_details(app: &Client, summary: &str) {
@@ -55,16 +74,18 @@ async fn open_details(app: &Client, summary: &str) {
     panic!("{summary} did not open");
 }
 
-/// Waits, up to `within`, until `id` shows `expected`.
+/// Waits, up to `within`, until `id` says `expected` (in its text, shown or
+/// folded away in a closed list: the status line is redrawn as reads come).
 async fn eventually(app: &Client, id: &str, expected: &str, within: Duration) {
     let deadline = std::time::Instant::now() + within;
     loop {
-        if texts_of(app, id).await.iter().any(|t| t.contains(expected)) {
+        let said = contents_of(app, id).await;
+        if said.iter().any(|t| t.contains(expected)) {
             return;
         }
         assert!(
             std::time::Instant::now() < deadline,
-            "{id} never showed {expected:?}"
+            "{id} never showed {expected:?}; it said {said:?}"
         );
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
@@ -294,14 +315,14 @@ async fn a_story_shared_on_one_pc_reaches_the_other_and_the_leads_feature_comes_
         (
             &staff,
             [
-                "events-1.jsonl: ingen giltig händelse (1",
+                "events-1.jsonl: ingen giltig händelse (",
                 "events-2.jsonl: en länk",
             ],
         ),
         (
             &lead,
             [
-                "events-1.jsonl: not a valid event (1",
+                "events-1.jsonl: not a valid event (",
                 "events-2.jsonl: a link",
             ],
         ),
