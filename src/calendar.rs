@@ -48,6 +48,11 @@ pub fn week_start(day: NaiveDate) -> NaiveDate {
     day - Duration::days(i64::from(day.weekday().num_days_from_monday()))
 }
 
+/// Monday of the first of the `weeks` ISO weeks that end with `today`'s.
+pub fn first_of_weeks(today: NaiveDate, weeks: usize) -> NaiveDate {
+    week_start(today) - Duration::weeks(weeks.saturating_sub(1) as i64)
+}
+
 /// Monday of an ISO week, if the week exists.
 pub fn monday_of(iso_year: i32, iso_week: u32) -> Option<NaiveDate> {
     NaiveDate::from_isoywd_opt(iso_year, iso_week, Weekday::Mon)

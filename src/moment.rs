@@ -65,6 +65,24 @@ pub struct MomentInput {
     pub plan_id: Option<String>,
 }
 
+impl MomentInput {
+    /// A moment of today, not shared, with nothing more than its words.
+    pub fn new(situation: Situation, customer: Customer, text: impl Into<String>) -> MomentInput {
+        MomentInput {
+            date: None,
+            situation,
+            customer,
+            text: text.into(),
+            reaction: None,
+            took: None,
+            shared: false,
+            exception_id: None,
+            told_customer: false,
+            plan_id: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Moment {
     pub id: String,
@@ -383,18 +401,7 @@ mod tests {
     }
 
     fn input(text: &str) -> MomentInput {
-        MomentInput {
-            date: None,
-            situation: Situation::JustBecause,
-            customer: Customer::External,
-            text: text.to_string(),
-            reaction: None,
-            took: None,
-            shared: false,
-            exception_id: None,
-            told_customer: false,
-            plan_id: None,
-        }
+        MomentInput::new(Situation::JustBecause, Customer::External, text)
     }
 
     const TODAY: &str = "2026-11-23";

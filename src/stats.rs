@@ -4,7 +4,7 @@
 //! calendar.
 
 use crate::calendar::WorkingDays;
-pub use crate::calendar::{first_working_day, week_start};
+pub use crate::calendar::{first_of_weeks, first_working_day, week_start};
 use crate::error::Result;
 use crate::moment::{Customer, Situation};
 use crate::sql::enum_column;
@@ -146,8 +146,7 @@ fn week_of(monday: NaiveDate, fans: u32) -> WeekCount {
 /// Fans per ISO week for the `weeks` weeks ending with the week of `today`,
 /// oldest first, empty weeks included.
 pub fn fans_per_week(history: &History, today: NaiveDate, weeks: usize) -> Vec<WeekCount> {
-    let this_monday = week_start(today);
-    let first_monday = this_monday - Duration::weeks(weeks.saturating_sub(1) as i64);
+    let first_monday = first_of_weeks(today, weeks);
     let mut counts: Vec<WeekCount> = (0..weeks)
         .map(|i| week_of(first_monday + Duration::weeks(i as i64), 0))
         .collect();
@@ -251,6 +250,38 @@ pub struct WeekInsight {
     pub numbers_shown: bool,
 }
 
+impl WeekInsight {
+    /// A week with nothing counted, and nobody in it yet.
+    pub fn empty(monday: NaiveDate) -> WeekInsight {
+        let iso = monday.iso_week();
+        WeekInsight {
+            iso_year: iso.year(),
+            iso_week: iso.week(),
+            monday,
+            members: 0,
+            active_members: 0,
+            participation: 0.0,
+            fans: 0,
+            fans_per_member: 0.0,
+            situations: BTreeMap::new(),
+            customers: BTreeMap::new(),
+            exceptions_used: 0,
+            plans_followed: 0,
+            numbers_shown: false,
+        }
+    }
+}
+
+/// `part` of `whole` members, 0 to 100 with one decimal.
+pub(crate) fn percent(part: u32, whole: u32) -> f64 {
+    (f64::from(part) * 1000.0 / f64::from(whole)).round() / 10.0
+}
+
+/// `n` per member, with one decimal.
+pub(crate) fn per_member(n: u32, members: u32) -> f64 {
+    (f64::from(n) * 10.0 / f64::from(members)).round() / 10.0
+}
+
 /// Week by week for the `weeks` weeks ending with today's, newest first,
 /// from the moments this computer holds.
 pub fn insights(conn: &Connection, today: NaiveDate, weeks: usize) -> Result<Vec<WeekInsight>> {
@@ -261,30 +292,15 @@ pub fn insights(conn: &Connection, today: NaiveDate, weeks: usize) -> Result<Vec
             |row| row.get(0),
         )
         .map(|n: u32| n.max(1))?;
-    let this_monday = week_start(today);
-    let first_monday = this_monday - Duration::weeks(weeks.saturating_sub(1) as i64);
+    let first_monday = first_of_weeks(today, weeks);
     let mut by_week: Vec<(WeekInsight, std::collections::BTreeSet<String>)> = (0..weeks)
         .map(|i| {
-            let monday = first_monday + Duration::weeks(i as i64);
-            let iso = monday.iso_week();
-            (
-                WeekInsight {
-                    iso_year: iso.year(),
-                    iso_week: iso.week(),
-                    monday,
-                    members,
-                    active_members: 0,
-                    participation: 0.0,
-                    fans: 0,
-                    fans_per_member: 0.0,
-                    situations: BTreeMap::new(),
-                    customers: BTreeMap::new(),
-                    exceptions_used: 0,
-                    plans_followed: 0,
-                    numbers_shown: true,
-                },
-                std::collections::BTreeSet::new(),
-            )
+            let week = WeekInsight {
+                members,
+                numbers_shown: true,
+                ..WeekInsight::empty(first_monday + Duration::weeks(i as i64))
+            };
+            (week, std::collections::BTreeSet::new())
         })
         .collect();
     let mut stmt = conn.prepare_cached(
@@ -310,10 +326,8 @@ pub fn insights(conn: &Connection, today: NaiveDate, weeks: usize) -> Result<Vec
         .into_iter()
         .map(|(mut week, authors)| {
             week.active_members = authors.len() as u32;
-            week.participation =
-                (f64::from(week.active_members) * 1000.0 / f64::from(members)).round() / 10.0;
-            week.fans_per_member =
-                (f64::from(week.fans) * 10.0 / f64::from(members)).round() / 10.0;
+            week.participation = percent(week.active_members, members);
+            week.fans_per_member = per_member(week.fans, members);
             week
         })
         .collect();

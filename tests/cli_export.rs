@@ -22,18 +22,11 @@ fn fanday_export_writes_csv_and_json_and_explains_mistakes() {
     })
     .unwrap_or_else(|err| panic!("{err}"));
     for text in ["Första fanet", "Andra, med \"citat\""] {
-        core.add_moment(&MomentInput {
-            date: None,
-            situation: Situation::SaidNo,
-            customer: Customer::Internal,
-            text: text.into(),
-            reaction: None,
-            took: None,
-            shared: false,
-            exception_id: None,
-            told_customer: false,
-            plan_id: None,
-        })
+        core.add_moment(&MomentInput::new(
+            Situation::SaidNo,
+            Customer::Internal,
+            text,
+        ))
         .unwrap_or_else(|err| panic!("{err}"));
     }
     let week = chrono::Local::now().date_naive().iso_week();

@@ -16,7 +16,6 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const QUIET: &str = "--remind-at=off";
 const SARAS: &str = "Växlade mynt till parkeringsautomaten åt en stressad gäst";
 const LENAS: &str = "Bar kartongen hela vägen till bilen i regnet";
 
@@ -33,16 +32,9 @@ fn open(data_dir: &Path, name: &str, role: Role, language: Language) -> Fanday {
 
 fn share(core: &Fanday, text: &str, situation: Situation) {
     core.add_moment(&MomentInput {
-        date: None,
-        situation,
-        customer: Customer::External,
-        text: text.into(),
         reaction: Some("Hon skickade ett tackkort".into()),
-        took: None,
         shared: true,
-        exception_id: None,
-        told_customer: false,
-        plan_id: None,
+        ..MomentInput::new(situation, Customer::External, text)
     })
     .unwrap_or_else(|err| panic!("{err}"));
 }
@@ -152,13 +144,7 @@ async fn a_lead_runs_a_line_up_of_two_stories_and_a_member_opens_it_read_only() 
     std::env::remove_var("GTK_THEME");
     a_team(&team_folder, &lead_pc.data_dir(), &staff_pc.data_dir());
 
-    let lead = lead_pc
-        .launch(&[
-            "--data-dir",
-            &lead_pc.data_dir().display().to_string(),
-            QUIET,
-        ])
-        .await;
+    let lead = lead_pc.launch_quiet().await;
     click(&lead, "nav-team").await;
     wait_for_text(&lead, "lineup-summary", "No stories yet").await;
     pick(&lead, SARAS).await;
@@ -212,13 +198,7 @@ async fn a_lead_runs_a_line_up_of_two_stories_and_a_member_opens_it_read_only() 
 
     // Sara reads the lead's line-up from the folder: the same two stories,
     // nothing to pick.
-    let staff = staff_pc
-        .launch(&[
-            "--data-dir",
-            &staff_pc.data_dir().display().to_string(),
-            QUIET,
-        ])
-        .await;
+    let staff = staff_pc.launch_quiet().await;
     click(&staff, "nav-team").await;
     wait_for_text(&staff, "lineup-summary", "2 berättelser valda").await;
     assert!(

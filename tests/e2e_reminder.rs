@@ -232,18 +232,11 @@ async fn after_a_missed_day_the_reminder_names_a_plan_and_says_kindly_that_today
             action: "lyssna klart innan jag svarar".into(),
         })
         .unwrap_or_else(|err| panic!("{err}"));
-        core.add_moment(&MomentInput {
-            date: None,
-            situation: Situation::Complaint,
-            customer: Customer::External,
-            text: "Ringde upp en arg kund".into(),
-            reaction: None,
-            took: None,
-            shared: false,
-            exception_id: None,
-            told_customer: false,
-            plan_id: None,
-        })
+        core.add_moment(&MomentInput::new(
+            Situation::Complaint,
+            Customer::External,
+            "Ringde upp en arg kund",
+        ))
         .unwrap_or_else(|err| panic!("{err}"));
     }
 

@@ -6,7 +6,7 @@ mod desktop;
 
 use desktop::{
     admit_in_window, click, paste_into, quit, screenshot, texts_of, wait_for, wait_for_text,
-    Desktop,
+    words_of, Desktop,
 };
 use fanday_core::{Fanday, Language, ProfileInput, Role, SystemClock};
 use fantoccini::{Client, Locator};
@@ -14,7 +14,6 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-const QUIET: &str = "--remind-at=off";
 /// The rescan interval, plus time to spare.
 const WITHIN: Duration = Duration::from_secs(75);
 
@@ -34,25 +33,6 @@ async fn type_text(app: &Client, id: &str, text: &str) {
         .send_keys(text)
         .await
         .unwrap_or_else(|err| panic!("cannot type into {id}: {err}"));
-}
-
-/// The text content of every element with test id `id`, read in one step.
-async fn contents_of(app: &Client, id: &str) -> Vec<String> {
-    let read = app
-        .execute(
-            "return Array.from(document.querySelectorAll(arguments[0]), \
-                 (el) => el.textContent.replace(/\\s+/g, ' ').trim());",
-            vec![serde_json::Value::String(desktop::testid(id))],
-        )
-        .await
-        .unwrap_or_else(|err| panic!("cannot read {id}: {err}"));
-    match read {
-        serde_json::Value::Array(items) => items
-            .into_iter()
-            .map(|item| item.as_str().unwrap_or_default().to_string())
-            .collect(),
-        other => panic!("reading {id} gave {other}"),
-    }
 }
 
 /// Opens the `<details>` whose summary is `summary`, clicking it again if a
@@ -79,7 +59,7 @@ async fn open_details(app: &Client, summary: &str) {
 async fn eventually(app: &Client, id: &str, expected: &str, within: Duration) {
     let deadline = std::time::Instant::now() + within;
     loop {
-        let said = contents_of(app, id).await;
+        let said = words_of(app, id).await;
         if said.iter().any(|t| t.contains(expected)) {
             return;
         }
@@ -102,20 +82,8 @@ async fn a_story_shared_on_one_pc_reaches_the_other_and_the_leads_feature_comes_
     // The lead works in English, Sara in Swedish.
     set_up(&lead_pc.data_dir(), "Lena", Role::Lead, Language::En);
     set_up(&staff_pc.data_dir(), "Sara", Role::Staff, Language::Sv);
-    let lead = lead_pc
-        .launch(&[
-            "--data-dir",
-            &lead_pc.data_dir().display().to_string(),
-            QUIET,
-        ])
-        .await;
-    let staff = staff_pc
-        .launch(&[
-            "--data-dir",
-            &staff_pc.data_dir().display().to_string(),
-            QUIET,
-        ])
-        .await;
+    let lead = lead_pc.launch_quiet().await;
+    let staff = staff_pc.launch_quiet().await;
 
     // The lead creates the team.
     click(&lead, "nav-team").await;
@@ -385,20 +353,8 @@ async fn a_leads_insights_come_from_the_teams_tallies_and_name_who_was_not_recog
     let staff_pc = Desktop::start();
     set_up(&lead_pc.data_dir(), "Lena", Role::Lead, Language::En);
     set_up(&staff_pc.data_dir(), "Sara", Role::Staff, Language::Sv);
-    let lead = lead_pc
-        .launch(&[
-            "--data-dir",
-            &lead_pc.data_dir().display().to_string(),
-            QUIET,
-        ])
-        .await;
-    let staff = staff_pc
-        .launch(&[
-            "--data-dir",
-            &staff_pc.data_dir().display().to_string(),
-            QUIET,
-        ])
-        .await;
+    let lead = lead_pc.launch_quiet().await;
+    let staff = staff_pc.launch_quiet().await;
 
     // Without a team, the lead's insights say they are this computer's.
     click(&lead, "nav-insights").await;

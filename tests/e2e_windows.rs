@@ -74,18 +74,11 @@ fn data_with_moments(data: &Path) {
         "Växlade mynt åt en kund",
         "Sa nej, men bokade en ny tid; \"tack\"",
     ] {
-        core.add_moment(&MomentInput {
-            date: None,
-            situation: Situation::SaidNo,
-            customer: Customer::External,
-            text: text.into(),
-            reaction: None,
-            took: None,
-            shared: false,
-            exception_id: None,
-            told_customer: false,
-            plan_id: None,
-        })
+        core.add_moment(&MomentInput::new(
+            Situation::SaidNo,
+            Customer::External,
+            text,
+        ))
         .unwrap_or_else(|err| panic!("{err}"));
     }
 }

@@ -31,21 +31,19 @@ pub fn five_years_of_moments(dir: &Path, today: DateTime<FixedOffset>) -> Fanday
         use chrono::Datelike;
         if day.weekday().number_from_monday() <= 5 {
             clock.set(day);
+            let customer = if made % 4 == 0 {
+                Customer::Internal
+            } else {
+                Customer::External
+            };
             app.add_moment(&MomentInput {
-                date: None,
-                situation: situations[made % 3],
-                customer: if made % 4 == 0 {
-                    Customer::Internal
-                } else {
-                    Customer::External
-                },
-                text: format!("Fan nummer {made}: hjälpte en kund med något extra"),
                 reaction: Some("Tack!".into()),
-                took: None,
                 shared: made % 5 == 0,
-                exception_id: None,
-                told_customer: false,
-                plan_id: None,
+                ..MomentInput::new(
+                    situations[made % 3],
+                    customer,
+                    format!("Fan nummer {made}: hjälpte en kund med något extra"),
+                )
             })
             .unwrap_or_else(|err| panic!("{err}"));
             made += 1;

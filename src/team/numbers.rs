@@ -9,16 +9,15 @@
 
 use super::membership::joined;
 use super::outbox::team_format;
-use crate::calendar::week_start;
+use crate::calendar::{first_of_weeks, week_start};
 use crate::error::Result;
 use crate::sql::query_one;
-use crate::stats::WeekInsight;
+use crate::stats::{per_member, percent, WeekInsight};
 use crate::team_event::EVENT_VERSION;
 use crate::{Customer, Situation};
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Duration, NaiveDate};
 use rusqlite::{params, Connection};
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// Fewer members' tallies than this in a week, and only participation is
 /// shown for it.
@@ -77,32 +76,12 @@ pub fn source(conn: &Connection, today: NaiveDate) -> Result<Source> {
     })
 }
 
-fn empty_week(monday: NaiveDate) -> WeekInsight {
-    let iso = monday.iso_week();
-    WeekInsight {
-        iso_year: iso.year(),
-        iso_week: iso.week(),
-        monday,
-        members: 0,
-        active_members: 0,
-        participation: 0.0,
-        fans: 0,
-        fans_per_member: 0.0,
-        situations: BTreeMap::new(),
-        customers: BTreeMap::new(),
-        exceptions_used: 0,
-        plans_followed: 0,
-        numbers_shown: false,
-    }
-}
-
 /// The team's weeks from the tallies, the `weeks` weeks ending with
 /// today's, newest first.
 pub fn weeks(conn: &Connection, today: NaiveDate, weeks: usize) -> Result<Vec<WeekInsight>> {
-    let this_monday = week_start(today);
-    let first_monday = this_monday - Duration::weeks(weeks.saturating_sub(1) as i64);
+    let first_monday = first_of_weeks(today, weeks);
     let mut by_week: Vec<WeekInsight> = (0..weeks)
-        .map(|i| empty_week(first_monday + Duration::weeks(i as i64)))
+        .map(|i| WeekInsight::empty(first_monday + Duration::weeks(i as i64)))
         .collect();
     let mut stmt = conn.prepare_cached(
         "SELECT t.monday, t.fans, t.just_because, t.said_no, t.complaint, t.external, t.internal,
@@ -114,7 +93,7 @@ pub fn weeks(conn: &Connection, today: NaiveDate, weeks: usize) -> Result<Vec<We
             AND NOT EXISTS (SELECT 1 FROM team_tally_stops s
                              WHERE s.member_id = t.member_id AND s.seq > t.seq)",
     )?;
-    let mut rows = stmt.query(params![first_monday, this_monday])?;
+    let mut rows = stmt.query(params![first_monday, week_start(today)])?;
     while let Some(row) = rows.next()? {
         let monday: NaiveDate = row.get(0)?;
         let index = (monday - first_monday).num_weeks() as usize;
@@ -146,22 +125,21 @@ pub fn weeks(conn: &Connection, today: NaiveDate, weeks: usize) -> Result<Vec<We
             if week.members < MIN_MEMBERS_FOR_PARTICIPATION {
                 return WeekInsight {
                     members: week.members,
-                    ..empty_week(week.monday)
+                    ..WeekInsight::empty(week.monday)
                 };
             }
-            let members = f64::from(week.members);
-            let participation = (f64::from(week.active_members) * 1000.0 / members).round() / 10.0;
+            let participation = percent(week.active_members, week.members);
             if week.members < MIN_MEMBERS_FOR_NUMBERS {
                 return WeekInsight {
                     members: week.members,
                     active_members: week.active_members,
                     participation,
-                    ..empty_week(week.monday)
+                    ..WeekInsight::empty(week.monday)
                 };
             }
             WeekInsight {
                 participation,
-                fans_per_member: (f64::from(week.fans) * 10.0 / members).round() / 10.0,
+                fans_per_member: per_member(week.fans, week.members),
                 numbers_shown: true,
                 ..week
             }

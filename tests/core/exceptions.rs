@@ -35,16 +35,13 @@ fn change_money() -> ExceptionInput {
 
 fn moment_with(exception_id: Option<String>, told: bool) -> MomentInput {
     MomentInput {
-        date: None,
-        situation: Situation::SaidNo,
-        customer: Customer::External,
-        text: "Växlade pengar åt en kund".into(),
-        reaction: None,
-        took: None,
-        shared: false,
         exception_id,
         told_customer: told,
-        plan_id: None,
+        ..MomentInput::new(
+            Situation::SaidNo,
+            Customer::External,
+            "Växlade pengar åt en kund",
+        )
     }
 }
 

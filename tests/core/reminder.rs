@@ -672,18 +672,11 @@ fn a_moment_logged_at_half_past_one_at_night_counts_for_the_day_before() {
     let app = open(dir.path(), &clock);
     with_profile(&app, Role::Staff);
     let moment = app
-        .add_moment(&MomentInput {
-            date: None,
-            situation: Situation::Complaint,
-            customer: Customer::Internal,
-            text: "Hjälpte nattskiftet".into(),
-            reaction: None,
-            took: None,
-            shared: false,
-            exception_id: None,
-            told_customer: false,
-            plan_id: None,
-        })
+        .add_moment(&MomentInput::new(
+            Situation::Complaint,
+            Customer::Internal,
+            "Hjälpte nattskiftet",
+        ))
         .unwrap_or_else(|err| panic!("{err}"));
     assert_eq!(moment.date, day("2026-11-23"));
     let status = app.today_status().unwrap_or_else(|err| panic!("{err}"));

@@ -261,6 +261,13 @@ impl Desktop {
             .map(|(_, v)| v.as_str())
     }
 
+    /// Starts the real app on this PC's data folder, with no reminder.
+    pub async fn launch_quiet(&self) -> Client {
+        let data_dir = self.data_dir().display().to_string();
+        self.launch(&["--data-dir", &data_dir, "--remind-at=off"])
+            .await
+    }
+
     /// Starts the real app with `args` and returns a WebDriver session on it.
     pub async fn launch(&self, args: &[&str]) -> Client {
         let capabilities = json!({
@@ -489,12 +496,29 @@ pub async fn texts_of(client: &Client, id: &str) -> Vec<String> {
 
 /// The texts of every element `css` selects, in page order.
 pub async fn texts_at(client: &Client, css: &str) -> Vec<String> {
-    // Read in one step inside the page: a screen redrawn between finding an
-    // element and reading it would otherwise give an empty text.
+    read_each(client, css, "el.innerText.trim()").await
+}
+
+/// The words of every element with test id `id`, shown or folded away in a
+/// closed `<details>`, with spaces run together.
+pub async fn words_of(client: &Client, id: &str) -> Vec<String> {
+    read_each(
+        client,
+        &testid(id),
+        "el.textContent.replace(/\\s+/g, ' ').trim()",
+    )
+    .await
+}
+
+/// `expression` (of `el`) for every element `css` selects, read in one step
+/// inside the page: a screen redrawn between finding an element and reading
+/// it would otherwise give an empty text.
+async fn read_each(client: &Client, css: &str, expression: &str) -> Vec<String> {
     let read = client
         .execute(
-            "return Array.from(document.querySelectorAll(arguments[0]), \
-                 (el) => el.innerText.trim());",
+            &format!(
+                "return Array.from(document.querySelectorAll(arguments[0]), (el) => {expression});"
+            ),
             vec![Value::String(css.to_string())],
         )
         .await

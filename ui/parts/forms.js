@@ -1,7 +1,8 @@
 // Small pieces every form uses: a group of choices, reading the chosen one,
 // and Ctrl+Enter to save from anywhere in the form.
 import { h } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, errorText } from '../i18n.js';
+import { toast } from './feedback.js';
 
 export function radioGroup({ name, legend, options, checked, testidPrefix, big = false }) {
   return h('fieldset', { class: big ? 'choices big' : 'choices' },
@@ -41,4 +42,21 @@ export function weekdayChoices({ legend, selected, testidPrefix }) {
       box,
       h('span', { class: 'choice-label', text: t(`weekday.${box.value}`) })))));
   return { fieldset, chosen: () => boxes.filter((box) => box.checked).map((box) => Number(box.value)) };
+}
+
+// A check box that saves itself when changed: `save(on)`, then `saved(on)`;
+// a refusal puts it back and says why.
+export function savingCheckbox({ id, testid, checked, save, saved }) {
+  const box = h('input', { type: 'checkbox', id, testid, checked });
+  box.addEventListener('change', async () => {
+    const wanted = box.checked;
+    try {
+      await save(wanted);
+      saved(wanted);
+    } catch (error) {
+      box.checked = !wanted;
+      toast(errorText(error));
+    }
+  });
+  return box;
 }

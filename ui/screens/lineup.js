@@ -155,23 +155,3 @@ function printLayout(lineup) {
       story.reaction ? h('p', { class: 'print-extra', dir: 'auto', text: `${t('lineup.reaction')} ${story.reaction}` }) : null,
       story.exception ? h('p', { class: 'print-extra', dir: 'auto', text: `${t('lineup.exception')} ${story.exception.rule}: ${story.exception.allowed}` }) : null))));
 }
-
-// Settings: the person's own choice to be shown as "a colleague" in the
-// team's line-ups (signed by them and sent to the team).
-export async function lineupNameSetting(team) {
-  if (!team) return null;
-  const box = h('input', { type: 'checkbox', id: 'lineup-anonymous', testid: 'lineup-anonymous', checked: await api.lineupAnonymous() });
-  box.addEventListener('change', async () => {
-    try {
-      await api.setLineupAnonymous(box.checked);
-      toast(t(box.checked ? 'lineup.anonymousOn' : 'lineup.anonymousOff'));
-    } catch (error) {
-      box.checked = !box.checked;
-      toast(errorText(error));
-    }
-  });
-  return h('section', { 'aria-labelledby': 'lineup-name-title' },
-    h('h2', { id: 'lineup-name-title', text: t('lineup.settingTitle') }),
-    h('label', { class: 'check', for: 'lineup-anonymous' }, box, t('lineup.anonymous')),
-    h('p', { class: 'hint', text: t('lineup.anonymousHint') }));
-}

@@ -9,7 +9,7 @@ import { toast } from '../parts/feedback.js';
 import { profileForm } from '../parts/profile-form.js';
 import { dataTools } from './settings-data.js';
 import { keySection } from './settings-key.js';
-import { lineupNameSetting } from './lineup.js';
+import { lineupNameSetting } from './settings-lineup.js';
 import { tallySection } from './settings-tally.js';
 import { reminderForm } from './settings-reminders.js';
 

@@ -71,18 +71,7 @@ pub fn with_profile(app: &Fanday, role: Role) {
 
 /// A moment for an external customer, today, not shared.
 pub fn moment(text: &str, situation: Situation) -> MomentInput {
-    MomentInput {
-        date: None,
-        situation,
-        customer: Customer::External,
-        text: text.into(),
-        reaction: None,
-        took: None,
-        shared: false,
-        exception_id: None,
-        told_customer: false,
-        plan_id: None,
-    }
+    MomentInput::new(situation, Customer::External, text)
 }
 
 /// The texts of the moments a filter lists, in the order listed.

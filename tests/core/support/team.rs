@@ -180,16 +180,9 @@ fn team_of(tallies: bool) -> Team {
 
 pub fn moment_input(text: &str, situation: Situation, shared: bool) -> MomentInput {
     MomentInput {
-        date: None,
-        situation,
-        customer: Customer::External,
-        text: text.into(),
         reaction: Some("Tack!".into()),
-        took: None,
         shared,
-        exception_id: None,
-        told_customer: false,
-        plan_id: None,
+        ..MomentInput::new(situation, Customer::External, text)
     }
 }
 
@@ -351,6 +344,39 @@ pub fn signed_by(member: &Member, kind: &str, body: serde_json::Value, seq: u64)
         sig: String::new(),
     }
     .sign(&secret_key(member))
+    .to_line()
+}
+
+/// A line that says it is `victim`'s, signed with `forger`'s key instead,
+/// `hours` after Monday morning, outside anyone's chain.
+pub fn forged_as(
+    forger: &Member,
+    victim: &Member,
+    kind: &str,
+    body: serde_json::Value,
+    seq: u64,
+    hours: i64,
+) -> String {
+    let team = forger
+        .app
+        .team_info()
+        .ok()
+        .flatten()
+        .map(|info| info.team_id)
+        .unwrap_or_default();
+    fanday_core::team_event::Event {
+        v: 2,
+        id: String::new(),
+        team,
+        member: victim.id.clone(),
+        seq,
+        prev: Some(String::new()),
+        at: (monday_morning() + Duration::hours(hours)).with_timezone(&chrono::Utc),
+        kind: kind.into(),
+        body,
+        sig: String::new(),
+    }
+    .sign(&secret_key(forger))
     .to_line()
 }
 

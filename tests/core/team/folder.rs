@@ -65,15 +65,9 @@ fn shared_stories_edits_withdrawals_applause_comments_and_reviews_converge() {
             &saras,
             &MomentInput {
                 date: Some(edited.date),
-                situation: edited.situation,
-                customer: edited.customer,
-                text: edited.text.clone(),
                 reaction: edited.reaction.clone(),
-                took: None,
                 shared: true,
-                exception_id: None,
-                told_customer: false,
-                plan_id: None,
+                ..MomentInput::new(edited.situation, edited.customer, edited.text.clone())
             },
         )
         .unwrap_or_else(|err| panic!("{err}"));
@@ -114,15 +108,9 @@ fn shared_stories_edits_withdrawals_applause_comments_and_reviews_converge() {
             &lenas,
             &MomentInput {
                 date: Some(mine.date),
-                situation: mine.situation,
-                customer: mine.customer,
-                text: mine.text.clone(),
                 reaction: mine.reaction.clone(),
-                took: None,
                 shared: false,
-                exception_id: None,
-                told_customer: false,
-                plan_id: None,
+                ..MomentInput::new(mine.situation, mine.customer, mine.text.clone())
             },
         )
         .unwrap_or_else(|err| panic!("{err}"));

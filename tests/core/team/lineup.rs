@@ -168,27 +168,14 @@ fn an_author_who_asks_is_shown_as_a_colleague_and_only_they_can_ask() {
     assert!(t.sara.app.lineup_anonymous().unwrap_or(false));
     // Ali signs a line that says it is Sara's choice to be named: it does
     // not verify with Sara's key.
-    let forged = fanday_core::team_event::Event {
-        v: 2,
-        id: String::new(),
-        team: t
-            .lena
-            .app
-            .team_info()
-            .ok()
-            .flatten()
-            .map(|i| i.team_id)
-            .unwrap_or_default(),
-        member: t.sara.id.clone(),
-        seq: 90,
-        prev: Some(String::new()),
-        at: (support::monday_morning() + chrono::Duration::hours(2)).with_timezone(&chrono::Utc),
-        kind: "lineup.anonymous".into(),
-        body: json!({"anonymous": false}),
-        sig: String::new(),
-    }
-    .sign(&support::secret_key(&t.ali))
-    .to_line();
+    let forged = support::forged_as(
+        &t.ali,
+        &t.sara,
+        "lineup.anonymous",
+        json!({"anonymous": false}),
+        90,
+        2,
+    );
     append_raw(&events_file(t.path(), &t.sara.id), &format!("{forged}\n"));
     everyone_reads(&t);
     for m in [&t.lena, &t.sara, &t.ali] {

@@ -10,8 +10,8 @@ use fanday_core::team::numbers::SourceKind;
 use fanday_core::{Customer, Insights, Role, Situation};
 use serde_json::{json, Value};
 use support::{
-    append_raw, codes, events_file, file_holds, join_and_admit, keep_private, member, moment_input,
-    read, secret_key, share, signed_by, team_with_tallies, Member, Stranger,
+    append_raw, codes, events_file, file_holds, forged_as, join_and_admit, keep_private, member,
+    moment_input, read, share, signed_by, team_with_tallies, Member, Stranger,
 };
 
 fn insights(lead: &Member) -> Insights {
@@ -196,27 +196,7 @@ fn hostile_tallies_are_refused_and_change_nothing() {
         append_raw(&events_file(t.path(), &t.ali.id), &format!("{line}\n"));
     }
     // Ali signs a tally as Sara, in her folder and in his.
-    let as_sara = fanday_core::team_event::Event {
-        v: 2,
-        id: String::new(),
-        team: t
-            .lena
-            .app
-            .team_info()
-            .ok()
-            .flatten()
-            .map(|i| i.team_id)
-            .unwrap_or_default(),
-        member: t.sara.id.clone(),
-        seq: 200,
-        prev: Some(String::new()),
-        at: (support::monday_morning() + chrono::Duration::hours(1)).with_timezone(&chrono::Utc),
-        kind: "tally.week".into(),
-        body: tally("2026-W48", 9),
-        sig: String::new(),
-    }
-    .sign(&secret_key(&t.ali))
-    .to_line();
+    let as_sara = forged_as(&t.ali, &t.sara, "tally.week", tally("2026-W48", 9), 200, 1);
     append_raw(&events_file(t.path(), &t.sara.id), &format!("{as_sara}\n"));
     append_raw(&events_file(t.path(), &t.ali.id), &format!("{as_sara}\n"));
     // Someone with folder access who is no member publishes a tally.
