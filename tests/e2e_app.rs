@@ -177,6 +177,10 @@ async fn a_person_sets_up_logs_a_fan_and_finds_it_again_after_a_restart() {
     let strength = texts_of(&app, "habit-strength").await.join("");
     assert!(!strength.starts_with('0'), "{strength}");
     screenshot(&desktop, "progress-plans");
+    app.execute("document.getElementById('plans').scrollIntoView()", vec![])
+        .await
+        .unwrap_or_else(|err| panic!("{err}"));
+    screenshot(&desktop, "progress-plans-list");
 
     click(&app, "nav-settings").await;
     wait_for_text(&app, "data-dir", &data_arg).await;
