@@ -283,14 +283,14 @@ async fn a_story_shared_on_one_pc_reaches_the_other_and_the_leads_feature_comes_
         (
             &staff,
             [
-                "events-1.jsonl: ingen giltig händelse (",
+                "events-1.jsonl: ingen giltig händelse (1 000 rader, den första vid byte",
                 "events-2.jsonl: en länk",
             ],
         ),
         (
             &lead,
             [
-                "events-1.jsonl: not a valid event (",
+                "events-1.jsonl: not a valid event (1,000 lines, the first at byte",
                 "events-2.jsonl: a link",
             ],
         ),

@@ -9,6 +9,7 @@ use super::decisions;
 use super::folder::{self, member_dir, STORIES_DIR, TEAM_FILE};
 use super::membership::{self, TeamFile};
 use super::refusal::Refusal;
+use super::report::{self, ReadAgain};
 use super::rules::Changes;
 use super::take::{self, Context};
 use crate::error::Result;
@@ -68,12 +69,7 @@ pub fn authority_changed(
         let keys_changed =
             before_state.map(|b| (&b.keys, &b.request)) != Some((&state.keys, &state.request));
         if keys_changed {
-            exec(
-                conn,
-                "UPDATE team_files SET read_to = 0, tail_hash = '', long_line_from = NULL
-                  WHERE member_id = ?1",
-                [member],
-            )?;
+            report::read_again(conn, ReadAgain::Member(member))?;
         }
     }
     rebuild(conn, &after, me, now)?;

@@ -11,7 +11,7 @@ use super::lines::{read_chunk, Cursor};
 use super::membership;
 use super::plan::{load_states, load_vouchers, plan, tail_hash, Job};
 use super::refusal::Refusal;
-use super::report::{self, SkipBook};
+use super::report::{self, ReadAgain, SkipBook};
 use super::rules::{Changes, Outcome};
 use super::take::{count_missing, know_member, note_highest, take, Context, Taken};
 use super::verify::{verify_chunk, KeyBook, Signed, Tally};
@@ -70,6 +70,8 @@ pub struct Pass {
 /// One chunk of one file, verified, on its way to the store.
 struct Batch {
     job: usize,
+    /// Where in the file this chunk starts.
+    from: u64,
     events: Vec<Signed>,
     refused: Tally,
     next: Cursor,
@@ -121,6 +123,7 @@ fn produce(jobs: &[Job], budget: Budget, out: std::sync::mpsc::SyncSender<Messag
             drop(chunk);
             let batch = Batch {
                 job: index,
+                from: cursor.pos,
                 events: verified.events,
                 refused: verified.refused,
                 next,
@@ -163,6 +166,9 @@ fn take_message(
     let Some(job) = jobs.get(batch.job) else {
         return Ok(0);
     };
+    if batch.from == 0 {
+        report::forget_line_skips(tx, &job.rel)?;
+    }
     if !batch.events.is_empty() {
         know_member(tx, &job.member)?;
     }
@@ -251,12 +257,7 @@ pub fn pass(
         }
         let mut book = SkipBook::default();
         for rel in &plan.rewound {
-            exec(
-                &tx,
-                "UPDATE team_files SET read_to = 0, tail_hash = '', long_line_from = NULL
-                  WHERE path = ?1",
-                [rel],
-            )?;
+            report::read_again(&tx, ReadAgain::File(rel))?;
             book.add(rel, Refusal::Rewound, 1, 0);
         }
         book.save(&tx, now)?;
@@ -341,17 +342,7 @@ pub fn pass(
             continue;
         }
         let conn = store.conn();
-        exec(
-            &conn,
-            "UPDATE team_files SET read_to = 0, tail_hash = '', long_line_from = NULL
-              WHERE member_id = ?1",
-            [&member],
-        )?;
-        exec(
-            &conn,
-            "DELETE FROM team_skips WHERE reason = 'bad_signature' AND path LIKE ?1",
-            [format!("members/{member}/%")],
-        )?;
+        report::read_again(&conn, ReadAgain::Member(&member))?;
         exec(
             &conn,
             "UPDATE team_members SET unverified_with = '' WHERE member_id = ?1",

@@ -119,6 +119,42 @@ fn add_skip(
     Ok(())
 }
 
+/// Which files are to be read again from their start.
+pub enum ReadAgain<'a> {
+    /// One file, by its path in the team folder.
+    File(&'a str),
+    /// Every file of one member.
+    Member(&'a str),
+}
+
+pub fn read_again(conn: &Connection, which: ReadAgain<'_>) -> Result<()> {
+    let (files, key) = match which {
+        ReadAgain::File(path) => ("path = ?1", path),
+        ReadAgain::Member(member) => ("member_id = ?1", member),
+    };
+    exec(
+        conn,
+        &format!(
+            "UPDATE team_files SET read_to = 0, tail_hash = '', long_line_from = NULL
+              WHERE {files}"
+        ),
+        [key],
+    )?;
+    Ok(())
+}
+
+/// A file read from its start: what was counted of its lines before is
+/// counted again by this read, so each rejected line counts once (a rewind
+/// stays on record: it happened).
+pub fn forget_line_skips(conn: &Connection, path: &str) -> Result<()> {
+    exec(
+        conn,
+        "DELETE FROM team_skips WHERE path = ?1 AND whole_file = 0 AND reason <> 'rewound'",
+        [path],
+    )?;
+    Ok(())
+}
+
 /// The whole-file refusals are looked at again at every pass: the ones of
 /// this pass replace the last pass's.
 pub fn replace_whole_file_skips(

@@ -3,7 +3,7 @@
 // folder was not taken and why, each in the person's language. Everything
 // here comes from other people's PCs: it is shown as text, never as HTML.
 import { h, clear } from '../dom.js';
-import { t, formatNumber } from '../i18n.js';
+import { t } from '../i18n.js';
 
 // At most this many skipped files are listed; the rest are counted.
 const LISTED = 50;
@@ -12,7 +12,7 @@ function skipText(skip) {
   const reason = t(`skip.${skip.code}`);
   if (skip.count <= 1 || skip.first_offset === null) return `${skip.path}: ${reason}`;
   return `${skip.path}: ${reason} (${t('team.skippedCount', {
-    n: formatNumber(skip.count), offset: formatNumber(skip.first_offset),
+    n: skip.count, offset: skip.first_offset,
   })})`;
 }
 
@@ -49,7 +49,7 @@ export function renderTeamStatus(line, status, { when, lead }) {
   const skipped = report.skipped ?? [];
   if (skipped.length) {
     const listed = skipped.slice(0, LISTED).map((skip) => h('li', { dir: 'ltr', testid: 'feed-skip', text: skipText(skip) }));
-    if (skipped.length > LISTED) listed.push(h('li', { text: t('team.skippedMore', { n: formatNumber(skipped.length - LISTED) }) }));
+    if (skipped.length > LISTED) listed.push(h('li', { text: t('team.skippedMore', { n: skipped.length - LISTED }) }));
     line.append(h('details', { class: 'skipped', open: wasOpen },
       h('summary', { testid: 'feed-skipped', text: t('team.skipped', { n: skipped.length }) }),
       h('ul', {}, listed)));

@@ -360,3 +360,32 @@ fn pipes_folders_and_huge_files_never_block_a_read_or_stop_a_writer() {
         "nothing was lost"
     );
 }
+
+#[test]
+fn junk_in_a_file_read_again_from_its_start_is_counted_once() {
+    let t = team();
+    let mut newcomer = support::Stranger::new(t.path(), &uuid::Uuid::now_v7().to_string());
+    newcomer.asks_to_join("Nora");
+    let file = newcomer.dir.join("events-1.jsonl");
+    support::append_raw(&file, &"x\n".repeat(1000));
+    let junk = |report: &ReadReport| {
+        skip_count(
+            report,
+            &format!("{}/events-1.jsonl", newcomer.id),
+            "not_event",
+        )
+    };
+    let first = read(&t.lena);
+    assert_eq!(junk(&first), 1000, "{:?}", first.skipped);
+
+    // Letting Nora in changes the keys the team knows for her folder, so
+    // her file is read again from its start: the same lines, counted once.
+    t.lena
+        .app
+        .admit(&newcomer.id)
+        .unwrap_or_else(|err| panic!("{err}"));
+    for _ in 0..3 {
+        let report = read(&t.lena);
+        assert_eq!(junk(&report), 1000, "{:?}", report.skipped);
+    }
+}
