@@ -114,6 +114,24 @@ impl Authority {
         self.members.get(member).is_some_and(|m| m.counts(seq))
     }
 
+    /// Does an event of `member` at `seq`, in format `v`, signed with the
+    /// key written as `signer`, speak for that member? Only with the key
+    /// the team let in for that number: a key that only asked to come in
+    /// (written into anyone's folder by anyone) speaks for nobody.
+    pub fn speaks_for(&self, member: &str, seq: u64, v: u32, signer: &str) -> bool {
+        if v != EVENT_VERSION {
+            let pinned = self
+                .members
+                .get(member)
+                .and_then(|m| m.keys.at(seq))
+                .map(crate::team_event::public_key_text);
+            return self.counts(member, seq)
+                && self.legacy_counts(member, seq)
+                && (signer.is_empty() || pinned.as_deref() == Some(signer));
+        }
+        parse_public_key(signer).is_some_and(|key| self.counts_signed(member, seq, &key))
+    }
+
     pub fn is_lead_at(&self, member: &str, seq: u64) -> bool {
         self.members
             .get(member)
@@ -150,6 +168,9 @@ struct Step {
     member: String,
     seq: u64,
     v: u32,
+    /// The key that signed it; empty for format-1 events stored before
+    /// signers were kept (those were checked against the pinned key).
+    signer: String,
     body: Body,
 }
 
@@ -245,7 +266,7 @@ pub fn load(conn: &Connection) -> Result<(Authority, Vec<(String, Outcome)>)> {
     }
     let steps: Vec<Step> = conn
         .prepare_cached(
-            "SELECT id, member_id, seq, v, kind, body
+            "SELECT id, member_id, seq, v, kind, body, signer
                FROM team_events INDEXED BY team_events_authority
               WHERE kind LIKE 'member.%' OR kind LIKE 'role.%' OR kind = 'key.rotated'
               ORDER BY at, coalesce(hash, id)",
@@ -258,16 +279,18 @@ pub fn load(conn: &Connection) -> Result<(Authority, Vec<(String, Outcome)>)> {
                 row.get::<_, u32>(3)?,
                 row.get::<_, String>(4)?,
                 row.get::<_, String>(5)?,
+                row.get::<_, String>(6)?,
             ))
         })?
         .filter_map(|row| {
-            let (id, member, seq, v, kind, body) = row.ok()?;
+            let (id, member, seq, v, kind, body, signer) = row.ok()?;
             let body = Body::parse(&kind, &serde_json::from_str(&body).ok()?).ok()?;
             Some(Step {
                 id,
                 member,
                 seq: seq.max(0) as u64,
                 v,
+                signer,
                 body,
             })
         })
@@ -319,8 +342,8 @@ fn load_legacy(conn: &Connection, auth: &mut Authority) -> Result<()> {
 
 fn replay(auth: &mut Authority, step: &Step) -> Outcome {
     let actor = step.member.as_str();
-    let by_lead = auth.is_lead_at(actor, step.seq)
-        && (step.v == EVENT_VERSION || auth.legacy_counts(actor, step.seq));
+    let as_member = auth.speaks_for(actor, step.seq, step.v, &step.signer);
+    let by_lead = as_member && auth.is_lead_at(actor, step.seq);
     let need_lead = |ok: bool| {
         if ok {
             Outcome::Applied
@@ -395,14 +418,14 @@ fn replay(auth: &mut Authority, step: &Step) -> Outcome {
             Outcome::Applied
         }
         Body::MemberRenamed(rename) => {
-            if !auth.counts(actor, step.seq) {
+            if !as_member {
                 return Outcome::KeptAside(Refusal::NotAdmitted);
             }
             auth.entry(actor).name = super::membership::truncate(&rename.name, 60);
             Outcome::Applied
         }
         Body::KeyRotated(rotation) => {
-            if !auth.counts(actor, step.seq) {
+            if !as_member {
                 return Outcome::KeptAside(Refusal::NotAdmitted);
             }
             let Some(key) = parse_public_key(&rotation.key) else {

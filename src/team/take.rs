@@ -62,6 +62,55 @@ fn put_aside(conn: &Connection, event: &Event) -> Result<Taken> {
     Ok(Taken::Fork)
 }
 
+/// An event signed with a key that only asked to come in (anyone can write
+/// such a line into a member's folder) holds a number the member's own key
+/// signs too: it is put aside and the member's event takes the number, in
+/// whichever order the two arrive.
+fn holder_gives_way(
+    conn: &Connection,
+    holder: &str,
+    signed: &Signed,
+    ctx: &Context<'_>,
+    changes: &mut Changes,
+) -> Result<bool> {
+    let event = &signed.event;
+    let auth = ctx.authority;
+    if !auth.speaks_for(
+        &event.member,
+        event.seq,
+        event.v,
+        &public_key_text(&signed.signer),
+    ) {
+        return Ok(false);
+    }
+    let (v, signer, kind, body): (u32, String, String, String) = conn.query_row(
+        "SELECT v, signer, kind, body FROM team_events WHERE id = ?1",
+        [holder],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+    )?;
+    if auth.speaks_for(&event.member, event.seq, v, &signer) {
+        return Ok(false);
+    }
+    exec(
+        conn,
+        "INSERT OR IGNORE INTO team_forks (event_id, member_id, seq, line) VALUES (?1, ?2, ?3, ?4)",
+        params![
+            holder,
+            event.member,
+            event.seq as i64,
+            format!("{kind} {body}")
+        ],
+    )?;
+    exec(conn, "DELETE FROM team_events WHERE id = ?1", [holder])?;
+    exec(
+        conn,
+        "UPDATE team_members SET forks = forks + 1 WHERE member_id = ?1",
+        [&event.member],
+    )?;
+    changes.authority |= Body::is_authority(&kind);
+    Ok(true)
+}
+
 pub fn take(
     conn: &Connection,
     signed: &Signed,
@@ -104,7 +153,7 @@ pub fn take(
         if event.member == ctx.me {
             gave_way = outbox::set_aside_unwritten(conn, holder)?;
         }
-        if gave_way.is_none() {
+        if gave_way.is_none() && !holder_gives_way(conn, holder, signed, ctx, changes)? {
             return put_aside(conn, event);
         }
     }
@@ -238,7 +287,9 @@ pub fn evaluate(
         // Replayed in order with the others once the batch is in; what the
         // replay will make of it is told now where it is plain already.
         changes.authority = true;
-        let by_lead = auth.is_lead_at(&event.member, event.seq);
+        let as_member =
+            auth.speaks_for(&event.member, event.seq, event.v, &public_key_text(signer));
+        let by_lead = as_member && auth.is_lead_at(&event.member, event.seq);
         let needs_lead = event.kind.starts_with("role.")
             || matches!(
                 event.kind.as_str(),
@@ -247,7 +298,7 @@ pub fn evaluate(
         let needs_member = matches!(event.kind.as_str(), "member.renamed" | "key.rotated");
         return Ok(if needs_lead && !by_lead {
             Outcome::KeptAside(Refusal::NotLead)
-        } else if needs_member && !auth.counts(&event.member, event.seq) {
+        } else if needs_member && !as_member {
             Outcome::KeptAside(Refusal::NotAdmitted)
         } else {
             Outcome::Applied

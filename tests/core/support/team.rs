@@ -411,6 +411,8 @@ pub struct Stranger {
     pub seq: u64,
     pub prev: String,
     pub dir: PathBuf,
+    /// The file in `dir` the stranger appends to.
+    pub file: String,
 }
 
 impl Stranger {
@@ -427,7 +429,24 @@ impl Stranger {
             seq: 0,
             prev: String::new(),
             dir,
+            file: "events-1.jsonl".into(),
         }
+    }
+
+    /// A stranger who writes into `member`'s folder, in a file of its own
+    /// (a sync engine's conflict copy), going on from the member's last
+    /// event: the next number, and the hash of that event before it.
+    pub fn continuing(folder: &Path, member: &str) -> Stranger {
+        let last = event_lines(folder, member)
+            .iter()
+            .filter_map(|line| fanday_core::team_event::Event::parse(line).ok())
+            .max_by_key(|event| event.seq)
+            .unwrap_or_else(|| panic!("{member} has written nothing"));
+        let mut stranger = Stranger::new(folder, member);
+        stranger.seq = last.seq;
+        stranger.prev = last.hash();
+        stranger.file = "events-1 (1).jsonl".into();
+        stranger
     }
 
     pub fn writes(&mut self, kind: &str, body: serde_json::Value) {
@@ -447,7 +466,7 @@ impl Stranger {
         .sign(&self.key);
         self.prev = event.hash();
         append_raw(
-            &self.dir.join("events-1.jsonl"),
+            &self.dir.join(&self.file),
             &format!("{}\n", event.to_line()),
         );
     }

@@ -9,5 +9,6 @@ mod lineup;
 mod recognition;
 mod tallies;
 mod trust;
+mod trust_chains;
 mod trust_objects;
 mod upgrade;

@@ -1,0 +1,118 @@
+//! A key nobody let in, written into an admitted member's own chain: it may
+//! ask for that member's place (a lead compares the key), but nothing it
+//! signs speaks for the member, and the member's own events win the
+//! numbers it took, whatever order the files arrive in.
+
+use crate::support::team as support;
+
+use fanday_core::team_event::{new_signing_key, public_key_text};
+use fanday_core::{Role, Situation};
+use serde_json::json;
+use support::{feed_texts, join_and_admit, member, read, share, team, Member, Stranger};
+
+fn is_lead(viewer: &Member, name: &str) -> bool {
+    viewer
+        .app
+        .team_members()
+        .unwrap_or_default()
+        .iter()
+        .any(|m| m.name == name && m.is_lead)
+}
+
+fn admitted_names(viewer: &Member) -> Vec<String> {
+    viewer
+        .app
+        .team_members()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|m| matches!(m.status.as_str(), "admitted" | "returning"))
+        .map(|m| m.name)
+        .collect()
+}
+
+fn highest_seq(t: &support::Team, member: &Member) -> u64 {
+    support::seqs_in_folder(t.path(), &member.id)
+        .last()
+        .copied()
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_request_written_into_a_leads_folder_signs_nothing_in_her_name() {
+    let t = team();
+    share(&t.sara, "Saras berättelse", Situation::JustBecause);
+    read(&t.lena);
+    // Someone with folder access asks for Lena's place with a key of their
+    // own, then signs a lead's decisions with it in her chain.
+    let mut impostor = Stranger::continuing(t.path(), &t.lena.id);
+    impostor.asks_to_join("Lena");
+    let ali_after = highest_seq(&t, &t.ali);
+    impostor.writes(
+        "role.granted",
+        json!({"member": t.ali.id, "role": "lead", "after": ali_after}),
+    );
+    let friend = new_signing_key().unwrap_or_else(|| panic!("a key"));
+    impostor.writes(
+        "member.admitted",
+        json!({"member": uuid::Uuid::now_v7().to_string(),
+               "key": public_key_text(&friend.verifying_key()), "name": "Kim", "after": 0}),
+    );
+    impostor.writes("member.removed", json!({"member": t.sara.id, "after": 0}));
+    // Sara and Ali read the impostor's lines before Lena, who has not seen
+    // them, shares a story under the same numbers.
+    for viewer in [&t.sara, &t.ali] {
+        while read(viewer).more {}
+    }
+    share(&t.lena, "Lenas berättelse", Situation::SaidNo);
+    let nils = member("Nils", Role::Staff);
+    join_and_admit(&nils, t.path(), &t.lena);
+    for viewer in [&t.lena, &t.sara, &t.ali, &nils] {
+        while read(viewer).more {}
+        assert!(!is_lead(viewer, "Ali"), "Ali stays staff");
+        let mut admitted = admitted_names(viewer);
+        admitted.sort();
+        assert_eq!(
+            admitted,
+            vec!["Ali", "Lena (lead)", "Nils", "Sara"],
+            "nobody let in but Nils, nobody out"
+        );
+        assert_eq!(
+            feed_texts(viewer),
+            vec!["Lenas berättelse", "Saras berättelse"],
+            "Lena's story reaches everyone"
+        );
+    }
+}
+
+#[test]
+fn a_request_written_into_a_members_folder_cannot_move_her_key() {
+    let t = team();
+    share(&t.sara, "Före", Situation::JustBecause);
+    let mut thief = Stranger::continuing(t.path(), &t.sara.id);
+    thief.asks_to_join("Sara");
+    let taken = new_signing_key().unwrap_or_else(|| panic!("a key"));
+    thief.writes(
+        "key.rotated",
+        json!({"key": public_key_text(&taken.verifying_key())}),
+    );
+    thief.key = taken;
+    thief.writes("member.renamed", json!({"name": "Lena (lead)"}));
+    for viewer in [&t.lena, &t.ali] {
+        while read(viewer).more {}
+        let sara = viewer
+            .app
+            .team_members()
+            .unwrap_or_default()
+            .into_iter()
+            .find(|m| m.member_id == t.sara.id)
+            .unwrap_or_else(|| panic!("Sara"));
+        assert_eq!(sara.name, "Sara", "nobody renames her");
+    }
+    // Sara's own key still counts; the lead is told someone asks for her
+    // place with another key, to compare with Sara before anything.
+    share(&t.sara, "Efter", Situation::JustBecause);
+    for viewer in [&t.lena, &t.ali] {
+        while read(viewer).more {}
+        assert_eq!(feed_texts(viewer), vec!["Efter", "Före"]);
+    }
+}
