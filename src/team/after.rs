@@ -4,7 +4,7 @@
 //! and withdrawn texts erased from the store's log and backups.
 
 use super::authority::{self, Authority};
-use super::body::StoryContent;
+use super::body::{Body, StoryContent};
 use super::decisions;
 use super::folder::{self, member_dir, STORIES_DIR, TEAM_FILE};
 use super::membership::{self, TeamFile};
@@ -222,19 +222,35 @@ pub fn settle(
         // before the team began stay aside without a rebuild each pass.
         let not_before = auth.created_at.map(|c| c - Duration::days(7));
         // Tallies an earlier Fanday refused as unknown (schema 10) count too.
-        let due: Vec<String> = conn
+        let due: Vec<(String, String)> = conn
             .prepare_cached(
-                "SELECT id FROM team_events WHERE applied = 0 AND reason = 'date_out_of_range'
-                   AND at <= ?1 AND (?2 IS NULL OR at >= ?2)
+                "SELECT id, kind FROM team_events
+                  WHERE applied = 0 AND reason = 'date_out_of_range'
+                    AND at <= ?1 AND (?2 IS NULL OR at >= ?2)
                  UNION ALL
-                 SELECT id FROM team_events WHERE applied = 0 AND reason = 'unknown_kind'
-                 LIMIT 1",
+                 SELECT id, kind FROM team_events WHERE applied = 0 AND reason = 'unknown_kind'
+                 LIMIT 100",
             )?
             .query_map(params![now + Duration::days(1), not_before], |row| {
-                row.get(0)
+                Ok((row.get(0)?, row.get(1)?))
             })?
             .collect::<rusqlite::Result<_>>()?;
-        if !due.is_empty() {
+        // Who counts is replayed from the authority events themselves: one
+        // whose date has come joins the replay.
+        let mut authority_due = false;
+        for (id, kind) in &due {
+            if Body::is_authority(kind) {
+                exec(
+                    &conn,
+                    "UPDATE team_events SET reason = NULL WHERE id = ?1",
+                    [id],
+                )?;
+                authority_due = true;
+            }
+        }
+        if authority_due {
+            authority_changed(&conn, auth, me, now)?;
+        } else if !due.is_empty() {
             rebuild(&conn, auth, me, now)?;
         }
     }

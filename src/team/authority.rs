@@ -114,6 +114,20 @@ impl Authority {
         self.members.get(member).is_some_and(|m| m.counts(seq))
     }
 
+    /// May this key take back what `member` shared? Taking back only ever
+    /// erases the member's own stories, so it counts with the key the team
+    /// knew for that number even after a removal, and with the key of a
+    /// request to join nobody has answered yet.
+    pub fn may_withdraw(&self, member: &str, seq: u64, key: &VerifyingKey) -> bool {
+        self.members.get(member).is_some_and(|m| {
+            m.keys.at(seq) == Some(key)
+                || (m.admitted.last().is_none()
+                    && m.request
+                        .as_ref()
+                        .is_some_and(|r| r.key == *key && r.seq <= seq))
+        })
+    }
+
     /// Does an event of `member` at `seq`, in format `v`, signed with the
     /// key written as `signer`, speak for that member? Only with the key
     /// the team let in for that number: a key that only asked to come in
@@ -179,14 +193,15 @@ struct Step {
 #[derive(Default)]
 pub struct Cache(std::sync::Mutex<Option<(Version, Authority)>>);
 
-/// What the replay depends on: the team's format, and how many authority
-/// events there are and the newest one.
-type Version = (u32, i64, i64);
+/// What the replay depends on: the team's format, how many authority
+/// events there are, the newest one, and how many wait for their date.
+type Version = (u32, i64, i64, i64);
 
 impl Cache {
     pub fn load(&self, conn: &Connection) -> Result<Authority> {
         let version: Version = conn.query_row(
-            "SELECT (SELECT format FROM team), count(*), coalesce(max(rowid), 0)
+            "SELECT (SELECT format FROM team), count(*), coalesce(max(rowid), 0),
+                    coalesce(sum(reason IS 'date_out_of_range'), 0)
                FROM team_events INDEXED BY team_events_authority
               WHERE kind LIKE 'member.%' OR kind LIKE 'role.%' OR kind = 'key.rotated'",
             [],
@@ -195,6 +210,7 @@ impl Cache {
                     row.get::<_, Option<u32>>(0)?.unwrap_or(0),
                     row.get(1)?,
                     row.get(2)?,
+                    row.get(3)?,
                 ))
             },
         )?;
@@ -268,7 +284,8 @@ pub fn load(conn: &Connection) -> Result<(Authority, Vec<(String, Outcome)>)> {
         .prepare_cached(
             "SELECT id, member_id, seq, v, kind, body, signer
                FROM team_events INDEXED BY team_events_authority
-              WHERE kind LIKE 'member.%' OR kind LIKE 'role.%' OR kind = 'key.rotated'
+              WHERE (kind LIKE 'member.%' OR kind LIKE 'role.%' OR kind = 'key.rotated')
+                AND reason IS NOT 'date_out_of_range'
               ORDER BY at, coalesce(hash, id)",
         )?
         .query_map([], |row| {

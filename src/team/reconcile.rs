@@ -37,9 +37,20 @@ pub fn reconcile(conn: &Connection, profile: &Profile, now: DateTime<Utc>) -> Re
         )?
         .query_map([&profile.id], |row| Ok((row.get(0)?, row.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
+    // Until a lead lets this key in, the team's stories do not hold this
+    // person's own: what they sent is read from their own events instead.
+    let waiting = !legacy && waits_for_a_lead(conn, &profile.id)?;
     for (id, known) in to_share {
         let moment = crate::moment::get(conn, &id)?;
         let content = StoryContent::of(&moment);
+        let sent_before = if waiting { last_sent(conn, &id)? } else { None };
+        if sent_before
+            .as_ref()
+            .is_some_and(|(kind, hash)| kind != "story.withdrawn" && *hash == content.hash())
+        {
+            continue;
+        }
+        let known = known || sent_before.is_some_and(|(kind, _)| kind != "story.withdrawn");
         let story = if legacy {
             content.legacy_body()
         } else {
@@ -67,6 +78,23 @@ pub fn reconcile(conn: &Connection, profile: &Profile, now: DateTime<Utc>) -> Re
         )?
         .query_map([&profile.id], |row| row.get(0))?
         .collect::<rusqlite::Result<_>>()?;
+    let mut to_withdraw = to_withdraw;
+    if waiting {
+        let unshared: Vec<String> = conn
+            .prepare_cached(
+                "SELECT id FROM moments
+                  WHERE author = ?1 AND (shared = 0 OR deleted_at IS NOT NULL)",
+            )?
+            .query_map([&profile.id], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for id in unshared {
+            let sent = last_sent(conn, &id)?;
+            if sent.is_some_and(|(kind, _)| kind != "story.withdrawn") && !to_withdraw.contains(&id)
+            {
+                to_withdraw.push(id);
+            }
+        }
+    }
     for story_id in to_withdraw {
         let body = Body::StoryWithdrawn(StoryRef {
             story_author: String::new(),
@@ -77,6 +105,34 @@ pub fn reconcile(conn: &Connection, profile: &Profile, now: DateTime<Utc>) -> Re
     }
     sent += reconcile_exceptions(conn, profile, now)?;
     Ok(sent)
+}
+
+/// Is this person's key waiting for a lead (a request to join, or to come
+/// back with a new key)?
+fn waits_for_a_lead(conn: &Connection, me: &str) -> Result<bool> {
+    let status: Option<String> = conn
+        .query_row(
+            "SELECT status FROM team_members WHERE member_id = ?1",
+            [me],
+            |row| row.get(0),
+        )
+        .optional()?;
+    Ok(matches!(status.as_deref(), Some("pending" | "returning")))
+}
+
+/// The last story event this PC sent for a moment: its kind and the hash
+/// of the content it named.
+fn last_sent(conn: &Connection, story_id: &str) -> Result<Option<(String, String)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT json_extract(line, '$.kind'), coalesce(json_extract(line, '$.body.hash'), '')
+               FROM own_events
+              WHERE json_extract(line, '$.kind') IN ('story.shared', 'story.edited', 'story.withdrawn')
+                AND json_extract(line, '$.body.story_id') = ?1
+              ORDER BY seq DESC LIMIT 1",
+        )?
+        .query_row([story_id], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?)
 }
 
 /// The team's name for the exception a moment used: its proposer and id.

@@ -304,7 +304,9 @@ pub fn evaluate(
             Outcome::Applied
         });
     }
-    if !auth.counts_signed(&event.member, event.seq, signer) {
+    let withdrawal = matches!(body, Body::StoryWithdrawn(_))
+        && auth.may_withdraw(&event.member, event.seq, signer);
+    if !withdrawal && !auth.counts_signed(&event.member, event.seq, signer) {
         // Kept aside, with its text where it came along: a lead sees it in
         // the request to join.
         if let Some(story) = story {

@@ -116,3 +116,44 @@ fn a_request_written_into_a_members_folder_cannot_move_her_key() {
         assert_eq!(feed_texts(viewer), vec!["Efter", "Före"]);
     }
 }
+
+#[test]
+fn a_leads_decision_dated_far_ahead_never_counts_not_even_when_other_decisions_follow() {
+    let t = team();
+    let ali_after = highest_seq(&t, &t.ali);
+    let next = highest_seq(&t, &t.lena) + 1;
+    let line = support::signed_by(
+        &t.lena,
+        "role.granted",
+        json!({"member": t.ali.id, "role": "lead", "after": ali_after}),
+        next,
+    );
+    let mut grant =
+        fanday_core::team_event::Event::parse(&line).unwrap_or_else(|err| panic!("{err:?}"));
+    grant.at = chrono::DateTime::parse_from_rfc3339("9999-12-31T00:00:00Z")
+        .unwrap_or_else(|err| panic!("{err}"))
+        .with_timezone(&chrono::Utc);
+    let grant = grant.sign(&support::secret_key(&t.lena)).to_line();
+    support::append_raw(
+        &support::member_dir(t.path(), &t.lena.id).join("events-1 (1).jsonl"),
+        &format!("{grant}\n"),
+    );
+    let report = read(&t.sara);
+    assert!(
+        support::codes(&report).contains(&"date_out_of_range"),
+        "{report:?}"
+    );
+    assert!(!is_lead(&t.sara, "Ali"));
+    // Lena lets Nils in: the team's decisions are replayed, the dated one
+    // still aside.
+    let nils = member("Nils", Role::Staff);
+    join_and_admit(&nils, t.path(), &t.lena);
+    for viewer in [&t.sara, &t.ali, &nils] {
+        while read(viewer).more {}
+        assert!(
+            !is_lead(viewer, "Ali"),
+            "a date far ahead counts for nothing"
+        );
+        assert!(admitted_names(viewer).contains(&"Nils".to_string()));
+    }
+}

@@ -268,3 +268,71 @@ fn a_story_dated_far_ahead_is_refused_rather_than_pinned_on_top() {
     read(&t.lena);
     assert_eq!(feed_texts(&t.lena), vec!["Vanlig"]);
 }
+
+fn holds(viewer: &Member, text: &str) -> bool {
+    let db = viewer.app.database_path().to_path_buf();
+    file_holds(&db, text) || file_holds(&db.with_extension("sqlite3-wal"), text)
+}
+
+#[test]
+fn a_story_withdrawn_before_its_author_is_let_in_is_erased_from_the_request() {
+    let t = team();
+    let nora = member("Nora", Role::Staff);
+    support::join(&nora, t.path());
+    let secret = "Noras första, innan hon blev insläppt";
+    let story = share(&nora, secret, Situation::JustBecause);
+    // Her app reads the folder as it does every minute: the story is sent
+    // once, not again at each read while she waits.
+    read(&nora);
+    read(&nora);
+    read(&t.lena);
+    let waiting = |viewer: &Member| {
+        viewer
+            .app
+            .team_members()
+            .unwrap_or_default()
+            .into_iter()
+            .find(|m| m.member_id == nora.id)
+            .map(|m| m.waiting_stories)
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        waiting(&t.lena),
+        vec![secret],
+        "the lead sees it in the request"
+    );
+    unshare(&nora, &story);
+    read(&t.lena);
+    assert!(waiting(&t.lena).is_empty(), "gone from the request");
+    assert!(!holds(&t.lena, secret), "and from the lead's store");
+    t.lena
+        .app
+        .admit(&nora.id)
+        .unwrap_or_else(|err| panic!("{err}"));
+    read(&t.sara);
+    assert!(
+        feed(&t.sara).is_empty(),
+        "nobody sees it after she is let in"
+    );
+}
+
+#[test]
+fn a_removed_member_can_still_take_back_what_they_shared() {
+    let t = team();
+    let secret = "Alis historia, innan han slutade";
+    let story = share(&t.ali, secret, Situation::SaidNo);
+    read(&t.lena);
+    read(&t.sara);
+    assert_eq!(feed_texts(&t.sara), vec![secret]);
+    t.lena
+        .app
+        .remove_member(&t.ali.id)
+        .unwrap_or_else(|err| panic!("{err}"));
+    read(&t.ali);
+    unshare(&t.ali, &story);
+    for viewer in [&t.lena, &t.sara] {
+        while read(viewer).more {}
+        assert!(feed(viewer).is_empty(), "withdrawn after he left");
+        assert!(!holds(viewer, secret));
+    }
+}
