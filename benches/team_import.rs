@@ -130,7 +130,9 @@ fn main() {
         .collect();
     read_all(&app);
     for member in &members {
-        app.admit(&member.id).unwrap_or_else(|err| panic!("{err}"));
+        let compared = fanday_core::team_event::fingerprint(&member.key.verifying_key());
+        app.admit(&member.id, &compared)
+            .unwrap_or_else(|err| panic!("{err}"));
     }
 
     let started = Instant::now();

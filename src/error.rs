@@ -65,6 +65,9 @@ pub enum CoreError {
     #[error("team.json changed since you looked at it; look at the folder again")]
     TeamFileChanged,
 
+    #[error("the key asking to join changed since you compared it; compare it again")]
+    RequestKeyChanged,
+
     #[error("the team's last lead keeps the role; make someone else a lead first")]
     LastLead,
 
@@ -98,6 +101,7 @@ impl CoreError {
             CoreError::TeamFolder(_) => "team_folder",
             CoreError::NoTeam => "no_team",
             CoreError::TeamFileChanged => "team_file_changed",
+            CoreError::RequestKeyChanged => "request_key_changed",
             CoreError::LastLead => "last_lead",
             CoreError::RemoveSelf => "remove_self",
             CoreError::TeamNotUpgraded => "team_not_upgraded",

@@ -57,7 +57,13 @@ fn a_team(folder: &Path, lead_dir: &Path, staff_dir: &Path) {
         .ok()
         .flatten()
         .unwrap_or_else(|| panic!("Sara"));
-    lena.admit(&profile.id)
+    let compared = sara
+        .team_info()
+        .ok()
+        .flatten()
+        .map(|info| info.my_fingerprint)
+        .unwrap_or_default();
+    lena.admit(&profile.id, &compared)
         .unwrap_or_else(|err| panic!("{err}"));
     sara.read_team_whole().unwrap_or_else(|err| panic!("{err}"));
     share(&sara, SARAS, Situation::SaidNo);

@@ -61,8 +61,9 @@ export const comment = (storyId, text) => call('comment', { storyId, text });
 export const review = (storyId, featured) => call('review', { storyId, featured });
 export const teamMembers = () => call('team_members');
 export const grantLead = (memberId) => call('grant_lead', { memberId });
-export const admit = (memberId) => call('admit', { memberId });
-export const decline = (memberId) => call('decline', { memberId });
+// The fingerprint the lead compared: the core lets in only that key.
+export const admit = (memberId, fingerprint) => call('admit', { memberId, fingerprint });
+export const decline = (memberId, fingerprint) => call('decline', { memberId, fingerprint });
 export const removeMember = (memberId) => call('remove_member', { memberId });
 export const revokeLead = (memberId) => call('revoke_lead', { memberId });
 export const rotateKey = () => call('rotate_key');

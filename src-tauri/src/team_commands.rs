@@ -106,15 +106,25 @@ pub async fn grant_lead(state: State<'_, AppState>, member_id: String) -> Reply<
 }
 
 #[tauri::command]
-pub async fn admit(app: AppHandle, state: State<'_, AppState>, member_id: String) -> Reply<()> {
-    core(&state)?.admit(&member_id)?;
+pub async fn admit(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    member_id: String,
+    fingerprint: String,
+) -> Reply<()> {
+    core(&state)?.admit(&member_id, &fingerprint)?;
     team_sync::wake(&app);
     Ok(())
 }
 
 #[tauri::command]
-pub async fn decline(app: AppHandle, state: State<'_, AppState>, member_id: String) -> Reply<()> {
-    core(&state)?.decline(&member_id)?;
+pub async fn decline(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    member_id: String,
+    fingerprint: String,
+) -> Reply<()> {
+    core(&state)?.decline(&member_id, &fingerprint)?;
     team_sync::wake(&app);
     Ok(())
 }

@@ -76,6 +76,27 @@ pub fn authority_changed(
     Ok(Some(after))
 }
 
+/// After a batch: who counts is replayed when an authority event came, and
+/// the team's state built again when an event taken before was put aside.
+/// Returns the new authority when it changed.
+pub fn apply_changes(
+    conn: &Connection,
+    changes: &Changes,
+    current: &Authority,
+    me: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Authority>> {
+    let changed = if changes.authority {
+        authority_changed(conn, current, me, now)?
+    } else {
+        None
+    };
+    if changed.is_none() && changes.rebuild {
+        rebuild(conn, current, me, now)?;
+    }
+    Ok(changed)
+}
+
 /// An event as stored: key, member, number, time, kind, body, format,
 /// signer, the hash before it.
 type StoredEvent = (

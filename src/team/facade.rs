@@ -49,8 +49,9 @@ impl Fanday {
         membership::whole_path(folder)?;
         let me = self.current_profile()?;
         let now = self.clock.now_utc();
+        // Read once: the file saved is the file whose key was compared.
         let team = membership::read_team_file(folder)?;
-        if membership::preview(folder)?.founder_fingerprint != founder_fingerprint.trim() {
+        if membership::preview_of(team.clone())?.founder_fingerprint != founder_fingerprint.trim() {
             return Err(CoreError::TeamFileChanged);
         }
         let key = membership::device_key(&self.store.conn(), now)?.verifying_key();

@@ -224,7 +224,11 @@ pub fn read_team_file(folder: &Path) -> Result<TeamFile> {
 }
 
 pub fn preview(folder: &Path) -> Result<TeamPreview> {
-    let team = read_team_file(folder)?;
+    preview_of(read_team_file(folder)?)
+}
+
+/// What a person compares before joining, from a team.json already read.
+pub fn preview_of(team: TeamFile) -> Result<TeamPreview> {
     let key = parse_public_key(&team.founder_key)
         .ok_or_else(|| team_error("team.json has no valid founder key"))?;
     Ok(TeamPreview {
@@ -484,8 +488,10 @@ pub fn members(conn: &Connection, me: &str) -> Result<Vec<TeamMember>> {
             AND e.kind IN ('story.shared', 'story.edited')
           ORDER BY e.seq LIMIT 20",
     )?;
+    // What someone waiting shared is for leads only, in their request.
+    let lead = is_lead(conn, me);
     for member in &mut members {
-        if matches!(member.status.as_str(), "pending" | "returning") {
+        if lead && matches!(member.status.as_str(), "pending" | "returning") {
             member.waiting_stories = waiting
                 .query_map([&member.member_id], |row| row.get(0))?
                 .collect::<rusqlite::Result<_>>()?;

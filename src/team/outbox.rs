@@ -148,9 +148,7 @@ fn take_own(conn: &Connection, me: &str, event: &Event, now: DateTime<Utc>) -> R
         &ctx,
         &mut changes,
     )?;
-    if changes.authority {
-        super::after::authority_changed(conn, &authority, me, now)?;
-    }
+    super::after::apply_changes(conn, &changes, &authority, me, now)?;
     Ok(())
 }
 

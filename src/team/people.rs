@@ -38,8 +38,9 @@ impl Fanday {
         Ok(highest.max(0) as u64)
     }
 
-    fn request_of(&self, member: &str) -> Result<(String, String, u64)> {
-        query_one(
+    /// The request a lead answers: only the one whose key they compared.
+    fn request_of(&self, member: &str, compared: &str) -> Result<(String, String, u64)> {
+        let request: (String, String, u64) = query_one(
             &self.store.conn(),
             "SELECT m.public_key, m.name,
                     (SELECT coalesce(max(seq), 1) FROM team_events e
@@ -59,14 +60,22 @@ impl Fanday {
         .optional()?
         .ok_or(CoreError::NotFound {
             what: "request to join",
-        })
+        })?;
+        let shown = crate::team_event::parse_public_key(&request.0)
+            .map(|key| crate::team_event::fingerprint(&key))
+            .unwrap_or_default();
+        if shown != compared.trim() {
+            return Err(CoreError::RequestKeyChanged);
+        }
+        Ok(request)
     }
 
     /// A lead lets a person in, after comparing the key's fingerprint with
-    /// them: their events count from their request on, with that key.
-    pub fn admit(&self, member: &str) -> Result<()> {
+    /// them: their events count from their request on, with that key (and
+    /// only that key: a newer request since is not let in by this).
+    pub fn admit(&self, member: &str, compared_fingerprint: &str) -> Result<()> {
         self.as_team_lead()?;
-        let (key, name, requested_at) = self.request_of(member)?;
+        let (key, name, requested_at) = self.request_of(member, compared_fingerprint)?;
         self.team_event(Body::MemberAdmitted(AdmitBody {
             member: member.to_string(),
             key,
@@ -76,9 +85,9 @@ impl Fanday {
         }))
     }
 
-    pub fn decline(&self, member: &str) -> Result<()> {
+    pub fn decline(&self, member: &str, compared_fingerprint: &str) -> Result<()> {
         self.as_team_lead()?;
-        let (key, _, _) = self.request_of(member)?;
+        let (key, _, _) = self.request_of(member, compared_fingerprint)?;
         self.team_event(Body::MemberDeclined(DeclineBody {
             member: member.to_string(),
             key,

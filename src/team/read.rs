@@ -312,10 +312,8 @@ pub fn pass(
                         take_message(&tx, next, &jobs, &ctx, &mut changes, &mut book, &mut result)?;
                 }
                 book.save(&tx, now)?;
-                if changes.authority {
-                    if let Some(changed) = after::authority_changed(&tx, &current, me, now)? {
-                        current = changed;
-                    }
+                if let Some(changed) = after::apply_changes(&tx, &changes, &current, me, now)? {
+                    current = changed;
                 }
                 tx.commit()?;
                 drop(conn);

@@ -54,6 +54,9 @@ pub struct Changes {
     /// An admission, removal, grant, revocation or rotation arrived (or, in
     /// format 1, a new lead).
     pub authority: bool,
+    /// An event taken before was put aside (a fork found late): what it
+    /// did is undone by building the team's state again.
+    pub rebuild: bool,
     /// Stories withdrawn: their texts are erased from the backups too.
     pub withdrawn: Vec<(String, String)>,
 }

@@ -83,32 +83,51 @@ fn holder_gives_way(
     ) {
         return Ok(false);
     }
-    let (v, signer, kind, body): (u32, String, String, String) = conn.query_row(
-        "SELECT v, signer, kind, body FROM team_events WHERE id = ?1",
+    let (v, signer): (u32, String) = conn.query_row(
+        "SELECT v, signer FROM team_events WHERE id = ?1",
         [holder],
-        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+        |row| Ok((row.get(0)?, row.get(1)?)),
     )?;
     if auth.speaks_for(&event.member, event.seq, v, &signer) {
         return Ok(false);
     }
+    set_aside_stored(conn, holder, changes)?;
+    Ok(true)
+}
+
+/// An event taken before is put aside after all (a fork found late): it
+/// leaves the member's chain, and what it did is undone.
+fn set_aside_stored(conn: &Connection, id: &str, changes: &mut Changes) -> Result<()> {
+    let (member, seq, kind, body, applied): (String, i64, String, String, i64) = conn.query_row(
+        "SELECT member_id, seq, kind, body, applied FROM team_events WHERE id = ?1",
+        [id],
+        |row| {
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+            ))
+        },
+    )?;
     exec(
         conn,
         "INSERT OR IGNORE INTO team_forks (event_id, member_id, seq, line) VALUES (?1, ?2, ?3, ?4)",
-        params![
-            holder,
-            event.member,
-            event.seq as i64,
-            format!("{kind} {body}")
-        ],
+        params![id, member, seq, format!("{kind} {body}")],
     )?;
-    exec(conn, "DELETE FROM team_events WHERE id = ?1", [holder])?;
+    exec(conn, "DELETE FROM team_events WHERE id = ?1", [id])?;
     exec(
         conn,
         "UPDATE team_members SET forks = forks + 1 WHERE member_id = ?1",
-        [&event.member],
+        [&member],
     )?;
-    changes.authority |= Body::is_authority(&kind);
-    Ok(true)
+    if Body::is_authority(&kind) {
+        changes.authority = true;
+    } else if applied != 2 {
+        changes.rebuild = true;
+    }
+    Ok(())
 }
 
 pub fn take(
@@ -165,15 +184,14 @@ pub fn take(
         if before.is_some_and(|before| Some(before) != event.prev.as_ref()) {
             return put_aside(conn, event);
         }
+        // The next event, taken before this one, names another event
+        // before it: it is put aside, as it would have been had it come
+        // after this one.
         let after_links_elsewhere = near
             .iter()
-            .any(|n| n.1 == seq + 1 && n.3.as_ref().is_some_and(|prev| *prev != signed.hash));
-        if after_links_elsewhere {
-            exec(
-                conn,
-                "UPDATE team_members SET forks = forks + 1 WHERE member_id = ?1",
-                [&event.member],
-            )?;
+            .find(|n| n.1 == seq + 1 && n.3.as_ref().is_some_and(|prev| *prev != signed.hash));
+        if let Some(next) = after_links_elsewhere {
+            set_aside_stored(conn, &next.0, changes)?;
         }
     }
     let insert = |outcome: Outcome| {

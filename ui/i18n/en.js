@@ -505,6 +505,7 @@ export const en = {
   'err.fullscreen': 'The window could not go full screen: {message}',
   'err.team_folder': 'The team folder: {message}',
   'err.no_team': 'Join or create a team first.',
+  'err.request_key_changed': 'The key asking to join changed since you looked at it. Nothing was decided: compare the new key with the person first.',
   'err.team_file_changed': 'The team folder changed since you looked at it. Look at the folder again and compare the key anew.',
   'err.last_lead': "The team's last lead keeps the role. Make someone else a lead first.",
   'err.remove_self': 'You cannot remove yourself; leave the team instead (About this team).',

@@ -503,6 +503,7 @@ export const sv = {
   'err.fullscreen': 'Fönstret kunde inte visas i helskärm: {message}',
   'err.team_folder': 'Teammappen: {message}',
   'err.no_team': 'Gå med i eller skapa ett team först.',
+  'err.request_key_changed': 'Nyckeln som ber om att få gå med har ändrats sedan du tittade. Inget är beslutat: jämför den nya nyckeln med personen först.',
   'err.team_file_changed': 'Teammappen har ändrats sedan du tittade. Titta i mappen igen och jämför nyckeln på nytt.',
   'err.last_lead': 'Teamets sista teamledare behåller rollen. Gör någon annan till teamledare först.',
   'err.remove_self': 'Du kan inte ta bort dig själv; lämna teamet i stället (Om teamet).',

@@ -34,11 +34,13 @@ function requestItem(redraw, member) {
       member.waiting_stories.map((text) => h('li', { dir: 'auto', text }))) : null,
     h('div', { class: 'form-actions' },
       action(redraw, {
-        testid: 'team-admit', label: t('team.admit'), request: api.admit, memberId: member.member_id,
+        testid: 'team-admit', label: t('team.admit'),
+        request: () => api.admit(member.member_id, member.fingerprint),
         confirm: t('team.admitConfirm', { name, key: member.fingerprint }), done: t('team.admitted', { name }),
       }),
       action(redraw, {
-        testid: 'team-decline', label: t('team.decline'), request: api.decline, memberId: member.member_id,
+        testid: 'team-decline', label: t('team.decline'),
+        request: () => api.decline(member.member_id, member.fingerprint),
         confirm: t('team.declineConfirm', { name }),
       })));
 }

@@ -120,11 +120,22 @@ pub fn join(joiner: &Member, folder: &Path) {
         .unwrap_or_else(|err| panic!("{err}"));
 }
 
+/// The fingerprint `member`'s app shows them, to read out to a lead.
+pub fn my_fingerprint(member: &Member) -> String {
+    member
+        .app
+        .team_info()
+        .ok()
+        .flatten()
+        .map(|info| info.my_fingerprint)
+        .unwrap_or_else(|| panic!("{} is in no team", member.id))
+}
+
 /// A lead reads the folder and lets `joiner` in, after comparing their key.
 pub fn admit(lead: &Member, joiner: &Member) {
     read(lead);
     lead.app
-        .admit(&joiner.id)
+        .admit(&joiner.id, &my_fingerprint(joiner))
         .unwrap_or_else(|err| panic!("{err}"));
     read(joiner);
 }
@@ -469,6 +480,11 @@ impl Stranger {
             &self.dir.join(&self.file),
             &format!("{}\n", event.to_line()),
         );
+    }
+
+    /// The fingerprint of the stranger's key, as they would read it out.
+    pub fn fingerprint(&self) -> String {
+        fanday_core::team_event::fingerprint(&self.key.verifying_key())
     }
 
     pub fn asks_to_join(&mut self, name: &str) {

@@ -382,7 +382,7 @@ fn junk_in_a_file_read_again_from_its_start_is_counted_once() {
     // her file is read again from its start: the same lines, counted once.
     t.lena
         .app
-        .admit(&newcomer.id)
+        .admit(&newcomer.id, &newcomer.fingerprint())
         .unwrap_or_else(|err| panic!("{err}"));
     for _ in 0..3 {
         let report = read(&t.lena);

@@ -88,7 +88,7 @@ fn a_stranger_who_writes_in_the_folder_counts_for_nothing_until_a_lead_admits_th
     // A lead declines it: it is gone from the requests.
     t.lena
         .app
-        .decline(&stranger.id)
+        .decline(&stranger.id, &stranger.fingerprint())
         .unwrap_or_else(|err| panic!("{err}"));
     read(&t.lena);
     assert!(t
@@ -316,7 +316,7 @@ fn a_member_who_lost_their_key_asks_to_come_back_and_a_lead_lets_the_new_key_in(
     assert_eq!(request.status, "returning");
     t.lena
         .app
-        .admit(&t.sara.id)
+        .admit(&t.sara.id, &support::my_fingerprint(&sara))
         .unwrap_or_else(|err| panic!("{err}"));
     read(&t.sara);
     for viewer in [&t.lena, &t.ali] {

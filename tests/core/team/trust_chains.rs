@@ -8,7 +8,7 @@ use crate::support::team as support;
 use fanday_core::team_event::{new_signing_key, public_key_text};
 use fanday_core::{Role, Situation};
 use serde_json::json;
-use support::{feed_texts, join_and_admit, member, read, share, team, Member, Stranger};
+use support::{feed, feed_texts, join_and_admit, member, read, share, team, Member, Stranger};
 
 fn is_lead(viewer: &Member, name: &str) -> bool {
     viewer
@@ -155,5 +155,108 @@ fn a_leads_decision_dated_far_ahead_never_counts_not_even_when_other_decisions_f
             "a date far ahead counts for nothing"
         );
         assert!(admitted_names(viewer).contains(&"Nils".to_string()));
+    }
+}
+
+#[test]
+fn a_lead_lets_in_only_the_key_she_compared() {
+    let t = team();
+    let id = uuid::Uuid::now_v7().to_string();
+    let mut kim = Stranger::new(t.path(), &id);
+    kim.asks_to_join("Kim");
+    let compared = kim.fingerprint();
+    read(&t.lena);
+    read(&t.sara);
+    // Before Lena clicks, someone else asks again for Kim's place with
+    // another key.
+    let mut swapped = Stranger::new(t.path(), &id);
+    swapped.file = "events-1 (1).jsonl".into();
+    swapped.seq = kim.seq;
+    swapped.prev = kim.prev.clone();
+    swapped.asks_to_join("Kim");
+    read(&t.lena);
+    let err = t
+        .lena
+        .app
+        .admit(&id, &compared)
+        .err()
+        .unwrap_or_else(|| panic!("a key nobody compared was let in"));
+    assert_eq!(err.code(), "request_key_changed");
+    assert!(!admitted_names(&t.lena).contains(&"Kim".to_string()));
+    // Compared anew, the key shown now is the one let in.
+    t.lena
+        .app
+        .admit(&id, &swapped.fingerprint())
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert!(admitted_names(&t.lena).contains(&"Kim".to_string()));
+}
+
+#[test]
+fn only_leads_see_the_stories_of_someone_waiting_to_be_let_in() {
+    let t = team();
+    let nora = member("Nora", Role::Staff);
+    support::join(&nora, t.path());
+    share(&nora, "Väntar på att bli insläppt", Situation::JustBecause);
+    let waiting = |viewer: &Member| -> Vec<String> {
+        viewer
+            .app
+            .team_members()
+            .unwrap_or_default()
+            .into_iter()
+            .flat_map(|m| m.waiting_stories)
+            .collect()
+    };
+    read(&t.lena);
+    read(&t.sara);
+    assert_eq!(waiting(&t.lena), vec!["Väntar på att bli insläppt"]);
+    assert!(waiting(&t.sara).is_empty(), "staff are not shown it");
+    assert!(feed(&t.sara).is_empty() && feed(&t.lena).is_empty());
+}
+
+#[test]
+fn a_chain_that_does_not_join_is_put_aside_in_whichever_order_it_arrives() {
+    let t = team();
+    let story = share(&t.lena, "Lenas berättelse", Situation::JustBecause);
+    read(&t.sara);
+    let story_id = support::story_key(&t.lena, &story);
+    let (author, id) = story_id
+        .split_once('/')
+        .unwrap_or_else(|| panic!("{story_id}"));
+    let n = highest_seq(&t, &t.sara) + 1;
+    // Two PCs with Sara's key: one comments at n; the other applauds at
+    // n + 1, after an event n nobody has.
+    let joins = support::signed_by(
+        &t.sara,
+        "comment.added",
+        json!({"story_author": author, "story_id": id, "text": "Bra gjort"}),
+        n,
+    );
+    let off_chain = support::signed_by(
+        &t.sara,
+        "reaction.added",
+        json!({"story_author": author, "story_id": id}),
+        n + 1,
+    );
+    let dir = support::member_dir(t.path(), &t.sara.id);
+    // Ali's PC gets the applause first, then the comment.
+    support::append_raw(&dir.join("events-1 (2).jsonl"), &format!("{off_chain}\n"));
+    read(&t.ali);
+    assert_eq!(feed(&t.ali)[0].applause, 1, "nothing says otherwise yet");
+    support::append_raw(&dir.join("events-1 (1).jsonl"), &format!("{joins}\n"));
+    // Lena's PC reads both at once, the comment first.
+    for viewer in [&t.ali, &t.lena] {
+        let report = read(viewer);
+        let shown = feed(viewer);
+        assert_eq!(
+            shown[0].applause, 0,
+            "the branch that does not join is aside"
+        );
+        assert_eq!(shown[0].comments.len(), 1);
+        let gap = report
+            .gaps
+            .iter()
+            .find(|g| g.member_id == t.sara.id)
+            .unwrap_or_else(|| panic!("{:?}", report.gaps));
+        assert_eq!(gap.forks, 1, "leads are told");
     }
 }

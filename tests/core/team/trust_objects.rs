@@ -307,7 +307,7 @@ fn a_story_withdrawn_before_its_author_is_let_in_is_erased_from_the_request() {
     assert!(!holds(&t.lena, secret), "and from the lead's store");
     t.lena
         .app
-        .admit(&nora.id)
+        .admit(&nora.id, &support::my_fingerprint(&nora))
         .unwrap_or_else(|err| panic!("{err}"));
     read(&t.sara);
     assert!(
