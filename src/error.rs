@@ -68,6 +68,9 @@ pub enum CoreError {
     #[error("the key asking to join changed since you compared it; compare it again")]
     RequestKeyChanged,
 
+    #[error("the desktop keyring that keeps your team key is locked or not running")]
+    KeyringUnavailable,
+
     #[error("the team's last lead keeps the role; make someone else a lead first")]
     LastLead,
 
@@ -102,6 +105,7 @@ impl CoreError {
             CoreError::NoTeam => "no_team",
             CoreError::TeamFileChanged => "team_file_changed",
             CoreError::RequestKeyChanged => "request_key_changed",
+            CoreError::KeyringUnavailable => "keyring_unavailable",
             CoreError::LastLead => "last_lead",
             CoreError::RemoveSelf => "remove_self",
             CoreError::TeamNotUpgraded => "team_not_upgraded",

@@ -67,17 +67,29 @@ fn keyring_save(_key: &SigningKey) -> bool {
     false
 }
 
+/// The keyring could not be asked (locked, or not running just now): the
+/// key may well be there, so no new one is made in its place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyringUnavailable;
+
 #[cfg(any(target_os = "linux", windows))]
-fn keyring_load(public: &ed25519_dalek::VerifyingKey) -> Option<SigningKey> {
-    let secret = keyring::Entry::new(SERVICE, &account(public))
-        .and_then(|entry| entry.get_password())
-        .ok()?;
-    parse_secret_key(&secret).filter(|key| key.verifying_key() == *public)
+fn keyring_load(
+    public: &ed25519_dalek::VerifyingKey,
+) -> std::result::Result<Option<SigningKey>, KeyringUnavailable> {
+    let secret =
+        keyring::Entry::new(SERVICE, &account(public)).and_then(|entry| entry.get_password());
+    match secret {
+        Ok(secret) => Ok(parse_secret_key(&secret).filter(|key| key.verifying_key() == *public)),
+        Err(keyring::Error::NoEntry | keyring::Error::BadEncoding(_)) => Ok(None),
+        Err(_) => Err(KeyringUnavailable),
+    }
 }
 
 #[cfg(not(any(target_os = "linux", windows)))]
-fn keyring_load(_public: &ed25519_dalek::VerifyingKey) -> Option<SigningKey> {
-    None
+fn keyring_load(
+    _public: &ed25519_dalek::VerifyingKey,
+) -> std::result::Result<Option<SigningKey>, KeyringUnavailable> {
+    Ok(None)
 }
 
 #[cfg(unix)]
@@ -119,16 +131,21 @@ pub fn save(data_dir: &Path, key: &SigningKey) -> Result<Place> {
     Ok(Place::File)
 }
 
-/// Finds the secret of `public` where it was kept (a keyring that is away
-/// now, a key file copied elsewhere: then `None`).
+/// Finds the secret of `public` where it was kept: `None` where it is not
+/// there (a database copied to another PC or account); an error where the
+/// keyring that keeps it cannot be asked now.
 pub fn load(
     data_dir: &Path,
     place: Place,
     public: &ed25519_dalek::VerifyingKey,
-) -> Option<SigningKey> {
+) -> std::result::Result<Option<SigningKey>, KeyringUnavailable> {
     match place {
-        Place::Keyring => keyring_load(public).or_else(|| file_load(data_dir, public)),
-        Place::File => file_load(data_dir, public),
+        Place::Keyring => match keyring_load(public) {
+            Ok(Some(key)) => Ok(Some(key)),
+            Ok(None) => Ok(file_load(data_dir, public)),
+            Err(unavailable) => file_load(data_dir, public).map(Some).ok_or(unavailable),
+        },
+        Place::File => Ok(file_load(data_dir, public)),
     }
 }
 
@@ -141,10 +158,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
         let key = crate::team_event::new_signing_key().unwrap_or_else(|| panic!("a key"));
         assert_eq!(save(dir.path(), &key).ok(), Some(Place::File));
-        let found = load(dir.path(), Place::File, &key.verifying_key());
+        let found = load(dir.path(), Place::File, &key.verifying_key()).unwrap_or_default();
         assert_eq!(found.map(|k| k.to_bytes()), Some(key.to_bytes()));
         let other = crate::team_event::new_signing_key().unwrap_or_else(|| panic!("a key"));
-        assert!(load(dir.path(), Place::File, &other.verifying_key()).is_none());
+        assert!(matches!(
+            load(dir.path(), Place::File, &other.verifying_key()),
+            Ok(None)
+        ));
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

@@ -159,8 +159,19 @@ impl Fanday {
         self.read_own_folder(&me)?;
         // A key this team has not let in (a backup restored on another PC):
         // ask to come back with it.
+        let mut unsigned = None;
         if outbox::team_format(&self.store.conn())? == EVENT_VERSION {
-            self.ask_to_join(&me)?;
+            match self.ask_to_join(&me) {
+                Ok(()) => {}
+                // Reading needs no key; the status says why nothing is sent.
+                Err(err @ CoreError::KeyringUnavailable) => {
+                    unsigned = Some(report::SendError {
+                        code: err.code(),
+                        message: err.to_string(),
+                    });
+                }
+                Err(err) => return Err(err),
+            }
         }
         reconcile::reconcile(&self.store.conn(), &me, now)?;
         let today = self.today();
@@ -212,13 +223,21 @@ impl Fanday {
         report.skipped = report::skips(&conn)?;
         report.gaps = report::gaps(&conn)?;
         report.waiting_to_send = report::waiting_to_send(&conn)?;
+        if report.send_error.is_none() {
+            report.send_error = unsigned;
+        }
         Ok(report)
     }
 
     fn note_flush(&self, me: &Profile, report: &mut ReadReport) {
         match self.flush_team(me) {
             Ok(_) => report.send_error = None,
-            Err(err) => report.send_error = Some(err.to_string()),
+            Err(err) => {
+                report.send_error = Some(report::SendError {
+                    code: err.code(),
+                    message: err.to_string(),
+                })
+            }
         }
     }
 

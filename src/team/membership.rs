@@ -139,8 +139,9 @@ fn data_dir(conn: &Connection) -> PathBuf {
 /// This computer's signing key, made the first time it is needed. The
 /// secret is kept outside the database (`keys`): a key an earlier Fanday
 /// kept in the database is moved out the first time it is used. Where the
-/// secret cannot be found (a backup restored on another PC), a new key is
-/// made, which a lead lets in again.
+/// secret is not there (a backup restored on another PC), a new key is
+/// made, which a lead lets in again; where the keyring keeping it cannot be
+/// asked just now (locked), nothing is made: [`CoreError::KeyringUnavailable`].
 pub fn device_key(conn: &Connection, now: DateTime<Utc>) -> Result<SigningKey> {
     let dir = data_dir(conn);
     let stored: Option<(String, String, String)> = conn
@@ -160,11 +161,13 @@ pub fn device_key(conn: &Connection, now: DateTime<Utc>) -> Result<SigningKey> {
             )?;
             return Ok(key);
         }
-        let found = parse_public_key(&public)
-            .zip(keys::Place::from_name(&place))
-            .and_then(|(public, place)| keys::load(&dir, place, &public));
-        if let Some(key) = found {
-            return Ok(key);
+        if let Some((public, place)) = parse_public_key(&public).zip(keys::Place::from_name(&place))
+        {
+            match keys::load(&dir, place, &public) {
+                Ok(Some(key)) => return Ok(key),
+                Ok(None) => {}
+                Err(keys::KeyringUnavailable) => return Err(CoreError::KeyringUnavailable),
+            }
         }
     }
     let key = new_signing_key().ok_or_else(|| team_error("no randomness for a new key"))?;

@@ -150,10 +150,21 @@ impl Fanday {
         }
         let new = new_signing_key()
             .ok_or_else(|| CoreError::TeamFolder("no randomness for a new key".into()))?;
-        self.team_event(Body::KeyRotated(RotateBody {
+        let rotated = self.team_event(Body::KeyRotated(RotateBody {
             key: public_key_text(&new.verifying_key()),
-        }))?;
-        membership::replace_device_key(&self.store.conn(), &new, self.clock.now_utc())?;
+        }));
+        match rotated {
+            Ok(()) => {
+                membership::replace_device_key(&self.store.conn(), &new, self.clock.now_utc())?;
+            }
+            // The old key cannot sign its successor: the new key asks to
+            // come back, and a lead lets it in after comparing it.
+            Err(CoreError::KeyringUnavailable) => {
+                membership::replace_device_key(&self.store.conn(), &new, self.clock.now_utc())?;
+                self.ask_to_join(&me)?;
+            }
+            Err(err) => return Err(err),
+        }
         let _ = self.flush_team(&me);
         Ok(crate::team_event::fingerprint(&new.verifying_key()))
     }

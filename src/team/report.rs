@@ -27,6 +27,14 @@ pub struct Skip {
     pub first_offset: Option<u64>,
 }
 
+/// Why this PC's events could not be sent: the error's code, which the
+/// window words, and its message, for logs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SendError {
+    pub code: &'static str,
+    pub message: String,
+}
+
 /// A member some of whose events never arrived, or reuse a number.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Gap {
@@ -50,7 +58,7 @@ pub struct ReadReport {
     /// Events made here that are not in the folder yet.
     pub waiting_to_send: u32,
     /// Why they could not be sent, when they could not.
-    pub send_error: Option<String>,
+    pub send_error: Option<SendError>,
     pub skipped: Vec<Skip>,
     pub gaps: Vec<Gap>,
 }

@@ -107,7 +107,8 @@ function mockTauri(role) {
         read_at: new Date().toISOString(),
         report: {
           new_events: 2, bytes_read: 1200, more: true, folder_missing: false, became_lead: false, healed: true,
-          waiting_to_send: 1, send_error: null,
+          waiting_to_send: 1,
+          send_error: { code: 'keyring_unavailable', message: 'the desktop keyring that keeps your team key is locked or not running' },
           skipped: [
             { path: 'members/x/events-1.jsonl', code: 'not_event', reason: 'not a valid event', count: 31457280, first_offset: 0 },
             { path: 'members/y/profile.json', code: 'link', reason: 'a link', count: 1, first_offset: null },
@@ -122,8 +123,10 @@ function mockTauri(role) {
       { story_id: 's2', author_id: 'p3', author_name: 'Lena', date: today, situation: 'said_no', customer: 'internal', text: 'Hjälpte en kollega', reaction: null, applause: 0, applauded_by_me: false, comments: [], review: null },
     ],
     team_members: [
-      { member_id: 'p3', name: 'Lena', is_lead: true, fingerprint: 'ABCD-EF01-2345-6789', is_me: false },
-      { member_id: 'p1', name: 'Sara Lindqvist', is_lead: role === 'lead', fingerprint: '1234-5678-9ABC-DEF0', is_me: true },
+      { member_id: 'p3', name: 'Lena', is_lead: true, fingerprint: 'ABCD-EF01-2345-6789', is_me: false, status: 'admitted', waiting_stories: [] },
+      { member_id: 'p1', name: 'Sara Lindqvist', is_lead: role === 'lead', fingerprint: '1234-5678-9ABC-DEF0', is_me: true, status: 'admitted', waiting_stories: [] },
+      { member_id: 'p2', name: 'Ali', is_lead: false, fingerprint: '5555-6666-7777-8888', is_me: false, status: 'admitted', waiting_stories: [] },
+      { member_id: 'p4', name: 'Kim', is_lead: false, fingerprint: '9999-AAAA-BBBB-CCCC', is_me: false, status: 'pending', waiting_stories: role === 'lead' ? ['Bar en kartong åt en kund'] : [] },
     ],
     lineup: {
       week: '2026-W48', monday: today, picked: true,
@@ -230,8 +233,32 @@ for (const role of ['staff', 'lead']) {
       if (scheme === 'light') await keyboardWalk(page, `${role}/keyboard/${screen}`);
     }
     await checkLineup(page, `${role}/${scheme}`, scheme === 'light');
+    if (scheme === 'light') await checkTeamPeople(page, role);
     await page.close();
   }
+}
+
+// Who is in the team: a lead sees the request with its key and the
+// waiting story, admit and decline, remove on members, and forks; staff
+// see none of it. Both see why nothing could be sent.
+async function checkTeamPeople(page, role) {
+  await page.click('[data-testid="nav-team"]');
+  await page.waitForSelector('[data-testid="feed-send-error"]');
+  const count = (id) => page.$$eval(`[data-testid="${id}"]`, (els) => els.length);
+  const lead = role === 'lead';
+  const expected = {
+    'team-request': lead ? 1 : 0, 'team-admit': lead ? 1 : 0, 'team-decline': lead ? 1 : 0,
+    'team-remove': lead ? 2 : 0, 'feed-forks': lead ? 1 : 0, 'feed-send-error': 1,
+  };
+  for (const [id, want] of Object.entries(expected)) {
+    const got = await count(id);
+    if (got !== want) problems.push(`${role}/team: ${got} of ${id}, expected ${want}`);
+  }
+  const request = lead ? await page.$eval('[data-testid="team-request"]', (el) => el.textContent) : '';
+  if (lead && !(request.includes('9999-AAAA-BBBB-CCCC') && request.includes('Bar en kartong'))) {
+    problems.push(`${role}/team: the request does not show the key and the waiting story: ${request}`);
+  }
+  console.log(`${role}/team: requests, members and the status as a ${role} sees them`);
 }
 
 // The line-up, full screen: axe and the keyboard inside it, the story text

@@ -3,7 +3,7 @@
 // folder was not taken and why, each in the person's language. Everything
 // here comes from other people's PCs: it is shown as text, never as HTML.
 import { h, clear } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, errorText } from '../i18n.js';
 
 // At most this many skipped files are listed; the rest are counted.
 const LISTED = 50;
@@ -35,6 +35,9 @@ export function renderTeamStatus(line, status, { when, lead }) {
   if (report.healed) notes.push(h('li', { testid: 'feed-healed', text: t('team.healed') }));
   if (report.waiting_to_send > 0) {
     notes.push(h('li', { testid: 'feed-waiting', text: t('team.waiting', { n: report.waiting_to_send }) }));
+  }
+  if (report.send_error) {
+    notes.push(h('li', { testid: 'feed-send-error', text: t('team.sendError', { reason: errorText(report.send_error) }) }));
   }
   for (const gap of report.gaps ?? []) {
     const name = gap.name || t('team.someone');
