@@ -76,6 +76,22 @@ pub fn daily(conn: &Connection, data_dir: &Path, today: NaiveDate) -> Result<Opt
     Ok(made)
 }
 
+/// Erases something from every backup in the data folder: `erase` runs in
+/// each, then the freed pages are zeroed and the file compacted, so the
+/// bytes are gone, not only unlinked. A backup that cannot be opened is
+/// left as it is.
+pub fn erase_from_all(data_dir: &Path, erase: impl Fn(&Connection) -> rusqlite::Result<()>) {
+    for backup in list(data_dir) {
+        let Ok(conn) = Connection::open(&backup.path) else {
+            continue;
+        };
+        let _ = conn.pragma_update(None, "secure_delete", "ON");
+        if erase(&conn).is_ok() {
+            let _ = conn.execute_batch("VACUUM");
+        }
+    }
+}
+
 pub fn list(data_dir: &Path) -> Vec<BackupFile> {
     let mut files: Vec<BackupFile> = std::fs::read_dir(backup_dir(data_dir))
         .map(|entries| {

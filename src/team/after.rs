@@ -201,11 +201,7 @@ pub fn scrub_backups(store: &Store, withdrawn: &[(String, String)]) {
         let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
     }
     let data_dir = store.path().parent().unwrap_or(Path::new("."));
-    for backup in crate::backup::list(data_dir) {
-        let Ok(conn) = Connection::open(&backup.path) else {
-            continue;
-        };
-        let _ = conn.pragma_update(None, "secure_delete", "ON");
+    crate::backup::erase_from_all(data_dir, |conn| {
         for (author, story_id) in withdrawn {
             let _ = conn.execute(
                 "UPDATE stories SET text = '', reaction = NULL WHERE author_id = ?1 AND story_id = ?2",
@@ -216,8 +212,8 @@ pub fn scrub_backups(store: &Store, withdrawn: &[(String, String)]) {
                 params![author, story_id],
             );
         }
-        let _ = conn.execute_batch("VACUUM");
-    }
+        Ok(())
+    });
 }
 
 /// Story ids come from other PCs: only plain ids are made into file names.

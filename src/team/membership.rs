@@ -159,6 +159,13 @@ pub fn device_key(conn: &Connection, now: DateTime<Utc>) -> Result<SigningKey> {
                 "UPDATE device_key SET secret_key = '', stored_in = ?1",
                 [place.name()],
             )?;
+            // Backups made before held it too (the day's, and the one made
+            // before the upgrade): a copied backup must not carry it.
+            let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+            crate::backup::erase_from_all(&dir, |backup| {
+                backup.execute("UPDATE device_key SET secret_key = ''", [])?;
+                Ok(())
+            });
             return Ok(key);
         }
         if let Some((public, place)) = parse_public_key(&public).zip(keys::Place::from_name(&place))

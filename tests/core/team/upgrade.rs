@@ -185,3 +185,37 @@ fn a_format_1_team_moves_to_format_2_when_its_founder_opens_this_fanday() {
         ]
     );
 }
+
+#[test]
+fn a_key_an_earlier_fanday_kept_in_its_database_leaves_every_backup_too() {
+    let old = OldTeam::new();
+    let data = old.root.path().join("sara");
+    let sara = old.open("sara");
+    // Her first story with this Fanday signs with the key.
+    share(&sara, "Första med nya Fanday", Situation::JustBecause);
+    read(&sara);
+    let secret = fs::read_to_string(data.join("device-key")).unwrap_or_default();
+    assert!(!secret.trim().is_empty(), "the key moved out to its file");
+    let backups: Vec<_> = fs::read_dir(data.join("backups"))
+        .unwrap_or_else(|err| panic!("{err}"))
+        .flatten()
+        .map(|entry| entry.path())
+        .collect();
+    assert!(
+        backups
+            .iter()
+            .any(|p| p.to_string_lossy().contains("before-upgrade")),
+        "the upgrade backed up first: {backups:?}"
+    );
+    let db = data.join("fanday.sqlite3");
+    for file in backups
+        .iter()
+        .chain([&db, &db.with_extension("sqlite3-wal")])
+    {
+        assert!(
+            !support::file_holds(file, secret.trim()),
+            "{} still holds the key",
+            file.display()
+        );
+    }
+}
