@@ -260,3 +260,54 @@ fn a_chain_that_does_not_join_is_put_aside_in_whichever_order_it_arrives() {
         assert_eq!(gap.forks, 1, "leads are told");
     }
 }
+
+#[test]
+fn a_lead_who_was_removed_decides_nothing_afterwards_with_the_key_they_kept() {
+    let t = team();
+    t.lena
+        .app
+        .grant_lead(&t.ali.id)
+        .unwrap_or_else(|err| panic!("{err}"));
+    read(&t.ali);
+    read(&t.sara);
+    assert!(is_lead(&t.sara, "Ali"), "Ali leads for a while");
+    t.lena
+        .app
+        .remove_member(&t.ali.id)
+        .unwrap_or_else(|err| panic!("{err}"));
+    read(&t.sara);
+    assert!(!is_lead(&t.sara, "Ali"), "no longer a lead");
+    // Ali still has his PC and his key, and signs a lead's steps anyway:
+    // Sara made lead, Lena removed.
+    let sara_after = highest_seq(&t, &t.sara);
+    let lena_after = highest_seq(&t, &t.lena);
+    let next = highest_seq(&t, &t.ali) + 1;
+    let grant = support::signed_by(
+        &t.ali,
+        "role.granted",
+        json!({"member": t.sara.id, "role": "lead", "after": sara_after}),
+        next,
+    );
+    support::append_raw(
+        &support::events_file(t.path(), &t.ali.id),
+        &format!("{grant}\n"),
+    );
+    let removal = support::signed_by(
+        &t.ali,
+        "member.removed",
+        json!({"member": t.lena.id, "after": lena_after}),
+        next + 1,
+    );
+    support::append_raw(
+        &support::events_file(t.path(), &t.ali.id),
+        &format!("{removal}\n"),
+    );
+    let nils = member("Nils", Role::Staff);
+    join_and_admit(&nils, t.path(), &t.lena);
+    for viewer in [&t.lena, &t.sara, &nils] {
+        while read(viewer).more {}
+        assert!(!is_lead(viewer, "Sara"), "Ali's grant counts for nothing");
+        assert!(is_lead(viewer, "Lena (lead)"), "Lena stays, and leads");
+        assert!(admitted_names(viewer).contains(&"Lena (lead)".to_string()));
+    }
+}

@@ -1,4 +1,5 @@
-//! Team trust, what is whose: a hijacked exception id, a decision on other
+//! Team trust, what is whose: a hijacked exception id, reused decision and
+//! story ids, a decision on other
 //! text, an event replayed from another team, a withdrawn story's text,
 //! and dates and numbers out of range. Each attack from the issue, tried on
 //! real folders with validly signed events, showing that it fails and what
@@ -335,4 +336,68 @@ fn a_removed_member_can_still_take_back_what_they_shared() {
         assert!(feed(viewer).is_empty(), "withdrawn after he left");
         assert!(!holds(viewer, secret));
     }
+}
+
+#[test]
+fn a_reused_decision_or_story_id_silences_nothing_even_read_first() {
+    let t = team();
+    let story = share(&t.sara, "Saras berättelse", Situation::Complaint);
+    let saras = t
+        .sara
+        .app
+        .propose_exception(&ExceptionInput {
+            rule: "Inga returer efter 30 dagar".into(),
+            allowed: "Ta emot en retur dag 31".into(),
+            ..ExceptionInput::default()
+        })
+        .unwrap_or_else(|err| panic!("{err}"));
+    read(&t.lena);
+    let in_lenas = format!("{}/{}", t.sara.id, saras.id);
+    t.lena
+        .app
+        .act_on_exception(&in_lenas, Action::Approve, Some("Ja"))
+        .unwrap_or_else(|err| panic!("{err}"));
+    let decision = event_lines(t.path(), &t.lena.id)
+        .iter()
+        .filter_map(|line| Event::parse(line).ok())
+        .find(|event| event.kind == "exception.decided")
+        .unwrap_or_else(|| panic!("Lena's approval in the folder"))
+        .body;
+    // A member whose folder every PC reads first copies the ids of Lena's
+    // approval (with "reject") and of Sara's story (withdrawing it).
+    let mut first = Stranger::new(t.path(), "00000000-0000-0000-0000-000000000000");
+    first.asks_to_join("Kollega");
+    read(&t.lena);
+    t.lena
+        .app
+        .admit(&first.id, &first.fingerprint())
+        .unwrap_or_else(|err| panic!("{err}"));
+    first.writes(
+        "exception.decided",
+        json!({"proposer": t.sara.id, "exception_id": saras.id,
+               "proposal_hash": decision["proposal_hash"], "decision_id": decision["decision_id"],
+               "action": "reject", "note": null}),
+    );
+    first.writes("story.withdrawn", json!({"story_id": story}));
+
+    let olle = member("Olle", Role::Staff);
+    join_and_admit(&olle, t.path(), &t.lena);
+    for viewer in [&t.lena, &t.sara, &olle] {
+        while read(viewer).more {}
+        let statuses: Vec<String> = viewer
+            .app
+            .list_exceptions(&Default::default())
+            .unwrap_or_default()
+            .iter()
+            .map(|e| format!("{:?}", e.status).to_lowercase())
+            .collect();
+        assert_eq!(statuses, vec!["approved"], "Lena's approval holds");
+        assert_eq!(
+            feed_texts(viewer),
+            vec!["Saras berättelse"],
+            "Sara's story stays"
+        );
+    }
+    let report = read(&t.lena);
+    assert!(codes(&report).contains(&"not_lead"), "{:?}", report.skipped);
 }
