@@ -55,15 +55,15 @@ function memberItem(redraw, member, { meLead, leads }) {
     h('span', { class: 'member-key', dir: 'ltr', text: member.fingerprint }),
     meLead && others && member.status === 'admitted' && !member.is_lead ? action(redraw, {
       testid: 'team-grant-lead', label: t('team.makeLead'), request: api.grantLead, memberId: member.member_id,
-      confirm: t('team.makeLeadConfirm', { name }), done: t('team.madeLead', { name }),
+      confirm: t('team.makeLeadConfirm', { name, key: member.fingerprint }), done: t('team.madeLead', { name }),
     }) : null,
     meLead && others && member.is_lead && leads > 1 ? action(redraw, {
       testid: 'team-revoke-lead', label: t('team.revokeLead'), request: api.revokeLead, memberId: member.member_id,
-      confirm: t('team.revokeLeadConfirm', { name }), done: t('team.revokedLead', { name }),
+      confirm: t('team.revokeLeadConfirm', { name, key: member.fingerprint }), done: t('team.revokedLead', { name }),
     }) : null,
     meLead && others && member.status === 'admitted' ? action(redraw, {
       testid: 'team-remove', label: t('team.remove'), request: api.removeMember, memberId: member.member_id,
-      confirm: t('team.removeConfirm', { name }), done: t('team.removedDone', { name }),
+      confirm: t('team.removeConfirm', { name, key: member.fingerprint }), done: t('team.removedDone', { name }),
     }) : null);
 }
 

@@ -1,9 +1,9 @@
 //! Team trust, what is whose: a hijacked exception id, reused decision and
-//! story ids, a decision on other
-//! text, an event replayed from another team, a withdrawn story's text,
-//! and dates and numbers out of range. Each attack from the issue, tried on
-//! real folders with validly signed events, showing that it fails and what
-//! the person sees.
+//! story ids, a decision on other text, an event replayed from another
+//! team, a withdrawn story's text (also by someone waiting to be let in, or
+//! removed), and dates and numbers out of range. Each attack from the
+//! issue, tried on real folders with validly signed events, showing that it
+//! fails and what the person sees.
 
 use crate::support::team as support;
 
