@@ -304,6 +304,29 @@ async fn a_story_shared_on_one_pc_reaches_the_other_and_the_leads_feature_comes_
     }
     screenshot(&staff_pc, "team-status-sv");
     screenshot(&lead_pc, "team-status-en");
+
+    // The sync engine loses Sara's own team files: her app writes them
+    // again from its own store, says so in the status, and the lead still
+    // has everything.
+    let saras_folder = std::fs::read_dir(team_folder.join("members"))
+        .unwrap_or_else(|err| panic!("{err}"))
+        .flatten()
+        .map(|entry| entry.path())
+        .find(|dir| {
+            std::fs::read_to_string(dir.join("profile.json")).is_ok_and(|p| p.contains("\"Sara\""))
+        })
+        .unwrap_or_else(|| panic!("Sara's folder"));
+    for entry in std::fs::read_dir(&saras_folder)
+        .unwrap_or_else(|err| panic!("{err}"))
+        .flatten()
+    {
+        if entry.file_name().to_string_lossy().ends_with(".jsonl") {
+            std::fs::remove_file(entry.path()).unwrap_or_else(|err| panic!("{err}"));
+        }
+    }
+    click(&staff, "team-read").await;
+    eventually(&staff, "feed-healed", "Fanday skrev den igen", WITHIN).await;
+    screenshot(&staff_pc, "team-healed-sv");
     eventually(
         &lead,
         "feed-text",

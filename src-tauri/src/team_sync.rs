@@ -2,6 +2,7 @@
 //! when the folder changes (file events), and every minute, since network
 //! shares send no change events. The reading itself is the core's.
 
+use crate::error::UiError;
 use crate::first_screen;
 use crate::AppState;
 use fanday_core::team::ReadReport;
@@ -23,13 +24,19 @@ const BETWEEN_PASSES: Duration = Duration::from_millis(100);
 pub struct TeamSync {
     wake: Arc<Notify>,
     last: Mutex<Option<Status>>,
+    healed_at: Mutex<Option<chrono::DateTime<chrono::Utc>>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Status {
     pub read_at: chrono::DateTime<chrono::Utc>,
     pub report: ReadReport,
-    pub error: Option<String>,
+    /// Why the folder could not be read, for the window to word.
+    pub error: Option<UiError>,
+    /// When this PC's own team file was last written again after damage:
+    /// the Team screen says so until the app is closed, not only for the
+    /// one read that healed it.
+    pub healed_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl TeamSync {
@@ -61,12 +68,25 @@ pub fn read_now(app: &AppHandle) -> Option<Status> {
     core.team_info().ok().flatten()?;
     let (report, error) = match core.read_team() {
         Ok(report) => (report, None),
-        Err(err) => (ReadReport::default(), Some(err.to_string())),
+        Err(err) => (ReadReport::default(), Some(UiError::from(err))),
+    };
+    let read_at = chrono::Utc::now();
+    let sync = app.state::<TeamSync>();
+    let healed_at = {
+        let mut healed = sync
+            .healed_at
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if report.healed {
+            *healed = Some(read_at);
+        }
+        *healed
     };
     let status = Status {
-        read_at: chrono::Utc::now(),
+        read_at,
         report,
         error,
+        healed_at,
     };
     *app.state::<TeamSync>()
         .last

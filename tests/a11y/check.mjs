@@ -112,10 +112,12 @@ function mockTauri(role) {
           skipped: [
             { path: 'members/x/events-1.jsonl', code: 'not_event', reason: 'not a valid event', count: 31457280, first_offset: 0 },
             { path: 'members/y/profile.json', code: 'link', reason: 'a link', count: 1, first_offset: null },
+            { path: 'members/z/events-1.jsonl', code: 'rewound', reason: 'rewound', count: 2, first_offset: 0 },
           ],
           gaps: [{ member_id: 'p3', name: 'Lena', missing: 3, forks: 1 }],
         },
         error: null,
+        healed_at: new Date().toISOString(),
       },
     },
     team_feed: [

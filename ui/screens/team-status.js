@@ -3,7 +3,7 @@
 // folder was not taken and why, each in the person's language. Everything
 // here comes from other people's PCs: it is shown as text, never as HTML.
 import { h, clear } from '../dom.js';
-import { t, errorText } from '../i18n.js';
+import { t, errorText, formatTime } from '../i18n.js';
 
 // At most this many skipped files are listed; the rest are counted.
 const LISTED = 50;
@@ -11,6 +11,8 @@ const LISTED = 50;
 function skipText(skip) {
   const reason = t(`skip.${skip.code}`);
   if (skip.count <= 1 || skip.first_offset === null) return `${skip.path}: ${reason}`;
+  // A file found rewound is counted per time it was found so, not per line.
+  if (skip.code === 'rewound') return `${skip.path}: ${reason} (${t('team.timesFound', { n: skip.count })})`;
   return `${skip.path}: ${reason} (${t('team.skippedCount', {
     n: skip.count, offset: skip.first_offset,
   })})`;
@@ -27,12 +29,14 @@ export function renderTeamStatus(line, status, { when, lead }) {
   const report = status.report;
   line.append(h('span', {
     text: report.folder_missing ? t('team.folderMissing', { time: when })
-      : status.error ? t('team.readError', { time: when, message: status.error })
+      : status.error ? t('team.readError', { time: when, message: errorText(status.error) })
         : t('team.readAt', { time: when }),
   }));
   if (report.more) line.append(' ', h('span', { testid: 'feed-reading', text: t('team.stillReading') }));
   const notes = [];
-  if (report.healed) notes.push(h('li', { testid: 'feed-healed', text: t('team.healed') }));
+  if (status.healed_at) {
+    notes.push(h('li', { testid: 'feed-healed', text: t('team.healedAt', { time: formatTime(status.healed_at) }) }));
+  }
   if (report.waiting_to_send > 0) {
     notes.push(h('li', { testid: 'feed-waiting', text: t('team.waiting', { n: report.waiting_to_send }) }));
   }
