@@ -122,6 +122,10 @@ fn put_story_file(dir: &Path, line: &str, attachment: Option<&str>) -> Result<()
     let stories = dir.join(STORIES_DIR);
     let path = stories.join(format!("{story_id}.json"));
     match (event.kind.as_str(), attachment) {
+        // Deleted only inside a real folder of ours: the last part of a
+        // path is never followed, but a `stories` link would take the
+        // deletion wherever it points.
+        ("story.withdrawn", _) if folder::is_real_dir(&stories) != Ok(true) => Ok(()),
         ("story.withdrawn", _) => match std::fs::symlink_metadata(&path) {
             Ok(_) => std::fs::remove_file(&path).map_err(|err| folder::io_error(&path, err)),
             Err(_) => Ok(()),
