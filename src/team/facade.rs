@@ -130,7 +130,14 @@ impl Fanday {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         self.read_own_folder(me)?;
-        write::flush(&self.store, me, self.clock.now_utc())
+        let mut replaced = Vec::new();
+        let flushed = write::flush(&self.store, me, self.clock.now_utc(), &mut replaced);
+        self.team
+            .replaced
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .extend(replaced);
+        flushed
     }
 
     /// One pass over the team folder: sends what waits to be sent, then
@@ -208,6 +215,13 @@ impl Fanday {
             report.became_lead = profile::promote_to_lead(&conn, now)?;
         }
         report.healed |= write::take_healed(&conn)?;
+        report.replaced = std::mem::take(
+            &mut *self
+                .team
+                .replaced
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        );
         report.skipped = report::skips(&conn)?;
         report.gaps = report::gaps(&conn)?;
         report.waiting_to_send = report::waiting_to_send(&conn)?;

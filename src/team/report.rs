@@ -47,6 +47,10 @@ pub struct ReadReport {
     pub became_lead: bool,
     /// This PC's own team file was damaged and written again.
     pub healed: bool,
+    /// What stood where Fanday writes in this PC's own folder (a file, a
+    /// link or a pipe where its stories folder belongs, say) and was
+    /// removed or moved aside, by path in the team folder; told once.
+    pub replaced: Vec<String>,
     /// Events made here that are not in the folder yet.
     pub waiting_to_send: u32,
     /// Why they could not be sent, when they could not.

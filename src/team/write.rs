@@ -9,7 +9,7 @@
 use super::authority;
 use super::body::StoryContent;
 use super::folder::{
-    self, event_file_name, event_file_number, list, member_dir, EntryKind, MEMBERS_DIR,
+    self, event_file_name, event_file_number, list, member_dir, EntryKind, Keeps, MEMBERS_DIR,
     PROFILE_FILE, STORIES_DIR,
 };
 use super::lines::{read_chunk, Cursor};
@@ -198,8 +198,23 @@ pub struct Flushed {
     pub healed: bool,
 }
 
+/// Makes room at `path` in this member's own folder for what Fanday keeps
+/// there, noting what was in the way (by its path in the team folder).
+fn own_room(team: &Path, path: &Path, keeps: Keeps, replaced: &mut Vec<String>) -> Result<()> {
+    if folder::make_room(path, keeps)? {
+        replaced.push(folder::relative(team, path));
+    }
+    Ok(())
+}
+
 /// Makes sure this member's profile.json says who they are.
-fn heal_profile(dir: &Path, me: &Profile, key: &VerifyingKey) -> Result<()> {
+fn heal_profile(
+    team: &Path,
+    dir: &Path,
+    me: &Profile,
+    key: &VerifyingKey,
+    replaced: &mut Vec<String>,
+) -> Result<()> {
     let path = dir.join(PROFILE_FILE);
     let right = folder::read_small(&path, folder::MAX_SMALL_FILE)
         .ok()
@@ -215,13 +230,21 @@ fn heal_profile(dir: &Path, me: &Profile, key: &VerifyingKey) -> Result<()> {
         key: public_key_text(key),
     })
     .map_err(|err| CoreError::TeamFolder(err.to_string()))?;
+    own_room(team, &path, Keeps::File, replaced)?;
     folder::write_whole(&path, text.as_bytes())
 }
 
 /// Appends what the folder lacks of this PC's events, healing the file
 /// first where it was damaged. The store's lock is held only to read and
-/// record, never while the folder is written.
-pub fn flush(store: &Store, me: &Profile, now: DateTime<Utc>) -> Result<Flushed> {
+/// record, never while the folder is written. What stood in the way in
+/// this member's own folder (a file, a link or a pipe where Fanday keeps a
+/// folder, say) goes, and its path is added to `replaced`.
+pub fn flush(
+    store: &Store,
+    me: &Profile,
+    now: DateTime<Utc>,
+    replaced: &mut Vec<String>,
+) -> Result<Flushed> {
     let (team, state, pending) = {
         let conn = store.conn();
         let Some(team) = joined(&conn)? else {
@@ -253,7 +276,15 @@ pub fn flush(store: &Store, me: &Profile, now: DateTime<Utc>) -> Result<Flushed>
     }
     folder::ensure_dir(&team.folder.join(MEMBERS_DIR))?;
     let dir = member_dir(&team.folder, &me.id);
+    // The member's own folder is theirs: nothing in it stops their writes.
+    own_room(&team.folder, &dir, Keeps::Folder, replaced)?;
     folder::ensure_dir(&dir)?;
+    own_room(
+        &team.folder,
+        &dir.join(STORIES_DIR),
+        Keeps::Folder,
+        replaced,
+    )?;
     let intact = state
         .as_ref()
         .filter(|s| !s.check_folder)
@@ -275,7 +306,7 @@ pub fn flush(store: &Store, me: &Profile, now: DateTime<Utc>) -> Result<Flushed>
             book.keys.set_after(0, key);
             (key, book)
         };
-        heal_profile(&dir, me, &key)?;
+        heal_profile(&team.folder, &dir, me, &key, replaced)?;
         heal_story_files(store, &dir, &me.id, true)?;
         let present = events_in_folder(&dir, &me.id, &book);
         let all: Vec<Line> = store

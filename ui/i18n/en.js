@@ -370,6 +370,7 @@ export const en = {
   'team.skippedMore': 'and {n} more',
   'team.stillReading': 'Still reading: a lot arrived at once.',
   'team.healed': 'Your team file was damaged by the sync; Fanday wrote it again.',
+  'team.replaced': 'Something that was not Fanday’s stood at {path} in your team folder and stopped your writing; Fanday removed it or moved it aside.',
   'team.waiting': { one: '{n} of your events waits to be written to the team folder; Fanday tries again every minute.', other: '{n} of your events wait to be written to the team folder; Fanday tries again every minute.' },
   'team.missing': { one: "{n} of {name}'s events is missing.", other: "{n} of {name}'s events are missing." },
   'team.forks': { one: "{n} of {name}'s events reuses a number: one key used on two PCs, or a rewritten file. It was put aside.", other: "{n} of {name}'s events reuse a number: one key used on two PCs, or a rewritten file. They were put aside." },

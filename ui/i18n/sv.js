@@ -368,6 +368,7 @@ export const sv = {
   'team.skippedMore': 'och {n} till',
   'team.stillReading': 'Läser fortfarande: mycket kom på en gång.',
   'team.healed': 'Din teamfil skadades av synkningen; Fanday skrev den igen.',
+  'team.replaced': 'Något som inte var Fandays låg på {path} i din teammapp och hindrade dig från att skriva; Fanday tog bort det eller flyttade undan det.',
   'team.waiting': { one: '{n} av dina händelser väntar på att skrivas till teammappen; Fanday försöker igen varje minut.', other: '{n} av dina händelser väntar på att skrivas till teammappen; Fanday försöker igen varje minut.' },
   'team.missing': { one: '{n} händelse från {name} saknas.', other: '{n} händelser från {name} saknas.' },
   'team.forks': { one: '{n} händelse från {name} återanvänder ett nummer: en nyckel på två datorer, eller en omskriven fil. Den lades åt sidan.', other: '{n} händelser från {name} återanvänder ett nummer: en nyckel på två datorer, eller en omskriven fil. De lades åt sidan.' },

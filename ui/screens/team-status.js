@@ -33,6 +33,9 @@ export function renderTeamStatus(line, status, { when, lead }) {
   if (report.more) line.append(' ', h('span', { testid: 'feed-reading', text: t('team.stillReading') }));
   const notes = [];
   if (report.healed) notes.push(h('li', { testid: 'feed-healed', text: t('team.healed') }));
+  for (const path of report.replaced ?? []) {
+    notes.push(h('li', { testid: 'feed-replaced', text: t('team.replaced', { path }) }));
+  }
   if (report.waiting_to_send > 0) {
     notes.push(h('li', { testid: 'feed-waiting', text: t('team.waiting', { n: report.waiting_to_send }) }));
   }
