@@ -159,6 +159,14 @@ pub fn forget_line_skips(conn: &Connection, path: &str) -> Result<()> {
     Ok(())
 }
 
+/// A file that is gone: how far it was read and what it held that was not
+/// taken are forgotten.
+pub fn forget_file(conn: &Connection, path: &str) -> Result<()> {
+    exec(conn, "DELETE FROM team_files WHERE path = ?1", [path])?;
+    exec(conn, "DELETE FROM team_skips WHERE path = ?1", [path])?;
+    Ok(())
+}
+
 /// The whole-file refusals are looked at again at every pass: the ones of
 /// this pass replace the last pass's.
 pub fn replace_whole_file_skips(

@@ -190,6 +190,22 @@ fn fresh_name(dir: &Path) -> String {
     event_file_name(highest + 1)
 }
 
+/// The files of this member's folder that were read before and are no
+/// regular file now.
+fn gone_files(store: &Store, team: &Path, me: &str) -> Result<Vec<String>> {
+    let known: Vec<String> = store
+        .conn()
+        .prepare_cached("SELECT path FROM team_files WHERE member_id = ?1 AND path LIKE ?2")?
+        .query_map(params![me, format!("{MEMBERS_DIR}/{me}/%")], |row| {
+            row.get(0)
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(known
+        .into_iter()
+        .filter(|path| !std::fs::symlink_metadata(team.join(path)).is_ok_and(|m| m.is_file()))
+        .collect())
+}
+
 /// What a flush did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Flushed {
@@ -307,6 +323,13 @@ pub fn flush(
             (key, book)
         };
         heal_profile(&team.folder, &dir, me, &key, replaced)?;
+        // A link, a pipe or a folder where a file of ours belongs goes, or
+        // every pass would find it and heal again.
+        for (name, path, kind) in list(&dir).unwrap_or_default() {
+            if kind != EntryKind::File && folder::classify(&name) == folder::FileRole::Events {
+                own_room(&team.folder, &path, Keeps::File, replaced)?;
+            }
+        }
         heal_story_files(store, &dir, &me.id, true)?;
         let present = events_in_folder(&dir, &me.id, &book);
         let all: Vec<Line> = store
@@ -331,6 +354,13 @@ pub fn flush(
     } else {
         Some(write_lines(&dir, append_to, &lines)?)
     };
+    // Files of ours read before and gone now were healed around: they are
+    // forgotten, or every pass would find them gone and heal again.
+    let gone = if damaged {
+        gone_files(store, &team.folder, &me.id)?
+    } else {
+        Vec::new()
+    };
     let conn = store.conn();
     let tx = conn.unchecked_transaction()?;
     for (id, _, _) in &lines {
@@ -341,6 +371,9 @@ pub fn flush(
         )?;
     }
     let healed = damaged && !lines.is_empty();
+    for path in &gone {
+        super::report::forget_file(&tx, path)?;
+    }
     if let Some((name, length, last)) = &written {
         exec(
             &tx,

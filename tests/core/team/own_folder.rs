@@ -135,3 +135,64 @@ fn a_folder_link_or_pipe_in_place_of_profile_json_never_stops_a_heal() {
         assert_eq!(fs::read_to_string(&kept).unwrap_or_default(), "keep me");
     }
 }
+
+/// The names of the event files in a member's folder.
+fn event_files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap_or_else(|err| panic!("{err}"))
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".jsonl"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Sara's events file is gone (deleted, or a pipe in its place): her app
+/// writes it again once, and what she shares afterwards goes on in that one
+/// file, however many passes follow.
+fn healed_once_then_one_file(pipe: bool) {
+    let t = team();
+    share(&t.sara, "Ett", Situation::JustBecause);
+    read(&t.sara);
+    // A byte glued on by the sync: her app goes on in events-2.jsonl.
+    let dir = member_dir(t.path(), &t.sara.id);
+    support::append_raw(&dir.join("events-1.jsonl"), "x");
+    share(&t.sara, "Två", Situation::SaidNo);
+    assert!(read(&t.sara).healed);
+    assert_eq!(event_files(&dir), vec!["events-1.jsonl", "events-2.jsonl"]);
+
+    // The sync engine deletes the first file (or puts a pipe there).
+    fs::remove_file(dir.join("events-1.jsonl")).unwrap_or_else(|err| panic!("{err}"));
+    if pipe {
+        let made = std::process::Command::new("mkfifo")
+            .arg(dir.join("events-1.jsonl"))
+            .status();
+        assert!(made.is_ok_and(|s| s.success()));
+    }
+    let before = event_files(&dir);
+    assert!(read(&t.sara).healed, "written again");
+    for n in 0..5 {
+        share(&t.sara, &format!("Efter {n}"), Situation::JustBecause);
+        let report = read(&t.sara);
+        assert!(!report.healed, "told once (pass {n})");
+        assert_eq!(report.waiting_to_send, 0);
+    }
+    let after = event_files(&dir);
+    let new: Vec<&String> = after.iter().filter(|name| !before.contains(name)).collect();
+    assert_eq!(new.len(), 1, "one new file: {before:?} then {after:?}");
+    while read(&t.lena).more {}
+    assert_eq!(feed(&t.lena).len(), 7, "nothing lost");
+}
+
+#[test]
+fn a_deleted_own_file_is_written_again_once_and_not_at_every_pass() {
+    healed_once_then_one_file(false);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_pipe_in_place_of_an_own_file_is_written_around_once_and_not_at_every_pass() {
+    healed_once_then_one_file(true);
+}
