@@ -239,6 +239,56 @@ fn leaving_and_joining_again_never_reuses_a_number() {
 }
 
 #[test]
+fn leaving_and_joining_again_never_reuses_a_number_of_a_later_file() {
+    let t = team();
+    let first = share(&t.sara, "Ett", Situation::JustBecause);
+    // A byte glued on by the sync: Sara's app goes on in events-2.jsonl.
+    append_raw(&events_file(t.path(), &t.sara.id), "x");
+    share(&t.sara, "Två", Situation::JustBecause);
+    share(&t.sara, "Tre", Situation::SaidNo);
+    assert!(member_dir(t.path(), &t.sara.id)
+        .join("events-2.jsonl")
+        .is_file());
+    read(&t.lena);
+    let highest = seqs_in_folder(t.path(), &t.sara.id)
+        .last()
+        .copied()
+        .unwrap_or(0);
+
+    t.sara
+        .app
+        .leave_team()
+        .unwrap_or_else(|err| panic!("{err}"));
+    join(&t.sara, t.path());
+    read(&t.sara);
+    let me = t.sara.app.team_members().unwrap_or_default();
+    assert!(
+        me.iter().any(|m| m.is_me && m.status == "admitted"),
+        "Sara is in the team again: {me:?}"
+    );
+    unshare(&t.sara, &first);
+    share(&t.sara, "Fyra", Situation::Complaint);
+    assert!(
+        seqs_in_folder(t.path(), &t.sara.id)
+            .last()
+            .copied()
+            .unwrap_or(0)
+            > highest
+    );
+    assert_no_number_repeats(t.path(), &t.sara.id);
+    let report = read(&t.lena);
+    assert_eq!(
+        feed_texts(&t.lena),
+        vec!["Fyra", "Tre", "Två"],
+        "the withdrawal reached Lena"
+    );
+    assert!(
+        report.gaps.is_empty() && !codes(&report).contains(&"fork"),
+        "{report:?}"
+    );
+}
+
+#[test]
 fn restoring_a_backup_never_reuses_a_number_and_keeps_later_stories_shared() {
     let t = team();
     let first = share(&t.sara, "Ett", Situation::JustBecause);
