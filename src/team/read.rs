@@ -155,9 +155,11 @@ fn take_message(
     result: &mut Pass,
 ) -> Result<usize> {
     let batch = match message {
+        // The file is tried again at the next pass: it is said once, as
+        // a whole-file refusal, not counted once more at every pass.
         Message::Unreadable(index, refusal) => {
             if let Some(job) = jobs.get(index) {
-                book.add(&job.rel, refusal, 1, 0);
+                report::add_whole_file_skip(tx, &job.rel, refusal, ctx.now)?;
             }
             return Ok(0);
         }
@@ -353,4 +355,53 @@ pub fn pass(
     }
     after::settle(store, &team.folder, me, &current, now)?;
     Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file that cannot be read is tried again at every pass: it is
+    /// said once, not counted once more per pass.
+    #[test]
+    fn an_unreadable_file_is_said_once_however_many_passes_try_it() {
+        let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T09:00:00Z")
+            .unwrap_or_else(|err| panic!("{err}"))
+            .with_timezone(&Utc);
+        let store = Store::open(dir.path(), now).unwrap_or_else(|err| panic!("{err}"));
+        let jobs = vec![Job {
+            rel: "members/someone/events-1.jsonl".into(),
+            path: dir.path().join("events-1.jsonl"),
+            member: "someone".into(),
+            book: KeyBook::default(),
+            from: Cursor::default(),
+        }];
+        let authority = Authority::default();
+        let ctx = Context {
+            me: "me",
+            authority: &authority,
+            now,
+        };
+        for _ in 0..3 {
+            let conn = store.conn();
+            report::replace_whole_file_skips(&conn, &[], now).unwrap_or_else(|err| panic!("{err}"));
+            let message = Message::Unreadable(0, Refusal::Unreadable);
+            let mut book = SkipBook::default();
+            take_message(
+                &conn,
+                message,
+                &jobs,
+                &ctx,
+                &mut Changes::default(),
+                &mut book,
+                &mut Pass::default(),
+            )
+            .unwrap_or_else(|err| panic!("{err}"));
+            book.save(&conn, now).unwrap_or_else(|err| panic!("{err}"));
+        }
+        let skips = report::skips(&store.conn()).unwrap_or_else(|err| panic!("{err}"));
+        let counts: Vec<(&str, u64)> = skips.iter().map(|s| (s.code, s.count)).collect();
+        assert_eq!(counts, vec![("unreadable", 1)]);
+    }
 }

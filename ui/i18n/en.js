@@ -368,6 +368,7 @@ export const en = {
   'team.skipped': '{n} not taken (details)',
   'team.skippedCount': { one: '{n} line, at byte {offset}', other: '{n} lines, the first at byte {offset}' },
   'team.skippedMore': 'and {n} more',
+  'team.skippedFiles': { one: '{n} file', other: '{n} files' },
   'team.stillReading': 'Still reading: a lot arrived at once.',
   'team.healed': 'Your team file was damaged by the sync; Fanday wrote it again.',
   'team.replaced': 'Something that was not Fanday’s stood at {path} in your team folder and stopped your writing; Fanday removed it or moved it aside.',

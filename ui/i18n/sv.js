@@ -366,6 +366,7 @@ export const sv = {
   'team.skipped': '{n} togs inte med (detaljer)',
   'team.skippedCount': { one: '{n} rad, vid byte {offset}', other: '{n} rader, den första vid byte {offset}' },
   'team.skippedMore': 'och {n} till',
+  'team.skippedFiles': { one: '{n} fil', other: '{n} filer' },
   'team.stillReading': 'Läser fortfarande: mycket kom på en gång.',
   'team.healed': 'Din teamfil skadades av synkningen; Fanday skrev den igen.',
   'team.replaced': 'Något som inte var Fandays låg på {path} i din teammapp och hindrade dig från att skriva; Fanday tog bort det eller flyttade undan det.',

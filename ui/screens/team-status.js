@@ -7,9 +7,15 @@ import { t } from '../i18n.js';
 
 // At most this many skipped files are listed; the rest are counted.
 const LISTED = 50;
+const OVERFLOW = '…';
 
 function skipText(skip) {
   const reason = t(`skip.${skip.code}`);
+  // Whole files past the status's room are counted together under "…"
+  // (OVERFLOW_PATH in src/team/report.rs).
+  if (skip.path === OVERFLOW && skip.first_offset === null) {
+    return `${skip.path}: ${reason} (${t('team.skippedFiles', { n: skip.count })})`;
+  }
   if (skip.count <= 1 || skip.first_offset === null) return `${skip.path}: ${reason}`;
   return `${skip.path}: ${reason} (${t('team.skippedCount', {
     n: skip.count, offset: skip.first_offset,

@@ -395,3 +395,39 @@ fn junk_in_a_file_read_again_from_its_start_is_counted_once() {
         assert_eq!(junk(&report), 1000, "{:?}", report.skipped);
     }
 }
+
+#[test]
+fn two_thousand_stray_entries_keep_the_skip_rows_bounded_and_are_all_counted() {
+    let t = team();
+    share(&t.sara, "Ett", Situation::JustBecause);
+    let alis = member_dir(t.path(), &t.ali.id);
+    for n in 0..1000 {
+        let stray = t.path().join("members").join(format!("stray-{n}.txt"));
+        fs::write(stray, "x").unwrap_or_else(|err| panic!("{err}"));
+        fs::write(alis.join(format!("note-{n}.txt")), "x").unwrap_or_else(|err| panic!("{err}"));
+    }
+    let count = |report: &ReadReport, code: &str| -> u64 {
+        report
+            .skipped
+            .iter()
+            .filter(|s| s.code == code)
+            .map(|s| s.count)
+            .sum()
+    };
+    for pass in 0..3 {
+        let report = read(&t.lena);
+        let db = rusqlite::Connection::open_with_flags(
+            t.lena.app.database_path(),
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .unwrap_or_else(|err| panic!("{err}"));
+        let rows: i64 = db
+            .query_row("SELECT count(*) FROM team_skips", [], |row| row.get(0))
+            .unwrap_or_else(|err| panic!("{err}"));
+        assert!(rows <= MAX_SKIP_ROWS, "{rows} skip rows (pass {pass})");
+        // The status still says how many, pass after pass.
+        assert_eq!(count(&report, "not_a_folder"), 1000, "pass {pass}");
+        assert_eq!(count(&report, "not_event_file"), 1000, "pass {pass}");
+        assert_eq!(feed_texts(&t.lena), vec!["Ett"]);
+    }
+}
