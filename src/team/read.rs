@@ -46,6 +46,43 @@ impl Budget {
     };
 }
 
+/// What is left of one read's budget, shared by the passes it makes (its
+/// own folder read back, everyone's, files read again with keys it
+/// learned): together they stay within it.
+#[derive(Debug, Clone, Copy)]
+pub struct Allowance {
+    budget: Budget,
+    started: Instant,
+    bytes: u64,
+}
+
+impl Allowance {
+    pub fn new(budget: Budget) -> Allowance {
+        Allowance {
+            budget,
+            started: Instant::now(),
+            bytes: 0,
+        }
+    }
+
+    pub fn left(&self) -> Budget {
+        Budget {
+            bytes: self.budget.bytes.saturating_sub(self.bytes),
+            time: self.budget.time.saturating_sub(self.started.elapsed()),
+        }
+    }
+
+    pub fn is_spent(&self) -> bool {
+        let left = self.left();
+        left.bytes == 0 || left.time.is_zero()
+    }
+
+    /// The bytes read so far.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+}
+
 /// Which member folders a pass reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -225,13 +262,13 @@ fn take_message(
     Ok(batch.events.len())
 }
 
-/// One pass over the folder within `budget`.
+/// One pass over the folder within what is left of `allowance`.
 pub fn pass(
     store: &Store,
     cache: &authority::Cache,
     me: &str,
     scope: Scope,
-    budget: Budget,
+    allowance: &mut Allowance,
     now: DateTime<Utc>,
 ) -> Result<Pass> {
     let mut result = Pass::default();
@@ -278,6 +315,7 @@ pub fn pass(
         current = authority::load(&store.conn())?.0;
     }
     let jobs = plan.jobs;
+    let budget = allowance.left();
     let more = if jobs.is_empty() {
         false
     } else {
@@ -327,6 +365,7 @@ pub fn pass(
         })?
     };
     result.more = more;
+    allowance.bytes = allowance.bytes.saturating_add(result.bytes_read);
     // Lines no key verified, of members whose keys the team knows better
     // now (an admission read after the lines it admits): their files are
     // read again, once per change of keys.

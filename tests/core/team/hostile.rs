@@ -431,3 +431,118 @@ fn two_thousand_stray_entries_keep_the_skip_rows_bounded_and_are_all_counted() {
         assert_eq!(feed_texts(&t.lena), vec!["Ett"]);
     }
 }
+
+/// A budget of a few bytes more than `before`: a pass reads those, then
+/// one chunk of whatever comes next, and stops.
+fn budget_past(before: u64) -> Budget {
+    Budget {
+        bytes: before + 1,
+        time: Duration::from_secs(60),
+    }
+}
+
+#[test]
+fn files_read_again_with_a_key_learned_in_the_pass_share_the_passes_budget() {
+    let t = team();
+    while t
+        .lena
+        .app
+        .read_team_whole()
+        .unwrap_or_else(|err| panic!("{err}"))
+        .more
+    {}
+    // Nora asks to join in events-1 and renames herself in events-2, which
+    // is verified only once her request is in: her files are read again in
+    // the same read. Her events-3 is junk of three chunks.
+    let mut nora = support::Stranger::new(t.path(), &uuid::Uuid::now_v7().to_string());
+    nora.asks_to_join("Nora");
+    nora.file = "events-2.jsonl".into();
+    nora.writes("member.renamed", serde_json::json!({"name": "Nora B"}));
+    let size = |name: &str| fs::metadata(nora.dir.join(name)).map_or(0, |m| m.len());
+    let budget = budget_past(size("events-1.jsonl") + size("events-2.jsonl"));
+    let lines = write_junk(&nora.dir.join("events-3.jsonl"), 3 * 1024 * 1024);
+
+    let mut passes = 0;
+    let report = loop {
+        let report = t
+            .lena
+            .app
+            .read_team_within(budget)
+            .unwrap_or_else(|err| panic!("{err}"));
+        passes += 1;
+        assert!(
+            report.bytes_read <= budget.bytes + fanday_core::team::lines::CHUNK as u64,
+            "pass {passes} read {} bytes",
+            report.bytes_read
+        );
+        if !report.more {
+            break report;
+        }
+        assert!(passes < 100, "reading never ends");
+    };
+    let noras = |file: &str| format!("{}/{file}", nora.id);
+    assert_eq!(
+        skip_count(&report, &noras("events-2.jsonl"), "bad_signature"),
+        0,
+        "{:?}",
+        report.skipped
+    );
+    assert_eq!(
+        skip_count(&report, &noras("events-3.jsonl"), "not_event"),
+        lines
+    );
+    let members = t.lena.app.team_members().unwrap_or_default();
+    assert!(
+        members
+            .iter()
+            .any(|m| m.member_id == nora.id && m.status == "pending"),
+        "{members:?}"
+    );
+}
+
+#[test]
+fn reading_the_own_folder_back_shares_the_passes_budget() {
+    let support::Team {
+        folder, lena, sara, ..
+    } = team();
+    share(&sara, "Ett", Situation::JustBecause);
+    while lena
+        .app
+        .read_team_whole()
+        .unwrap_or_else(|err| panic!("{err}"))
+        .more
+    {}
+    // A sync engine's copy of junk in Lena's own folder, found when her app
+    // starts and reads her folder back.
+    let junk = member_dir(folder.path(), &lena.id).join("events-1 (1).jsonl");
+    let lines = write_junk(&junk, 3 * 1024 * 1024);
+    let lena = lena.reopen();
+
+    let budget = budget_past(0);
+    let first = lena
+        .app
+        .read_team_within(budget)
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert!(first.more, "the next pass goes on");
+    let junk_rel = format!("{}/events-1 (1).jsonl", lena.id);
+    assert!(
+        skip_count(&first, &junk_rel, "not_event") < lines,
+        "no more than the budget was read"
+    );
+    let mut passes = 1;
+    let mut report = first;
+    while report.more {
+        report = lena
+            .app
+            .read_team_within(budget)
+            .unwrap_or_else(|err| panic!("{err}"));
+        assert!(report.bytes_read <= budget.bytes + fanday_core::team::lines::CHUNK as u64);
+        passes += 1;
+        assert!(passes < 100, "reading never ends");
+    }
+    assert_eq!(skip_count(&report, &junk_rel, "not_event"), lines);
+    // Lena goes on sharing once her folder is read back.
+    share(&lena, "Lenas", Situation::SaidNo);
+    read(&sara);
+    assert_eq!(feed_texts(&sara), vec!["Ett", "Lenas"]);
+}
