@@ -6,7 +6,7 @@
 use super::body::{Body, CommentBody, Mark, RequestBody, ReviewBody, StoryRef};
 use super::membership::{self, TeamInfo, TeamPreview};
 use super::outbox;
-use super::read::{self, Budget, Scope};
+use super::read::{self, Allowance, Budget, Scope};
 use super::report::{self, ReadReport};
 use super::write::{self, Flushed};
 use super::{feed, reconcile, tally, MAX_STORY_CHARS};
@@ -18,6 +18,10 @@ use crate::{Fanday, Situation, ValidationError};
 use rusqlite::OptionalExtension;
 use std::path::Path;
 use std::sync::atomic::Ordering;
+
+/// How many times reading the own folder back goes on while keys learned
+/// from it have files read again (each time only when the keys changed).
+const MAX_OWN_REREADS: usize = 8;
 
 impl Fanday {
     /// Makes `folder` a team folder with this person as its founder and lead.
@@ -58,7 +62,9 @@ impl Fanday {
         membership::write_member_profile(folder, &me, &key)?;
         membership::save_team(&self.store.conn(), &team, folder, &me, &key, now)?;
         self.team.forget_own_read();
-        self.read_own_folder(&me)?;
+        // Joining waits for the whole of its own folder: a request already
+        // there is not asked again.
+        self.read_own_folder(&me, &mut Allowance::new(Budget::WHOLE))?;
         if team.v == EVENT_VERSION && me.id != team.founder {
             self.ask_to_join(&me)?;
         }
@@ -105,33 +111,66 @@ impl Fanday {
     }
 
     /// Reads this PC's own folder back once, so that no number it holds is
-    /// given out again (after a restored backup, or leaving and joining).
-    fn read_own_folder(&self, me: &Profile) -> Result<()> {
+    /// given out again (after a restored backup, or leaving and joining),
+    /// within what is left of `allowance`. Returns whether it stopped at the
+    /// budget: the next read goes on, and nothing is written until then.
+    fn read_own_folder(&self, me: &Profile, allowance: &mut Allowance) -> Result<bool> {
         if self.team.own_read.load(Ordering::SeqCst) {
-            return Ok(());
+            return Ok(false);
         }
-        let pass = read::pass(
-            &self.store,
-            &self.team.authority,
-            &me.id,
-            Scope::Own,
-            Budget::WHOLE,
-            self.clock.now_utc(),
-        )?;
-        if !pass.folder_missing {
+        if allowance.is_spent() {
+            return Ok(true);
+        }
+        let own_pass = |allowance: &mut Allowance| {
+            read::pass(
+                &self.store,
+                &self.team.authority,
+                &me.id,
+                Scope::Own,
+                allowance,
+                self.clock.now_utc(),
+            )
+        };
+        let mut pass = own_pass(allowance)?;
+        // A key learned from one file (the request in events-1 names the
+        // key that signs events-2, a rotation the next one's) has the files
+        // it could not verify read again at once: a number in any of them is
+        // known before the next is given out.
+        for _ in 0..MAX_OWN_REREADS {
+            if !pass.reread || allowance.is_spent() {
+                break;
+            }
+            pass = own_pass(allowance)?;
+        }
+        if !pass.folder_missing && !pass.more {
             self.team.own_read.store(true, Ordering::SeqCst);
         }
-        Ok(())
+        Ok(pass.more)
     }
 
     pub(crate) fn flush_team(&self, me: &Profile) -> Result<Flushed> {
+        self.flush_team_within(me, &mut Allowance::new(Budget::PASS))
+    }
+
+    fn flush_team_within(&self, me: &Profile, allowance: &mut Allowance) -> Result<Flushed> {
         let _writer = self
             .team
             .writer
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        self.read_own_folder(me)?;
-        write::flush(&self.store, me, self.clock.now_utc())
+        if self.read_own_folder(me, allowance)? {
+            // Numbers of ours may wait unread in the folder: what waits is
+            // written once they are known.
+            return Ok(Flushed::default());
+        }
+        let mut replaced = Vec::new();
+        let flushed = write::flush(&self.store, me, self.clock.now_utc(), &mut replaced);
+        self.team
+            .replaced
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .extend(replaced);
+        flushed
     }
 
     /// One pass over the team folder: sends what waits to be sent, then
@@ -156,7 +195,10 @@ impl Fanday {
         }
         let now = self.clock.now_utc();
         let mut report = ReadReport::default();
-        self.read_own_folder(&me)?;
+        // One budget for the whole read: its own folder, everyone's, and
+        // files read again.
+        let mut allowance = Allowance::new(budget);
+        let own_more = self.read_own_folder(&me, &mut allowance)?;
         // A key this team has not let in (a backup restored on another PC):
         // ask to come back with it.
         let mut unsigned = None;
@@ -176,19 +218,20 @@ impl Fanday {
         reconcile::reconcile(&self.store.conn(), &me, now)?;
         let today = self.today();
         tally::publish(&self.store.conn(), &me, today, now)?;
-        self.note_flush(&me, &mut report);
+        self.note_flush(&me, &mut report, &mut allowance);
         let mut pass = read::pass(
             &self.store,
             &self.team.authority,
             &me.id,
             Scope::Everyone,
-            budget,
+            &mut allowance,
             now,
         )?;
         // Files set to be read again with keys learned in the pass are read
-        // at once (twice at most: each time only when keys changed).
+        // at once while the budget lasts (twice at most: each time only
+        // when keys changed); else at the next pass.
         for _ in 0..2 {
-            if !pass.reread {
+            if !pass.reread || allowance.is_spent() {
                 break;
             }
             let again = read::pass(
@@ -196,30 +239,36 @@ impl Fanday {
                 &self.team.authority,
                 &me.id,
                 Scope::Everyone,
-                budget,
+                &mut allowance,
                 now,
             )?;
             pass.new_events += again.new_events;
-            pass.bytes_read += again.bytes_read;
             pass.more = again.more;
             pass.reread = again.reread;
             pass.own_damaged |= again.own_damaged;
         }
         if pass.own_damaged {
-            self.note_flush(&me, &mut report);
+            self.note_flush(&me, &mut report, &mut allowance);
         }
         if self.upgrade_team_if_founder(&me)? {
-            self.note_flush(&me, &mut report);
+            self.note_flush(&me, &mut report, &mut allowance);
         }
         report.new_events = pass.new_events;
-        report.bytes_read = pass.bytes_read;
-        report.more = pass.more;
+        report.bytes_read = allowance.bytes();
+        report.more = pass.more || own_more;
         report.folder_missing = pass.folder_missing;
         let conn = self.store.conn();
         if me.role == Role::Staff && membership::is_lead(&conn, &me.id) {
             report.became_lead = profile::promote_to_lead(&conn, now)?;
         }
         report.healed |= write::take_healed(&conn)?;
+        report.replaced = std::mem::take(
+            &mut *self
+                .team
+                .replaced
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        );
         report.skipped = report::skips(&conn)?;
         report.gaps = report::gaps(&conn)?;
         report.waiting_to_send = report::waiting_to_send(&conn)?;
@@ -229,8 +278,8 @@ impl Fanday {
         Ok(report)
     }
 
-    fn note_flush(&self, me: &Profile, report: &mut ReadReport) {
-        match self.flush_team(me) {
+    fn note_flush(&self, me: &Profile, report: &mut ReadReport, allowance: &mut Allowance) {
+        match self.flush_team_within(me, allowance) {
             Ok(_) => report.send_error = None,
             Err(err) => {
                 report.send_error = Some(report::SendError {
@@ -267,7 +316,7 @@ impl Fanday {
     /// folder is away, it is sent by a later read.
     pub(crate) fn team_event(&self, body: Body) -> Result<()> {
         let me = self.current_profile()?;
-        self.read_own_folder(&me)?;
+        self.read_own_folder(&me, &mut Allowance::new(Budget::PASS))?;
         outbox::append(&self.store.conn(), &me, &body, None, self.clock.now_utc())?
             .ok_or(CoreError::NoTeam)?;
         let _ = self.flush_team(&me);

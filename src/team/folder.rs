@@ -192,6 +192,59 @@ pub fn ensure_dir(dir: &Path) -> Result<(), CoreError> {
     Ok(())
 }
 
+/// What this member's app keeps at a name in its own folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keeps {
+    Folder,
+    File,
+}
+
+/// In this member's own folder, which only their app writes: makes room at
+/// `path` for what Fanday keeps there. A link is removed itself, never
+/// followed; a pipe or a device is removed; a file or a folder where the
+/// other belongs is moved aside under a hidden name, so nothing anyone put
+/// there is lost. Returns whether something was in the way.
+pub fn make_room(path: &Path, keeps: Keeps) -> Result<bool, CoreError> {
+    let kind = match fs::symlink_metadata(path) {
+        Ok(meta) => meta.file_type(),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(err) => return Err(io_error(path, err)),
+    };
+    let fits = match keeps {
+        Keeps::Folder => kind.is_dir(),
+        Keeps::File => kind.is_file(),
+    };
+    if fits {
+        return Ok(false);
+    }
+    let cleared = if kind.is_symlink() {
+        remove_link(path)
+    } else if kind.is_dir() || kind.is_file() {
+        let name = path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let aside = format!(".{name}.replaced-{}.tmp", uuid::Uuid::now_v7().simple());
+        fs::rename(path, path.with_file_name(aside))
+    } else {
+        fs::remove_file(path)
+    };
+    cleared.map_err(|err| io_error(path, err))?;
+    Ok(true)
+}
+
+/// Removes a link itself, whatever it points to.
+fn remove_link(path: &Path) -> std::io::Result<()> {
+    #[cfg(windows)]
+    {
+        use std::os::windows::fs::FileTypeExt;
+        if fs::symlink_metadata(path)?.file_type().is_symlink_dir() {
+            return fs::remove_dir(path);
+        }
+    }
+    fs::remove_file(path)
+}
+
 /// Is `dir` a real folder (not a link to one)?
 pub fn is_real_dir(dir: &Path) -> Result<bool, Refusal> {
     match fs::symlink_metadata(dir) {

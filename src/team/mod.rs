@@ -55,6 +55,9 @@ pub(crate) struct Runtime {
     own_read: AtomicBool,
     /// Who counts, as last replayed.
     authority: authority::Cache,
+    /// What stood in the way in this PC's own folder and went, until the
+    /// next read tells the person once.
+    replaced: Mutex<Vec<String>>,
 }
 
 impl Runtime {

@@ -174,20 +174,26 @@ impl Fanday {
     /// pinned for them, their format-1 events counting up to the highest
     /// read, and team.json is written again, signed. Returns whether it did.
     pub(crate) fn upgrade_team_if_founder(&self, me: &Profile) -> Result<bool> {
-        let conn = self.store.conn();
-        let Some(joined) = membership::joined(&conn)? else {
-            return Ok(false);
+        let joined = {
+            let conn = self.store.conn();
+            let Some(joined) = membership::joined(&conn)? else {
+                return Ok(false);
+            };
+            let (format, founder): (u32, String) =
+                conn.query_row("SELECT format, founder_id FROM team", [], |row| {
+                    Ok((row.get(0)?, row.get(1)?))
+                })?;
+            if format != LEGACY_VERSION || founder != me.id {
+                return Ok(false);
+            }
+            joined
         };
-        let (format, founder): (u32, String) =
-            conn.query_row("SELECT format, founder_id FROM team", [], |row| {
-                Ok((row.get(0)?, row.get(1)?))
-            })?;
-        if format != LEGACY_VERSION || founder != me.id {
-            return Ok(false);
-        }
+        // team.json is read without the store's lock: a slow share never
+        // holds up the rest of the app.
         let Ok(old) = membership::read_team_file(&joined.folder) else {
             return Ok(false);
         };
+        let conn = self.store.conn();
         let known: Vec<(String, String, String, i64)> = conn
             .prepare(
                 "SELECT m.member_id, m.public_key, m.name,

@@ -319,7 +319,12 @@ fn plan_member(
         }
         let state = states.get(&rel);
         let read_to = state.map_or(0, |s| s.read_to);
-        if len == read_to {
+        // Read to its end: unchanged unless its bytes before that point
+        // changed (a replacement or a reordering of the same length).
+        let unchanged = |file: &mut std::fs::File| {
+            !state.is_some_and(|s| s.read_to > 0 && tail_hash(file, read_to) != s.tail_hash)
+        };
+        if len == read_to && unchanged(&mut file) {
             continue;
         }
         let from = match state {

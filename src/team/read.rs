@@ -46,6 +46,43 @@ impl Budget {
     };
 }
 
+/// What is left of one read's budget, shared by the passes it makes (its
+/// own folder read back, everyone's, files read again with keys it
+/// learned): together they stay within it.
+#[derive(Debug, Clone, Copy)]
+pub struct Allowance {
+    budget: Budget,
+    started: Instant,
+    bytes: u64,
+}
+
+impl Allowance {
+    pub fn new(budget: Budget) -> Allowance {
+        Allowance {
+            budget,
+            started: Instant::now(),
+            bytes: 0,
+        }
+    }
+
+    pub fn left(&self) -> Budget {
+        Budget {
+            bytes: self.budget.bytes.saturating_sub(self.bytes),
+            time: self.budget.time.saturating_sub(self.started.elapsed()),
+        }
+    }
+
+    pub fn is_spent(&self) -> bool {
+        let left = self.left();
+        left.bytes == 0 || left.time.is_zero()
+    }
+
+    /// The bytes read so far.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+}
+
 /// Which member folders a pass reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -155,9 +192,11 @@ fn take_message(
     result: &mut Pass,
 ) -> Result<usize> {
     let batch = match message {
+        // The file is tried again at the next pass: it is said once, as
+        // a whole-file refusal, not counted once more at every pass.
         Message::Unreadable(index, refusal) => {
             if let Some(job) = jobs.get(index) {
-                book.add(&job.rel, refusal, 1, 0);
+                report::add_whole_file_skip(tx, &job.rel, refusal, ctx.now)?;
             }
             return Ok(0);
         }
@@ -223,13 +262,13 @@ fn take_message(
     Ok(batch.events.len())
 }
 
-/// One pass over the folder within `budget`.
+/// One pass over the folder within what is left of `allowance`.
 pub fn pass(
     store: &Store,
     cache: &authority::Cache,
     me: &str,
     scope: Scope,
-    budget: Budget,
+    allowance: &mut Allowance,
     now: DateTime<Utc>,
 ) -> Result<Pass> {
     let mut result = Pass::default();
@@ -276,6 +315,7 @@ pub fn pass(
         current = authority::load(&store.conn())?.0;
     }
     let jobs = plan.jobs;
+    let budget = allowance.left();
     let more = if jobs.is_empty() {
         false
     } else {
@@ -323,6 +363,7 @@ pub fn pass(
         })?
     };
     result.more = more;
+    allowance.bytes = allowance.bytes.saturating_add(result.bytes_read);
     // Lines no key verified, of members whose keys the team knows better
     // now (an admission read after the lines it admits): their files are
     // read again, once per change of keys.
@@ -351,4 +392,53 @@ pub fn pass(
     }
     after::settle(store, &team.folder, me, &current, now)?;
     Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file that cannot be read is tried again at every pass: it is
+    /// said once, not counted once more per pass.
+    #[test]
+    fn an_unreadable_file_is_said_once_however_many_passes_try_it() {
+        let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T09:00:00Z")
+            .unwrap_or_else(|err| panic!("{err}"))
+            .with_timezone(&Utc);
+        let store = Store::open(dir.path(), now).unwrap_or_else(|err| panic!("{err}"));
+        let jobs = vec![Job {
+            rel: "members/someone/events-1.jsonl".into(),
+            path: dir.path().join("events-1.jsonl"),
+            member: "someone".into(),
+            book: KeyBook::default(),
+            from: Cursor::default(),
+        }];
+        let authority = Authority::default();
+        let ctx = Context {
+            me: "me",
+            authority: &authority,
+            now,
+        };
+        for _ in 0..3 {
+            let conn = store.conn();
+            report::replace_whole_file_skips(&conn, &[], now).unwrap_or_else(|err| panic!("{err}"));
+            let message = Message::Unreadable(0, Refusal::Unreadable);
+            let mut book = SkipBook::default();
+            take_message(
+                &conn,
+                message,
+                &jobs,
+                &ctx,
+                &mut Changes::default(),
+                &mut book,
+                &mut Pass::default(),
+            )
+            .unwrap_or_else(|err| panic!("{err}"));
+            book.save(&conn, now).unwrap_or_else(|err| panic!("{err}"));
+        }
+        let skips = report::skips(&store.conn()).unwrap_or_else(|err| panic!("{err}"));
+        let counts: Vec<(&str, u64)> = skips.iter().map(|s| (s.code, s.count)).collect();
+        assert_eq!(counts, vec![("unreadable", 1)]);
+    }
 }

@@ -176,7 +176,7 @@ impl Refusal {
         }
     }
 
-    const ALL: [Refusal; 37] = [
+    pub(crate) const ALL: [Refusal; 37] = [
         Refusal::Link,
         Refusal::NotRegular,
         Refusal::FolderNotFile,

@@ -13,7 +13,15 @@ use std::collections::HashMap;
 
 /// At most this many rows of what was skipped are kept.
 pub const MAX_SKIP_ROWS: i64 = 300;
+/// What does not fit is summed per reason under this path.
 const OVERFLOW_PATH: &str = "…";
+/// Rows for single files: the rest of the table is kept for one overflow
+/// row per reason at most, so it never holds more than [`MAX_SKIP_ROWS`].
+const FILE_ROWS: i64 = MAX_SKIP_ROWS - Refusal::ALL.len() as i64;
+
+fn rows(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM team_skips", [], |row| row.get(0))?)
+}
 
 /// What was not taken from one file, for one reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -55,6 +63,10 @@ pub struct ReadReport {
     pub became_lead: bool,
     /// This PC's own team file was damaged and written again.
     pub healed: bool,
+    /// What stood where Fanday writes in this PC's own folder (a file, a
+    /// link or a pipe where its stories folder belongs, say) and was
+    /// removed or moved aside, by path in the team folder; told once.
+    pub replaced: Vec<String>,
     /// Events made here that are not in the folder yet.
     pub waiting_to_send: u32,
     /// Why they could not be sent, when they could not.
@@ -104,11 +116,10 @@ fn add_skip(
     if updated > 0 {
         return Ok(());
     }
-    let rows: i64 = conn.query_row("SELECT count(*) FROM team_skips", [], |row| row.get(0))?;
-    let (path, refusal) = if rows < MAX_SKIP_ROWS - 1 {
-        (path, refusal)
+    let path = if rows(conn)? < FILE_ROWS {
+        path
     } else {
-        (OVERFLOW_PATH, refusal)
+        OVERFLOW_PATH
     };
     exec(
         conn,
@@ -163,6 +174,14 @@ pub fn forget_line_skips(conn: &Connection, path: &str) -> Result<()> {
     Ok(())
 }
 
+/// A file that is gone: how far it was read and what it held that was not
+/// taken are forgotten.
+pub fn forget_file(conn: &Connection, path: &str) -> Result<()> {
+    exec(conn, "DELETE FROM team_files WHERE path = ?1", [path])?;
+    exec(conn, "DELETE FROM team_skips WHERE path = ?1", [path])?;
+    Ok(())
+}
+
 /// The whole-file refusals are looked at again at every pass: the ones of
 /// this pass replace the last pass's.
 pub fn replace_whole_file_skips(
@@ -172,28 +191,38 @@ pub fn replace_whole_file_skips(
 ) -> Result<()> {
     exec(conn, "DELETE FROM team_skips WHERE whole_file = 1", [])?;
     for (path, refusal) in found {
-        exec(
-            conn,
-            "INSERT OR IGNORE INTO team_skips (path, reason, count, first_offset, whole_file, at)
-             VALUES (?1, ?2, 1, NULL, 1, ?3)",
-            params![path, refusal.code(), now],
-        )?;
+        add_whole_file_skip(conn, path, *refusal, now)?;
     }
     Ok(())
 }
 
-/// One file refused as a whole, found after the pass's look at the folder
-/// (a story's file).
+/// One file refused as a whole, said once however many passes find it
+/// (the whole-file rows are replaced at every pass); where there is no
+/// room left, it is counted in its reason's overflow row.
 pub fn add_whole_file_skip(
     conn: &Connection,
     path: &str,
     refusal: Refusal,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    let known: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM team_skips WHERE path = ?1 AND reason = ?2)",
+        params![path, refusal.code()],
+        |row| row.get(0),
+    )?;
+    if known {
+        return Ok(());
+    }
+    let path = if rows(conn)? < FILE_ROWS {
+        path
+    } else {
+        OVERFLOW_PATH
+    };
     exec(
         conn,
-        "INSERT OR IGNORE INTO team_skips (path, reason, count, first_offset, whole_file, at)
-         VALUES (?1, ?2, 1, NULL, 1, ?3)",
+        "INSERT INTO team_skips (path, reason, count, first_offset, whole_file, at)
+         VALUES (?1, ?2, 1, NULL, 1, ?3)
+         ON CONFLICT (path, reason) DO UPDATE SET count = count + 1, at = excluded.at",
         params![path, refusal.code(), now],
     )?;
     Ok(())

@@ -9,7 +9,7 @@
 use super::authority;
 use super::body::StoryContent;
 use super::folder::{
-    self, event_file_name, event_file_number, list, member_dir, EntryKind, MEMBERS_DIR,
+    self, event_file_name, event_file_number, list, member_dir, EntryKind, Keeps, MEMBERS_DIR,
     PROFILE_FILE, STORIES_DIR,
 };
 use super::lines::{read_chunk, Cursor};
@@ -122,6 +122,10 @@ fn put_story_file(dir: &Path, line: &str, attachment: Option<&str>) -> Result<()
     let stories = dir.join(STORIES_DIR);
     let path = stories.join(format!("{story_id}.json"));
     match (event.kind.as_str(), attachment) {
+        // Deleted only inside a real folder of ours: the last part of a
+        // path is never followed, but a `stories` link would take the
+        // deletion wherever it points.
+        ("story.withdrawn", _) if folder::is_real_dir(&stories) != Ok(true) => Ok(()),
         ("story.withdrawn", _) => match std::fs::symlink_metadata(&path) {
             Ok(_) => std::fs::remove_file(&path).map_err(|err| folder::io_error(&path, err)),
             Err(_) => Ok(()),
@@ -186,6 +190,22 @@ fn fresh_name(dir: &Path) -> String {
     event_file_name(highest + 1)
 }
 
+/// The files of this member's folder that were read before and are no
+/// regular file now.
+fn gone_files(store: &Store, team: &Path, me: &str) -> Result<Vec<String>> {
+    let known: Vec<String> = store
+        .conn()
+        .prepare_cached("SELECT path FROM team_files WHERE member_id = ?1 AND path LIKE ?2")?
+        .query_map(params![me, format!("{MEMBERS_DIR}/{me}/%")], |row| {
+            row.get(0)
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(known
+        .into_iter()
+        .filter(|path| !std::fs::symlink_metadata(team.join(path)).is_ok_and(|m| m.is_file()))
+        .collect())
+}
+
 /// What a flush did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Flushed {
@@ -194,8 +214,23 @@ pub struct Flushed {
     pub healed: bool,
 }
 
+/// Makes room at `path` in this member's own folder for what Fanday keeps
+/// there, noting what was in the way (by its path in the team folder).
+fn own_room(team: &Path, path: &Path, keeps: Keeps, replaced: &mut Vec<String>) -> Result<()> {
+    if folder::make_room(path, keeps)? {
+        replaced.push(folder::relative(team, path));
+    }
+    Ok(())
+}
+
 /// Makes sure this member's profile.json says who they are.
-fn heal_profile(dir: &Path, me: &Profile, key: &VerifyingKey) -> Result<()> {
+fn heal_profile(
+    team: &Path,
+    dir: &Path,
+    me: &Profile,
+    key: &VerifyingKey,
+    replaced: &mut Vec<String>,
+) -> Result<()> {
     let path = dir.join(PROFILE_FILE);
     let right = folder::read_small(&path, folder::MAX_SMALL_FILE)
         .ok()
@@ -211,13 +246,21 @@ fn heal_profile(dir: &Path, me: &Profile, key: &VerifyingKey) -> Result<()> {
         key: public_key_text(key),
     })
     .map_err(|err| CoreError::TeamFolder(err.to_string()))?;
+    own_room(team, &path, Keeps::File, replaced)?;
     folder::write_whole(&path, text.as_bytes())
 }
 
 /// Appends what the folder lacks of this PC's events, healing the file
 /// first where it was damaged. The store's lock is held only to read and
-/// record, never while the folder is written.
-pub fn flush(store: &Store, me: &Profile, now: DateTime<Utc>) -> Result<Flushed> {
+/// record, never while the folder is written. What stood in the way in
+/// this member's own folder (a file, a link or a pipe where Fanday keeps a
+/// folder, say) goes, and its path is added to `replaced`.
+pub fn flush(
+    store: &Store,
+    me: &Profile,
+    now: DateTime<Utc>,
+    replaced: &mut Vec<String>,
+) -> Result<Flushed> {
     let (team, state, pending) = {
         let conn = store.conn();
         let Some(team) = joined(&conn)? else {
@@ -249,7 +292,15 @@ pub fn flush(store: &Store, me: &Profile, now: DateTime<Utc>) -> Result<Flushed>
     }
     folder::ensure_dir(&team.folder.join(MEMBERS_DIR))?;
     let dir = member_dir(&team.folder, &me.id);
+    // The member's own folder is theirs: nothing in it stops their writes.
+    own_room(&team.folder, &dir, Keeps::Folder, replaced)?;
     folder::ensure_dir(&dir)?;
+    own_room(
+        &team.folder,
+        &dir.join(STORIES_DIR),
+        Keeps::Folder,
+        replaced,
+    )?;
     let intact = state
         .as_ref()
         .filter(|s| !s.check_folder)
@@ -271,7 +322,14 @@ pub fn flush(store: &Store, me: &Profile, now: DateTime<Utc>) -> Result<Flushed>
             book.keys.set_after(0, key);
             (key, book)
         };
-        heal_profile(&dir, me, &key)?;
+        heal_profile(&team.folder, &dir, me, &key, replaced)?;
+        // A link, a pipe or a folder where a file of ours belongs goes, or
+        // every pass would find it and heal again.
+        for (name, path, kind) in list(&dir).unwrap_or_default() {
+            if kind != EntryKind::File && folder::classify(&name) == folder::FileRole::Events {
+                own_room(&team.folder, &path, Keeps::File, replaced)?;
+            }
+        }
         heal_story_files(store, &dir, &me.id, true)?;
         let present = events_in_folder(&dir, &me.id, &book);
         let all: Vec<Line> = store
@@ -296,6 +354,13 @@ pub fn flush(store: &Store, me: &Profile, now: DateTime<Utc>) -> Result<Flushed>
     } else {
         Some(write_lines(&dir, append_to, &lines)?)
     };
+    // Files of ours read before and gone now were healed around: they are
+    // forgotten, or every pass would find them gone and heal again.
+    let gone = if damaged {
+        gone_files(store, &team.folder, &me.id)?
+    } else {
+        Vec::new()
+    };
     let conn = store.conn();
     let tx = conn.unchecked_transaction()?;
     for (id, _, _) in &lines {
@@ -306,6 +371,9 @@ pub fn flush(store: &Store, me: &Profile, now: DateTime<Utc>) -> Result<Flushed>
         )?;
     }
     let healed = damaged && !lines.is_empty();
+    for path in &gone {
+        super::report::forget_file(&tx, path)?;
+    }
     if let Some((name, length, last)) = &written {
         exec(
             &tx,

@@ -7,9 +7,15 @@ import { t, errorText, formatTime } from '../i18n.js';
 
 // At most this many skipped files are listed; the rest are counted.
 const LISTED = 50;
+const OVERFLOW = '…';
 
 function skipText(skip) {
   const reason = t(`skip.${skip.code}`);
+  // Whole files past the status's room are counted together under "…"
+  // (OVERFLOW_PATH in src/team/report.rs).
+  if (skip.path === OVERFLOW && skip.first_offset === null) {
+    return `${skip.path}: ${reason} (${t('team.skippedFiles', { n: skip.count })})`;
+  }
   if (skip.count <= 1 || skip.first_offset === null) return `${skip.path}: ${reason}`;
   // A file found rewound is counted per time it was found so, not per line.
   if (skip.code === 'rewound') return `${skip.path}: ${reason} (${t('team.timesFound', { n: skip.count })})`;
@@ -36,6 +42,9 @@ export function renderTeamStatus(line, status, { when, lead }) {
   const notes = [];
   if (status.healed_at) {
     notes.push(h('li', { testid: 'feed-healed', text: t('team.healedAt', { time: formatTime(status.healed_at) }) }));
+  }
+  for (const path of report.replaced ?? []) {
+    notes.push(h('li', { testid: 'feed-replaced', text: t('team.replaced', { path }) }));
   }
   if (report.waiting_to_send > 0) {
     notes.push(h('li', { testid: 'feed-waiting', text: t('team.waiting', { n: report.waiting_to_send }) }));

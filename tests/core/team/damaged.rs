@@ -98,6 +98,29 @@ fn reordered_lines_give_the_same_feed_and_the_writer_starts_a_fresh_file() {
 }
 
 #[test]
+fn a_file_read_to_its_end_and_replaced_by_a_reordering_of_the_same_length_is_read_again() {
+    let t = team();
+    let (_, saras_file) = three_stories(&t);
+    let before = fs::read(&saras_file).unwrap_or_default();
+    let mut lines = event_lines(t.path(), &t.sara.id);
+    lines.reverse();
+    let reordered = format!("{}\n", lines.join("\n"));
+    assert_eq!(reordered.len(), before.len(), "the same length");
+    fs::write(&saras_file, reordered).unwrap_or_else(|err| panic!("{err}"));
+
+    let report = read(&t.lena);
+    assert_eq!(
+        skip_count(&report, &format!("{}/events-1.jsonl", t.sara.id), "rewound"),
+        1,
+        "{:?}",
+        report.skipped
+    );
+    assert_eq!(feed_texts(&t.lena), vec!["Ett", "Tre", "Två"]);
+    assert!(report.gaps.is_empty(), "{:?}", report.gaps);
+    assert_eq!(late_joiner_sees(&t), vec!["Ett", "Tre", "Två"]);
+}
+
+#[test]
 fn a_byte_glued_onto_a_leads_file_does_not_swallow_her_withdrawal() {
     let t = team();
     let story = share(&t.lena, "Lenas berättelse", Situation::Complaint);
@@ -213,6 +236,56 @@ fn leaving_and_joining_again_never_reuses_a_number() {
         "the withdrawal reached Lena"
     );
     assert!(report.gaps.is_empty(), "{:?}", report.gaps);
+}
+
+#[test]
+fn leaving_and_joining_again_never_reuses_a_number_of_a_later_file() {
+    let t = team();
+    let first = share(&t.sara, "Ett", Situation::JustBecause);
+    // A byte glued on by the sync: Sara's app goes on in events-2.jsonl.
+    append_raw(&events_file(t.path(), &t.sara.id), "x");
+    share(&t.sara, "Två", Situation::JustBecause);
+    share(&t.sara, "Tre", Situation::SaidNo);
+    assert!(member_dir(t.path(), &t.sara.id)
+        .join("events-2.jsonl")
+        .is_file());
+    read(&t.lena);
+    let highest = seqs_in_folder(t.path(), &t.sara.id)
+        .last()
+        .copied()
+        .unwrap_or(0);
+
+    t.sara
+        .app
+        .leave_team()
+        .unwrap_or_else(|err| panic!("{err}"));
+    join(&t.sara, t.path());
+    read(&t.sara);
+    let me = t.sara.app.team_members().unwrap_or_default();
+    assert!(
+        me.iter().any(|m| m.is_me && m.status == "admitted"),
+        "Sara is in the team again: {me:?}"
+    );
+    unshare(&t.sara, &first);
+    share(&t.sara, "Fyra", Situation::Complaint);
+    assert!(
+        seqs_in_folder(t.path(), &t.sara.id)
+            .last()
+            .copied()
+            .unwrap_or(0)
+            > highest
+    );
+    assert_no_number_repeats(t.path(), &t.sara.id);
+    let report = read(&t.lena);
+    assert_eq!(
+        feed_texts(&t.lena),
+        vec!["Fyra", "Tre", "Två"],
+        "the withdrawal reached Lena"
+    );
+    assert!(
+        report.gaps.is_empty() && !codes(&report).contains(&"fork"),
+        "{report:?}"
+    );
 }
 
 #[test]

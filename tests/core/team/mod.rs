@@ -6,6 +6,7 @@ mod damaged;
 mod folder;
 mod hostile;
 mod lineup;
+mod own_folder;
 mod recognition;
 mod tallies;
 mod trust;
