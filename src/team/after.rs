@@ -300,9 +300,11 @@ pub fn settle(
         if !is_plain_id(&story_id) || !is_plain_id(&author) {
             continue;
         }
-        let path = member_dir(folder, &author)
-            .join(STORIES_DIR)
-            .join(format!("{story_id}.json"));
+        let stories = member_dir(folder, &author).join(STORIES_DIR);
+        if folder::is_real_dir(&stories) != Ok(true) {
+            continue;
+        }
+        let path = stories.join(format!("{story_id}.json"));
         let bytes = match folder::read_small(&path, folder::MAX_SMALL_FILE) {
             Ok(bytes) => bytes,
             Err(err) => {

@@ -276,7 +276,16 @@ fn plan_member(
         return;
     };
     for (name, path, kind) in entries {
-        if name == folder::STORIES_DIR && kind == EntryKind::Dir {
+        if name == folder::STORIES_DIR {
+            match kind {
+                EntryKind::Dir => {}
+                EntryKind::Link => plan
+                    .whole_file
+                    .push((relative(folder, &path), Refusal::Link)),
+                _ => plan
+                    .whole_file
+                    .push((relative(folder, &path), Refusal::NotAFolder)),
+            }
             continue;
         }
         let rel = relative(folder, &path);

@@ -150,10 +150,13 @@ fn produce(jobs: &[Job], budget: Budget, out: std::sync::mpsc::SyncSender<Messag
                 }
             };
             let taken = chunk.bytes_taken(&cursor);
+            // Story texts are read only from a real folder, never through
+            // a link, wherever it points.
             let stories = job
                 .path
                 .parent()
-                .map(|dir| dir.join(super::folder::STORIES_DIR));
+                .map(|dir| dir.join(super::folder::STORIES_DIR))
+                .filter(|dir| super::folder::is_real_dir(dir) == Ok(true));
             let verified = verify_chunk(&chunk, &job.member, &mut book, stories.as_deref());
             let at_end = chunk.at_end;
             let next = chunk.next;

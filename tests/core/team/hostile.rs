@@ -546,3 +546,28 @@ fn reading_the_own_folder_back_shares_the_passes_budget() {
     read(&sara);
     assert_eq!(feed_texts(&sara), vec!["Ett", "Lenas"]);
 }
+
+#[cfg(unix)]
+#[test]
+fn story_texts_are_never_read_through_a_stories_link() {
+    let t = team();
+    share(&t.sara, "Saras berättelse", Situation::JustBecause);
+    // Sara's stories folder is moved out of the team folder and linked
+    // back before Lena first reads: the texts are where the link points.
+    let elsewhere = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let stories = member_dir(t.path(), &t.sara.id).join("stories");
+    let moved = elsewhere.path().join("stories");
+    fs::rename(&stories, &moved).unwrap_or_else(|err| panic!("{err}"));
+    std::os::unix::fs::symlink(&moved, &stories).unwrap_or_else(|err| panic!("{err}"));
+    let report = read(&t.lena);
+    assert_eq!(
+        skip_count(&report, &format!("{}/stories", t.sara.id), "link"),
+        1,
+        "{:?}",
+        report.skipped
+    );
+    assert!(
+        feed_texts(&t.lena).is_empty(),
+        "no text taken through the link"
+    );
+}
