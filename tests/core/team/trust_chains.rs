@@ -311,3 +311,42 @@ fn a_lead_who_was_removed_decides_nothing_afterwards_with_the_key_they_kept() {
         assert!(admitted_names(viewer).contains(&"Lena (lead)".to_string()));
     }
 }
+
+#[test]
+fn a_leads_decision_dated_a_little_ahead_counts_once_its_date_comes() {
+    let t = team();
+    let ali_after = highest_seq(&t, &t.ali);
+    let line = support::signed_by(
+        &t.lena,
+        "role.granted",
+        json!({"member": t.ali.id, "role": "lead", "after": ali_after}),
+        highest_seq(&t, &t.lena) + 1,
+    );
+    let mut grant =
+        fanday_core::team_event::Event::parse(&line).unwrap_or_else(|err| panic!("{err:?}"));
+    grant.at = (support::monday_morning() + chrono::Duration::days(3)).with_timezone(&chrono::Utc);
+    let grant = grant.sign(&support::secret_key(&t.lena)).to_line();
+    support::append_raw(
+        &support::member_dir(t.path(), &t.lena.id).join("events-1 (1).jsonl"),
+        &format!("{grant}\n"),
+    );
+    read(&t.sara);
+    assert!(
+        !is_lead(&t.sara, "Ali"),
+        "not yet: it is dated three days ahead"
+    );
+    // Sara's PC four days later.
+    let later = Member {
+        app: fanday_core::Fanday::open(
+            t.sara.data_dir(),
+            std::sync::Arc::new(support::TickingClock::new(
+                support::monday_morning() + chrono::Duration::days(4),
+            )),
+        )
+        .unwrap_or_else(|err| panic!("{err}")),
+        dir: tempfile::tempdir().unwrap_or_else(|err| panic!("{err}")),
+        id: t.sara.id.clone(),
+    };
+    read(&later);
+    assert!(is_lead(&later, "Ali"), "its date has come");
+}
