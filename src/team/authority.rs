@@ -119,6 +119,13 @@ impl Authority {
     /// knew for that number even after a removal, and with the key of a
     /// request to join nobody has answered yet.
     pub fn may_withdraw(&self, member: &str, seq: u64, key: &VerifyingKey) -> bool {
+        self.is_members_key(member, seq, key)
+    }
+
+    /// Is `key` the member's own at `seq`: the key the team knew for that
+    /// number (also after a removal), or, for someone never let in, the key
+    /// of their request? Only such lines say which numbers the member used.
+    pub fn is_members_key(&self, member: &str, seq: u64, key: &VerifyingKey) -> bool {
         self.members.get(member).is_some_and(|m| {
             m.keys.at(seq) == Some(key)
                 || (m.admitted.last().is_none()

@@ -166,6 +166,7 @@ struct Step {
     seq: u64,
     v: u32,
     at: DateTime<Utc>,
+    signer: String,
     decision: DecisionBody,
 }
 
@@ -179,10 +180,10 @@ pub fn replay(conn: &Connection, local: &str, ctx: &Context<'_>) -> Result<Vec<(
     let hash = proposal_hash(conn, local)?.unwrap_or_default();
     let steps: Vec<Step> = conn
         .prepare_cached(
-            "SELECT id, member_id, seq, v, at, body FROM team_events
+            "SELECT id, member_id, seq, v, at, body, signer FROM team_events
               WHERE kind = 'exception.decided' AND json_extract(body, '$.exception_id') = ?1
                 AND coalesce(json_extract(body, '$.proposer'), ?2) = ?2
-                AND applied IN (0, 1)
+                AND applied IN (0, 1) AND reason IS NOT 'date_out_of_range'
               ORDER BY at, id",
         )?
         .query_map(params![raw, proposer], |row| {
@@ -193,10 +194,11 @@ pub fn replay(conn: &Connection, local: &str, ctx: &Context<'_>) -> Result<Vec<(
                 row.get::<_, u32>(3)?,
                 row.get::<_, DateTime<Utc>>(4)?,
                 row.get::<_, String>(5)?,
+                row.get::<_, String>(6)?,
             ))
         })?
         .filter_map(|row| {
-            let (key, member, seq, v, at, body) = row.ok()?;
+            let (key, member, seq, v, at, body, signer) = row.ok()?;
             let decision: DecisionBody = serde_json::from_str(&body).ok()?;
             Some(Step {
                 key,
@@ -204,6 +206,7 @@ pub fn replay(conn: &Connection, local: &str, ctx: &Context<'_>) -> Result<Vec<(
                 seq: seq.max(0) as u64,
                 v,
                 at,
+                signer,
                 decision,
             })
         })
@@ -219,11 +222,18 @@ pub fn replay(conn: &Connection, local: &str, ctx: &Context<'_>) -> Result<Vec<(
             t.member == step.member && t.decision.decision_id == step.decision.decision_id
         });
         let on_this_text = step.v == LEGACY_VERSION || step.decision.proposal_hash == hash;
+        // Only with the key the team let in for its signer at that number:
+        // a key that only asked to come in decides nothing for anyone.
+        let speaks = ctx
+            .authority
+            .speaks_for(&step.member, step.seq, step.v, &step.signer);
         let allowed = match step.decision.action {
             Action::Withdraw => step.member == proposer,
             _ => ctx.authority.is_lead_at(&step.member, step.seq),
         };
-        let outcome = if duplicate {
+        let outcome = if !speaks {
+            Outcome::KeptAside(Refusal::NotAdmitted)
+        } else if duplicate {
             Outcome::Refused(Refusal::BodyMismatch)
         } else if !on_this_text {
             Outcome::Refused(Refusal::ProposalChanged)

@@ -17,16 +17,28 @@ use crate::team_event::{Event, EVENT_VERSION, LEGACY_VERSION};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
+/// The next number this PC signs with: above every number of its own,
+/// whether in its store, its own events or its folder. Lines signed by a
+/// key not its own (anyone can write into the folder) do not count.
 fn next_seq(conn: &Connection, me: &str) -> Result<u64> {
     let highest: i64 = query_one(
         conn,
         "SELECT max(coalesce((SELECT max(seq) FROM own_events), 0),
                     coalesce((SELECT max_seq FROM team_members WHERE member_id = ?1), 0),
-                    coalesce((SELECT max(seq) FROM team_events WHERE member_id = ?1), 0))",
+                    coalesce((SELECT max(seq) FROM team_events
+                               WHERE member_id = ?1
+                                 AND (signer = ''
+                                      OR signer = (SELECT public_key FROM device_key))), 0))",
         [me],
         |row| row.get(0),
     )?;
-    Ok(highest.max(0) as u64 + 1)
+    let highest = highest.max(0) as u64;
+    if highest >= i64::MAX as u64 {
+        return Err(crate::error::CoreError::TeamFolder(
+            "this PC's event numbers are used up".into(),
+        ));
+    }
+    Ok(highest + 1)
 }
 
 /// The hash of this member's event just before `seq`, as the chain needs.

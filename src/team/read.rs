@@ -13,7 +13,7 @@ use super::plan::{load_states, load_vouchers, plan, tail_hash, Job};
 use super::refusal::Refusal;
 use super::report::{self, ReadAgain, SkipBook};
 use super::rules::{Changes, Outcome};
-use super::take::{count_missing, know_member, note_highest, take, Context, Taken};
+use super::take::{count_missing, is_own_line, know_member, note_highest, take, Context, Taken};
 use super::verify::{verify_chunk, KeyBook, Signed, Tally};
 use crate::error::Result;
 use crate::sql::exec;
@@ -257,7 +257,13 @@ fn take_message(
             job.member
         ],
     )?;
-    if let Some(highest) = batch.events.iter().map(|s| s.event.seq).max() {
+    let mut highest = None;
+    for signed in &batch.events {
+        if is_own_line(tx, signed, ctx)? {
+            highest = highest.max(Some(signed.event.seq));
+        }
+    }
+    if let Some(highest) = highest {
         note_highest(tx, &job.member, highest)?;
         count_missing(tx, &job.member)?;
     }

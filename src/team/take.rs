@@ -13,7 +13,7 @@ use crate::sql::exec;
 use crate::team_event::{public_key_text, Event, EVENT_VERSION, LEGACY_VERSION};
 use chrono::{DateTime, Duration, Utc};
 use ed25519_dalek::VerifyingKey;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 
 /// What taking an event came to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -236,7 +236,9 @@ pub fn take(
         insert(outcome)?;
         outcome
     };
-    if event.member == ctx.me {
+    // A line in this PC's own folder is its own only when signed with a key
+    // of its own: anyone can write into the folder.
+    if event.member == ctx.me && is_own_line(conn, signed, ctx)? {
         exec(
             conn,
             "INSERT OR IGNORE INTO own_events (seq, event_id, line, written) VALUES (?1, ?2, ?3, 1)",
@@ -248,6 +250,27 @@ pub fn take(
         outbox::resign(conn, set_aside, ctx)?;
     }
     Ok(Taken::New(outcome))
+}
+
+/// Was this line of the member's signed with a key that is theirs (for this
+/// PC's own person, also the key this PC holds)? Only such lines say which
+/// numbers a member used.
+pub fn is_own_line(conn: &Connection, signed: &Signed, ctx: &Context<'_>) -> Result<bool> {
+    let event = &signed.event;
+    if event.v != EVENT_VERSION
+        || ctx
+            .authority
+            .is_members_key(&event.member, event.seq, &signed.signer)
+    {
+        return Ok(true);
+    }
+    if event.member != ctx.me {
+        return Ok(false);
+    }
+    let device: Option<String> = conn
+        .query_row("SELECT public_key FROM device_key", [], |row| row.get(0))
+        .optional()?;
+    Ok(device.as_deref() == Some(public_key_text(&signed.signer).as_str()))
 }
 
 /// Makes sure a member has a row, before their events are taken.

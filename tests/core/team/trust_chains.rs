@@ -350,3 +350,84 @@ fn a_leads_decision_dated_a_little_ahead_counts_once_its_date_comes() {
     read(&later);
     assert!(is_lead(&later, "Ali"), "its date has come");
 }
+
+#[test]
+fn a_request_key_in_someones_folder_cannot_decide_or_withdraw_an_exception() {
+    let t = team();
+    let input = fanday_core::ExceptionInput {
+        rule: "Inga returer efter 30 dagar".into(),
+        allowed: "Ta emot en retur dag 31".into(),
+        ..fanday_core::ExceptionInput::default()
+    };
+    let saras = t
+        .sara
+        .app
+        .propose_exception(&input)
+        .unwrap_or_else(|err| panic!("{err}"));
+    read(&t.lena);
+    // An approval "by Lena" and a withdrawal "by Sara", each signed with a
+    // key that only asked to come in, written into their folders.
+    let mut in_lenas = Stranger::continuing(t.path(), &t.lena.id);
+    in_lenas.asks_to_join("Lena");
+    in_lenas.writes(
+        "exception.decided",
+        json!({"proposer": t.sara.id, "exception_id": saras.id,
+               "proposal_hash": fanday_core::team_event::content_hash(&input),
+               "decision_id": uuid::Uuid::now_v7().to_string(), "action": "approve", "note": null}),
+    );
+    let mut in_saras = Stranger::continuing(t.path(), &t.sara.id);
+    in_saras.asks_to_join("Sara");
+    in_saras.writes(
+        "exception.decided",
+        json!({"proposer": t.sara.id, "exception_id": saras.id,
+               "proposal_hash": fanday_core::team_event::content_hash(&input),
+               "decision_id": uuid::Uuid::now_v7().to_string(), "action": "withdraw", "note": null}),
+    );
+    let nils = member("Nils", Role::Staff);
+    join_and_admit(&nils, t.path(), &t.lena);
+    for viewer in [&t.lena, &t.ali, &nils] {
+        while read(viewer).more {}
+        let statuses: Vec<String> = viewer
+            .app
+            .list_exceptions(&Default::default())
+            .unwrap_or_default()
+            .iter()
+            .map(|e| format!("{:?}", e.status).to_lowercase())
+            .collect();
+        assert_eq!(statuses, vec!["proposed"], "neither counts");
+    }
+}
+
+#[test]
+fn a_line_with_the_highest_number_written_into_a_members_folder_silences_nobody() {
+    let t = team();
+    share(&t.sara, "Före", Situation::JustBecause);
+    read(&t.lena);
+    let mut squatter = Stranger::continuing(t.path(), &t.sara.id);
+    squatter.seq = i64::MAX as u64 - 1;
+    squatter.asks_to_join("Sara");
+    read(&t.sara);
+    share(&t.sara, "Efter", Situation::JustBecause);
+    while read(&t.lena).more {}
+    assert_eq!(
+        feed_texts(&t.lena),
+        vec!["Efter", "Före"],
+        "Sara still counts"
+    );
+    let report = read(&t.lena);
+    let missing: u32 = report
+        .gaps
+        .iter()
+        .filter(|g| g.member_id == t.sara.id)
+        .map(|g| g.missing)
+        .sum();
+    assert_eq!(missing, 0, "no numbers said missing for a line not hers");
+    assert!(
+        support::seqs_in_folder(t.path(), &t.sara.id)
+            .iter()
+            .filter(|&&seq| seq < i64::MAX as u64)
+            .count()
+            >= 3,
+        "Sara's own numbers go on from her own"
+    );
+}
