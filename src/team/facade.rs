@@ -85,7 +85,7 @@ impl Fanday {
                               AND status = 'admitted')
                  OR EXISTS (SELECT 1 FROM team_events WHERE member_id = ?1
                               AND kind = 'member.requested' AND json_extract(body, '$.key') = ?2)
-                 OR EXISTS (SELECT 1 FROM team WHERE founder_id = ?1)",
+                 OR EXISTS (SELECT 1 FROM team WHERE founder_id = ?1 AND founder_key = ?2)",
             rusqlite::params![me.id, key],
             |row| row.get(0),
         )?;

@@ -37,13 +37,15 @@ pub fn reconcile(conn: &Connection, profile: &Profile, now: DateTime<Utc>) -> Re
         )?
         .query_map([&profile.id], |row| Ok((row.get(0)?, row.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    // Until a lead lets this key in, the team's stories do not hold this
-    // person's own: what they sent is read from their own events instead.
+    // Where this PC's key does not count (waiting to be let in, removed,
+    // a new key), the team's stories do not hold what this person sent:
+    // what they sent is read from their own events too, so that nothing is
+    // sent again at every read.
     let waiting = !legacy && waits_for_a_lead(conn, &profile.id)?;
     for (id, known) in to_share {
         let moment = crate::moment::get(conn, &id)?;
         let content = StoryContent::of(&moment);
-        let sent_before = if waiting { last_sent(conn, &id)? } else { None };
+        let sent_before = if legacy { None } else { last_sent(conn, &id)? };
         if sent_before
             .as_ref()
             .is_some_and(|(kind, hash)| kind != "story.withdrawn" && *hash == content.hash())
@@ -96,6 +98,10 @@ pub fn reconcile(conn: &Connection, profile: &Profile, now: DateTime<Utc>) -> Re
         }
     }
     for story_id in to_withdraw {
+        if !legacy && last_sent(conn, &story_id)?.is_some_and(|(kind, _)| kind == "story.withdrawn")
+        {
+            continue;
+        }
         let body = Body::StoryWithdrawn(StoryRef {
             story_author: String::new(),
             story_id,

@@ -8,6 +8,7 @@ mod hostile;
 mod lineup;
 mod own_folder;
 mod recognition;
+mod sent_once;
 mod tallies;
 mod trust;
 mod trust_chains;
