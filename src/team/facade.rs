@@ -201,23 +201,25 @@ impl Fanday {
         let own_more = self.read_own_folder(&me, &mut allowance)?;
         // A key this team has not let in (a backup restored on another PC):
         // ask to come back with it.
+        // Reading needs no key: where the keyring cannot be asked, nothing
+        // is signed, the status says why, and the reading goes on.
         let mut unsigned = None;
-        if outbox::team_format(&self.store.conn())? == EVENT_VERSION {
-            match self.ask_to_join(&me) {
-                Ok(()) => {}
-                // Reading needs no key; the status says why nothing is sent.
-                Err(err @ CoreError::KeyringUnavailable) => {
-                    unsigned = Some(report::SendError {
-                        code: err.code(),
-                        message: err.to_string(),
-                    });
-                }
-                Err(err) => return Err(err),
+        let mut unless_locked = |signed: Result<()>| match signed {
+            Err(err @ CoreError::KeyringUnavailable) => {
+                unsigned = Some(report::SendError {
+                    code: err.code(),
+                    message: err.to_string(),
+                });
+                Ok(())
             }
+            other => other,
+        };
+        if outbox::team_format(&self.store.conn())? == EVENT_VERSION {
+            unless_locked(self.ask_to_join(&me))?;
         }
-        reconcile::reconcile(&self.store.conn(), &me, now)?;
+        unless_locked(reconcile::reconcile(&self.store.conn(), &me, now).map(|_| ()))?;
         let today = self.today();
-        tally::publish(&self.store.conn(), &me, today, now)?;
+        unless_locked(tally::publish(&self.store.conn(), &me, today, now).map(|_| ()))?;
         self.note_flush(&me, &mut report, &mut allowance);
         let mut pass = read::pass(
             &self.store,

@@ -149,6 +149,13 @@ fn a_copied_database_gets_a_key_of_its_own(data: &Path, fingerprint: &str) {
         .team_info()
         .unwrap_or_else(|err| panic!("{err}"))
         .unwrap_or_else(|| panic!("the team"));
+    // A story shared on the copy waits to be signed.
+    copy.add_moment(&crate::support::team::moment_input(
+        "Delad på den kopierade datorn",
+        fanday_core::Situation::JustBecause,
+        true,
+    ))
+    .unwrap_or_else(|err| panic!("{err}"));
     // Reading the team needs no key. Where this PC's keyring answers that
     // it has no such key, a new one is made at once; where no keyring
     // answers at all (none running here, or locked), nothing is made in its
