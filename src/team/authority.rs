@@ -34,6 +34,14 @@ impl<T: Clone + PartialEq> Steps<T> {
         self.0.insert(at, (after, value));
     }
 
+    /// As [`Steps::set_after`], but giving way to a step already set at the
+    /// same boundary (a lead's admission there holds over a member's own
+    /// rotation at the same number).
+    pub fn set_after_unless_set(&mut self, after: u64, value: T) {
+        let at = self.0.partition_point(|(b, _)| *b < after);
+        self.0.insert(at, (after, value));
+    }
+
     pub fn at(&self, seq: u64) -> Option<&T> {
         let at = self.0.partition_point(|(b, _)| *b < seq);
         at.checked_sub(1)
@@ -455,7 +463,7 @@ fn replay(auth: &mut Authority, step: &Step) -> Outcome {
             let Some(key) = parse_public_key(&rotation.key) else {
                 return Outcome::Refused(Refusal::BodyMismatch);
             };
-            auth.entry(actor).keys.set_after(step.seq, key);
+            auth.entry(actor).keys.set_after_unless_set(step.seq, key);
             Outcome::Applied
         }
         Body::RoleGranted(RoleBody { member, after, .. }) => {

@@ -125,7 +125,7 @@ impl KeyBook {
                     .and_then(serde_json::Value::as_str)
                     .and_then(parse_public_key)
                 {
-                    self.keys.set_after(event.seq, new);
+                    self.keys.set_after_unless_set(event.seq, new);
                 }
                 Some(signer)
             }

@@ -431,3 +431,46 @@ fn a_line_with_the_highest_number_written_into_a_members_folder_silences_nobody(
         "Sara's own numbers go on from her own"
     );
 }
+
+#[test]
+fn a_thief_with_the_old_key_cannot_outrank_the_key_a_lead_let_back_in() {
+    let t = team();
+    share(&t.sara, "Före", Situation::JustBecause);
+    read(&t.lena);
+    // Sara's laptop is stolen; the thief moves her identity to a key of
+    // his own, signed with her old key, before her new PC asks to come back.
+    let mut thief = Stranger::continuing(t.path(), &t.sara.id);
+    thief.key = support::secret_key(&t.sara);
+    let thiefs = new_signing_key().unwrap_or_else(|| panic!("a key"));
+    thief.writes(
+        "key.rotated",
+        json!({"key": public_key_text(&thiefs.verifying_key())}),
+    );
+    std::fs::remove_file(t.sara.data_dir().join("device-key"))
+        .unwrap_or_else(|err| panic!("{err}"));
+    let sara = Member {
+        app: fanday_core::Fanday::open(
+            t.sara.data_dir(),
+            std::sync::Arc::new(support::TickingClock::new(support::monday_morning())),
+        )
+        .unwrap_or_else(|err| panic!("{err}")),
+        dir: tempfile::tempdir().unwrap_or_else(|err| panic!("{err}")),
+        id: t.sara.id.clone(),
+    };
+    read(&sara);
+    read(&t.lena);
+    t.lena
+        .app
+        .admit(&sara.id, &support::my_fingerprint(&sara))
+        .unwrap_or_else(|err| panic!("{err}"));
+    read(&sara);
+    share(&sara, "Efter", Situation::JustBecause);
+    for viewer in [&t.lena, &t.ali] {
+        while read(viewer).more {}
+        assert_eq!(
+            feed_texts(viewer),
+            vec!["Efter", "Före"],
+            "the key Lena let in counts"
+        );
+    }
+}
