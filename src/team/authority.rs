@@ -393,11 +393,17 @@ fn replay(auth: &mut Authority, step: &Step) -> Outcome {
                 return Outcome::Applied;
             }
             // The latest request holds (by the member's own numbers, not by
-            // a clock); a key a lead declined stays declined.
+            // a clock); a key a lead declined stays declined, and does not
+            // push aside a request still waiting for an answer (anyone can
+            // write a request into anyone's folder: the lead declines that
+            // one, and the member's own is there again).
             if entry.request.as_ref().is_some_and(|r| r.seq > step.seq) {
                 return Outcome::Applied;
             }
             let declined = entry.declined.contains(&key);
+            if declined && entry.request.as_ref().is_some_and(|r| !r.declined) {
+                return Outcome::Applied;
+            }
             entry.request = Some(Request {
                 seq: step.seq,
                 key,

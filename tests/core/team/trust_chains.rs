@@ -474,3 +474,36 @@ fn a_thief_with_the_old_key_cannot_outrank_the_key_a_lead_let_back_in() {
         );
     }
 }
+
+#[test]
+fn a_request_written_over_someone_waiting_is_declined_and_her_own_comes_back() {
+    let t = team();
+    let nora = member("Nora", Role::Staff);
+    support::join(&nora, t.path());
+    share(&nora, "Noras första", Situation::JustBecause);
+    let mut other = Stranger::continuing(t.path(), &nora.id);
+    other.seq += 5;
+    other.asks_to_join("Nora");
+    read(&t.lena);
+    let noras_key = support::my_fingerprint(&nora);
+    let err = t
+        .lena
+        .app
+        .admit(&nora.id, &noras_key)
+        .err()
+        .unwrap_or_else(|| panic!("the key shown is not Nora's"));
+    assert_eq!(err.code(), "request_key_changed");
+    // Nora reads out another key than the one shown: Lena declines that.
+    t.lena
+        .app
+        .decline(&nora.id, &other.fingerprint())
+        .unwrap_or_else(|err| panic!("{err}"));
+    read(&t.lena);
+    t.lena
+        .app
+        .admit(&nora.id, &noras_key)
+        .unwrap_or_else(|err| panic!("{err}"));
+    read(&nora);
+    while read(&t.ali).more {}
+    assert_eq!(feed_texts(&t.ali), vec!["Noras första"]);
+}
