@@ -74,13 +74,10 @@ fn holder_gives_way(
     changes: &mut Changes,
 ) -> Result<bool> {
     let event = &signed.event;
-    let auth = ctx.authority;
-    if !auth.speaks_for(
-        &event.member,
-        event.seq,
-        event.v,
-        &public_key_text(&signed.signer),
-    ) {
+    let members_line = |v: u32, signer: &str| {
+        signed_by_the_member(ctx.authority, &event.member, event.seq, v, signer)
+    };
+    if !members_line(event.v, &public_key_text(&signed.signer)) {
         return Ok(false);
     }
     let (v, signer): (u32, String) = conn.query_row(
@@ -88,11 +85,22 @@ fn holder_gives_way(
         [holder],
         |row| Ok((row.get(0)?, row.get(1)?)),
     )?;
-    if auth.speaks_for(&event.member, event.seq, v, &signer) {
+    if members_line(v, &signer) {
         return Ok(false);
     }
     set_aside_stored(conn, holder, changes)?;
     Ok(true)
+}
+
+/// Was a line of `member` at `seq` signed with a key of theirs (the one the
+/// team knew for that number, also after a removal)? Format-1 lines were
+/// checked against the key pinned for them.
+fn signed_by_the_member(auth: &Authority, member: &str, seq: u64, v: u32, signer: &str) -> bool {
+    if v != EVENT_VERSION {
+        return auth.speaks_for(member, seq, v, signer);
+    }
+    crate::team_event::parse_public_key(signer)
+        .is_some_and(|key| auth.is_members_key(member, seq, &key))
 }
 
 /// An event taken before is put aside after all (a fork found late): it
@@ -122,9 +130,11 @@ fn set_aside_stored(conn: &Connection, id: &str, changes: &mut Changes) -> Resul
         "UPDATE team_members SET forks = forks + 1 WHERE member_id = ?1",
         [&member],
     )?;
+    // Only what it did is undone: an event kept aside did nothing yet (a
+    // decision is replayed with its proposal's others, so it counts too).
     if Body::is_authority(&kind) {
         changes.authority = true;
-    } else if applied != 2 {
+    } else if applied == 1 || kind == "exception.decided" {
         changes.rebuild = true;
     }
     Ok(())
@@ -191,6 +201,16 @@ pub fn take(
             .iter()
             .find(|n| n.1 == seq + 1 && n.3.as_ref().is_some_and(|prev| *prev != signed.hash));
         if let Some(next) = after_links_elsewhere {
+            // Only a line of the member's own can push theirs aside.
+            if !signed_by_the_member(
+                ctx.authority,
+                &event.member,
+                event.seq,
+                event.v,
+                &public_key_text(&signed.signer),
+            ) {
+                return put_aside(conn, event);
+            }
             set_aside_stored(conn, &next.0, changes)?;
         }
     }

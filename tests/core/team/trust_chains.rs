@@ -507,3 +507,39 @@ fn a_request_written_over_someone_waiting_is_declined_and_her_own_comes_back() {
     while read(&t.ali).more {}
     assert_eq!(feed_texts(&t.ali), vec!["Noras första"]);
 }
+
+#[test]
+fn a_line_nobody_let_in_at_a_gap_never_pushes_the_members_next_event_aside() {
+    let t = team();
+    share(&t.sara, "Första", Situation::JustBecause);
+    read(&t.ali);
+    let file = support::events_file(t.path(), &t.sara.id);
+    let before = std::fs::read_to_string(&file).unwrap_or_default();
+    let mut impostor = Stranger::continuing(t.path(), &t.sara.id);
+    share(&t.sara, "Andra", Situation::JustBecause);
+    share(&t.sara, "Tredje", Situation::JustBecause);
+    let all = std::fs::read_to_string(&file).unwrap_or_default();
+    let new_lines: Vec<&str> = all[before.len()..].lines().collect();
+    let [second, third] = new_lines[..] else {
+        panic!("two new lines: {new_lines:?}")
+    };
+    // Ali's sync engine brings the third first, then a line a key nobody
+    // let in signed at the number between, and only then Sara's own.
+    std::fs::write(&file, &before).unwrap_or_else(|err| panic!("{err}"));
+    let dir = support::member_dir(t.path(), &t.sara.id);
+    std::fs::write(dir.join("events-1 (3).jsonl"), format!("{third}\n"))
+        .unwrap_or_else(|err| panic!("{err}"));
+    read(&t.ali);
+    impostor.file = "events-1 (2).jsonl".into();
+    impostor.asks_to_join("Sara");
+    read(&t.ali);
+    std::fs::write(&file, format!("{before}{second}\n")).unwrap_or_else(|err| panic!("{err}"));
+    while read(&t.ali).more {}
+    let mut texts = feed_texts(&t.ali);
+    texts.sort();
+    assert_eq!(
+        texts,
+        vec!["Andra", "Första", "Tredje"],
+        "nothing of Sara's aside"
+    );
+}
