@@ -209,14 +209,17 @@ struct Step {
 pub struct Cache(std::sync::Mutex<Option<(Version, Authority)>>);
 
 /// What the replay depends on: the team's format, how many authority
-/// events there are, the newest one, and how many wait for their date.
-type Version = (u32, i64, i64, i64);
+/// events there are, the newest one, how many wait for their date, and how
+/// many were put aside after being taken (a row put aside and another
+/// taken can leave the count and the newest row as they were).
+type Version = (u32, i64, i64, i64, i64);
 
 impl Cache {
     pub fn load(&self, conn: &Connection) -> Result<Authority> {
         let version: Version = conn.query_row(
             "SELECT (SELECT format FROM team), count(*), coalesce(max(rowid), 0),
-                    coalesce(sum(reason IS 'date_out_of_range'), 0)
+                    coalesce(sum(reason IS 'date_out_of_range'), 0),
+                    (SELECT count(*) FROM team_forks)
                FROM team_events INDEXED BY team_events_authority
               WHERE kind LIKE 'member.%' OR kind LIKE 'role.%' OR kind = 'key.rotated'",
             [],
@@ -226,6 +229,7 @@ impl Cache {
                     row.get(1)?,
                     row.get(2)?,
                     row.get(3)?,
+                    row.get(4)?,
                 ))
             },
         )?;

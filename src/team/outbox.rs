@@ -205,7 +205,12 @@ pub fn set_aside_unwritten(conn: &Connection, holder: &str) -> Result<Option<Vec
 
 /// Signs events set aside again with the next free numbers, each chained
 /// to the one before, and takes them here.
-pub fn resign(conn: &Connection, set_aside: Vec<Unwritten>, ctx: &Context<'_>) -> Result<()> {
+pub fn resign(
+    conn: &Connection,
+    set_aside: Vec<Unwritten>,
+    ctx: &Context<'_>,
+    changes: &mut Changes,
+) -> Result<()> {
     let key = device_key(conn, ctx.now)?;
     for Unwritten {
         event: old,
@@ -222,13 +227,7 @@ pub fn resign(conn: &Connection, set_aside: Vec<Unwritten>, ctx: &Context<'_>) -
             "INSERT INTO own_events (seq, event_id, line, written, attachment) VALUES (?1, ?2, ?3, 0, ?4)",
             params![seq as i64, event_key(&event), event.to_line(), attachment],
         )?;
-        let mut changes = Changes::default();
-        take(
-            conn,
-            &Signed::own(event, key.verifying_key()),
-            ctx,
-            &mut changes,
-        )?;
+        take(conn, &Signed::own(event, key.verifying_key()), ctx, changes)?;
     }
     Ok(())
 }

@@ -267,7 +267,7 @@ pub fn take(
         note_highest(conn, ctx.me, event.seq)?;
     }
     if let Some(set_aside) = gave_way {
-        outbox::resign(conn, set_aside, ctx)?;
+        outbox::resign(conn, set_aside, ctx, changes)?;
     }
     Ok(Taken::New(outcome))
 }
