@@ -58,6 +58,7 @@ pub fn authority_changed(
     before: &Authority,
     me: &str,
     now: DateTime<Utc>,
+    withdrawn: &mut Vec<(String, String)>,
 ) -> Result<Option<Authority>> {
     let (after, outcomes) = authority::load(conn)?;
     authority::save(conn, &after, &outcomes)?;
@@ -72,27 +73,29 @@ pub fn authority_changed(
             report::read_again(conn, ReadAgain::Member(member))?;
         }
     }
-    rebuild(conn, &after, me, now)?;
+    withdrawn.extend(rebuild(conn, &after, me, now)?);
     Ok(Some(after))
 }
 
 /// After a batch: who counts is replayed when an authority event came, and
 /// the team's state built again when an event taken before was put aside.
-/// Returns the new authority when it changed.
+/// Returns the new authority when it changed. Stories the rebuild finds
+/// withdrawn join `changes.withdrawn`, to be erased from the backups too.
 pub fn apply_changes(
     conn: &Connection,
-    changes: &Changes,
+    changes: &mut Changes,
     current: &Authority,
     me: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Authority>> {
     let changed = if changes.authority {
-        authority_changed(conn, current, me, now)?
+        authority_changed(conn, current, me, now, &mut changes.withdrawn)?
     } else {
         None
     };
     if changed.is_none() && changes.rebuild {
-        rebuild(conn, current, me, now)?;
+        let withdrawn = rebuild(conn, current, me, now)?;
+        changes.withdrawn.extend(withdrawn);
     }
     Ok(changed)
 }
@@ -265,11 +268,14 @@ pub fn settle(
                 authority_due = true;
             }
         }
+        let mut withdrawn = Vec::new();
         if authority_due {
-            authority_changed(&conn, auth, me, now)?;
+            authority_changed(&conn, auth, me, now, &mut withdrawn)?;
         } else if !due.is_empty() {
-            rebuild(&conn, auth, me, now)?;
+            withdrawn = rebuild(&conn, auth, me, now)?;
         }
+        drop(conn);
+        scrub_backups(store, &withdrawn);
     }
     let waiting: Vec<(String, String, String, String)> = store
         .conn()

@@ -319,8 +319,10 @@ impl Fanday {
     pub(crate) fn team_event(&self, body: Body) -> Result<()> {
         let me = self.current_profile()?;
         self.read_own_folder(&me, &mut Allowance::new(Budget::PASS))?;
-        outbox::append(&self.store.conn(), &me, &body, None, self.clock.now_utc())?
-            .ok_or(CoreError::NoTeam)?;
+        let appended =
+            outbox::append_withdrawing(&self.store.conn(), &me, &body, None, self.clock.now_utc())?;
+        let (_, withdrawn) = appended.ok_or(CoreError::NoTeam)?;
+        super::after::scrub_backups(&self.store, &withdrawn);
         let _ = self.flush_team(&me);
         Ok(())
     }

@@ -75,6 +75,22 @@ pub fn append(
     story: Option<&StoryContent>,
     now: DateTime<Utc>,
 ) -> Result<Option<Event>> {
+    Ok(append_withdrawing(conn, me, body, story, now)?.map(|(event, _)| event))
+}
+
+/// Stories withdrawn, by author and id.
+pub type Withdrawn = Vec<(String, String)>;
+
+/// As [`append`], also returning the stories that taking the event here
+/// withdrew (a lead's admission can make a waiting withdrawal count), for
+/// their texts to be erased from the backups too.
+pub fn append_withdrawing(
+    conn: &Connection,
+    me: &Profile,
+    body: &Body,
+    story: Option<&StoryContent>,
+    now: DateTime<Utc>,
+) -> Result<Option<(Event, Withdrawn)>> {
     if joined(conn)?.is_none() {
         return Ok(None);
     }
@@ -95,8 +111,8 @@ pub fn append(
             params![format!("{}/{}", me.id, story.story_id), hash, story.text, story.reaction],
         )?;
     }
-    take_own(conn, &me.id, &event, now)?;
-    Ok(Some(event))
+    let withdrawn = take_own(conn, &me.id, &event, now)?;
+    Ok(Some((event, withdrawn)))
 }
 
 fn body_hash(body: &Body) -> Option<String> {
@@ -145,7 +161,7 @@ fn sign(
 }
 
 /// Takes this PC's own event here, under the team's authority as it is.
-fn take_own(conn: &Connection, me: &str, event: &Event, now: DateTime<Utc>) -> Result<()> {
+fn take_own(conn: &Connection, me: &str, event: &Event, now: DateTime<Utc>) -> Result<Withdrawn> {
     let (authority, _) = authority::load(conn)?;
     let signer = device_key(conn, now)?.verifying_key();
     let ctx = Context {
@@ -160,8 +176,8 @@ fn take_own(conn: &Connection, me: &str, event: &Event, now: DateTime<Utc>) -> R
         &ctx,
         &mut changes,
     )?;
-    super::after::apply_changes(conn, &changes, &authority, me, now)?;
-    Ok(())
+    super::after::apply_changes(conn, &mut changes, &authority, me, now)?;
+    Ok(changes.withdrawn)
 }
 
 /// One of this PC's events, not written yet, set aside to be signed again.

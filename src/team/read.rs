@@ -361,7 +361,7 @@ pub fn pass(
                         take_message(&tx, next, &jobs, &ctx, &mut changes, &mut book, &mut result)?;
                 }
                 book.save(&tx, now)?;
-                if let Some(changed) = after::apply_changes(&tx, &changes, &current, me, now)? {
+                if let Some(changed) = after::apply_changes(&tx, &mut changes, &current, me, now)? {
                     current = changed;
                 }
                 tx.commit()?;

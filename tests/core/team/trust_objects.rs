@@ -401,3 +401,41 @@ fn a_reused_decision_or_story_id_silences_nothing_even_read_first() {
     let report = read(&t.lena);
     assert!(codes(&report).contains(&"not_lead"), "{:?}", report.skipped);
 }
+
+#[test]
+fn a_withdrawal_that_counts_once_its_key_is_let_in_leaves_the_backups_too() {
+    let t = team();
+    let secret = "Saras gamla historia";
+    let story = share(&t.sara, secret, Situation::Complaint);
+    read(&t.lena);
+    let backup = t
+        .lena
+        .app
+        .daily_backup()
+        .unwrap_or_else(|err| panic!("{err}"))
+        .unwrap_or_else(|| panic!("a backup"));
+    assert!(file_holds(&backup, secret));
+    // Sara, on a PC without her key, takes the story back with her new key:
+    // it counts once a lead lets that key in.
+    fs::remove_file(t.sara.data_dir().join("device-key")).unwrap_or_else(|err| panic!("{err}"));
+    let sara = Member {
+        app: fanday_core::Fanday::open(
+            t.sara.data_dir(),
+            std::sync::Arc::new(support::TickingClock::new(support::monday_morning())),
+        )
+        .unwrap_or_else(|err| panic!("{err}")),
+        dir: tempfile::tempdir().unwrap_or_else(|err| panic!("{err}")),
+        id: t.sara.id.clone(),
+    };
+    read(&sara);
+    unshare(&sara, &story);
+    read(&t.lena);
+    t.lena
+        .app
+        .admit(&sara.id, &support::my_fingerprint(&sara))
+        .unwrap_or_else(|err| panic!("{err}"));
+    while read(&t.lena).more {}
+    assert!(feed(&t.lena).is_empty());
+    assert!(!holds(&t.lena, secret), "gone from Lena's store");
+    assert!(!file_holds(&backup, secret), "and from her backup");
+}
