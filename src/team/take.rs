@@ -15,6 +15,10 @@ use chrono::{DateTime, Duration, Utc};
 use ed25519_dalek::VerifyingKey;
 use rusqlite::{params, Connection, OptionalExtension};
 
+/// A stored event near another's number: id, number, hash, the hash
+/// before it, format and signer.
+type Near = (String, i64, Option<String>, Option<String>, u32, String);
+
 /// What taking an event came to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Taken {
@@ -162,13 +166,20 @@ pub fn take(
     );
     // One look at the member's events around this number: a re-read,
     // another event under this number, and the chain on both sides.
-    let near: Vec<(String, i64, Option<String>, Option<String>)> = conn
+    let near: Vec<Near> = conn
         .prepare_cached(
-            "SELECT id, seq, hash, prev FROM team_events
+            "SELECT id, seq, hash, prev, v, signer FROM team_events
               WHERE member_id = ?1 AND seq BETWEEN ?2 - 1 AND ?2 + 1",
         )?
         .query_map(params![event.member, seq], |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+                row.get(5)?,
+            ))
         })?
         .collect::<rusqlite::Result<_>>()?;
     let holders: Vec<&String> = near.iter().filter(|n| n.1 == seq).map(|n| &n.0).collect();
@@ -187,11 +198,23 @@ pub fn take(
         }
     }
     if event.v == EVENT_VERSION {
-        let before = near
-            .iter()
-            .find(|n| n.1 == seq - 1)
-            .and_then(|n| n.2.as_ref());
-        if before.is_some_and(|before| Some(before) != event.prev.as_ref()) {
+        let mine = signed_by_the_member(
+            ctx.authority,
+            &event.member,
+            event.seq,
+            event.v,
+            &public_key_text(&signed.signer),
+        );
+        // The event before it is another: this one does not join the chain,
+        // unless what stands there is a line not of the member's own (it
+        // gives way when the member's own arrives).
+        let before = near.iter().find(|n| n.1 == seq - 1);
+        if before.is_some_and(|n| {
+            n.2.as_ref() != event.prev.as_ref()
+                && n.2.is_some()
+                && (!mine
+                    || signed_by_the_member(ctx.authority, &event.member, event.seq - 1, n.4, &n.5))
+        }) {
             return put_aside(conn, event);
         }
         // The next event, taken before this one, names another event
@@ -202,13 +225,7 @@ pub fn take(
             .find(|n| n.1 == seq + 1 && n.3.as_ref().is_some_and(|prev| *prev != signed.hash));
         if let Some(next) = after_links_elsewhere {
             // Only a line of the member's own can push theirs aside.
-            if !signed_by_the_member(
-                ctx.authority,
-                &event.member,
-                event.seq,
-                event.v,
-                &public_key_text(&signed.signer),
-            ) {
+            if !mine {
                 return put_aside(conn, event);
             }
             set_aside_stored(conn, &next.0, changes)?;

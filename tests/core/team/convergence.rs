@@ -147,6 +147,21 @@ fn a_week_of_a_team() -> support::Team {
     for m in [&t.lena, &t.ali, &t.sara] {
         read(m);
     }
+    // Someone with folder access asks for Lena's place with a key of their
+    // own and signs a grant and an approval with it, in her chain, at the
+    // numbers her own next events take.
+    let mut impostor = support::Stranger::continuing(t.path(), &t.lena.id);
+    impostor.asks_to_join("Lena");
+    impostor.writes(
+        "role.granted",
+        serde_json::json!({"member": t.sara.id, "role": "lead", "after": 0}),
+    );
+    impostor.writes(
+        "exception.decided",
+        serde_json::json!({"proposer": t.sara.id, "exception_id": e4,
+               "proposal_hash": "", "decision_id": uuid::Uuid::now_v7().to_string(),
+               "action": "approve", "note": null}),
+    );
     // Sara edits one story and takes the other back.
     let mut edited = support::moment_input(
         "Ringde upp en kund som väntat länge",
