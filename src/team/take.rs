@@ -70,18 +70,16 @@ fn put_aside(conn: &Connection, event: &Event) -> Result<Taken> {
 /// such a line into a member's folder) holds a number the member's own key
 /// signs too: it is put aside and the member's event takes the number, in
 /// whichever order the two arrive.
+/// `mine`: the arriving event is signed with a key of its member's.
 fn holder_gives_way(
     conn: &Connection,
     holder: &str,
-    signed: &Signed,
+    event: &Event,
+    mine: bool,
     ctx: &Context<'_>,
     changes: &mut Changes,
 ) -> Result<bool> {
-    let event = &signed.event;
-    let members_line = |v: u32, signer: &str| {
-        signed_by_the_member(ctx.authority, &event.member, event.seq, v, signer)
-    };
-    if !members_line(event.v, &public_key_text(&signed.signer)) {
+    if !mine {
         return Ok(false);
     }
     let (v, signer): (u32, String) = conn.query_row(
@@ -89,7 +87,7 @@ fn holder_gives_way(
         [holder],
         |row| Ok((row.get(0)?, row.get(1)?)),
     )?;
-    if members_line(v, &signer) {
+    if signed_by_the_member(ctx.authority, &event.member, event.seq, v, &signer) {
         return Ok(false);
     }
     set_aside_stored(conn, holder, changes)?;
@@ -186,6 +184,19 @@ pub fn take(
     if holders.contains(&&key) {
         return Ok(Taken::Known);
     }
+    // Signed with a key of the member's own (anyone can write lines into
+    // anyone's folder).
+    let mine = if event.v == EVENT_VERSION {
+        ctx.authority
+            .is_members_key(&event.member, event.seq, &signed.signer)
+    } else {
+        ctx.authority.speaks_for(
+            &event.member,
+            event.seq,
+            event.v,
+            &public_key_text(&signed.signer),
+        )
+    };
     let mut gave_way = None;
     if let Some(holder) = holders.first() {
         // Our own events not yet in the folder give way to what is there:
@@ -193,18 +204,11 @@ pub fn take(
         if event.member == ctx.me {
             gave_way = outbox::set_aside_unwritten(conn, holder)?;
         }
-        if gave_way.is_none() && !holder_gives_way(conn, holder, signed, ctx, changes)? {
+        if gave_way.is_none() && !holder_gives_way(conn, holder, event, mine, ctx, changes)? {
             return put_aside(conn, event);
         }
     }
     if event.v == EVENT_VERSION {
-        let mine = signed_by_the_member(
-            ctx.authority,
-            &event.member,
-            event.seq,
-            event.v,
-            &public_key_text(&signed.signer),
-        );
         // The event before it is another: this one does not join the chain,
         // unless what stands there is a line not of the member's own (it
         // gives way when the member's own arrives).

@@ -51,6 +51,25 @@ impl Member {
         self.dir.path()
     }
 
+    /// This member's data opened by a second Fanday whose clock starts at
+    /// `start` (this one stays open): the same person on the same data,
+    /// later. Its `dir` is an empty stand-in; the data stays this member's.
+    pub fn opened_again_at(&self, start: DateTime<FixedOffset>) -> Member {
+        Member {
+            app: Fanday::open(self.data_dir(), Arc::new(TickingClock::new(start)))
+                .unwrap_or_else(|err| panic!("{err}")),
+            dir: tempfile::tempdir().unwrap_or_else(|err| panic!("{err}")),
+            id: self.id.clone(),
+        }
+    }
+
+    /// This member's data on a PC without their key (a backup restored
+    /// elsewhere): the key file gone, the data opened again.
+    pub fn on_a_pc_without_the_key(&self) -> Member {
+        fs::remove_file(self.data_dir().join("device-key")).unwrap_or_else(|err| panic!("{err}"));
+        self.opened_again_at(monday_morning())
+    }
+
     /// Opens this member's data again (as after a restart of the app).
     pub fn reopen(self) -> Member {
         let Member { dir, app, id } = self;
@@ -300,6 +319,17 @@ pub fn append_raw(path: &Path, text: &str) {
         .unwrap_or_else(|err| panic!("{err}"));
     file.write_all(text.as_bytes())
         .unwrap_or_else(|err| panic!("{err}"));
+}
+
+/// The status of every exception in `member`'s catalogue, in words.
+pub fn exception_statuses(member: &Member) -> Vec<String> {
+    member
+        .app
+        .list_exceptions(&Default::default())
+        .unwrap_or_default()
+        .iter()
+        .map(|e| format!("{:?}", e.status).to_lowercase())
+        .collect()
 }
 
 /// The codes of what a read did not take.

@@ -37,17 +37,7 @@ fn a_member_with_a_new_key_takes_a_story_back_once() {
     let story = share(&t.sara, "Före", Situation::JustBecause);
     read(&t.lena);
     // Sara's data on a PC without her key: a new key, waiting for a lead.
-    std::fs::remove_file(t.sara.data_dir().join("device-key"))
-        .unwrap_or_else(|err| panic!("{err}"));
-    let sara = Member {
-        app: fanday_core::Fanday::open(
-            t.sara.data_dir(),
-            std::sync::Arc::new(support::TickingClock::new(support::monday_morning())),
-        )
-        .unwrap_or_else(|err| panic!("{err}")),
-        dir: tempfile::tempdir().unwrap_or_else(|err| panic!("{err}")),
-        id: t.sara.id.clone(),
-    };
+    let sara = t.sara.on_a_pc_without_the_key();
     read(&sara);
     unshare(&sara, &story);
     for _ in 0..3 {
@@ -59,17 +49,7 @@ fn a_member_with_a_new_key_takes_a_story_back_once() {
 #[test]
 fn a_founder_with_a_new_key_asks_to_come_back_like_anyone() {
     let t = team();
-    std::fs::remove_file(t.lena.data_dir().join("device-key"))
-        .unwrap_or_else(|err| panic!("{err}"));
-    let lena = Member {
-        app: fanday_core::Fanday::open(
-            t.lena.data_dir(),
-            std::sync::Arc::new(support::TickingClock::new(support::monday_morning())),
-        )
-        .unwrap_or_else(|err| panic!("{err}")),
-        dir: tempfile::tempdir().unwrap_or_else(|err| panic!("{err}")),
-        id: t.lena.id.clone(),
-    };
+    let lena = t.lena.on_a_pc_without_the_key();
     for _ in 0..3 {
         read(&lena);
     }

@@ -287,16 +287,7 @@ fn a_member_who_lost_their_key_asks_to_come_back_and_a_lead_lets_the_new_key_in(
     share(&t.sara, "Före", Situation::JustBecause);
     read(&t.lena);
     // Sara's data is restored on a PC without her key.
-    fs::remove_file(t.sara.data_dir().join("device-key")).unwrap_or_else(|err| panic!("{err}"));
-    let sara = Member {
-        app: fanday_core::Fanday::open(
-            t.sara.data_dir(),
-            std::sync::Arc::new(support::TickingClock::new(support::monday_morning())),
-        )
-        .unwrap_or_else(|err| panic!("{err}")),
-        dir: tempfile::tempdir().unwrap_or_else(|err| panic!("{err}")),
-        id: t.sara.id.clone(),
-    };
+    let sara = t.sara.on_a_pc_without_the_key();
     read(&sara);
     share(&sara, "Efter", Situation::JustBecause);
     read(&t.lena);

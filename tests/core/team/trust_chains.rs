@@ -336,17 +336,9 @@ fn a_leads_decision_dated_a_little_ahead_counts_once_its_date_comes() {
         "not yet: it is dated three days ahead"
     );
     // Sara's PC four days later.
-    let later = Member {
-        app: fanday_core::Fanday::open(
-            t.sara.data_dir(),
-            std::sync::Arc::new(support::TickingClock::new(
-                support::monday_morning() + chrono::Duration::days(4),
-            )),
-        )
-        .unwrap_or_else(|err| panic!("{err}")),
-        dir: tempfile::tempdir().unwrap_or_else(|err| panic!("{err}")),
-        id: t.sara.id.clone(),
-    };
+    let later = t
+        .sara
+        .opened_again_at(support::monday_morning() + chrono::Duration::days(4));
     read(&later);
     assert!(is_lead(&later, "Ali"), "its date has come");
 }
@@ -387,13 +379,7 @@ fn a_request_key_in_someones_folder_cannot_decide_or_withdraw_an_exception() {
     join_and_admit(&nils, t.path(), &t.lena);
     for viewer in [&t.lena, &t.ali, &nils] {
         while read(viewer).more {}
-        let statuses: Vec<String> = viewer
-            .app
-            .list_exceptions(&Default::default())
-            .unwrap_or_default()
-            .iter()
-            .map(|e| format!("{:?}", e.status).to_lowercase())
-            .collect();
+        let statuses = support::exception_statuses(viewer);
         assert_eq!(statuses, vec!["proposed"], "neither counts");
     }
 }
@@ -446,17 +432,7 @@ fn a_thief_with_the_old_key_cannot_outrank_the_key_a_lead_let_back_in() {
         "key.rotated",
         json!({"key": public_key_text(&thiefs.verifying_key())}),
     );
-    std::fs::remove_file(t.sara.data_dir().join("device-key"))
-        .unwrap_or_else(|err| panic!("{err}"));
-    let sara = Member {
-        app: fanday_core::Fanday::open(
-            t.sara.data_dir(),
-            std::sync::Arc::new(support::TickingClock::new(support::monday_morning())),
-        )
-        .unwrap_or_else(|err| panic!("{err}")),
-        dir: tempfile::tempdir().unwrap_or_else(|err| panic!("{err}")),
-        id: t.sara.id.clone(),
-    };
+    let sara = t.sara.on_a_pc_without_the_key();
     read(&sara);
     read(&t.lena);
     t.lena

@@ -384,13 +384,7 @@ fn a_reused_decision_or_story_id_silences_nothing_even_read_first() {
     join_and_admit(&olle, t.path(), &t.lena);
     for viewer in [&t.lena, &t.sara, &olle] {
         while read(viewer).more {}
-        let statuses: Vec<String> = viewer
-            .app
-            .list_exceptions(&Default::default())
-            .unwrap_or_default()
-            .iter()
-            .map(|e| format!("{:?}", e.status).to_lowercase())
-            .collect();
+        let statuses = support::exception_statuses(viewer);
         assert_eq!(statuses, vec!["approved"], "Lena's approval holds");
         assert_eq!(
             feed_texts(viewer),
@@ -417,16 +411,7 @@ fn a_withdrawal_that_counts_once_its_key_is_let_in_leaves_the_backups_too() {
     assert!(file_holds(&backup, secret));
     // Sara, on a PC without her key, takes the story back with her new key:
     // it counts once a lead lets that key in.
-    fs::remove_file(t.sara.data_dir().join("device-key")).unwrap_or_else(|err| panic!("{err}"));
-    let sara = Member {
-        app: fanday_core::Fanday::open(
-            t.sara.data_dir(),
-            std::sync::Arc::new(support::TickingClock::new(support::monday_morning())),
-        )
-        .unwrap_or_else(|err| panic!("{err}")),
-        dir: tempfile::tempdir().unwrap_or_else(|err| panic!("{err}")),
-        id: t.sara.id.clone(),
-    };
+    let sara = t.sara.on_a_pc_without_the_key();
     read(&sara);
     unshare(&sara, &story);
     read(&t.lena);
