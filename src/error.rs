@@ -59,6 +59,15 @@ pub enum CoreError {
     #[error("the team folder: {0}")]
     TeamFolder(String),
 
+    /// A file of the team folder cannot be opened just now (online-only,
+    /// held by another program, on a share that is away).
+    #[error("{path} cannot be used just now ({reason}); Fanday tries again later")]
+    TeamFolderWaiting {
+        path: String,
+        code: &'static str,
+        reason: &'static str,
+    },
+
     #[error("join or create a team first")]
     NoTeam,
 
@@ -102,6 +111,7 @@ impl CoreError {
             CoreError::LeadOnly => "lead_only",
             CoreError::NotYourProposal => "not_your_proposal",
             CoreError::TeamFolder(_) => "team_folder",
+            CoreError::TeamFolderWaiting { .. } => "team_folder_waiting",
             CoreError::NoTeam => "no_team",
             CoreError::TeamFileChanged => "team_file_changed",
             CoreError::RequestKeyChanged => "request_key_changed",

@@ -4,14 +4,15 @@
 //! and withdrawn texts erased from the store's log and backups.
 
 use super::authority::{self, Authority};
-use super::body::{Body, StoryContent};
+use super::body::Body;
 use super::decisions;
-use super::folder::{self, member_dir, STORIES_DIR, TEAM_FILE};
+use super::folder::{self, member_dir, TEAM_FILE};
 use super::membership::{self, TeamFile};
-use super::refusal::Refusal;
 use super::report::{self, ReadAgain};
 use super::rules::Changes;
+use super::story_files::{self, Found};
 use super::take::{self, Context};
+use super::Runtime;
 use crate::error::Result;
 use crate::sql::exec;
 use crate::store::Store;
@@ -220,14 +221,74 @@ pub fn scrub_backups(store: &Store, withdrawn: &[(String, String)]) {
 }
 
 /// Story ids come from other PCs: only plain ids are made into file names.
-fn is_plain_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+/// How many stories waiting for their text are looked for in one pass.
+const TEXTS_PER_PASS: u32 = 500;
+
+/// The stories whose text waits for its file, looked for fairly: first
+/// those of members the team counts, each author's in turn (a member with
+/// a thousand waiting does not hide a colleague's one), then those of
+/// people asking to join, a window that moves on at each pass.
+fn texts_to_look_for(
+    store: &Store,
+    runtime: &Runtime,
+) -> Result<Vec<(String, String, String, String)>> {
+    let conn = store.conn();
+    let row = |row: &rusqlite::Row<'_>| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, Option<String>>(2)?,
+            row.get::<_, Option<String>>(3)?,
+        ))
+    };
+    let mut rows: Vec<(String, String, Option<String>, Option<String>)> = conn
+        .prepare_cached(
+            "SELECT story_key, author_id, story_id, text_hash FROM (
+                 SELECT story_key, author_id, story_id, text_hash,
+                        row_number() OVER (PARTITION BY author_id ORDER BY story_key) AS turn
+                   FROM stories
+                  WHERE withdrawn = 0 AND text = '' AND text_hash IS NOT NULL)
+              ORDER BY turn, author_id LIMIT ?1",
+        )?
+        .query_map([TEXTS_PER_PASS / 2], row)?
+        .collect::<rusqlite::Result<_>>()?;
+    let asking: i64 = conn.query_row(
+        "SELECT count(*) FROM team_events
+          WHERE applied = 0 AND reason = 'not_admitted' AND kind IN ('story.shared', 'story.edited')",
+        [],
+        |row| row.get(0),
+    )?;
+    if asking > 0 {
+        let window = i64::from(TEXTS_PER_PASS) - rows.len() as i64;
+        let start = runtime
+            .texts_window
+            .fetch_add(window.max(0) as u64, std::sync::atomic::Ordering::SeqCst)
+            as i64
+            % asking;
+        let more: Vec<_> = conn
+            .prepare_cached(
+                "SELECT member_id || '/' || json_extract(body, '$.story_id'), member_id,
+                        json_extract(body, '$.story_id'), json_extract(body, '$.hash')
+                   FROM team_events
+                  WHERE applied = 0 AND reason = 'not_admitted'
+                    AND kind IN ('story.shared', 'story.edited')
+                  ORDER BY id LIMIT ?1 OFFSET ?2",
+            )?
+            .query_map(params![window, start], row)?
+            .collect::<rusqlite::Result<_>>()?;
+        rows.extend(more);
+    }
+    Ok(rows
+        .into_iter()
+        .filter_map(|(key, author, id, hash)| Some((key, author, id?, hash?)))
+        .collect())
 }
 
 /// After a pass: events whose date has come are taken, and the texts of
 /// stories waiting for their file are read (at most a few hundred a pass).
 pub fn settle(
     store: &Store,
+    runtime: &Runtime,
     folder: &Path,
     me: &str,
     auth: &Authority,
@@ -277,55 +338,32 @@ pub fn settle(
         drop(conn);
         scrub_backups(store, &withdrawn);
     }
-    let waiting: Vec<(String, String, String, String)> = store
-        .conn()
-        .prepare_cached(
-            "SELECT story_key, author_id, story_id, text_hash FROM stories
-              WHERE withdrawn = 0 AND text = '' AND text_hash IS NOT NULL
-             UNION ALL
-             SELECT member_id || '/' || json_extract(body, '$.story_id'), member_id,
-                    json_extract(body, '$.story_id'), json_extract(body, '$.hash')
-               FROM team_events
-              WHERE applied = 0 AND reason = 'not_admitted'
-                AND kind IN ('story.shared', 'story.edited')
-              LIMIT 500",
-        )?
-        .query_map([], |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
-        })?
-        .filter_map(
-            |row: rusqlite::Result<(String, String, Option<String>, Option<String>)>| {
-                let (key, author, id, hash) = row.ok()?;
-                Some((key, author, id?, hash?))
-            },
-        )
-        .collect();
+    let waiting = texts_to_look_for(store, runtime)?;
     let mut found = Vec::new();
     let mut refused = Vec::new();
     for (key, author, story_id, hash) in waiting {
-        if !is_plain_id(&story_id) || !is_plain_id(&author) {
+        if !story_files::is_plain_id(&story_id) || !story_files::is_plain_id(&author) {
             continue;
         }
-        let stories = member_dir(folder, &author).join(STORIES_DIR);
-        if folder::is_real_dir(&stories) != Ok(true) {
+        // A file that cannot be read just now is looked for again each
+        // time a little later; one not there yet at every pass.
+        if !runtime.texts.is_due(&key, now) {
             continue;
         }
-        let path = stories.join(format!("{story_id}.json"));
-        let bytes = match folder::read_small(&path, folder::MAX_SMALL_FILE) {
-            Ok(bytes) => bytes,
-            Err(err) => {
-                if let Some(refusal) = err.refusal() {
-                    refused.push((folder::relative(folder, &path), refusal));
-                }
-                continue;
-            }
+        let Some(stories) = story_files::stories_dir(&member_dir(folder, &author)) else {
+            continue;
         };
-        match serde_json::from_slice::<StoryContent>(&bytes) {
-            Ok(content) if content.story_id == story_id && content.hash() == hash => {
+        match story_files::find(&stories, &story_id, &hash) {
+            Found::Content(content) => {
+                runtime.texts.answered(&key);
                 found.push((key, hash, content));
             }
-            Ok(_) => {}
-            Err(_) => refused.push((folder::relative(folder, &path), Refusal::StoryFile)),
+            Found::Missing => {}
+            Found::Waiting(reason) => runtime.texts.waited(&key, reason, now),
+            Found::Wrong(refusal) => {
+                let path = stories.join(format!("{story_id}.json"));
+                refused.push((folder::relative(folder, &path), refusal));
+            }
         }
     }
     if found.is_empty() && refused.is_empty() {

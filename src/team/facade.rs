@@ -124,7 +124,7 @@ impl Fanday {
         let own_pass = |allowance: &mut Allowance| {
             read::pass(
                 &self.store,
-                &self.team.authority,
+                &self.team,
                 &me.id,
                 Scope::Own,
                 allowance,
@@ -142,10 +142,12 @@ impl Fanday {
             }
             pass = own_pass(allowance)?;
         }
-        if !pass.folder_missing && !pass.more {
+        // Files of ours that cannot be read just now may hold numbers of
+        // ours: until they are read, nothing is written.
+        if !pass.folder_missing && !pass.more && !pass.own_waiting {
             self.team.own_read.store(true, Ordering::SeqCst);
         }
-        Ok(pass.more)
+        Ok(pass.more || pass.own_waiting)
     }
 
     pub(crate) fn flush_team(&self, me: &Profile) -> Result<Flushed> {
@@ -163,14 +165,7 @@ impl Fanday {
             // written once they are known.
             return Ok(Flushed::default());
         }
-        let mut replaced = Vec::new();
-        let flushed = write::flush(&self.store, me, self.clock.now_utc(), &mut replaced);
-        self.team
-            .replaced
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .extend(replaced);
-        flushed
+        write::flush(&self.store, &self.team, me, self.clock.now_utc())
     }
 
     /// One pass over the team folder: sends what waits to be sent, then
@@ -223,7 +218,7 @@ impl Fanday {
         self.note_flush(&me, &mut report, &mut allowance);
         let mut pass = read::pass(
             &self.store,
-            &self.team.authority,
+            &self.team,
             &me.id,
             Scope::Everyone,
             &mut allowance,
@@ -238,7 +233,7 @@ impl Fanday {
             }
             let again = read::pass(
                 &self.store,
-                &self.team.authority,
+                &self.team,
                 &me.id,
                 Scope::Everyone,
                 &mut allowance,
@@ -274,6 +269,7 @@ impl Fanday {
         report.skipped = report::skips(&conn)?;
         report.gaps = report::gaps(&conn)?;
         report.waiting_to_send = report::waiting_to_send(&conn)?;
+        report.waiting_files = self.team.waits.list();
         if report.send_error.is_none() {
             report.send_error = unsigned;
         }

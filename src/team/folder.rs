@@ -4,12 +4,15 @@
 //! this PC writes whole goes through a temp file it created exclusively.
 //! The platform's own calls for this live here and nowhere else.
 
+use super::deadline;
 use super::refusal::Refusal;
+use super::waits::{self, WaitReason};
 use crate::error::{is_disk_full, CoreError};
 use sha2::{Digest, Sha256};
 use std::fs::{self, DirEntry, File, OpenOptions};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub const TEAM_FILE: &str = "team.json";
 pub const MEMBERS_DIR: &str = "members";
@@ -23,16 +26,24 @@ pub const MAX_SMALL_FILE: u64 = 64 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OpenError {
     Missing,
+    /// Something already has the name (creating a new file).
+    Exists,
+    /// What stands at the name is no file to read (a link, a pipe, a
+    /// folder): that is what the folder holds, whenever it is asked.
     Refused(Refusal),
     /// The disk is full (writing).
     DiskFull,
-    Other(String),
+    /// It cannot be opened just now; nothing in it was read, so nothing in
+    /// it is wrong yet.
+    Waiting(WaitReason),
 }
 
 impl OpenError {
     fn from_io(err: &std::io::Error) -> OpenError {
-        if err.kind() == std::io::ErrorKind::NotFound {
-            return OpenError::Missing;
+        match err.kind() {
+            std::io::ErrorKind::NotFound => return OpenError::Missing,
+            std::io::ErrorKind::AlreadyExists => return OpenError::Exists,
+            _ => {}
         }
         if is_disk_full(err) {
             return OpenError::DiskFull;
@@ -46,15 +57,16 @@ impl OpenError {
             Some(libc::EISDIR) => return OpenError::Refused(Refusal::FolderNotFile),
             _ => {}
         }
-        OpenError::Other(err.to_string())
+        OpenError::Waiting(waits::reason_of(err))
     }
 
-    /// The refusal to report for this file, if it is more than missing.
+    /// The refusal to report for this file: only what the file is, never
+    /// that it could not be opened just now.
     pub fn refusal(&self) -> Option<Refusal> {
         match self {
-            OpenError::Missing => None,
+            OpenError::Missing | OpenError::Exists | OpenError::Waiting(_) => None,
             OpenError::Refused(refusal) => Some(*refusal),
-            OpenError::DiskFull | OpenError::Other(_) => Some(Refusal::Unreadable),
+            OpenError::DiskFull => Some(Refusal::Unreadable),
         }
     }
 
@@ -64,22 +76,24 @@ impl OpenError {
             OpenError::Missing => {
                 CoreError::TeamFolder(format!("{} cannot be found", path.display()))
             }
+            OpenError::Exists => {
+                CoreError::TeamFolder(format!("{} exists already", path.display()))
+            }
             OpenError::Refused(refusal) => {
                 CoreError::TeamFolder(format!("{}: {refusal}", path.display()))
             }
-            OpenError::Other(reason) => {
-                CoreError::TeamFolder(format!("{}: {reason}", path.display()))
-            }
+            OpenError::Waiting(reason) => CoreError::TeamFolderWaiting {
+                path: path.display().to_string(),
+                code: reason.code(),
+                reason: reason.describe(),
+            },
         }
     }
 }
 
 /// A file-system error while writing, as the core reports it.
 pub fn io_error(path: &Path, err: std::io::Error) -> CoreError {
-    if is_disk_full(&err) {
-        return CoreError::DiskFull;
-    }
-    CoreError::TeamFolder(format!("{}: {err}", path.display()))
+    OpenError::from_io(&err).into_core(path)
 }
 
 #[cfg(unix)]
@@ -140,6 +154,76 @@ pub fn create_new(path: &Path) -> Result<File, OpenError> {
         .open(path)
         .map_err(|err| OpenError::from_io(&err))?;
     regular(file).map(|(file, _)| file)
+}
+
+/// A file of the team folder opened and read with a deadline: where the
+/// open or a read does not answer in time (a cloud file downloading, a
+/// share that hangs) it is waiting, and nothing here waits longer.
+#[derive(Debug, Clone)]
+pub struct FolderFile {
+    file: Arc<File>,
+    path: PathBuf,
+    pub len: u64,
+}
+
+impl FolderFile {
+    pub fn open(path: &Path) -> Result<FolderFile, OpenError> {
+        let owned = path.to_path_buf();
+        let (file, len) =
+            deadline::within(path, move || open_read(&owned)).map_err(OpenError::Waiting)??;
+        Ok(FolderFile {
+            file: Arc::new(file),
+            path: path.to_path_buf(),
+            len,
+        })
+    }
+
+    /// Up to `max` bytes from `offset` (fewer at the end of the file).
+    pub fn read(&self, offset: u64, max: usize) -> Result<Vec<u8>, OpenError> {
+        let file = Arc::clone(&self.file);
+        deadline::within(&self.path, move || read_at(&file, offset, max))
+            .map_err(OpenError::Waiting)?
+            .map_err(|err| OpenError::from_io(&err))
+    }
+}
+
+/// Reads up to `max` bytes at `offset` without moving a shared position.
+fn read_at(file: &File, offset: u64, max: usize) -> std::io::Result<Vec<u8>> {
+    let mut buf = vec![0; max];
+    let mut filled = 0;
+    while filled < max {
+        match pread(file, &mut buf[filled..], offset + filled as u64) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
+    buf.truncate(filled);
+    Ok(buf)
+}
+
+#[cfg(unix)]
+fn pread(file: &File, buf: &mut [u8], at: u64) -> std::io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(file, buf, at)
+}
+
+#[cfg(windows)]
+fn pread(file: &File, buf: &mut [u8], at: u64) -> std::io::Result<usize> {
+    std::os::windows::fs::FileExt::seek_read(file, buf, at)
+}
+
+#[cfg(not(any(unix, windows)))]
+fn pread(mut file: &File, buf: &mut [u8], at: u64) -> std::io::Result<usize> {
+    use std::io::Seek;
+    file.seek(std::io::SeekFrom::Start(at))?;
+    file.read(buf)
+}
+
+/// As [`read_small`], with a deadline.
+pub fn read_small_within(path: &Path, max: u64) -> Result<Vec<u8>, OpenError> {
+    let owned = path.to_path_buf();
+    deadline::within(path, move || read_small(&owned, max)).map_err(OpenError::Waiting)?
 }
 
 /// Reads a small file whole (team.json, profile.json), refusing anything
@@ -317,9 +401,14 @@ pub fn event_file_name(number: u64) -> String {
 pub enum FileRole {
     Profile,
     /// Lines of signed events: `events-<n>.jsonl`, or a sync engine's copy
-    /// of one (`events-1 (1).jsonl`, `events-1.sync-conflict-….jsonl`),
-    /// whose validly signed lines count as much as the original's.
+    /// of one (`events-1 (1).jsonl`, `events-1.sync-conflict-….jsonl`,
+    /// `events-1-PCNAME.jsonl`), whose validly signed lines count as much
+    /// as the original's.
     Events,
+    /// A sync engine's conflict copy of a file Fanday keeps whole (here
+    /// profile.json): it says nothing the original does not, and is passed
+    /// over without a word.
+    CopyOf(&'static str),
     Refused(Refusal),
 }
 
@@ -331,9 +420,36 @@ pub fn classify(name: &str) -> FileRole {
         FileRole::Refused(Refusal::TempFile)
     } else if lower.ends_with(".jsonl") {
         FileRole::Events
+    } else if is_copy_of(name, PROFILE_FILE) {
+        FileRole::CopyOf(PROFILE_FILE)
     } else {
         FileRole::Refused(Refusal::NotEventFile)
     }
+}
+
+/// Is `name` a sync engine's conflict copy of `original`? Each engine adds
+/// its mark between the name and the extension: Syncthing
+/// `name.sync-conflict-20261206-101010-ABCDEFG.ext`, Dropbox `name (Sara's
+/// conflicted copy 2026-12-06).ext`, Google Drive and others `name (1).ext`,
+/// Windows `name - Copy.ext`, OneDrive `name-PCNAME.ext`.
+pub fn is_copy_of(name: &str, original: &str) -> bool {
+    let Some((stem, ext)) = original.rsplit_once('.') else {
+        return false;
+    };
+    let Some(rest) = name.strip_prefix(stem) else {
+        return false;
+    };
+    let Some(mark) = rest
+        .len()
+        .checked_sub(ext.len() + 1)
+        .and_then(|end| rest.get(..end))
+        .filter(|_| rest.to_lowercase().ends_with(&format!(".{ext}")))
+    else {
+        return false;
+    };
+    [".sync-conflict-", " (", " - ", "-", "_"]
+        .iter()
+        .any(|sep| mark.len() > sep.len() && mark.starts_with(sep))
 }
 
 /// A short, stable fingerprint of some bytes: how a file is recognised as
@@ -372,6 +488,50 @@ mod tests {
             classify("notes.txt"),
             FileRole::Refused(Refusal::NotEventFile)
         );
+        assert_eq!(classify("events-1-DESKTOP-AB12.jsonl"), FileRole::Events);
+        assert_eq!(
+            classify("profile-DESKTOP-AB12.json"),
+            FileRole::CopyOf(PROFILE_FILE)
+        );
+        assert_eq!(
+            classify("profile (Sara's conflicted copy 2026-12-06).json"),
+            FileRole::CopyOf(PROFILE_FILE)
+        );
+        assert_eq!(
+            classify("profile.sync-conflict-20261206-101010-ABCDEFG.json"),
+            FileRole::CopyOf(PROFILE_FILE)
+        );
+        assert_eq!(
+            classify("profiles.json"),
+            FileRole::Refused(Refusal::NotEventFile)
+        );
+    }
+
+    #[test]
+    fn every_engines_conflict_copy_of_a_story_file_is_known_as_one() {
+        let story = "0193a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b.json";
+        let stem = "0193a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b";
+        for copy in [
+            format!("{stem}-DESKTOP-AB12.json"),
+            format!("{stem} (Sara's conflicted copy 2026-12-06).json"),
+            format!("{stem} (Saras kopia i konflikt 2026-12-06).json"),
+            format!("{stem}.sync-conflict-20261206-101010-ABCDEFG.json"),
+            format!("{stem} (1).json"),
+            format!("{stem} - Copy.json"),
+            format!("{stem}.sync-conflict-20261206-101010-ABCDEFG.JSON"),
+        ] {
+            assert!(is_copy_of(&copy, story), "{copy}");
+        }
+        for other in [
+            story.to_string(),
+            format!("{stem}.json.tmp"),
+            format!("{stem}0.json"),
+            format!("{stem}-.json"),
+            format!("{stem}-DESKTOP.jsonl"),
+            "0193a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5c.json".to_string(),
+        ] {
+            assert!(!is_copy_of(&other, story), "{other}");
+        }
     }
 
     #[cfg(unix)]

@@ -3,8 +3,7 @@
 //! without being held, even when it runs across chunks or passes; a torn
 //! last line is left for the next pass, when it may be whole.
 
-use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
+use super::folder::{FolderFile, OpenError};
 use std::ops::Range;
 
 pub const CHUNK: usize = 1 << 20;
@@ -41,12 +40,9 @@ impl Chunk {
     }
 }
 
-/// Reads the next chunk of `file` from `cursor`.
-pub fn read_chunk(file: &mut File, cursor: Cursor) -> std::io::Result<Chunk> {
-    file.seek(SeekFrom::Start(cursor.pos))?;
-    let mut buf = Vec::with_capacity(CHUNK);
-    file.take(CHUNK as u64).read_to_end(&mut buf)?;
-    Ok(split(buf, cursor))
+/// Reads the next chunk of `file` from `cursor`, with the folder's deadline.
+pub fn read_chunk(file: &FolderFile, cursor: Cursor) -> Result<Chunk, OpenError> {
+    Ok(split(file.read(cursor.pos, CHUNK)?, cursor))
 }
 
 fn split(buf: Vec<u8>, cursor: Cursor) -> Chunk {

@@ -9,6 +9,7 @@
 mod after;
 mod authority;
 pub mod body;
+mod deadline;
 mod decisions;
 mod facade;
 pub(crate) mod feed;
@@ -27,9 +28,11 @@ mod reconcile;
 pub mod refusal;
 mod report;
 mod rules;
+mod story_files;
 mod take;
 pub mod tally;
 mod verify;
+pub mod waits;
 mod write;
 
 pub use body::Body;
@@ -40,6 +43,7 @@ pub use read::{Budget, MAX_FILE_BYTES};
 pub use refusal::Refusal;
 pub use report::{Gap, ReadReport, Skip, MAX_SKIP_ROWS};
 pub use rules::MAX_STORY_CHARS;
+pub use waits::{WaitReason, WaitingFile};
 pub use write::ROLL_OVER_BYTES;
 
 use std::sync::atomic::AtomicBool;
@@ -58,6 +62,15 @@ pub(crate) struct Runtime {
     /// What stood in the way in this PC's own folder and went, until the
     /// next read tells the person once.
     replaced: Mutex<Vec<String>>,
+    /// Files of the folder that cannot be read just now.
+    waits: waits::WaitBook,
+    /// Files read to their end, as the file system showed them then.
+    sightings: plan::Sightings,
+    /// Stories whose text file cannot be read just now: looked for again,
+    /// each time a little later.
+    texts: waits::WaitBook,
+    /// Where the look at the texts of those asking to join goes on.
+    texts_window: std::sync::atomic::AtomicU64,
 }
 
 impl Runtime {
@@ -66,5 +79,8 @@ impl Runtime {
     pub(crate) fn forget_own_read(&self) {
         self.own_read
             .store(false, std::sync::atomic::Ordering::SeqCst);
+        self.waits.clear();
+        self.sightings.clear();
+        self.texts.clear();
     }
 }

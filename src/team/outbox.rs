@@ -186,6 +186,18 @@ pub struct Unwritten {
     attachment: Option<String>,
 }
 
+/// Is `holder` one of this PC's events still waiting to be written?
+pub fn is_unwritten(conn: &Connection, holder: &str) -> Result<bool> {
+    Ok(query_one(
+        conn,
+        "SELECT written = 0 FROM own_events WHERE event_id = ?1",
+        [holder],
+        |row| row.get(0),
+    )
+    .optional()?
+    .unwrap_or(false))
+}
+
 /// Events of ours not yet in the folder whose numbers the folder shows
 /// taken (after a backup was restored, or the team left and joined again
 /// while the folder was away) give way: they are taken out, from `holder`

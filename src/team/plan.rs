@@ -1,27 +1,41 @@
 //! Looking at the team folder before reading it, without the store's
-//! lock: which files have news, which are refused and why, whose key to
-//! pin (format 1) or which keys each member's lines may carry (format 2).
+//! lock: which files have news, which are refused and why, which wait,
+//! whose key to pin (format 1) or which keys each member's lines may carry
+//! (format 2).
 
 use super::authority::Authority;
+use super::deadline;
 use super::folder::{
-    self, classify, list, member_dir, relative, EntryKind, FileRole, OpenError, MEMBERS_DIR,
-    PROFILE_FILE,
+    self, classify, list, member_dir, relative, EntryKind, FileRole, FolderFile, OpenError,
+    MEMBERS_DIR, PROFILE_FILE,
 };
-use super::lines::Cursor;
+use super::lines::{Chunk, Cursor};
 use super::membership::MemberFile;
-use super::read::{Scope, MAX_FILE_BYTES};
 use super::refusal::Refusal;
 use super::verify::KeyBook;
+use super::waits::{self, WaitBook, WaitReason};
 use crate::error::Result;
 use crate::store::Store;
 use crate::team_event::{parse_public_key, LEGACY_VERSION};
+use chrono::{DateTime, Utc};
 use ed25519_dalek::VerifyingKey;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::{Read, Seek, SeekFrom};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::SystemTime;
 
+/// Event files larger than this are not read (a runaway or hostile file).
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// How many bytes before the read position identify the file as the same.
 const TAIL: u64 = 64;
+
+/// Which member folders a pass reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Everyone,
+    /// Only this PC's own folder: what it wrote, read back.
+    Own,
+}
 
 #[derive(Debug, Clone)]
 pub struct FileState {
@@ -31,18 +45,75 @@ pub struct FileState {
     pub member: String,
 }
 
+/// A file's length and time of change as the file system tells them,
+/// without opening it (which would download an online-only file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sighting {
+    pub len: u64,
+    pub modified: Option<SystemTime>,
+}
+
+impl Sighting {
+    /// How `path` looks now, without following a link or opening it.
+    pub fn of(path: &Path) -> Option<Sighting> {
+        std::fs::symlink_metadata(path).ok().map(|meta| Sighting {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        })
+    }
+}
+
+/// The files read to their end, as they were then: one that still looks
+/// so is not opened again while the app runs.
+#[derive(Debug, Default)]
+pub struct Sightings(Mutex<HashMap<String, Sighting>>);
+
+impl Sightings {
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, Sighting>> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn is(&self, path: &str, sighting: &Sighting) -> bool {
+        self.map().get(path) == Some(sighting)
+    }
+
+    pub fn saw(&self, path: &str, sighting: Sighting) {
+        self.map().insert(path.to_string(), sighting);
+    }
+
+    pub fn forget(&self, path: &str) {
+        self.map().remove(path);
+    }
+
+    pub fn clear(&self) {
+        self.map().clear();
+    }
+}
+
 pub struct Job {
     pub rel: String,
     pub path: PathBuf,
     pub member: String,
     pub book: KeyBook,
     pub from: Cursor,
+    /// Where the file was read to before, and the hash of the bytes just
+    /// before it: checked when it is opened.
+    pub check: Option<(u64, String)>,
+    /// How the file looked when the pass began.
+    pub sighting: Sighting,
 }
 
+#[derive(Default)]
 pub struct Plan {
     pub jobs: Vec<Job>,
     pub whole_file: Vec<(String, Refusal)>,
     pub rewound: Vec<String>,
+    /// Files still waiting to be tried again (or whose open is still out).
+    pub waiting: Vec<String>,
+    /// Files that could not be looked at now, and why.
+    pub waited: Vec<(String, WaitReason)>,
     /// Format 1: keys pinned at first sight of a profile.json.
     pub pins: Vec<(String, String, String)>,
     pub renames: Vec<(String, String)>,
@@ -50,16 +121,27 @@ pub struct Plan {
     pub own_damaged: bool,
 }
 
-/// Bytes of `path` just before `pos`, hashed: the file's identity there.
-pub fn tail_hash(file: &mut std::fs::File, pos: u64) -> String {
+/// The bytes of `file` just before `pos`, hashed: the file's identity there.
+pub fn tail_hash(file: &FolderFile, pos: u64) -> std::result::Result<String, OpenError> {
     let start = pos.saturating_sub(TAIL);
-    let mut bytes = Vec::with_capacity(TAIL as usize);
-    let read = file
-        .seek(SeekFrom::Start(start))
-        .and_then(|_| file.take(pos - start).read_to_end(&mut bytes));
-    match read {
-        Ok(_) => folder::short_hash(&bytes),
-        Err(_) => String::new(),
+    let bytes = file.read(start, (pos - start) as usize)?;
+    Ok(folder::short_hash(&bytes))
+}
+
+/// The same, from the chunk just read where it holds those bytes (as it
+/// does unless the chunk took fewer than [`TAIL`] of them).
+pub fn tail_hash_after(
+    file: &FolderFile,
+    chunk: &Chunk,
+    from: u64,
+) -> std::result::Result<String, OpenError> {
+    let pos = chunk.next.pos;
+    let start = pos.saturating_sub(TAIL);
+    match (start.checked_sub(from), pos.checked_sub(from)) {
+        (Some(a), Some(b)) if (b as usize) <= chunk.buf.len() => Ok(folder::short_hash(
+            chunk.buf.get(a as usize..b as usize).unwrap_or_default(),
+        )),
+        _ => tail_hash(file, pos),
     }
 }
 
@@ -116,25 +198,23 @@ pub fn load_vouchers(store: &Store) -> Result<Vouchers> {
     Ok(vouchers)
 }
 
+/// What a pass looks at besides the folder and the store: who counts,
+/// files that wait, and the files seen unchanged since they were read.
+pub struct Seen<'a> {
+    pub authority: &'a Authority,
+    pub vouchers: &'a Vouchers,
+    pub states: &'a HashMap<String, FileState>,
+    pub waits: &'a WaitBook,
+    pub sightings: &'a Sightings,
+    pub now: DateTime<Utc>,
+}
+
 /// Looks at the folder (no lock held): which files have news, what is
-/// refused, whose key to pin.
-pub fn plan(
-    folder: &std::path::Path,
-    me: &str,
-    scope: Scope,
-    authority: &Authority,
-    vouchers: &Vouchers,
-    states: &HashMap<String, FileState>,
-) -> Plan {
-    let mut plan = Plan {
-        jobs: Vec::new(),
-        whole_file: Vec::new(),
-        rewound: Vec::new(),
-        pins: Vec::new(),
-        renames: Vec::new(),
-        folder_missing: false,
-        own_damaged: false,
-    };
+/// refused, whose key to pin. Nothing here opens a colleague's events file:
+/// the file system's own length and time say whether it changed, and a
+/// file is opened only by the reader, with a deadline.
+pub fn plan(folder: &Path, me: &str, scope: Scope, seen: &Seen<'_>) -> Plan {
+    let mut plan = Plan::default();
     let members = folder.join(MEMBERS_DIR);
     if let Err(refusal) = folder::is_real_dir(&members) {
         plan.whole_file.push((MEMBERS_DIR.into(), refusal));
@@ -164,8 +244,8 @@ pub fn plan(
             plan.whole_file.push((rel, Refusal::NotMemberFolder));
             continue;
         }
-        let book = if authority.format == LEGACY_VERSION {
-            match member_key(folder, &name, me, authority, &mut plan) {
+        let book = if seen.authority.format == LEGACY_VERSION {
+            match member_key(folder, &name, me, seen, &mut plan) {
                 Some(key) => {
                     let mut book = KeyBook::default();
                     book.keys.set_after(0, key);
@@ -174,26 +254,31 @@ pub fn plan(
                 None => continue,
             }
         } else {
-            let mut book = KeyBook::of(authority, &name);
-            book.vouched = vouchers.get(&name).cloned().unwrap_or_default();
+            let mut book = KeyBook::of(seen.authority, &name);
+            book.vouched = seen.vouchers.get(&name).cloned().unwrap_or_default();
             book
         };
-        plan_member(folder, &name, me, book, states, &mut plan);
+        plan_member(folder, &name, me, book, seen, &mut plan);
     }
     {
-        // A file of ours read before and gone now.
+        // A file of ours read before and gone now. One that cannot be
+        // looked at just now is not gone: it waits.
         let own_prefix = format!("{MEMBERS_DIR}/{me}/");
-        let seen: HashSet<&str> = plan
+        let listed: HashSet<&str> = plan
             .jobs
             .iter()
             .map(|j| j.rel.as_str())
             .chain(plan.whole_file.iter().map(|(rel, _)| rel.as_str()))
+            .chain(plan.waiting.iter().map(String::as_str))
             .collect();
-        plan.own_damaged |= states.iter().any(|(path, state)| {
+        plan.own_damaged |= seen.states.iter().any(|(path, state)| {
             state.member == me
                 && path.starts_with(&own_prefix)
-                && !seen.contains(path.as_str())
-                && !folder.join(path).is_file()
+                && !listed.contains(path.as_str())
+                && match std::fs::symlink_metadata(folder.join(path)) {
+                    Ok(meta) => !meta.is_file(),
+                    Err(err) => err.kind() == std::io::ErrorKind::NotFound,
+                }
         });
     }
     plan
@@ -201,24 +286,30 @@ pub fn plan(
 
 /// The member's key: pinned at first sight of their profile.json (the
 /// founder's at join); a profile.json that later shows another is not
-/// believed.
+/// believed. Format 1 only.
 fn member_key(
-    folder: &std::path::Path,
+    folder: &Path,
     member: &str,
     me: &str,
-    authority: &Authority,
+    seen: &Seen<'_>,
     plan: &mut Plan,
 ) -> Option<VerifyingKey> {
-    let pinned_key = authority
+    let pinned_key = seen
+        .authority
         .member(member)
         .and_then(|m| m.keys.last())
         .map(crate::team_event::public_key_text);
     let path = member_dir(folder, member).join(PROFILE_FILE);
     let rel = relative(folder, &path);
     let file: std::result::Result<MemberFile, Refusal> =
-        match folder::read_small(&path, folder::MAX_SMALL_FILE) {
+        match folder::read_small_within(&path, folder::MAX_SMALL_FILE) {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|_| Refusal::ProfileInvalid),
             Err(OpenError::Missing) => Err(Refusal::ProfileMissing),
+            Err(OpenError::Waiting(reason)) => {
+                // Not read, so not wrong: the key pinned before holds.
+                plan.waited.push((rel, reason));
+                return pinned_key.as_deref().and_then(parse_public_key);
+            }
             Err(err) => Err(err.refusal().unwrap_or(Refusal::Unreadable)),
         };
     match (pinned_key.as_ref(), file) {
@@ -264,11 +355,11 @@ fn member_key(
 }
 
 fn plan_member(
-    folder: &std::path::Path,
+    folder: &Path,
     member: &str,
     me: &str,
     book: KeyBook,
-    states: &HashMap<String, FileState>,
+    seen: &Seen<'_>,
     plan: &mut Plan,
 ) {
     let dir = member_dir(folder, member);
@@ -290,7 +381,7 @@ fn plan_member(
         }
         let rel = relative(folder, &path);
         match classify(&name) {
-            FileRole::Profile => continue,
+            FileRole::Profile | FileRole::CopyOf(_) => continue,
             FileRole::Events => {}
             // Our own whole-file writes pass through hidden temp files.
             FileRole::Refused(Refusal::TempFile) if member == me && name.starts_with('.') => {
@@ -312,47 +403,54 @@ fn plan_member(
             plan.own_damaged |= member == me;
             continue;
         }
-        let (mut file, len) = match folder::open_read(&path) {
-            Ok(opened) => opened,
+        // Waiting to be tried again, or an earlier open still out.
+        if !seen.waits.is_due(&rel, seen.now) || deadline::is_in_flight(&path) {
+            plan.waiting.push(rel);
+            continue;
+        }
+        let meta = match std::fs::symlink_metadata(&path) {
+            Ok(meta) => meta,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => continue,
             Err(err) => {
-                if let Some(refusal) = err.refusal() {
-                    plan.whole_file.push((rel, refusal));
-                    plan.own_damaged |= member == me;
-                }
+                plan.waited.push((rel, waits::reason_of(&err)));
                 continue;
             }
         };
-        if len > MAX_FILE_BYTES {
+        let sighting = Sighting {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        };
+        if sighting.len > MAX_FILE_BYTES {
             plan.whole_file.push((rel, Refusal::TooLarge));
             continue;
         }
-        let state = states.get(&rel);
+        let state = seen.states.get(&rel);
         let read_to = state.map_or(0, |s| s.read_to);
-        // Read to its end: unchanged unless its bytes before that point
-        // changed (a replacement or a reordering of the same length).
-        let unchanged = |file: &mut std::fs::File| {
-            !state.is_some_and(|s| s.read_to > 0 && tail_hash(file, read_to) != s.tail_hash)
-        };
-        if len == read_to && unchanged(&mut file) {
+        // Read to its end and not touched since: nothing to open.
+        if sighting.len == read_to && (read_to == 0 || seen.sightings.is(&rel, &sighting)) {
             continue;
         }
-        let from = match state {
+        let (from, check) = match state {
             // Read again from the start on purpose (a member's key changed).
-            Some(state) if state.read_to == 0 => Cursor::default(),
-            Some(state) if len > read_to && tail_hash(&mut file, read_to) == state.tail_hash => {
+            Some(state) if state.read_to == 0 => (Cursor::default(), None),
+            // Whether its bytes before that point are still the ones read
+            // (not a replacement of the same length, or longer), the
+            // reader checks as it opens it.
+            Some(state) if sighting.len >= read_to => (
                 Cursor {
                     pos: read_to,
                     long_line_from: state.long_line_from,
-                }
-            }
+                },
+                Some((read_to, state.tail_hash.clone())),
+            ),
             Some(_) => {
-                // Shorter, or changed where it was read: never read from
-                // mid-line; take it again from the start.
+                // Shorter than where it was read: never read from mid-line;
+                // take it again from the start.
                 plan.rewound.push(rel.clone());
                 plan.own_damaged |= member == me;
-                Cursor::default()
+                (Cursor::default(), None)
             }
-            None => Cursor::default(),
+            None => (Cursor::default(), None),
         };
         plan.jobs.push(Job {
             rel,
@@ -360,6 +458,8 @@ fn plan_member(
             member: member.to_string(),
             book: book.clone(),
             from,
+            check,
+            sighting,
         });
     }
 }

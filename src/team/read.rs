@@ -7,14 +7,18 @@
 
 use super::after;
 use super::authority::{self, Authority};
+use super::folder::{FolderFile, OpenError};
 use super::lines::{read_chunk, Cursor};
 use super::membership;
-use super::plan::{load_states, load_vouchers, plan, tail_hash, Job};
+use super::plan::{load_states, load_vouchers, plan, tail_hash, tail_hash_after, Job, Seen};
+pub use super::plan::{Scope, MAX_FILE_BYTES};
 use super::refusal::Refusal;
 use super::report::{self, ReadAgain, SkipBook};
 use super::rules::{Changes, Outcome};
 use super::take::{count_missing, is_own_line, know_member, note_highest, take, Context, Taken};
 use super::verify::{verify_chunk, KeyBook, Signed, Tally};
+use super::waits::WaitReason;
+use super::Runtime;
 use crate::error::Result;
 use crate::sql::exec;
 use crate::store::Store;
@@ -22,8 +26,6 @@ use chrono::{DateTime, Utc};
 use rusqlite::params;
 use std::time::{Duration, Instant};
 
-/// Event files larger than this are not read (a runaway or hostile file).
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// At most this many events are taken under one hold of the store's lock.
 const EVENTS_PER_TRANSACTION: usize = 4096;
 
@@ -83,14 +85,6 @@ impl Allowance {
     }
 }
 
-/// Which member folders a pass reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    Everyone,
-    /// Only this PC's own folder: what it wrote, read back.
-    Own,
-}
-
 #[derive(Debug, Default)]
 pub struct Pass {
     pub new_events: u32,
@@ -102,6 +96,8 @@ pub struct Pass {
     pub own_damaged: bool,
     /// Files were set to be read again (a member's keys became known).
     pub reread: bool,
+    /// A file of this PC's own could not be read just now.
+    pub own_waiting: bool,
 }
 
 /// One chunk of one file, verified, on its way to the store.
@@ -114,38 +110,79 @@ struct Batch {
     next: Cursor,
     tail_hash: String,
     bytes: u64,
+    at_end: bool,
 }
 
 enum Message {
     Batch(Batch),
+    /// What stands there is no file to read (a link, a pipe).
     Unreadable(usize, Refusal),
+    /// It cannot be read just now: tried again at a later pass.
+    Waiting(usize, WaitReason),
+    /// Its bytes before where it was read changed: read from the start.
+    Rewound(usize),
+}
+
+impl Message {
+    fn from_open_error(index: usize, err: OpenError) -> Option<Message> {
+        match err {
+            OpenError::Waiting(reason) => Some(Message::Waiting(index, reason)),
+            err => err
+                .refusal()
+                .map(|refusal| Message::Unreadable(index, refusal)),
+        }
+    }
 }
 
 /// Reads the jobs chunk by chunk within the budget; returns whether the
-/// budget ran out before the end.
+/// budget ran out before the end. Every open and read has the folder's
+/// deadline: a file that does not answer costs at most that, once.
 fn produce(jobs: &[Job], budget: Budget, out: std::sync::mpsc::SyncSender<Message>) -> bool {
     let started = Instant::now();
     let mut bytes = 0_u64;
+    let spent = |bytes: u64| bytes >= budget.bytes || started.elapsed() >= budget.time;
     for (index, job) in jobs.iter().enumerate() {
-        let mut file = match super::folder::open_read(&job.path) {
-            Ok((file, _)) => file,
+        if spent(bytes) {
+            return true;
+        }
+        let file = match FolderFile::open(&job.path) {
+            Ok(file) => file,
             Err(err) => {
-                if let Some(refusal) = err.refusal() {
-                    let _ = out.send(Message::Unreadable(index, refusal));
+                if let Some(message) = Message::from_open_error(index, err) {
+                    let _ = out.send(message);
                 }
                 continue;
             }
         };
-        let mut book = job.book.clone();
         let mut cursor = job.from;
+        if let Some((pos, hash)) = &job.check {
+            match tail_hash(&file, *pos) {
+                Ok(found) if found == *hash => {}
+                Ok(_) => {
+                    cursor = Cursor::default();
+                    if out.send(Message::Rewound(index)).is_err() {
+                        return false;
+                    }
+                }
+                Err(err) => {
+                    if let Some(message) = Message::from_open_error(index, err) {
+                        let _ = out.send(message);
+                    }
+                    continue;
+                }
+            }
+        }
+        let mut book = job.book.clone();
         loop {
-            if bytes >= budget.bytes || started.elapsed() >= budget.time {
+            if spent(bytes) {
                 return true;
             }
-            let chunk = match read_chunk(&mut file, cursor) {
+            let chunk = match read_chunk(&file, cursor) {
                 Ok(chunk) => chunk,
-                Err(_) => {
-                    let _ = out.send(Message::Unreadable(index, Refusal::Unreadable));
+                Err(err) => {
+                    if let Some(message) = Message::from_open_error(index, err) {
+                        let _ = out.send(message);
+                    }
                     break;
                 }
             };
@@ -158,6 +195,15 @@ fn produce(jobs: &[Job], budget: Budget, out: std::sync::mpsc::SyncSender<Messag
                 .map(|dir| dir.join(super::folder::STORIES_DIR))
                 .filter(|dir| super::folder::is_real_dir(dir) == Ok(true));
             let verified = verify_chunk(&chunk, &job.member, &mut book, stories.as_deref());
+            let tail_hash = match tail_hash_after(&file, &chunk, cursor.pos) {
+                Ok(hash) => hash,
+                Err(err) => {
+                    if let Some(message) = Message::from_open_error(index, err) {
+                        let _ = out.send(message);
+                    }
+                    break;
+                }
+            };
             let at_end = chunk.at_end;
             let next = chunk.next;
             drop(chunk);
@@ -167,8 +213,9 @@ fn produce(jobs: &[Job], budget: Budget, out: std::sync::mpsc::SyncSender<Messag
                 events: verified.events,
                 refused: verified.refused,
                 next,
-                tail_hash: tail_hash(&mut file, next.pos),
+                tail_hash,
                 bytes: taken,
+                at_end,
             };
             bytes += taken;
             if out.send(Message::Batch(batch)).is_err() {
@@ -183,23 +230,47 @@ fn produce(jobs: &[Job], budget: Budget, out: std::sync::mpsc::SyncSender<Messag
     false
 }
 
+/// What taking the messages of one pass needs besides the store.
+struct Taking<'a> {
+    jobs: &'a [Job],
+    runtime: &'a Runtime,
+    me: &'a str,
+}
+
 /// Takes one message of the reading thread into the store; returns how
 /// many events it carried.
 fn take_message(
     tx: &rusqlite::Connection,
     message: Message,
-    jobs: &[Job],
+    taking: &Taking<'_>,
     ctx: &Context<'_>,
     changes: &mut Changes,
     book: &mut SkipBook,
     result: &mut Pass,
 ) -> Result<usize> {
+    let jobs = taking.jobs;
     let batch = match message {
         // The file is tried again at the next pass: it is said once, as
         // a whole-file refusal, not counted once more at every pass.
         Message::Unreadable(index, refusal) => {
             if let Some(job) = jobs.get(index) {
                 report::add_whole_file_skip(tx, &job.rel, refusal, ctx.now)?;
+                result.own_damaged |= job.member == taking.me;
+            }
+            return Ok(0);
+        }
+        Message::Waiting(index, reason) => {
+            if let Some(job) = jobs.get(index) {
+                taking.runtime.waits.waited(&job.rel, reason, ctx.now);
+                result.own_waiting |= job.member == taking.me;
+            }
+            return Ok(0);
+        }
+        Message::Rewound(index) => {
+            if let Some(job) = jobs.get(index) {
+                report::read_again(tx, ReadAgain::File(&job.rel))?;
+                book.add(&job.rel, Refusal::Rewound, 1, 0);
+                result.own_damaged |= job.member == taking.me;
             }
             return Ok(0);
         }
@@ -208,6 +279,7 @@ fn take_message(
     let Some(job) = jobs.get(batch.job) else {
         return Ok(0);
     };
+    taking.runtime.waits.answered(&job.rel);
     if batch.from == 0 {
         report::forget_line_skips(tx, &job.rel)?;
     }
@@ -257,6 +329,13 @@ fn take_message(
             job.member
         ],
     )?;
+    // Read to the end it had when the pass looked: not opened again until
+    // it changes.
+    if batch.at_end && batch.next.pos == job.sighting.len {
+        taking.runtime.sightings.saw(&job.rel, job.sighting);
+    } else {
+        taking.runtime.sightings.forget(&job.rel);
+    }
     let mut highest = None;
     for signed in &batch.events {
         if is_own_line(tx, signed, ctx)? {
@@ -274,7 +353,7 @@ fn take_message(
 /// One pass over the folder within what is left of `allowance`.
 pub fn pass(
     store: &Store,
-    cache: &authority::Cache,
+    runtime: &Runtime,
     me: &str,
     scope: Scope,
     allowance: &mut Allowance,
@@ -285,12 +364,33 @@ pub fn pass(
         return Ok(result);
     };
     after::follow_team_file(store, &team.folder)?;
-    let mut current: Authority = cache.load(&store.conn())?;
+    let mut current: Authority = runtime.authority.load(&store.conn())?;
     let states = load_states(store)?;
     let vouchers = load_vouchers(store)?;
-    let plan = plan(&team.folder, me, scope, &current, &vouchers, &states);
+    let plan = plan(
+        &team.folder,
+        me,
+        scope,
+        &Seen {
+            authority: &current,
+            vouchers: &vouchers,
+            states: &states,
+            waits: &runtime.waits,
+            sightings: &runtime.sightings,
+            now,
+        },
+    );
     result.folder_missing = plan.folder_missing;
     result.own_damaged = plan.own_damaged;
+    let own_prefix = format!("{}/{me}/", super::folder::MEMBERS_DIR);
+    for (rel, reason) in &plan.waited {
+        runtime.waits.waited(rel, *reason, now);
+    }
+    result.own_waiting = plan
+        .waiting
+        .iter()
+        .chain(plan.waited.iter().map(|(rel, _)| rel))
+        .any(|rel| rel.starts_with(&own_prefix));
     {
         let mut conn = store.conn();
         let tx = conn.transaction()?;
@@ -309,15 +409,6 @@ pub fn pass(
             book.add(rel, Refusal::Rewound, 1, 0);
         }
         book.save(&tx, now)?;
-        if plan.own_damaged {
-            exec(
-                &tx,
-                "INSERT INTO own_file (singleton, name, length, last_hash, last_length, check_folder)
-                 VALUES (1, '', 0, '', 0, 1)
-                 ON CONFLICT (singleton) DO UPDATE SET check_folder = 1",
-                [],
-            )?;
-        }
         tx.commit()?;
     }
     if !plan.pins.is_empty() {
@@ -325,6 +416,11 @@ pub fn pass(
     }
     let jobs = plan.jobs;
     let budget = allowance.left();
+    let taking = Taking {
+        jobs: &jobs,
+        runtime,
+        me,
+    };
     let more = if jobs.is_empty() {
         false
     } else {
@@ -347,7 +443,7 @@ pub fn pass(
                 let mut events = take_message(
                     &tx,
                     first,
-                    &jobs,
+                    &taking,
                     &ctx,
                     &mut changes,
                     &mut book,
@@ -357,8 +453,15 @@ pub fn pass(
                     let Ok(next) = receiver.try_recv() else {
                         break;
                     };
-                    events +=
-                        take_message(&tx, next, &jobs, &ctx, &mut changes, &mut book, &mut result)?;
+                    events += take_message(
+                        &tx,
+                        next,
+                        &taking,
+                        &ctx,
+                        &mut changes,
+                        &mut book,
+                        &mut result,
+                    )?;
                 }
                 book.save(&tx, now)?;
                 if let Some(changed) = after::apply_changes(&tx, &mut changes, &current, me, now)? {
@@ -371,6 +474,15 @@ pub fn pass(
             Ok(producer.join().unwrap_or(false))
         })?
     };
+    if result.own_damaged {
+        exec(
+            &store.conn(),
+            "INSERT INTO own_file (singleton, name, length, last_hash, last_length, check_folder)
+             VALUES (1, '', 0, '', 0, 1)
+             ON CONFLICT (singleton) DO UPDATE SET check_folder = 1",
+            [],
+        )?;
+    }
     result.more = more;
     allowance.bytes = allowance.bytes.saturating_add(result.bytes_read);
     // Lines no key verified, of members whose keys the team knows better
@@ -399,7 +511,7 @@ pub fn pass(
         result.reread = true;
         result.more = true;
     }
-    after::settle(store, &team.folder, me, &current, now)?;
+    after::settle(store, runtime, &team.folder, me, &current, now)?;
     Ok(result)
 }
 
@@ -422,7 +534,18 @@ mod tests {
             member: "someone".into(),
             book: KeyBook::default(),
             from: Cursor::default(),
+            check: None,
+            sighting: super::super::plan::Sighting {
+                len: 0,
+                modified: None,
+            },
         }];
+        let runtime = Runtime::default();
+        let taking = Taking {
+            jobs: &jobs,
+            runtime: &runtime,
+            me: "me",
+        };
         let authority = Authority::default();
         let ctx = Context {
             me: "me",
@@ -437,7 +560,7 @@ mod tests {
             take_message(
                 &conn,
                 message,
-                &jobs,
+                &taking,
                 &ctx,
                 &mut Changes::default(),
                 &mut book,

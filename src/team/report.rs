@@ -73,6 +73,9 @@ pub struct ReadReport {
     pub send_error: Option<SendError>,
     pub skipped: Vec<Skip>,
     pub gaps: Vec<Gap>,
+    /// Files that cannot be read just now (online-only, held by another
+    /// program, on a share that is away), tried again later.
+    pub waiting_files: Vec<super::waits::WaitingFile>,
 }
 
 /// Skips gathered while taking a batch, saved in one go.

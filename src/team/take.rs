@@ -197,14 +197,18 @@ pub fn take(
             &public_key_text(&signed.signer),
         )
     };
-    let mut gave_way = None;
+    // Our own events not yet in the folder give way to what is there (a
+    // restored backup, a team left and joined again), to be signed again
+    // with numbers nobody has used; but only to a line of our own that is
+    // taken: a line anyone else wrote into our folder never touches them.
+    let mut unwritten_gives_way = None;
     if let Some(holder) = holders.first() {
-        // Our own events not yet in the folder give way to what is there:
-        // they are signed again with numbers nobody has used.
-        if event.member == ctx.me {
-            gave_way = outbox::set_aside_unwritten(conn, holder)?;
-        }
-        if gave_way.is_none() && !holder_gives_way(conn, holder, event, mine, ctx, changes)? {
+        if event.member == ctx.me
+            && is_own_line(conn, signed, ctx)?
+            && outbox::is_unwritten(conn, holder)?
+        {
+            unwritten_gives_way = Some((*holder).clone());
+        } else if !holder_gives_way(conn, holder, event, mine, ctx, changes)? {
             return put_aside(conn, event);
         }
     }
@@ -235,6 +239,10 @@ pub fn take(
             set_aside_stored(conn, &next.0, changes)?;
         }
     }
+    let gave_way = match unwritten_gives_way {
+        Some(holder) => outbox::set_aside_unwritten(conn, &holder)?,
+        None => None,
+    };
     let insert = |outcome: Outcome| {
         exec(
             conn,

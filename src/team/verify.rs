@@ -269,7 +269,9 @@ fn authenticate(prepared: Vec<Prepared>, book: &KeyBook) -> Verified {
 /// chunk; the rest are read after the pass (`after::settle`).
 const STORY_BYTES_PER_PART: u64 = 2 * 1024 * 1024;
 
-/// The story file a format-2 share names, if it holds that content.
+/// The story file a format-2 share names, if it holds that content (read
+/// with the folder's deadline; where it is not there yet, or not readable
+/// yet, the text is looked for after the pass).
 fn story_beside(stories: &Path, event: &Event) -> Option<StoryContent> {
     if event.v != crate::team_event::EVENT_VERSION
         || !matches!(event.kind.as_str(), "story.shared" | "story.edited")
@@ -278,22 +280,10 @@ fn story_beside(stories: &Path, event: &Event) -> Option<StoryContent> {
     }
     let story_id = event.body.get("story_id")?.as_str()?;
     let hash = event.body.get("hash")?.as_str()?;
-    if story_id.is_empty()
-        || story_id.len() > 64
-        || !story_id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    {
-        return None;
+    match super::story_files::read_own_name(stories, story_id, hash) {
+        super::story_files::Found::Content(content) => Some(content),
+        _ => None,
     }
-    let bytes = super::folder::read_small(
-        &stories.join(format!("{story_id}.json")),
-        super::folder::MAX_SMALL_FILE,
-    )
-    .ok()?;
-    serde_json::from_slice::<StoryContent>(&bytes)
-        .ok()
-        .filter(|content| content.story_id == story_id && content.hash() == hash)
 }
 
 /// Verifies every line of `chunk` as `member`'s, with the keys in `book`

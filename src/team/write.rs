@@ -4,18 +4,23 @@
 //! from the folder are written again, same content and signatures, into a
 //! fresh file, and the story files this member shares are checked and
 //! written again too. The store's lock is never held while the folder is
-//! written.
+//! written. A file of ours that cannot be read just now (online-only, held
+//! by another program, on a share that is away) is not damage: nothing is
+//! written until it can be read, and what waits, waits in the store.
 
 use super::authority;
 use super::body::StoryContent;
 use super::folder::{
-    self, event_file_name, event_file_number, list, member_dir, EntryKind, Keeps, MEMBERS_DIR,
-    PROFILE_FILE, STORIES_DIR,
+    self, event_file_name, event_file_number, list, member_dir, EntryKind, FolderFile, Keeps,
+    OpenError, MEMBERS_DIR, PROFILE_FILE, STORIES_DIR,
 };
 use super::lines::{read_chunk, Cursor};
 use super::membership::{device_key, joined, MemberFile};
+use super::story_files;
 use super::take::event_key;
 use super::verify::{verify_chunk, KeyBook};
+use super::waits::WaitReason;
+use super::Runtime;
 use crate::error::{CoreError, Result};
 use crate::profile::Profile;
 use crate::sql::exec;
@@ -28,8 +33,13 @@ use std::collections::HashSet;
 use std::io::Write;
 use std::path::Path;
 
-/// A member's event file rolls over to the next number at this size.
-pub const ROLL_OVER_BYTES: u64 = 4 * 1024 * 1024;
+/// A member's event file rolls over to the next number at this size: small
+/// enough that a sync engine which uploads a whole file at each change
+/// (OneDrive, SharePoint) sends little with each event.
+pub const ROLL_OVER_BYTES: u64 = 256 * 1024;
+/// Own files that could not be read for this long are taken as lost: what
+/// they held of ours is written again into a fresh file, once.
+pub const OWN_FILES_LOST_AFTER: chrono::Duration = chrono::Duration::hours(1);
 
 /// An event of ours as kept: its key, its line, and its story file if any.
 type Line = (String, String, Option<String>);
@@ -62,44 +72,63 @@ fn own_file(conn: &Connection) -> Result<Option<OwnFile>> {
         .optional()?)
 }
 
-/// Does the file still end exactly where this PC left it?
-fn is_intact(path: &Path, state: &OwnFile) -> bool {
-    use std::io::{Read, Seek, SeekFrom};
-    let Ok((mut file, len)) = folder::open_read(path) else {
-        return false;
+/// Does the file still end exactly where this PC left it? `Err` where it
+/// cannot be read just now: then nobody knows, and nothing is written.
+fn is_intact(path: &Path, state: &OwnFile) -> std::result::Result<bool, WaitReason> {
+    let file = match FolderFile::open(path) {
+        Ok(file) => file,
+        Err(OpenError::Waiting(reason)) => return Err(reason),
+        Err(_) => return Ok(false),
     };
+    let len = file.len;
     if len != state.length || state.last_length > len {
-        return false;
+        return Ok(false);
     }
     if len == 0 {
-        return true;
+        return Ok(true);
     }
-    let mut last = Vec::with_capacity(state.last_length as usize);
-    let read = file
-        .seek(SeekFrom::Start(len - state.last_length))
-        .and_then(|_| file.take(state.last_length).read_to_end(&mut last));
-    read.is_ok() && last.ends_with(b"\n") && folder::short_hash(&last) == state.last_hash
+    match file.read(len - state.last_length, state.last_length as usize) {
+        Ok(last) => Ok(last.ends_with(b"\n") && folder::short_hash(&last) == state.last_hash),
+        Err(OpenError::Waiting(reason)) => Err(reason),
+        Err(_) => Ok(false),
+    }
 }
 
-/// This member's events found, validly signed, in their folder.
-fn events_in_folder(dir: &Path, me: &str, book: &KeyBook) -> HashSet<String> {
+/// This member's events found, validly signed, in their folder; `Err`
+/// where a file of theirs cannot be read just now (and `patient`: only
+/// once they have waited past [`OWN_FILES_LOST_AFTER`] is a file that
+/// cannot be read taken as lost).
+fn events_in_folder(
+    dir: &Path,
+    me: &str,
+    book: &KeyBook,
+    patient: bool,
+) -> std::result::Result<HashSet<String>, WaitReason> {
     let mut found = HashSet::new();
-    let Ok(entries) = list(dir) else {
-        return found;
+    let entries = match list(dir) {
+        Ok(entries) => entries,
+        Err(err) => return Err(super::waits::reason_of(&err)),
     };
     for (name, path, kind) in entries {
         if kind != EntryKind::File || folder::classify(&name) != folder::FileRole::Events {
             continue;
         }
-        let Ok((mut file, len)) = folder::open_read(&path) else {
-            continue;
+        let file = match FolderFile::open(&path) {
+            Ok(file) => file,
+            Err(OpenError::Waiting(reason)) if patient => return Err(reason),
+            Err(_) => continue,
         };
-        if len > super::read::MAX_FILE_BYTES {
+        if file.len > super::read::MAX_FILE_BYTES {
             continue;
         }
         let mut book = book.clone();
         let mut cursor = Cursor::default();
-        while let Ok(chunk) = read_chunk(&mut file, cursor) {
+        loop {
+            let chunk = match read_chunk(&file, cursor) {
+                Ok(chunk) => chunk,
+                Err(OpenError::Waiting(reason)) if patient => return Err(reason),
+                Err(_) => break,
+            };
             let verified = verify_chunk(&chunk, me, &mut book, None);
             found.extend(verified.events.iter().map(|s| event_key(&s.event)));
             if chunk.at_end || chunk.next.pos == cursor.pos {
@@ -108,10 +137,10 @@ fn events_in_folder(dir: &Path, me: &str, book: &KeyBook) -> HashSet<String> {
             cursor = chunk.next;
         }
     }
-    found
+    Ok(found)
 }
 
-/// Writes or deletes the story file that goes with an event of ours.
+/// Writes or erases the story file that goes with an event of ours.
 fn put_story_file(dir: &Path, line: &str, attachment: Option<&str>) -> Result<()> {
     let Ok(event) = Event::parse(line) else {
         return Ok(());
@@ -119,29 +148,45 @@ fn put_story_file(dir: &Path, line: &str, attachment: Option<&str>) -> Result<()
     let Some(story_id) = event.body.get("story_id").and_then(|v| v.as_str()) else {
         return Ok(());
     };
-    let stories = dir.join(STORIES_DIR);
-    let path = stories.join(format!("{story_id}.json"));
     match (event.kind.as_str(), attachment) {
-        // Deleted only inside a real folder of ours: the last part of a
-        // path is never followed, but a `stories` link would take the
-        // deletion wherever it points.
-        ("story.withdrawn", _) if folder::is_real_dir(&stories) != Ok(true) => Ok(()),
-        ("story.withdrawn", _) => match std::fs::symlink_metadata(&path) {
-            Ok(_) => std::fs::remove_file(&path).map_err(|err| folder::io_error(&path, err)),
-            Err(_) => Ok(()),
-        },
+        ("story.withdrawn", _) => story_files::erase(dir, story_id),
         ("story.shared" | "story.edited", Some(content)) => {
-            folder::ensure_dir(&stories)?;
-            folder::write_whole(&path, content.as_bytes())
+            story_files::write(dir, story_id, content)
         }
         _ => Ok(()),
     }
 }
 
+/// What a sync engine brought back of stories this member withdrew (a
+/// conflict copy, an older version restored) is erased again.
+fn erase_withdrawn_leftovers(store: &Store, dir: &Path, me: &str) -> Result<()> {
+    let ids = story_files::ids_in(dir);
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let withdrawn: HashSet<String> = store
+        .conn()
+        .prepare_cached("SELECT story_id FROM stories WHERE author_id = ?1 AND withdrawn = 1")?
+        .query_map([me], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in ids.iter().filter(|id| withdrawn.contains(*id)) {
+        story_files::erase(dir, id)?;
+    }
+    Ok(())
+}
+
 /// The files of the stories this member shares now, written again where a
-/// sync engine lost or changed them. Without `thorough`, a file of the
-/// right size is taken as intact (a look at every pass costs a stat each).
-fn heal_story_files(store: &Store, dir: &Path, me: &str, thorough: bool) -> Result<()> {
+/// sync engine lost or changed them. Each is read once while the app runs
+/// and again when its length or time of change moves (a replacement of the
+/// same length too); `thorough` reads every one.
+fn heal_story_files(
+    store: &Store,
+    runtime: &Runtime,
+    team: &Path,
+    dir: &Path,
+    me: &str,
+    thorough: bool,
+) -> Result<()> {
     let shared: Vec<(String, String, String)> = store
         .conn()
         .prepare_cached(
@@ -153,6 +198,10 @@ fn heal_story_files(store: &Store, dir: &Path, me: &str, thorough: bool) -> Resu
         )?
         .query_map([me], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
+    let Some(stories) = story_files::stories_dir(dir) else {
+        // Made (or made room for) before anything is written.
+        return Ok(());
+    };
     for (story_id, hash, attachment) in shared {
         let Ok(content) = serde_json::from_str::<StoryContent>(&attachment) else {
             continue;
@@ -160,34 +209,58 @@ fn heal_story_files(store: &Store, dir: &Path, me: &str, thorough: bool) -> Resu
         if content.hash() != hash {
             continue;
         }
-        let path = dir.join(STORIES_DIR).join(format!("{story_id}.json"));
-        let right_size = std::fs::symlink_metadata(&path)
-            .is_ok_and(|m| m.is_file() && m.len() == attachment.len() as u64);
-        if right_size && !thorough {
+        let path = stories.join(format!("{story_id}.json"));
+        let rel = folder::relative(team, &path);
+        let sighting = super::plan::Sighting::of(&path);
+        if !thorough && sighting.is_some_and(|seen| runtime.sightings.is(&rel, &seen)) {
             continue;
         }
-        let intact = right_size
-            && folder::read_small(&path, folder::MAX_SMALL_FILE)
-                .ok()
-                .and_then(|bytes| serde_json::from_slice::<StoryContent>(&bytes).ok())
-                .is_some_and(|found| found.hash() == hash);
-        if !intact {
-            folder::ensure_dir(&dir.join(STORIES_DIR))?;
-            folder::write_whole(&path, attachment.as_bytes())?;
+        match story_files::read_own_name(&stories, &story_id, &hash) {
+            story_files::Found::Content(_) => {}
+            // Not read, so not known to be wrong: looked at again later.
+            story_files::Found::Waiting(_) => continue,
+            _ => story_files::write(dir, &story_id, &attachment)?,
+        }
+        if let Some(seen) = super::plan::Sighting::of(&path) {
+            runtime.sightings.saw(&rel, seen);
         }
     }
     Ok(())
 }
 
-/// The next free file number in this member's folder.
-fn fresh_name(dir: &Path) -> String {
-    let highest = list(dir)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|(name, _, _)| event_file_number(name))
-        .max()
-        .unwrap_or(0);
-    event_file_name(highest + 1)
+/// The highest number the protocol names an events file with.
+const LAST_FILE_NUMBER: u64 = 999_999_999;
+
+/// Creates a new events file of ours, under a name nothing holds: the
+/// first free number after `after` (our last file's), past any that
+/// others put there; where the numbers run out, the lowest free one. Files
+/// squatting the names it would take never stop it.
+fn fresh_file(dir: &Path, after: u64) -> Result<(String, std::fs::File)> {
+    let taken: HashSet<String> = list(dir)
+        .map_err(|err| folder::io_error(dir, err))?
+        .into_iter()
+        .map(|(name, _, _)| name.to_lowercase())
+        .collect();
+    let after = after.min(LAST_FILE_NUMBER);
+    let candidates = (after + 1..=LAST_FILE_NUMBER).chain(1..=after);
+    let mut tried = 0;
+    for number in candidates {
+        let name = event_file_name(number);
+        if taken.contains(&name) {
+            continue;
+        }
+        let path = dir.join(&name);
+        match folder::create_new(&path) {
+            Ok(file) => return Ok((name, file)),
+            // Made meanwhile by someone else: the next.
+            Err(OpenError::Exists) if tried < 100 => tried += 1,
+            Err(err) => return Err(err.into_core(&path)),
+        }
+    }
+    Err(CoreError::TeamFolder(format!(
+        "{} has no free name for a new events file",
+        dir.display()
+    )))
 }
 
 /// The files of this member's folder that were read before and are no
@@ -200,9 +273,13 @@ fn gone_files(store: &Store, team: &Path, me: &str) -> Result<Vec<String>> {
             row.get(0)
         })?
         .collect::<rusqlite::Result<_>>()?;
+    // One that cannot be looked at just now is not gone: it waits.
     Ok(known
         .into_iter()
-        .filter(|path| !std::fs::symlink_metadata(team.join(path)).is_ok_and(|m| m.is_file()))
+        .filter(|path| match std::fs::symlink_metadata(team.join(path)) {
+            Ok(meta) => !meta.is_file(),
+            Err(err) => err.kind() == std::io::ErrorKind::NotFound,
+        })
         .collect())
 }
 
@@ -212,6 +289,9 @@ pub struct Flushed {
     pub written: u32,
     /// This PC's file was damaged and its missing events written again.
     pub healed: bool,
+    /// A file of ours cannot be read just now: nothing was written, and
+    /// what waits to be sent waits in the store.
+    pub waiting: Option<WaitReason>,
 }
 
 /// Makes room at `path` in this member's own folder for what Fanday keeps
@@ -232,10 +312,13 @@ fn heal_profile(
     replaced: &mut Vec<String>,
 ) -> Result<()> {
     let path = dir.join(PROFILE_FILE);
-    let right = folder::read_small(&path, folder::MAX_SMALL_FILE)
-        .ok()
-        .and_then(|bytes| serde_json::from_slice::<MemberFile>(&bytes).ok())
-        .is_some_and(|file| file.member == me.id && file.key == public_key_text(key));
+    let right = match folder::read_small_within(&path, folder::MAX_SMALL_FILE) {
+        Ok(bytes) => serde_json::from_slice::<MemberFile>(&bytes)
+            .is_ok_and(|file| file.member == me.id && file.key == public_key_text(key)),
+        // Not read, so not known to be wrong.
+        Err(OpenError::Waiting(_)) => true,
+        Err(_) => false,
+    };
     if right {
         return Ok(());
     }
@@ -254,12 +337,13 @@ fn heal_profile(
 /// first where it was damaged. The store's lock is held only to read and
 /// record, never while the folder is written. What stood in the way in
 /// this member's own folder (a file, a link or a pipe where Fanday keeps a
-/// folder, say) goes, and its path is added to `replaced`.
+/// folder, say) goes, and the person is told at the next read. While a
+/// file of ours cannot be read, nothing is written.
 pub fn flush(
     store: &Store,
+    runtime: &Runtime,
     me: &Profile,
     now: DateTime<Utc>,
-    replaced: &mut Vec<String>,
 ) -> Result<Flushed> {
     let (team, state, pending) = {
         let conn = store.conn();
@@ -281,33 +365,75 @@ pub fn flush(
     // Never create the team folder itself: where it is missing (an
     // unplugged drive, a share that is away) nothing is written until it is
     // back.
-    if std::fs::symlink_metadata(team.folder.join(folder::TEAM_FILE)).is_err() {
+    if let Err(err) = std::fs::symlink_metadata(team.folder.join(folder::TEAM_FILE)) {
         if pending.is_empty() {
             return Ok(Flushed::default());
+        }
+        if err.kind() != std::io::ErrorKind::NotFound {
+            return Ok(Flushed {
+                waiting: Some(super::waits::reason_of(&err)),
+                ..Flushed::default()
+            });
         }
         return Err(CoreError::TeamFolder(format!(
             "{} cannot be reached; what you share is sent when it is back",
             team.folder.display()
         )));
     }
-    folder::ensure_dir(&team.folder.join(MEMBERS_DIR))?;
-    let dir = member_dir(&team.folder, &me.id);
-    // The member's own folder is theirs: nothing in it stops their writes.
-    own_room(&team.folder, &dir, Keeps::Folder, replaced)?;
-    folder::ensure_dir(&dir)?;
-    own_room(
+    let mut replaced = Vec::new();
+    let flushed = write_to(
+        store,
+        runtime,
         &team.folder,
-        &dir.join(STORIES_DIR),
-        Keeps::Folder,
-        replaced,
-    )?;
-    let intact = state
-        .as_ref()
-        .filter(|s| !s.check_folder)
-        .is_some_and(|s| is_intact(&dir.join(&s.name), s));
+        me,
+        state,
+        pending,
+        now,
+        &mut replaced,
+    );
+    runtime
+        .replaced
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .extend(replaced);
+    flushed
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_to(
+    store: &Store,
+    runtime: &Runtime,
+    team: &Path,
+    me: &Profile,
+    state: Option<OwnFile>,
+    pending: Vec<Line>,
+    now: DateTime<Utc>,
+    replaced: &mut Vec<String>,
+) -> Result<Flushed> {
+    folder::ensure_dir(&team.join(MEMBERS_DIR))?;
+    let dir = member_dir(team, &me.id);
+    // The member's own folder is theirs: nothing in it stops their writes.
+    own_room(team, &dir, Keeps::Folder, replaced)?;
+    folder::ensure_dir(&dir)?;
+    own_room(team, &dir.join(STORIES_DIR), Keeps::Folder, replaced)?;
+    let intact = match state.as_ref().filter(|s| !s.check_folder) {
+        Some(state) => match is_intact(&dir.join(&state.name), state) {
+            Ok(intact) => intact,
+            Err(reason) => {
+                let rel = folder::relative(team, &dir.join(&state.name));
+                runtime.waits.waited(&rel, reason, now);
+                return Ok(Flushed {
+                    waiting: Some(reason),
+                    ..Flushed::default()
+                });
+            }
+        },
+        None => false,
+    };
     let damaged = state.is_some() && !intact;
     if !damaged {
-        heal_story_files(store, &dir, &me.id, false)?;
+        heal_story_files(store, runtime, team, &dir, &me.id, false)?;
+        erase_withdrawn_leftovers(store, &dir, &me.id)?;
     }
     if pending.is_empty() && !damaged {
         return Ok(Flushed::default());
@@ -322,16 +448,33 @@ pub fn flush(
             book.keys.set_after(0, key);
             (key, book)
         };
-        heal_profile(&team.folder, &dir, me, &key, replaced)?;
+        // What is there of ours must be known before anything is written
+        // again: files that cannot be read just now are waited for, up to
+        // an hour; only then are they taken as lost.
+        let own_prefix = folder::relative(team, &dir) + "/";
+        let patient = runtime
+            .waits
+            .waiting_since(&own_prefix)
+            .map_or(true, |since| now - since < OWN_FILES_LOST_AFTER);
+        let present = match events_in_folder(&dir, &me.id, &book, patient) {
+            Ok(present) => present,
+            Err(reason) => {
+                return Ok(Flushed {
+                    waiting: Some(reason),
+                    ..Flushed::default()
+                })
+            }
+        };
+        heal_profile(team, &dir, me, &key, replaced)?;
         // A link, a pipe or a folder where a file of ours belongs goes, or
         // every pass would find it and heal again.
         for (name, path, kind) in list(&dir).unwrap_or_default() {
             if kind != EntryKind::File && folder::classify(&name) == folder::FileRole::Events {
-                own_room(&team.folder, &path, Keeps::File, replaced)?;
+                own_room(team, &path, Keeps::File, replaced)?;
             }
         }
-        heal_story_files(store, &dir, &me.id, true)?;
-        let present = events_in_folder(&dir, &me.id, &book);
+        heal_story_files(store, runtime, team, &dir, &me.id, true)?;
+        erase_withdrawn_leftovers(store, &dir, &me.id)?;
         let all: Vec<Line> = store
             .conn()
             .prepare_cached("SELECT event_id, line, attachment FROM own_events ORDER BY seq")?
@@ -349,15 +492,21 @@ pub fn flush(
         .as_ref()
         .filter(|s| intact && s.length < ROLL_OVER_BYTES)
         .map(|s| s.name.clone());
+    // After healing, the lowest free name; else the next after our own.
+    let last_number = state
+        .as_ref()
+        .filter(|_| !damaged)
+        .and_then(|s| event_file_number(&s.name))
+        .unwrap_or(0);
     let written = if lines.is_empty() {
         None
     } else {
-        Some(write_lines(&dir, append_to, &lines)?)
+        Some(write_lines(&dir, append_to, last_number, &lines)?)
     };
     // Files of ours read before and gone now were healed around: they are
     // forgotten, or every pass would find them gone and heal again.
     let gone = if damaged {
-        gone_files(store, &team.folder, &me.id)?
+        gone_files(store, team, &me.id)?
     } else {
         Vec::new()
     };
@@ -399,6 +548,7 @@ pub fn flush(
     Ok(Flushed {
         written: lines.len() as u32,
         healed,
+        waiting: None,
     })
 }
 
@@ -409,24 +559,27 @@ pub fn take_healed(conn: &Connection) -> Result<bool> {
     Ok(healed > 0)
 }
 
-/// Appends `lines` to `append_to`, or to a fresh file; returns the file's
-/// name, its new length and its last line.
+/// Appends `lines` to `append_to`, or to a fresh file after
+/// `last_number`; returns the file's name, its new length and its last
+/// line.
 fn write_lines(
     dir: &Path,
     append_to: Option<String>,
+    last_number: u64,
     lines: &[Line],
 ) -> Result<(String, u64, String)> {
-    let opened = append_to.and_then(|name| {
-        folder::open_append(&dir.join(&name))
-            .ok()
-            .map(|(file, len)| (name, file, len))
-    });
+    let opened = match append_to {
+        Some(name) => match folder::open_append(&dir.join(&name)) {
+            Ok((file, len)) => Some((name, file, len)),
+            Err(err @ OpenError::Waiting(_)) => return Err(err.into_core(&dir.join(&name))),
+            Err(_) => None,
+        },
+        None => None,
+    };
     let (name, mut file, mut length) = match opened {
         Some(opened) => opened,
         None => {
-            let name = fresh_name(dir);
-            let path = dir.join(&name);
-            let file = folder::create_new(&path).map_err(|err| err.into_core(&path))?;
+            let (name, file) = fresh_file(dir, last_number)?;
             (name, file, 0)
         }
     };

@@ -180,6 +180,18 @@ pub fn team_with_tallies() -> Team {
 
 fn team_of(tallies: bool) -> Team {
     let folder = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let (lena, sara, ali) = colleagues_in(folder.path(), tallies);
+    Team {
+        folder,
+        lena,
+        sara,
+        ali,
+    }
+}
+
+/// Lena (lead) founds Kundtjänst in `folder`; Sara and Ali (staff) join
+/// and are let in. Their weekly tallies are off unless `tallies`.
+pub fn colleagues_in(folder: &Path, tallies: bool) -> (Member, Member, Member) {
     let lena = member("Lena (lead)", Role::Lead);
     let sara = member("Sara", Role::Staff);
     let ali = member("Ali", Role::Staff);
@@ -190,22 +202,17 @@ fn team_of(tallies: bool) -> Team {
     }
     let created = lena
         .app
-        .create_team("Kundtjänst", folder.path())
+        .create_team("Kundtjänst", folder)
         .unwrap_or_else(|err| panic!("{err}"));
     for joiner in [&sara, &ali] {
         let preview = joiner
             .app
-            .preview_team(folder.path())
+            .preview_team(folder)
             .unwrap_or_else(|err| panic!("{err}"));
         assert_eq!(preview.founder_fingerprint, created.founder_fingerprint);
-        join_and_admit(joiner, folder.path(), &lena);
+        join_and_admit(joiner, folder, &lena);
     }
-    Team {
-        folder,
-        lena,
-        sara,
-        ali,
-    }
+    (lena, sara, ali)
 }
 
 pub fn moment_input(text: &str, situation: Situation, shared: bool) -> MomentInput {

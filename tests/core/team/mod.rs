@@ -14,3 +14,4 @@ mod trust;
 mod trust_chains;
 mod trust_objects;
 mod upgrade;
+mod writes_reach;
