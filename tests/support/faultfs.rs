@@ -13,8 +13,8 @@
 use fuser::{
     Config, Errno, FileAttr, FileHandle, FileType, Filesystem, FopenFlags, Generation, INodeNo,
     LockOwner, MountOption, OpenFlags, RenameFlags, ReplyAttr, ReplyCreate, ReplyData,
-    ReplyDirectory, ReplyEmpty, ReplyEntry, ReplyOpen, ReplyStatfs, ReplyWrite, Request,
-    TimeOrNow, WriteFlags,
+    ReplyDirectory, ReplyEmpty, ReplyEntry, ReplyOpen, ReplyStatfs, ReplyWrite, Request, TimeOrNow,
+    WriteFlags,
 };
 use std::collections::HashMap;
 use std::ffi::OsStr;
@@ -48,11 +48,14 @@ struct Rule {
     until: Option<Instant>,
 }
 
+/// Paths (relative, "" for the root) by inode number, and back, and the
+/// last number given.
+type Inodes = (HashMap<u64, PathBuf>, HashMap<PathBuf, u64>, u64);
+
 #[derive(Default)]
 struct Inner {
     rules: Mutex<Vec<Rule>>,
-    /// Paths (relative, "" for the root) by inode number, and back.
-    inodes: Mutex<(HashMap<u64, PathBuf>, HashMap<PathBuf, u64>)>,
+    inodes: Mutex<Inodes>,
     handles: Mutex<HashMap<u64, (Arc<File>, bool)>>,
     next_handle: Mutex<u64>,
     /// Files whose first open was held back already.
@@ -102,7 +105,8 @@ impl Inner {
         if let Some(ino) = inodes.1.get(rel) {
             return *ino;
         }
-        let ino = inodes.0.len() as u64 + 2;
+        inodes.2 = inodes.2.max(INodeNo::ROOT.0) + 1;
+        let ino = inodes.2;
         inodes.0.insert(ino, rel.to_path_buf());
         inodes.1.insert(rel.to_path_buf(), ino);
         ino
@@ -661,8 +665,11 @@ impl FaultyFolder {
     }
 
     /// Unmounts it, as a share that goes away: the path is an empty folder.
+    /// Calls still waiting on it (an open held back) fail at once, as on a
+    /// share that drops: the connection is aborted first.
     pub fn unmount(&mut self) {
         if let Some(session) = self.session.take() {
+            abort_connection(&self.mount);
             let _ = session.umount_and_join();
         }
     }
@@ -720,6 +727,23 @@ impl FaultyFolder {
             .map(|(_, n)| n)
             .sum()
     }
+}
+
+/// Aborts the FUSE connection behind `mount` (through the fusectl file
+/// system, mounted here if it is not yet): whatever waits on it fails.
+fn abort_connection(mount: &Path) {
+    let Ok(meta) = fs::metadata(mount) else {
+        return;
+    };
+    let minor = libc::minor(meta.dev());
+    let connections = Path::new("/sys/fs/fuse/connections");
+    if fs::read_dir(connections).map_or(true, |mut entries| entries.next().is_none()) {
+        let _ = std::process::Command::new("mount")
+            .args(["-t", "fusectl", "none"])
+            .arg(connections)
+            .status();
+    }
+    let _ = fs::write(connections.join(minor.to_string()).join("abort"), "1");
 }
 
 impl Drop for FaultyFolder {

@@ -1,6 +1,8 @@
 //! The team folder: reading, trust, damage, attacks, upgrades, and every
 //! PC reaching the same feed whatever order the files arrive in.
 
+#[cfg(target_os = "linux")]
+mod cloud_folder;
 mod convergence;
 mod damaged;
 mod folder;

@@ -1,0 +1,144 @@
+//! The team folder as OneDrive, SharePoint and network shares keep it: a
+//! real FUSE mount in front of the folder makes chosen files fail to open
+//! for a while (offline, held by another program), take long to open the
+//! first time (an online-only file downloading), or vanish and come back.
+//! A file that cannot be read just now waits; it is never damage.
+
+use crate::support::team as support;
+
+#[path = "../../support/faultfs.rs"]
+mod faultfs;
+
+use fanday_core::team::ReadReport;
+use fanday_core::Situation;
+use faultfs::FaultyFolder;
+use std::fs;
+use std::path::Path;
+use std::time::{Duration, Instant};
+use support::{colleagues_in, feed_texts, member_dir, read, share, Member};
+
+fn files_of(folder: &Path, member: &Member) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(member_dir(folder, &member.id))
+        .unwrap_or_else(|err| panic!("{err}"))
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn texts(member: &Member) -> Vec<String> {
+    let mut texts = feed_texts(member);
+    texts.sort();
+    texts
+}
+
+fn waiting_codes(report: &ReadReport, path_part: &str) -> Vec<&'static str> {
+    report
+        .waiting_files
+        .iter()
+        .filter(|file| file.path.contains(path_part))
+        .map(|file| file.code)
+        .collect()
+}
+
+#[test]
+fn her_own_files_unreadable_for_a_while_leave_no_new_file_and_her_next_story_reaches_the_lead() {
+    let folder = FaultyFolder::new();
+    let (lena, sara, _ali) = colleagues_in(&folder.mount, false);
+    share(&sara, "Före", Situation::JustBecause);
+    read(&lena);
+    let before = files_of(&folder.backing, &sara);
+    let hers = format!("members/{}/", sara.id);
+    // Offline first (EIO), then held by another program (EACCES), while
+    // her app goes on reading pass after pass and she shares a story.
+    for (errno, label) in [(libc::EIO, "failed"), (libc::EACCES, "held")] {
+        folder.fail_opens(&hers, errno, Duration::from_secs(3600));
+        share(&sara, &format!("Under ({label})"), Situation::SaidNo);
+        for _ in 0..60 {
+            let report = read(&sara);
+            assert!(!report.healed, "a file that cannot be read is no damage");
+            assert_eq!(report.send_error, None);
+        }
+        let report = read(&sara);
+        assert!(
+            waiting_codes(&report, &hers).contains(&label),
+            "the status says her file waits, and why: {:?}",
+            report.waiting_files
+        );
+        assert!(report.waiting_to_send > 0, "what she shared waits here");
+        folder.heal();
+    }
+    assert_eq!(
+        files_of(&folder.backing, &sara),
+        before,
+        "no new file of hers in the folder"
+    );
+    // The folder answers again: what waited is written, into her file.
+    let report = read(&sara);
+    assert_eq!(report.waiting_to_send, 0);
+    assert!(!report.healed);
+    assert_eq!(files_of(&folder.backing, &sara), before);
+    share(&sara, "Efter", Situation::Complaint);
+    read(&lena);
+    assert_eq!(
+        texts(&lena),
+        vec!["Efter", "Före", "Under (failed)", "Under (held)"]
+    );
+}
+
+#[test]
+fn a_colleagues_file_that_takes_long_to_open_holds_up_nothing_else() {
+    let folder = FaultyFolder::new();
+    let (lena, sara, ali) = colleagues_in(&folder.mount, false);
+    read(&lena);
+    share(&ali, "Alis berättelse", Situation::JustBecause);
+    // Ali's file is online-only on Lena's PC: her next open downloads it
+    // first, for half a minute. Meanwhile Sara shares a story.
+    folder.block_first_open(
+        &format!("members/{}/events", ali.id),
+        Duration::from_secs(30),
+    );
+    share(&sara, "Saras berättelse", Situation::JustBecause);
+    let started = Instant::now();
+    let mut report = read(&lena);
+    while !texts(&lena).contains(&"Saras berättelse".to_string()) {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "Sara's story waited on Ali's file"
+        );
+        report = read(&lena);
+    }
+    assert_eq!(waiting_codes(&report, &ali.id), vec!["no_answer"]);
+    assert!(report.skipped.is_empty(), "{:?}", report.skipped);
+    // Once downloaded, Ali's story comes too.
+    while !texts(&lena).contains(&"Alis berättelse".to_string()) {
+        assert!(
+            started.elapsed() < Duration::from_secs(90),
+            "Ali's story never came"
+        );
+        std::thread::sleep(Duration::from_millis(500));
+        read(&lena);
+    }
+    assert!(read(&lena).waiting_files.is_empty());
+}
+
+#[test]
+fn a_colleagues_file_that_vanishes_for_a_while_is_neither_damage_nor_forgotten() {
+    let folder = FaultyFolder::new();
+    let (lena, sara, _ali) = colleagues_in(&folder.mount, false);
+    share(&sara, "Ett", Situation::JustBecause);
+    read(&lena);
+    folder.vanish(
+        &format!("members/{}/events", sara.id),
+        Duration::from_secs(3),
+    );
+    let report = read(&lena);
+    assert!(report.skipped.is_empty(), "{:?}", report.skipped);
+    std::thread::sleep(Duration::from_secs(3));
+    share(&sara, "Två", Situation::JustBecause);
+    let report = read(&lena);
+    assert!(report.skipped.is_empty(), "{:?}", report.skipped);
+    assert_eq!(texts(&lena), vec!["Ett", "Två"]);
+    assert!(folder.opens(&format!("members/{}/events-1.jsonl", sara.id)) > 0);
+}
