@@ -1,9 +1,10 @@
 //! Where this PC's team signing key lives: never in the database or its
 //! backups, so a restored backup or a copied database does not carry it in
 //! plain text. The app keeps it in the desktop's keyring (the Secret
-//! Service) where one is running; otherwise, and for the tests and the
-//! command line, in a file beside the database, readable by its owner only.
-//! Settings says which.
+//! Service on Linux, the Credential Manager on Windows, there kept on this
+//! PC only, never roaming with the person's profile) where one answers;
+//! otherwise, and for the tests and the command line, in a file beside the
+//! database, readable by its owner only. Settings says which.
 
 use crate::error::Result;
 use crate::team_event::{fingerprint, parse_secret_key, secret_key_text};
@@ -55,11 +56,29 @@ fn account(public: &ed25519_dalek::VerifyingKey) -> String {
     format!("device-key-{}", fingerprint(public))
 }
 
-#[cfg(any(target_os = "linux", windows))]
+#[cfg(target_os = "linux")]
 fn keyring_save(key: &SigningKey) -> bool {
     keyring::Entry::new(SERVICE, &account(&key.verifying_key()))
         .and_then(|entry| entry.set_password(&secret_key_text(key)))
         .is_ok()
+}
+
+/// The Credential Manager's name for the entry: as the keyring crate named
+/// it (`user.service`), so that an earlier Fanday's entries are found.
+#[cfg(windows)]
+pub fn credential_target(public: &ed25519_dalek::VerifyingKey) -> String {
+    format!("{}.{SERVICE}", account(public))
+}
+
+#[cfg(windows)]
+fn keyring_save(key: &SigningKey) -> bool {
+    let public = key.verifying_key();
+    crate::windows_credential::write(
+        &credential_target(&public),
+        &account(&public),
+        &secret_key_text(key),
+    )
+    .is_ok()
 }
 
 #[cfg(not(any(target_os = "linux", windows)))]
@@ -67,12 +86,17 @@ fn keyring_save(_key: &SigningKey) -> bool {
     false
 }
 
+/// Keeps `key` in the desktop's keyring; false where none answers.
+pub fn keep_in_keyring(key: &SigningKey) -> bool {
+    keyring_save(key)
+}
+
 /// The keyring could not be asked (locked, or not running just now): the
 /// key may well be there, so no new one is made in its place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeyringUnavailable;
 
-#[cfg(any(target_os = "linux", windows))]
+#[cfg(target_os = "linux")]
 fn keyring_load(
     public: &ed25519_dalek::VerifyingKey,
 ) -> std::result::Result<Option<SigningKey>, KeyringUnavailable> {
@@ -83,6 +107,26 @@ fn keyring_load(
         Err(keyring::Error::NoEntry | keyring::Error::BadEncoding(_)) => Ok(None),
         Err(_) => Err(KeyringUnavailable),
     }
+}
+
+/// An entry an earlier Fanday kept the roaming way is kept on this PC from
+/// now on.
+#[cfg(windows)]
+fn keyring_load(
+    public: &ed25519_dalek::VerifyingKey,
+) -> std::result::Result<Option<SigningKey>, KeyringUnavailable> {
+    let found = crate::windows_credential::read(&credential_target(public))
+        .map_err(|_| KeyringUnavailable)?;
+    let Some(found) = found else {
+        return Ok(None);
+    };
+    let key = parse_secret_key(&found.secret).filter(|key| key.verifying_key() == *public);
+    if let Some(key) = &key {
+        if !found.stays_on_this_pc {
+            keyring_save(key);
+        }
+    }
+    Ok(key)
 }
 
 #[cfg(not(any(target_os = "linux", windows)))]

@@ -29,6 +29,8 @@ pub mod stats;
 pub mod store;
 pub mod team;
 pub mod team_event;
+#[cfg(windows)]
+pub mod windows_credential;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{CoreError, Result, ValidationError};

@@ -53,6 +53,8 @@ export const teamState = () => call('team_state');
 export const previewTeam = (folder) => call('preview_team', { folder });
 export const createTeam = (name, folder) => call('create_team', { name, folder });
 export const joinTeam = (folder, fingerprint) => call('join_team', { folder, fingerprint });
+export const folderCloud = (folder) => call('folder_cloud', { folder });
+export const keepTeamFolderOnDevice = (keep) => call('keep_team_folder_on_device', { keep });
 export const leaveTeam = () => call('leave_team');
 export const readTeam = () => call('read_team');
 export const teamFeed = (situation) => call('team_feed', { situation });

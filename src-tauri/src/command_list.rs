@@ -33,6 +33,8 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("team_commands", "preview_team"),
     ("team_commands", "create_team"),
     ("team_commands", "join_team"),
+    ("team_commands", "folder_cloud"),
+    ("team_commands", "keep_team_folder_on_device"),
     ("team_commands", "leave_team"),
     ("team_commands", "read_team"),
     ("team_commands", "team_feed"),

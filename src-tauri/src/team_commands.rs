@@ -56,6 +56,24 @@ pub async fn join_team(
     Ok(info)
 }
 
+/// Whether a cloud provider keeps `folder`: Fanday then offers to keep it
+/// on this PC.
+#[tauri::command]
+pub async fn folder_cloud(
+    state: State<'_, AppState>,
+    folder: String,
+) -> Reply<fanday_core::team::CloudFolder> {
+    Ok(core(&state)?.folder_cloud(std::path::Path::new(folder.trim()))?)
+}
+
+#[tauri::command]
+pub async fn keep_team_folder_on_device(
+    state: State<'_, AppState>,
+    keep: bool,
+) -> Reply<fanday_core::team::CloudFolder> {
+    Ok(core(&state)?.keep_team_folder_on_device(keep)?)
+}
+
 #[tauri::command]
 pub async fn leave_team(state: State<'_, AppState>) -> Reply<()> {
     Ok(core(&state)?.leave_team()?)

@@ -1,17 +1,20 @@
 //! Keeps the team feed in step with the team folder: reads it at start,
 //! when the folder changes (file events), and every minute, since network
-//! shares send no change events. The reading itself is the core's.
+//! shares send no change events. A folder that goes away (a share behind a
+//! VPN, a drive unplugged, a PC asleep) is looked for every few seconds
+//! and watched again when it is back. The reading itself is the core's.
 
 use crate::error::UiError;
 use crate::first_screen;
 use crate::AppState;
-use fanday_core::team::ReadReport;
+use fanday_core::team::{sight_folder, FolderSighting, ReadReport};
 use notify::{RecursiveMode, Watcher};
 use serde::Serialize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager};
+use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::Notify;
 
 pub const EVENT_TEAM_READ: &str = "fanday://team-read";
@@ -96,34 +99,80 @@ pub fn read_now(app: &AppHandle) -> Option<Status> {
     Some(status)
 }
 
+/// How often a folder that cannot be reached is looked for, so that a
+/// share or a cloud folder that comes back is watched and read at once.
+const AWAY_POLL: Duration = Duration::from_secs(2);
+
+/// How the team folder looks now, if a team is joined.
+async fn sight(wanted: &Option<PathBuf>) -> Option<FolderSighting> {
+    let path = wanted.clone()?;
+    tauri::async_runtime::spawn_blocking(move || sight_folder(&path))
+        .await
+        .ok()
+}
+
+/// What wakes the loop besides the clock.
+enum Change {
+    /// Something in the folder changed.
+    Files,
+    /// The watcher lost the folder (it went away, or was mounted again).
+    Lost,
+}
+
+struct Watched {
+    path: PathBuf,
+    seen: FolderSighting,
+    _watcher: notify::RecommendedWatcher,
+}
+
+fn watch(path: &Path, seen: FolderSighting, changed: &UnboundedSender<Change>) -> Option<Watched> {
+    let tx = changed.clone();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        let change = match event {
+            Ok(_) => Change::Files,
+            Err(_) => Change::Lost,
+        };
+        let _ = tx.send(change);
+    })
+    .ok()?;
+    match watcher.watch(path, RecursiveMode::Recursive) {
+        Ok(()) => Some(Watched {
+            path: path.to_path_buf(),
+            seen,
+            _watcher: watcher,
+        }),
+        Err(err) => {
+            log::info!(
+                "not watching {}: {err}; reading every minute",
+                path.display()
+            );
+            None
+        }
+    }
+}
+
 pub fn start(app: &AppHandle) {
     let wake = app.state::<TeamSync>().wake.clone();
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         first_screen::painted(&app).await;
-        let (changed_tx, mut changed) = tokio::sync::mpsc::unbounded_channel::<()>();
-        let mut watched: Option<(PathBuf, notify::RecommendedWatcher)> = None;
+        let (changed_tx, mut changed) = tokio::sync::mpsc::unbounded_channel::<Change>();
+        let mut watched: Option<Watched> = None;
         loop {
-            // (Re)watch the folder of the team joined now, if any.
+            // (Re)watch the folder of the team joined now, if any: again
+            // when it comes back after being away, or is another folder
+            // at the same path (a share mounted again); not while away.
             let wanted = folder(&app);
-            if watched.as_ref().map(|(path, _)| path) != wanted.as_ref() {
-                watched = wanted.and_then(|path| {
-                    let tx = changed_tx.clone();
-                    let mut watcher = notify::recommended_watcher(move |_event| {
-                        let _ = tx.send(());
-                    })
-                    .ok()?;
-                    match watcher.watch(&path, RecursiveMode::Recursive) {
-                        Ok(()) => Some((path, watcher)),
-                        Err(err) => {
-                            log::info!(
-                                "not watching {}: {err}; reading every minute",
-                                path.display()
-                            );
-                            None
-                        }
-                    }
-                });
+            let seen = sight(&wanted).await;
+            let same = match (&watched, &wanted, &seen) {
+                (Some(w), Some(path), Some(seen)) => w.path == *path && w.seen == *seen,
+                _ => false,
+            };
+            if !same {
+                watched = match (&wanted, seen) {
+                    (Some(path), Some(seen)) if seen.reachable => watch(path, seen, &changed_tx),
+                    _ => None,
+                };
             }
             let app_for_read = app.clone();
             let read = tauri::async_runtime::spawn_blocking(move || read_now(&app_for_read)).await;
@@ -133,12 +182,28 @@ pub fn start(app: &AppHandle) {
                 tokio::time::sleep(BETWEEN_PASSES).await;
                 continue;
             }
-            tokio::select! {
-                _ = tokio::time::sleep(RESCAN) => {}
-                _ = wake.notified() => {}
-                Some(()) = changed.recv() => {
-                    tokio::time::sleep(SETTLE).await;
-                    while changed.try_recv().is_ok() {}
+            // Until the next read: a change, a wake-up, the minute, or the
+            // folder going away or coming back (looked at every few
+            // seconds, a stat of one file).
+            let deadline = tokio::time::Instant::now() + RESCAN;
+            loop {
+                tokio::select! {
+                    _ = tokio::time::sleep_until(deadline.min(tokio::time::Instant::now() + AWAY_POLL)) => {}
+                    _ = wake.notified() => break,
+                    Some(change) = changed.recv() => {
+                        if let Change::Lost = change {
+                            watched = None;
+                        }
+                        tokio::time::sleep(SETTLE).await;
+                        while changed.try_recv().is_ok() {}
+                        break;
+                    }
+                }
+                if tokio::time::Instant::now() >= deadline {
+                    break;
+                }
+                if sight(&wanted).await != seen {
+                    break;
                 }
             }
         }

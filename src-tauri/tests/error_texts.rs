@@ -91,3 +91,30 @@ fn every_error_code_has_words_in_swedish_and_english() {
         );
     }
 }
+
+/// The keys `<prefix><code>` of a table.
+fn keys_with(table: &str, prefix: &str) -> BTreeSet<String> {
+    let text = read(&app_dir().join("../ui/i18n").join(table));
+    text.split(&format!("'{prefix}"))
+        .skip(1)
+        .filter_map(|rest| rest.split('\'').next())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn every_reason_a_file_waits_has_words_in_swedish_and_english() {
+    let codes: BTreeSet<String> = fanday_core::team::WaitReason::ALL
+        .iter()
+        .map(|reason| reason.code().to_string())
+        .collect();
+    assert_eq!(codes.len(), 5);
+    for table in ["en.js", "sv.js"] {
+        let keys = keys_with(table, "wait.");
+        let missing: Vec<_> = codes.difference(&keys).collect();
+        assert!(
+            missing.is_empty(),
+            "ui/i18n/{table} has no wait.* text for {missing:?}"
+        );
+    }
+}

@@ -4,6 +4,7 @@
 //! read or written.
 
 use super::body::{Body, CommentBody, Mark, RequestBody, ReviewBody, StoryRef};
+use super::cloud::{self, CloudFolder};
 use super::membership::{self, TeamInfo, TeamPreview};
 use super::outbox;
 use super::read::{self, Allowance, Budget, Scope};
@@ -42,7 +43,23 @@ impl Fanday {
 
     pub fn preview_team(&self, folder: &Path) -> Result<TeamPreview> {
         membership::whole_path(folder)?;
-        membership::preview(folder)
+        let mut preview = membership::preview(folder)?;
+        preview.cloud = cloud::state(folder);
+        Ok(preview)
+    }
+
+    /// Whether a cloud provider keeps `folder` (before a team is made
+    /// there), and keeps it on this PC.
+    pub fn folder_cloud(&self, folder: &Path) -> Result<CloudFolder> {
+        membership::whole_path(folder)?;
+        Ok(cloud::state(folder))
+    }
+
+    /// Keeps the team folder on this PC ("Always keep on this device"), or
+    /// takes that off again.
+    pub fn keep_team_folder_on_device(&self, keep: bool) -> Result<CloudFolder> {
+        let team = membership::joined(&self.store.conn())?.ok_or(CoreError::NoTeam)?;
+        cloud::keep_on_device(&team.folder, keep)
     }
 
     /// Joins the team in `folder` after the person compared the founder's
@@ -107,7 +124,11 @@ impl Fanday {
     }
 
     pub fn team_info(&self) -> Result<Option<TeamInfo>> {
-        membership::info(&self.store.conn())
+        let mut info = membership::info(&self.store.conn())?;
+        if let Some(info) = info.as_mut() {
+            info.cloud = cloud::state(Path::new(&info.folder));
+        }
+        Ok(info)
     }
 
     /// Reads this PC's own folder back once, so that no number it holds is

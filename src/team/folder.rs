@@ -452,6 +452,41 @@ pub fn is_copy_of(name: &str, original: &str) -> bool {
         .any(|sep| mark.len() > sep.len() && mark.starts_with(sep))
 }
 
+/// The team folder as the file system shows it: whether it can be reached
+/// (its team.json is there) and which folder it is (on Unix its device and
+/// inode: a share mounted again is another folder, to be watched again).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FolderSighting {
+    pub reachable: bool,
+    pub identity: Option<(u64, u64)>,
+}
+
+/// Looks at the team folder, with the folder's deadline: one that does not
+/// answer in time cannot be reached.
+pub fn sight_folder(folder: &Path) -> FolderSighting {
+    let owned = folder.to_path_buf();
+    deadline::within(&folder.join(TEAM_FILE), move || {
+        let reachable = fs::symlink_metadata(owned.join(TEAM_FILE)).is_ok();
+        #[cfg(unix)]
+        let identity = {
+            use std::os::unix::fs::MetadataExt;
+            fs::metadata(&owned)
+                .ok()
+                .map(|meta| (meta.dev(), meta.ino()))
+        };
+        #[cfg(not(unix))]
+        let identity = None;
+        FolderSighting {
+            reachable,
+            identity,
+        }
+    })
+    .unwrap_or(FolderSighting {
+        reachable: false,
+        identity: None,
+    })
+}
+
 /// A short, stable fingerprint of some bytes: how a file is recognised as
 /// the one read before.
 pub fn short_hash(bytes: &[u8]) -> String {

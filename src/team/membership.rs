@@ -75,6 +75,9 @@ pub struct TeamPreview {
     pub team_id: String,
     pub name: String,
     pub founder_fingerprint: String,
+    /// Whether a cloud provider keeps the folder (Fanday then offers to
+    /// keep it on this PC).
+    pub cloud: super::cloud::CloudFolder,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -92,6 +95,8 @@ pub struct TeamInfo {
     pub format: u32,
     /// Where this PC's key is kept: `keyring` or `file`.
     pub key_kept_in: String,
+    /// Whether a cloud provider keeps the folder, and keeps it on this PC.
+    pub cloud: super::cloud::CloudFolder,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -245,6 +250,7 @@ pub fn preview_of(team: TeamFile) -> Result<TeamPreview> {
         team_id: team.team_id,
         name: team.name,
         founder_fingerprint: fingerprint(&key),
+        cloud: Default::default(),
     })
 }
 
@@ -460,6 +466,7 @@ pub fn info(conn: &Connection) -> Result<Option<TeamInfo>> {
         my_status,
         format,
         key_kept_in: key_place(conn)?,
+        cloud: Default::default(),
     }))
 }
 

@@ -9,6 +9,7 @@
 mod after;
 mod authority;
 pub mod body;
+pub mod cloud;
 mod deadline;
 mod decisions;
 mod facade;
@@ -36,7 +37,9 @@ pub mod waits;
 mod write;
 
 pub use body::Body;
+pub use cloud::CloudFolder;
 pub use feed::{feed, Comment, Story};
+pub use folder::{sight_folder, FolderSighting};
 pub use lineup::{Lineup, LineupException, LineupStory, MAX_LINEUP_STORIES};
 pub use membership::{is_lead, members, MemberFile, TeamFile, TeamInfo, TeamMember, TeamPreview};
 pub use read::{Budget, MAX_FILE_BYTES};

@@ -101,8 +101,14 @@ function mockTauri(role) {
       },
     },
     tally_sharing: true,
+    folder_cloud: { under_cloud: true, kept_on_device: false },
+    preview_team: { team_id: 't', name: 'Kundtjänst', founder_fingerprint: 'ABCD-EF01-2345-6789', cloud: { under_cloud: true, kept_on_device: false } },
+    keep_team_folder_on_device: { under_cloud: true, kept_on_device: true },
     team_state: {
-      team: { team_id: 't', name: 'Kundtjänst', folder: '/srv/team', founder_fingerprint: 'ABCD-EF01-2345-6789', my_fingerprint: '1234-5678-9ABC-DEF0', members: 3 },
+      team: {
+        team_id: 't', name: 'Kundtjänst', folder: 'C:\\Users\\Sara\\OneDrive - Kundtjänst\\Fanday', founder_fingerprint: 'ABCD-EF01-2345-6789',
+        my_fingerprint: '1234-5678-9ABC-DEF0', members: 3, cloud: { under_cloud: true, kept_on_device: false },
+      },
       status: {
         read_at: new Date().toISOString(),
         report: {
@@ -115,6 +121,10 @@ function mockTauri(role) {
             { path: 'members/z/events-1.jsonl', code: 'rewound', reason: 'rewound', count: 2, first_offset: 0 },
           ],
           gaps: [{ member_id: 'p3', name: 'Lena', missing: 3, forks: 1 }],
+          waiting_files: [
+            { path: 'members/p2/events-3.jsonl', code: 'not_downloaded', reason: 'not downloaded to this PC yet', since: new Date().toISOString(), tries: 3 },
+            { path: 'members/p3/stories/s2.json', code: 'held', reason: 'held by another program', since: new Date().toISOString(), tries: 1 },
+          ],
         },
         error: null,
         healed_at: new Date().toISOString(),
@@ -251,6 +261,7 @@ async function checkTeamPeople(page, role) {
   const expected = {
     'team-request': lead ? 1 : 0, 'team-admit': lead ? 1 : 0, 'team-decline': lead ? 1 : 0,
     'team-remove': lead ? 2 : 0, 'feed-forks': lead ? 1 : 0, 'feed-send-error': 1,
+    'feed-waiting-files': 1, 'feed-waiting-file': 2,
   };
   for (const [id, want] of Object.entries(expected)) {
     const got = await count(id);
@@ -339,6 +350,40 @@ for (const scheme of ['light', 'dark']) {
   await page.waitForSelector('[data-testid="team-join-lead-sees"]');
   await check(page, `staff/${scheme}/team-setup`);
   if (scheme === 'light') await keyboardWalk(page, 'staff/keyboard/team-setup');
+  // A folder in OneDrive: after the look, the offer to keep it on this PC.
+  await page.fill('[data-testid="team-folder"]', 'C:\\Users\\Sara\\OneDrive - Kundtjänst\\Fanday');
+  await page.click('[data-testid="team-join"]');
+  await page.waitForSelector('[data-testid="team-keep-on-device"]', { state: 'visible' });
+  await check(page, `staff/${scheme}/team-setup/onedrive`);
+  if (process.env.FANDAY_SCREENSHOTS) {
+    await page.screenshot({ path: join(process.env.FANDAY_SCREENSHOTS, `team-join-onedrive-${scheme}.png`), fullPage: true });
+  }
+  console.log(`staff/${scheme}/team-setup: a OneDrive folder is offered to be kept on this PC`);
+  await page.close();
+}
+
+// Settings, with the team folder in OneDrive: the choice to keep it on
+// this PC, and the status of files that wait on the Team screen.
+{
+  const page = await browser.newPage({ viewport: { width: 1040, height: 900 } });
+  await page.addInitScript(mockTauri, 'staff');
+  await page.goto(base);
+  await page.waitForSelector('[data-testid="moment-text"]');
+  await page.click('[data-testid="nav-settings"]');
+  await page.waitForSelector('[data-testid="team-kept-on-device"]');
+  await page.click('[data-testid="team-kept-on-device"]');
+  await page.waitForFunction(() => window.__calls.some((c) => c.command === 'keep_team_folder_on_device' && c.args.keep === true));
+  if (process.env.FANDAY_SCREENSHOTS) {
+    await page.$eval('#cloud-title', (el) => el.scrollIntoView());
+    await page.screenshot({ path: join(process.env.FANDAY_SCREENSHOTS, 'settings-onedrive.png') });
+  }
+  await page.click('[data-testid="nav-team"]');
+  await page.waitForSelector('[data-testid="feed-waiting-files"]');
+  await page.click('[data-testid="feed-waiting-files"]');
+  if (process.env.FANDAY_SCREENSHOTS) {
+    await page.screenshot({ path: join(process.env.FANDAY_SCREENSHOTS, 'team-waiting-files.png') });
+  }
+  console.log('settings: the team folder in OneDrive can be kept on this PC; the files that wait are listed');
   await page.close();
 }
 

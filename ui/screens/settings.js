@@ -11,6 +11,7 @@ import { dataTools } from './settings-data.js';
 import { keySection } from './settings-key.js';
 import { lineupNameSetting } from './settings-lineup.js';
 import { tallySection } from './settings-tally.js';
+import { cloudSection } from './settings-cloud.js';
 import { reminderForm } from './settings-reminders.js';
 
 // `nav.renderRail` re-words the rail after a change of language or role;
@@ -41,6 +42,7 @@ export async function settingsScreen(nav) {
       h('p', { class: 'path', testid: 'data-dir', dir: 'ltr', text: state.dataDir }),
       await dataTools(nav.restart)),
     tallySection(tallyOn),
+    cloudSection(team) ?? '',
     key,
     await lineupNameSetting(team));
   return { page, focus: null };

@@ -4,6 +4,7 @@ import * as api from '../api.js';
 import { h, clear } from '../dom.js';
 import { t, errorText } from '../i18n.js';
 import { clearFormErrors, showFormError, toast } from '../parts/feedback.js';
+import { keepOnDeviceOffer } from './settings-cloud.js';
 
 // A folder field with the system's picker beside it; typing or pasting a
 // path works as well.
@@ -29,17 +30,24 @@ function folderField(input, label) {
 function createForm(nav) {
   const name = h('input', { id: 'team-name', testid: 'team-name', maxlength: 200, 'data-field': 'team_name', dir: 'auto' });
   const folder = h('input', { id: 'team-create-folder', testid: 'team-create-folder', dir: 'ltr', placeholder: t('team.folderPlaceholder') });
+  const offer = keepOnDeviceOffer();
+  // A folder in OneDrive or SharePoint: the offer to keep it on this PC.
+  folder.addEventListener('change', async () => {
+    try { offer.shown(await api.folderCloud(folder.value)); } catch { offer.shown(null); }
+  });
   const form = h('form', { class: 'exception-form', novalidate: true },
     h('h2', { text: t('team.createTitle') }),
     h('p', { class: 'hint', text: t('team.createHint') }),
     h('div', { class: 'field' }, h('label', { for: name.id, text: t('team.name') }), name),
     folderField(folder, t('team.folder')),
+    offer.element,
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary', testid: 'team-create', text: t('team.create') })));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clearFormErrors(form);
     try {
       await api.createTeam(name.value, folder.value);
+      await offer.apply();
       toast(t('team.created'));
       await nav.show('team');
     } catch (error) { showFormError(form, error); }
@@ -53,14 +61,21 @@ function joinForm(nav) {
   const folder = h('input', { id: 'team-folder', testid: 'team-folder', dir: 'ltr', placeholder: t('team.folderPlaceholder') });
   const fingerprint = h('div', { class: 'fingerprint', hidden: true });
   const joinButton = h('button', { type: 'submit', class: 'primary', testid: 'team-join', text: t('team.look') });
+  const offer = keepOnDeviceOffer();
   let previewed = null;
-  folder.addEventListener('input', () => { previewed = null; fingerprint.hidden = true; joinButton.textContent = t('team.look'); });
+  folder.addEventListener('input', () => {
+    previewed = null;
+    fingerprint.hidden = true;
+    offer.shown(null);
+    joinButton.textContent = t('team.look');
+  });
   const form = h('form', { class: 'exception-form', novalidate: true },
     h('h2', { text: t('team.joinTitle') }),
     h('p', { class: 'hint', text: t('team.joinHint') }),
     h('p', { class: 'hint', testid: 'team-join-lead-sees', text: t('tally.joinLeadSees') }),
     folderField(folder, t('team.folder')),
     fingerprint,
+    offer.element,
     h('div', { class: 'form-actions' }, joinButton));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -72,10 +87,12 @@ function joinForm(nav) {
           h('p', { text: t('team.joinCompare', { name: previewed.name }) }),
           h('p', { class: 'fingerprint-value', testid: 'team-fingerprint', text: previewed.founder_fingerprint }));
         fingerprint.hidden = false;
+        offer.shown(previewed.cloud);
         joinButton.textContent = t('team.joinConfirm', { name: previewed.name });
         return;
       }
       const joined = await api.joinTeam(folder.value, previewed.founder_fingerprint);
+      await offer.apply();
       toast(t(joined.my_status === 'admitted' ? 'team.joined' : 'team.asked', { name: previewed.name }));
       await nav.show('team');
     } catch (error) { showFormError(form, error); }

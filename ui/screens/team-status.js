@@ -24,9 +24,25 @@ function skipText(skip) {
   })})`;
 }
 
+// Files that cannot be read just now: online-only and not downloaded yet,
+// held by another program, on a share that is away. They wait; Fanday
+// tries them again.
+function waitingFiles(files, wasOpen) {
+  const listed = files.slice(0, LISTED).map((file) => h('li', {
+    dir: 'ltr',
+    testid: 'feed-waiting-file',
+    text: t('team.fileWaits', { path: file.path, reason: t(`wait.${file.code}`), time: formatTime(file.since) }),
+  }));
+  if (files.length > LISTED) listed.push(h('li', { text: t('team.skippedMore', { n: files.length - LISTED }) }));
+  return h('details', { class: 'waiting', open: wasOpen },
+    h('summary', { testid: 'feed-waiting-files', text: t('team.filesWaiting', { n: files.length }) }),
+    h('ul', {}, listed));
+}
+
 export function renderTeamStatus(line, status, { when, lead }) {
   // A read every minute redraws the line: an open list stays open.
   const wasOpen = Boolean(line.querySelector('details.skipped')?.open);
+  const waitingWasOpen = Boolean(line.querySelector('details.waiting')?.open);
   clear(line);
   if (!status) {
     line.append(h('span', { text: t('team.notReadYet') }));
@@ -62,6 +78,8 @@ export function renderTeamStatus(line, status, { when, lead }) {
     }
   }
   if (notes.length) line.append(h('ul', { class: 'feed-notes' }, notes));
+  const waiting = report.waiting_files ?? [];
+  if (waiting.length) line.append(waitingFiles(waiting, waitingWasOpen));
   const skipped = report.skipped ?? [];
   if (skipped.length) {
     const listed = skipped.slice(0, LISTED).map((skip) => h('li', { dir: 'ltr', testid: 'feed-skip', text: skipText(skip) }));
