@@ -184,3 +184,70 @@ fn a_copied_database_gets_a_key_of_its_own(data: &Path, fingerprint: &str) {
         "a copied database does not carry the key"
     );
 }
+
+/// A credential an earlier Fanday kept through the keyring crate, which
+/// writes enterprise persistence: it roams with a roaming profile.
+#[cfg(windows)]
+fn keep_the_roaming_way(target: &str, secret: &str) {
+    use windows_sys::Win32::Foundation::FILETIME;
+    use windows_sys::Win32::Security::Credentials::{
+        CredWriteW, CREDENTIALW, CRED_PERSIST_ENTERPRISE, CRED_TYPE_GENERIC,
+    };
+    let mut name: Vec<u16> = target.encode_utf16().chain(Some(0)).collect();
+    let mut blob: Vec<u8> = secret.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let credential = CREDENTIALW {
+        Flags: 0,
+        Type: CRED_TYPE_GENERIC,
+        TargetName: name.as_mut_ptr(),
+        Comment: std::ptr::null_mut(),
+        LastWritten: FILETIME {
+            dwLowDateTime: 0,
+            dwHighDateTime: 0,
+        },
+        CredentialBlobSize: blob.len() as u32,
+        CredentialBlob: blob.as_mut_ptr(),
+        Persist: CRED_PERSIST_ENTERPRISE,
+        AttributeCount: 0,
+        Attributes: std::ptr::null_mut(),
+        TargetAlias: std::ptr::null_mut(),
+        UserName: std::ptr::null_mut(),
+    };
+    // SAFETY: every pointer points into a buffer that outlives the call.
+    let written = unsafe { CredWriteW(&credential, 0) };
+    assert_ne!(written, 0, "the Credential Manager took no entry");
+}
+
+#[cfg(windows)]
+#[test]
+fn the_key_stays_on_this_pc_and_never_roams_with_a_windows_profile() {
+    use fanday_core::keys::{self, Place};
+    use fanday_core::team_event::{new_signing_key, secret_key_text};
+    use fanday_core::windows_credential::read;
+    // A key kept now is kept on this PC only.
+    let key = new_signing_key().unwrap_or_else(|| panic!("a key"));
+    assert!(keys::keep_in_keyring(&key));
+    let target = keys::credential_target(&key.verifying_key());
+    let kept = read(&target)
+        .unwrap_or_else(|code| panic!("error {code}"))
+        .unwrap_or_else(|| panic!("no entry"));
+    assert!(kept.stays_on_this_pc, "not written to roam");
+    // One an earlier Fanday kept the roaming way is found, and moved to
+    // this PC's own.
+    let earlier = new_signing_key().unwrap_or_else(|| panic!("a key"));
+    let target = keys::credential_target(&earlier.verifying_key());
+    keep_the_roaming_way(&target, &secret_key_text(&earlier));
+    let before = read(&target)
+        .unwrap_or_else(|code| panic!("error {code}"))
+        .unwrap_or_else(|| panic!("no entry"));
+    assert!(!before.stays_on_this_pc, "written the roaming way");
+    let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let found = keys::load(dir.path(), Place::Keyring, &earlier.verifying_key())
+        .unwrap_or_else(|_| panic!("the Credential Manager did not answer"))
+        .unwrap_or_else(|| panic!("the earlier key was not found"));
+    assert_eq!(found.to_bytes(), earlier.to_bytes());
+    let after = read(&target)
+        .unwrap_or_else(|code| panic!("error {code}"))
+        .unwrap_or_else(|| panic!("no entry"));
+    assert!(after.stays_on_this_pc, "moved to this PC");
+    assert_eq!(after.secret, secret_key_text(&earlier));
+}

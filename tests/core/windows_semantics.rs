@@ -364,6 +364,7 @@ mod held_open {
 
     const HOLD_FILE: &str = "FANDAY_TEST_HOLD_FILE";
     const HOLD_MS: &str = "FANDAY_TEST_HOLD_MS";
+    const HOLD_SHARING: &str = "FANDAY_TEST_HOLD_SHARING";
 
     /// Run by the tests below in a process of its own: opens the file
     /// sharing it for reading only, says so, holds it, and exits.
@@ -377,9 +378,13 @@ mod held_open {
             return;
         };
         const FILE_SHARE_READ: u32 = 1;
+        let sharing = std::env::var(HOLD_SHARING)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(FILE_SHARE_READ);
         let _held = fs::OpenOptions::new()
             .read(true)
-            .share_mode(FILE_SHARE_READ)
+            .share_mode(sharing)
             .open(path)
             .unwrap_or_else(|err| panic!("{err}"));
         println!("HOLDING");
@@ -390,6 +395,12 @@ mod held_open {
 
     /// Starts the holder and returns once it has the file open.
     fn hold(path: &Path, ms: u64) -> Child {
+        hold_sharing(path, ms, 1)
+    }
+
+    /// As [`hold`], sharing the file as `sharing` says (0: with nobody, as
+    /// an antivirus scan or a backup may).
+    fn hold_sharing(path: &Path, ms: u64, sharing: u32) -> Child {
         let exe = std::env::current_exe().unwrap_or_else(|err| panic!("{err}"));
         let mut child = Command::new(exe)
             .args([
@@ -401,6 +412,7 @@ mod held_open {
             ])
             .env(HOLD_FILE, path)
             .env(HOLD_MS, ms.to_string())
+            .env(HOLD_SHARING, sharing.to_string())
             .stdout(Stdio::piped())
             .spawn()
             .unwrap_or_else(|err| panic!("{err}"));
@@ -495,5 +507,39 @@ mod held_open {
             "förra exporten"
         );
         assert_eq!(temp_files(root.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_colleagues_file_held_by_another_program_waits_and_is_read_once_let_go() {
+        use crate::support::team::{events_file, team};
+        let t = team();
+        share(&t.sara, "Före", Situation::JustBecause);
+        read(&t.lena);
+        share(&t.sara, "Medan filen hölls", Situation::SaidNo);
+        let file = events_file(t.path(), &t.sara.id);
+        let mut holder = hold_sharing(&file, 30_000, 0);
+        let report = read(&t.lena);
+        let _ = holder.kill();
+        let _ = holder.wait();
+        let waits: Vec<(&str, &str)> = report
+            .waiting_files
+            .iter()
+            .map(|w| (w.path.as_str(), w.code))
+            .collect();
+        assert!(
+            waits
+                .iter()
+                .any(|(path, code)| path.ends_with("events-1.jsonl") && *code == "held"),
+            "the file waits, held by another program: {waits:?}"
+        );
+        assert!(report.skipped.is_empty(), "{:?}", report.skipped);
+        // Let go: read at a later pass (the clock moves on at each look).
+        for _ in 0..30 {
+            if feed_texts(&t.lena).contains(&"Medan filen hölls".to_string()) {
+                break;
+            }
+            read(&t.lena);
+        }
+        assert!(feed_texts(&t.lena).contains(&"Medan filen hölls".to_string()));
     }
 }
