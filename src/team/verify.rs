@@ -193,23 +193,20 @@ struct Prepared {
 }
 
 fn prepare_part(parsed: Vec<(u64, Event)>, stories: Option<&Path>) -> Vec<Prepared> {
-    let mut allowance = STORY_BYTES_PER_PART;
+    let wanted: Vec<Option<(String, String)>> =
+        parsed.iter().map(|(_, event)| story_named(event)).collect();
+    let mut found = match stories {
+        Some(dir) if wanted.iter().any(Option::is_some) => stories_beside(dir, wanted),
+        _ => Vec::new(),
+    }
+    .into_iter();
     parsed
         .into_iter()
-        .map(|(offset, event)| {
-            let story = stories
-                .filter(|_| allowance > 0)
-                .and_then(|dir| story_beside(dir, &event));
-            if let Some(story) = &story {
-                let size = story.text.len() + story.reaction.as_ref().map_or(0, String::len);
-                allowance = allowance.saturating_sub((size as u64).max(256));
-            }
-            Prepared {
-                offset,
-                hash: event.hash(),
-                event,
-                story,
-            }
+        .map(|(offset, event)| Prepared {
+            offset,
+            hash: event.hash(),
+            event,
+            story: found.next().flatten(),
         })
         .collect()
 }
@@ -269,10 +266,8 @@ fn authenticate(prepared: Vec<Prepared>, book: &KeyBook) -> Verified {
 /// chunk; the rest are read after the pass (`after::settle`).
 const STORY_BYTES_PER_PART: u64 = 2 * 1024 * 1024;
 
-/// The story file a format-2 share names, if it holds that content (read
-/// with the folder's deadline; where it is not there yet, or not readable
-/// yet, the text is looked for after the pass).
-fn story_beside(stories: &Path, event: &Event) -> Option<StoryContent> {
+/// The story a format-2 share names: its id and the hash of its content.
+fn story_named(event: &Event) -> Option<(String, String)> {
     if event.v != crate::team_event::EVENT_VERSION
         || !matches!(event.kind.as_str(), "story.shared" | "story.edited")
     {
@@ -280,10 +275,42 @@ fn story_beside(stories: &Path, event: &Event) -> Option<StoryContent> {
     }
     let story_id = event.body.get("story_id")?.as_str()?;
     let hash = event.body.get("hash")?.as_str()?;
-    match super::story_files::read_own_name(stories, story_id, hash) {
-        super::story_files::Found::Content(content) => Some(content),
-        _ => None,
-    }
+    Some((story_id.to_string(), hash.to_string()))
+}
+
+/// The story files `wanted` names, each if it holds that content, read
+/// together with one deadline for the part (where they are not there yet,
+/// or not readable yet, the texts are looked for after the pass).
+fn stories_beside(
+    stories: &Path,
+    wanted: Vec<Option<(String, String)>>,
+) -> Vec<Option<StoryContent>> {
+    let dir = stories.to_path_buf();
+    // Parts of one chunk are read side by side: each goes by its first
+    // story's file.
+    let first = wanted
+        .iter()
+        .flatten()
+        .next()
+        .map_or_else(|| stories.to_path_buf(), |(id, _)| stories.join(id));
+    super::deadline::within(&first, move || {
+        let mut allowance = STORY_BYTES_PER_PART;
+        wanted
+            .into_iter()
+            .map(|named| {
+                let (story_id, hash) = named.filter(|_| allowance > 0)?;
+                let super::story_files::Found::Content(story) =
+                    super::story_files::read_here(&dir, &story_id, &hash)
+                else {
+                    return None;
+                };
+                let size = story.text.len() + story.reaction.as_ref().map_or(0, String::len);
+                allowance = allowance.saturating_sub((size as u64).max(256));
+                Some(story)
+            })
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 /// Verifies every line of `chunk` as `member`'s, with the keys in `book`

@@ -1,0 +1,128 @@
+//! What one member's writing costs a sync engine that uploads a whole file
+//! at every change (OneDrive and SharePoint for files that are not Office
+//! documents; each upload is also a new SharePoint version): a member
+//! shares a story every working day for eight years (2,000 events, each
+//! written to the team folder as it is made), and after each write the
+//! size of the file that changed is what such an engine sends again.
+//! Printed beside what the same events would cost with the roll-over of
+//! 4 MiB Fanday had before. Goal: a small upload per event, at most the
+//! roll-over size and one event. Prints figures; asserts nothing. Run with
+//! `cargo bench --bench team_writes`.
+
+use fanday_core::team::ROLL_OVER_BYTES;
+use fanday_core::{
+    Customer, Fanday, Language, MomentInput, ProfileInput, Role, Situation, SystemClock,
+};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+const EVENTS: usize = 2000;
+const ROLL_OVER_BEFORE: u64 = 4 * 1024 * 1024;
+
+/// The member's events files and their sizes.
+fn events_files(dir: &Path) -> Vec<(String, u64)> {
+    let mut files: Vec<(String, u64)> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter(|entry| entry.file_name().to_string_lossy().ends_with(".jsonl"))
+                .map(|entry| {
+                    (
+                        entry.file_name().to_string_lossy().into_owned(),
+                        entry.metadata().map(|m| m.len()).unwrap_or(0),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+/// What an engine uploading whole files sends per write, for writes of
+/// `lines` bytes each into files rolled over at `roll_over`.
+fn uploads(lines: &[u64], roll_over: u64) -> Vec<u64> {
+    let mut size = 0;
+    lines
+        .iter()
+        .map(|line| {
+            if size >= roll_over {
+                size = 0;
+            }
+            size += line;
+            size
+        })
+        .collect()
+}
+
+fn summary(label: &str, sent: &[u64]) {
+    let total: u64 = sent.iter().sum();
+    let most = sent.iter().copied().max().unwrap_or(0);
+    println!(
+        "{label}: {:.1} KiB sent again per event on average, {:.1} KiB at most, {:.1} MiB in all",
+        total as f64 / sent.len().max(1) as f64 / 1024.0,
+        most as f64 / 1024.0,
+        total as f64 / 1024.0 / 1024.0
+    );
+}
+
+fn main() {
+    let folder = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let data = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let app =
+        Fanday::open(data.path(), Arc::new(SystemClock)).unwrap_or_else(|err| panic!("{err}"));
+    let me = app
+        .save_profile(&ProfileInput {
+            display_name: "Lena".into(),
+            role: Role::Lead,
+            language: Language::Sv,
+        })
+        .unwrap_or_else(|err| panic!("{err}"));
+    app.create_team("Kundtjänst", folder.path())
+        .unwrap_or_else(|err| panic!("{err}"));
+    let dir = folder.path().join("members").join(&me.id);
+    let text = "Ringde upp en kund som väntat länge och bokade om resan åt henne.";
+    let mut sent = Vec::with_capacity(EVENTS);
+    let mut lines = Vec::with_capacity(EVENTS);
+    let started = Instant::now();
+    for n in 0..EVENTS {
+        let before = events_files(&dir);
+        app.add_moment(&MomentInput {
+            shared: true,
+            ..MomentInput::new(Situation::JustBecause, Customer::External, text)
+        })
+        .unwrap_or_else(|err| panic!("{err}"));
+        // The next day's moment: one story a day.
+        if n % 250 == 249 {
+            app.read_team().unwrap_or_else(|err| panic!("{err}"));
+        }
+        let after = events_files(&dir);
+        let changed = after
+            .iter()
+            .find(|(name, len)| !before.iter().any(|(n, l)| n == name && l == len));
+        if let Some((name, len)) = changed {
+            let was = before
+                .iter()
+                .find(|(n, _)| n == name)
+                .map_or(0, |(_, l)| *l);
+            lines.push(len.saturating_sub(was));
+            sent.push(*len);
+        }
+    }
+    println!(
+        "{} events written one by one in {:.1} s, into {} events files (roll-over at {} KiB)",
+        sent.len(),
+        started.elapsed().as_secs_f64(),
+        events_files(&dir).len(),
+        ROLL_OVER_BYTES / 1024
+    );
+    summary(
+        &format!("now, roll-over at {} KiB", ROLL_OVER_BYTES / 1024),
+        &sent,
+    );
+    summary(
+        "before, roll-over at 4096 KiB (the same events)",
+        &uploads(&lines, ROLL_OVER_BEFORE),
+    );
+}
