@@ -46,6 +46,9 @@ struct Rule {
     pattern: String,
     fault: Fault,
     until: Option<Instant>,
+    /// Only for other processes (the apps a test started), not for the
+    /// Fanday the test itself runs, which stands for another PC.
+    others_only: bool,
 }
 
 /// Paths (relative, "" for the root) by inode number, and back, and the
@@ -58,8 +61,9 @@ struct Inner {
     inodes: Mutex<Inodes>,
     handles: Mutex<HashMap<u64, (Arc<File>, bool)>>,
     next_handle: Mutex<u64>,
-    /// Files whose first open was held back already.
-    held: Mutex<Vec<PathBuf>>,
+    /// Files whose first open was held back already, per process: each
+    /// PC downloads an online-only file for itself.
+    held: Mutex<Vec<(PathBuf, u32)>>,
     /// How many opens each rule's files saw, for the tests to tell.
     opens: Mutex<HashMap<PathBuf, u32>>,
 }
@@ -69,24 +73,39 @@ struct FaultFs {
     inner: Arc<Inner>,
 }
 
+/// The process a request comes from (FUSE names the calling thread).
+fn process_of(req: &Request) -> u32 {
+    let thread = req.pid();
+    fs::read_to_string(format!("/proc/{thread}/status"))
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix("Tgid:"))
+                .and_then(|tgid| tgid.trim().parse().ok())
+        })
+        .unwrap_or(thread)
+}
+
 fn errno(err: &std::io::Error) -> Errno {
     Errno::from_i32(err.raw_os_error().unwrap_or(libc::EIO))
 }
 
 impl Inner {
-    fn fault(&self, rel: &Path, wanted: impl Fn(&Fault) -> bool) -> Option<Fault> {
+    fn fault(&self, rel: &Path, process: u32, wanted: impl Fn(&Fault) -> bool) -> Option<Fault> {
         let text = rel.to_string_lossy();
         let now = Instant::now();
         let mut rules = self.rules.lock().unwrap_or_else(|p| p.into_inner());
         rules.retain(|rule| rule.until.map_or(true, |until| until > now));
         rules
             .iter()
+            .filter(|rule| !rule.others_only || process != std::process::id())
             .find(|rule| text.contains(&rule.pattern) && wanted(&rule.fault))
             .map(|rule| rule.fault)
     }
 
-    fn vanished(&self, rel: &Path) -> bool {
-        self.fault(rel, |f| *f == Fault::Vanish).is_some()
+    fn vanished(&self, rel: &Path, process: u32) -> bool {
+        self.fault(rel, process, |f| *f == Fault::Vanish).is_some()
     }
 
     fn path_of(&self, ino: INodeNo) -> Option<PathBuf> {
@@ -215,11 +234,11 @@ fn open_options(flags: i32) -> OpenOptions {
 }
 
 impl Filesystem for FaultFs {
-    fn lookup(&self, _req: &Request, parent: INodeNo, name: &OsStr, reply: ReplyEntry) {
+    fn lookup(&self, req: &Request, parent: INodeNo, name: &OsStr, reply: ReplyEntry) {
         let Some(rel) = self.child(parent, name) else {
             return reply.error(Errno::ENOENT);
         };
-        if self.inner.vanished(&rel) {
+        if self.inner.vanished(&rel, process_of(req)) {
             return reply.error(Errno::ENOENT);
         }
         self.entry(&rel, reply);
@@ -375,10 +394,11 @@ impl Filesystem for FaultFs {
         }
     }
 
-    fn open(&self, _req: &Request, ino: INodeNo, flags: OpenFlags, reply: ReplyOpen) {
+    fn open(&self, req: &Request, ino: INodeNo, flags: OpenFlags, reply: ReplyOpen) {
         let Some(rel) = self.inner.path_of(ino) else {
             return reply.error(Errno::ENOENT);
         };
+        let process = process_of(req);
         *self
             .inner
             .opens
@@ -386,8 +406,9 @@ impl Filesystem for FaultFs {
             .unwrap_or_else(|p| p.into_inner())
             .entry(rel.clone())
             .or_default() += 1;
-        if let Some(Fault::FailOpen(code)) =
-            self.inner.fault(&rel, |f| matches!(f, Fault::FailOpen(_)))
+        if let Some(Fault::FailOpen(code)) = self
+            .inner
+            .fault(&rel, process, |f| matches!(f, Fault::FailOpen(_)))
         {
             return reply.error(Errno::from_i32(code));
         }
@@ -402,12 +423,13 @@ impl Filesystem for FaultFs {
         };
         let block = self
             .inner
-            .fault(&rel, |f| matches!(f, Fault::BlockFirstOpen(_)));
+            .fault(&rel, process, |f| matches!(f, Fault::BlockFirstOpen(_)));
         let first = {
             let mut held = self.inner.held.lock().unwrap_or_else(|p| p.into_inner());
-            let first = !held.contains(&rel);
+            let key = (rel.clone(), process);
+            let first = !held.contains(&key);
             if first && block.is_some() {
-                held.push(rel.clone());
+                held.push(key);
             }
             first
         };
@@ -426,7 +448,7 @@ impl Filesystem for FaultFs {
 
     fn read(
         &self,
-        _req: &Request,
+        req: &Request,
         ino: INodeNo,
         fh: FileHandle,
         offset: u64,
@@ -436,8 +458,9 @@ impl Filesystem for FaultFs {
         reply: ReplyData,
     ) {
         if let Some(rel) = self.inner.path_of(ino) {
-            if let Some(Fault::FailRead(code)) =
-                self.inner.fault(&rel, |f| matches!(f, Fault::FailRead(_)))
+            if let Some(Fault::FailRead(code)) = self
+                .inner
+                .fault(&rel, process_of(req), |f| matches!(f, Fault::FailRead(_)))
             {
                 return reply.error(Errno::from_i32(code));
             }
@@ -529,7 +552,7 @@ impl Filesystem for FaultFs {
 
     fn readdir(
         &self,
-        _req: &Request,
+        req: &Request,
         ino: INodeNo,
         _fh: FileHandle,
         offset: u64,
@@ -546,9 +569,10 @@ impl Filesystem for FaultFs {
             (ino.0, FileType::Directory, ".".into()),
             (ino.0, FileType::Directory, "..".into()),
         ];
+        let process = process_of(req);
         for entry in entries.flatten() {
             let child = rel.join(entry.file_name());
-            if self.inner.vanished(&child) {
+            if self.inner.vanished(&child, process) {
                 continue;
             }
             let kind = match entry.file_type() {
@@ -674,7 +698,7 @@ impl FaultyFolder {
         }
     }
 
-    fn add(&self, pattern: &str, fault: Fault, for_: Option<Duration>) {
+    fn add(&self, pattern: &str, fault: Fault, for_: Option<Duration>, others_only: bool) {
         self.inner
             .rules
             .lock()
@@ -683,28 +707,37 @@ impl FaultyFolder {
                 pattern: pattern.to_string(),
                 fault,
                 until: for_.map(|d| Instant::now() + d),
+                others_only,
             });
     }
 
     /// Files whose path holds `pattern` fail to open with `errno` (EIO,
     /// EACCES, ...) for `for_`.
     pub fn fail_opens(&self, pattern: &str, errno: i32, for_: Duration) {
-        self.add(pattern, Fault::FailOpen(errno), Some(for_));
+        self.add(pattern, Fault::FailOpen(errno), Some(for_), false);
     }
 
     /// Reading them fails with `errno` for `for_`.
     pub fn fail_reads(&self, pattern: &str, errno: i32, for_: Duration) {
-        self.add(pattern, Fault::FailRead(errno), Some(for_));
+        self.add(pattern, Fault::FailRead(errno), Some(for_), false);
     }
 
-    /// Their first open waits `wait` before it goes through.
+    /// Their first open in each process waits `wait` before it goes
+    /// through.
     pub fn block_first_open(&self, pattern: &str, wait: Duration) {
-        self.add(pattern, Fault::BlockFirstOpen(wait), None);
+        self.add(pattern, Fault::BlockFirstOpen(wait), None, false);
+    }
+
+    /// As [`FaultyFolder::block_first_open`], only for the apps the test
+    /// started, each downloading for itself: the Fanday the test runs
+    /// itself stands for a PC that has the files.
+    pub fn block_first_open_for_apps(&self, pattern: &str, wait: Duration) {
+        self.add(pattern, Fault::BlockFirstOpen(wait), None, true);
     }
 
     /// They are not there for `for_`, then back.
     pub fn vanish(&self, pattern: &str, for_: Duration) {
-        self.add(pattern, Fault::Vanish, Some(for_));
+        self.add(pattern, Fault::Vanish, Some(for_), false);
     }
 
     /// Every fault lifted.
