@@ -220,7 +220,6 @@ pub fn scrub_backups(store: &Store, withdrawn: &[(String, String)]) {
     });
 }
 
-/// Story ids come from other PCs: only plain ids are made into file names.
 /// How many stories waiting for their text are looked for in one pass.
 const TEXTS_PER_PASS: u32 = 500;
 
