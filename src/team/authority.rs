@@ -1,21 +1,27 @@
 //! Who counts in the team, who leads, and with which key: the founder from
 //! the signed team.json, then every admission, decline, removal, rename,
-//! key rotation, grant and revocation replayed in order (time, then hash),
-//! each counting only if its signer could sign it at their own number. A
+//! key rotation, request, grant and revocation, replayed in one order. A
 //! member's state is a step function of their event numbers: a removal at
 //! `after` stops their later events from counting, never their earlier
-//! ones.
+//! ones. Pure: the same steps give the same authority on every PC.
+//!
+//! The order: what leads decide, by the time they signed it, then hash;
+//! before a member's lead step, their own steps (requests, names, new
+//! keys) with lower numbers, in their numbers' order. A step counts only
+//! where its signer could sign it at its own number; one that counted
+//! while the replay had not yet met what takes its signer's role away (a
+//! removal or revocation covering its number, or signed before its own
+//! date) is left out, and the replay starts again without it, until none
+//! is left out.
 
+use super::accepted::{Accepted, Genesis, Outcome};
 use super::body::{Body, RoleBody};
 use super::refusal::Refusal;
-use super::rules::Outcome;
-use crate::error::Result;
-use crate::sql::exec;
-use crate::team_event::{parse_public_key, EVENT_VERSION, LEGACY_VERSION};
+use crate::team_event::{public_key_text, EVENT_VERSION, LEGACY_VERSION};
 use chrono::{DateTime, Utc};
 use ed25519_dalek::VerifyingKey;
-use rusqlite::{params, Connection, OptionalExtension};
-use std::collections::BTreeMap;
+use serde::{Serialize, Serializer};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A value that holds for a member's event numbers after each boundary.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,16 +64,37 @@ impl<T: Clone + PartialEq> Steps<T> {
     }
 }
 
+fn key_text<S: Serializer>(key: &VerifyingKey, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&public_key_text(key))
+}
+
+/// A key as text, for the state's serialised form.
+#[derive(Serialize)]
+struct KeyText<'a>(#[serde(serialize_with = "key_text")] &'a VerifyingKey);
+
+impl Serialize for Steps<VerifyingKey> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|(b, key)| (b, KeyText(key))))
+    }
+}
+
+impl Serialize for Steps<bool> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter())
+    }
+}
+
 /// A request to join that no lead has answered yet.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Request {
     pub seq: u64,
+    #[serde(serialize_with = "key_text")]
     pub key: VerifyingKey,
     pub name: String,
     pub declined: bool,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct MemberAuth {
     pub keys: Steps<VerifyingKey>,
     pub admitted: Steps<bool>,
@@ -77,7 +104,38 @@ pub struct MemberAuth {
     pub legacy_until: u64,
     pub request: Option<Request>,
     /// Keys a lead declined: a request with one of them stays declined.
+    #[serde(serialize_with = "keys_text")]
     pub declined: Vec<VerifyingKey>,
+    /// When the member's lead role, or membership, was last taken away,
+    /// and last given: a lead act signed after it was taken away (and not
+    /// given back since) does not count, whatever its number.
+    pub lead_ended: Option<DateTime<Utc>>,
+    pub lead_given: Option<DateTime<Utc>>,
+    pub removed_at: Option<DateTime<Utc>>,
+    pub admitted_at: Option<DateTime<Utc>>,
+    /// A removal names the member's event at its number: only the chain
+    /// that ends in it counts below it.
+    pub pin: Option<(u64, String)>,
+    /// When the name was given (by the event's time and hash; the
+    /// founder's from the start): of two with one name, the earlier keeps
+    /// it as it is.
+    pub named: Option<(DateTime<Utc>, String)>,
+}
+
+fn keys_text<S: Serializer>(keys: &[VerifyingKey], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(keys.iter().map(KeyText))
+}
+
+/// Clocks of PCs differ a little: an act signed this soon after its
+/// signer's role was taken away still counts, if its number does.
+const CLOCK_LEEWAY: chrono::Duration = chrono::Duration::minutes(10);
+
+/// Was something taken away at `ended` (and not given back since) by the
+/// time `at`?
+fn ended_by(ended: Option<DateTime<Utc>>, given: Option<DateTime<Utc>>, at: DateTime<Utc>) -> bool {
+    ended.is_some_and(|ended| {
+        ended + CLOCK_LEEWAY <= at && given.map_or(true, |given| given < ended)
+    })
 }
 
 impl MemberAuth {
@@ -97,7 +155,7 @@ impl MemberAuth {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Authority {
     pub format: u32,
     pub team_id: String,
@@ -122,6 +180,28 @@ impl Authority {
         self.members.get(member).is_some_and(|m| m.counts(seq))
     }
 
+    /// Does a member's event count, judged by its number and its signer,
+    /// and not dated after the member was removed (unless let in again)?
+    pub fn counts_event(&self, event: &Accepted) -> bool {
+        self.speaks_for(event)
+            && self
+                .members
+                .get(&event.member)
+                .is_some_and(|m| !ended_by(m.removed_at, m.admitted_at, event.at))
+    }
+
+    /// Is a member's event a lead's act: signed with the member's key at a
+    /// number where they lead, and not dated after the role was taken away
+    /// (unless given back)?
+    pub fn leads_event(&self, event: &Accepted) -> bool {
+        self.counts_event(event)
+            && self.is_lead_at(&event.member, event.seq)
+            && self
+                .members
+                .get(&event.member)
+                .is_some_and(|m| !ended_by(m.lead_ended, m.lead_given, event.at))
+    }
+
     /// May this key take back what `member` shared? Taking back only ever
     /// erases the member's own stories, so it counts with the key the team
     /// knew for that number even after a removal, and with the key of a
@@ -143,22 +223,40 @@ impl Authority {
         })
     }
 
-    /// Does an event of `member` at `seq`, in format `v`, signed with the
-    /// key written as `signer`, speak for that member? Only with the key
-    /// the team let in for that number: a key that only asked to come in
-    /// (written into anyone's folder by anyone) speaks for nobody.
-    pub fn speaks_for(&self, member: &str, seq: u64, v: u32, signer: &str) -> bool {
-        if v != EVENT_VERSION {
-            let pinned = self
+    /// Is this line of the member's their own: signed with their key (a
+    /// format-1 line: checked against the pinned key when it was stored)?
+    pub fn is_own_line(&self, event: &Accepted) -> bool {
+        match &event.signer {
+            Some(key) if event.v == EVENT_VERSION => {
+                self.is_members_key(&event.member, event.seq, key)
+            }
+            Some(key) => self
                 .members
-                .get(member)
-                .and_then(|m| m.keys.at(seq))
-                .map(crate::team_event::public_key_text);
+                .get(&event.member)
+                .and_then(|m| m.keys.at(event.seq))
+                .is_some_and(|pinned| pinned == key),
+            None => event.v == LEGACY_VERSION,
+        }
+    }
+
+    /// Does an event speak for its member: signed with the key the team
+    /// let in for that number (a key that only asked to come in, written
+    /// into anyone's folder by anyone, speaks for nobody)?
+    pub fn speaks_for(&self, event: &Accepted) -> bool {
+        let (member, seq) = (event.member.as_str(), event.seq);
+        if event.v != EVENT_VERSION {
+            let pinned = self.members.get(member).and_then(|m| m.keys.at(seq));
             return self.counts(member, seq)
                 && self.legacy_counts(member, seq)
-                && (signer.is_empty() || pinned.as_deref() == Some(signer));
+                && event
+                    .signer
+                    .as_ref()
+                    .map_or(true, |key| pinned == Some(key));
         }
-        parse_public_key(signer).is_some_and(|key| self.counts_signed(member, seq, &key))
+        event
+            .signer
+            .as_ref()
+            .is_some_and(|key| self.counts_signed(member, seq, key))
     }
 
     pub fn is_lead_at(&self, member: &str, seq: u64) -> bool {
@@ -192,194 +290,194 @@ impl Authority {
     }
 }
 
-struct Step {
-    id: String,
-    member: String,
-    seq: u64,
-    v: u32,
-    /// The key that signed it; empty for format-1 events stored before
-    /// signers were kept (those were checked against the pinned key).
-    signer: String,
-    body: Body,
+/// The steps a member takes for themselves, in their own order.
+fn is_own_step(body: &Body) -> bool {
+    matches!(
+        body,
+        Body::MemberRequested(_) | Body::MemberRenamed(_) | Body::KeyRotated(_)
+    )
 }
 
-/// The last replay, kept while no authority event arrives (a read every
-/// minute then costs no replay).
-#[derive(Default)]
-pub struct Cache(std::sync::Mutex<Option<(Version, Authority)>>);
-
-/// What the replay depends on: the team's format, how many authority
-/// events there are, the newest one, how many wait for their date, and how
-/// many were put aside after being taken (a row put aside and another
-/// taken can leave the count and the newest row as they were).
-type Version = (u32, i64, i64, i64, i64);
-
-impl Cache {
-    pub fn load(&self, conn: &Connection) -> Result<Authority> {
-        let version: Version = conn.query_row(
-            "SELECT (SELECT format FROM team), count(*), coalesce(max(rowid), 0),
-                    coalesce(sum(reason IS 'date_out_of_range'), 0),
-                    (SELECT count(*) FROM team_forks)
-               FROM team_events INDEXED BY team_events_authority
-              WHERE kind LIKE 'member.%' OR kind LIKE 'role.%' OR kind = 'key.rotated'",
-            [],
-            |row| {
-                Ok((
-                    row.get::<_, Option<u32>>(0)?.unwrap_or(0),
-                    row.get(1)?,
-                    row.get(2)?,
-                    row.get(3)?,
-                    row.get(4)?,
-                ))
-            },
-        )?;
-        let mut cached = self
-            .0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        // Format 1 depends on pins and grants kept elsewhere: replayed always.
-        if version.0 == EVENT_VERSION {
-            if let Some((at, authority)) = cached.as_ref() {
-                if *at == version {
-                    return Ok(authority.clone());
-                }
-            }
-        }
-        let (authority, _) = load(conn)?;
-        *cached = Some((version, authority.clone()));
-        Ok(authority)
-    }
+/// Steps that need their signer to lead at their number.
+fn needs_lead(body: &Body) -> bool {
+    matches!(
+        body,
+        Body::RoleGranted(_)
+            | Body::RoleRevoked(_)
+            | Body::MemberAdmitted(_)
+            | Body::MemberDeclined(_)
+            | Body::MemberRemoved(_)
+    )
 }
 
-/// The team's authority as the stored events make it; with what became of
-/// each authority event.
-pub fn load(conn: &Connection) -> Result<(Authority, Vec<(String, Outcome)>)> {
-    let team = conn
-        .query_row(
-            "SELECT team_id, founder_id, founder_key, founder_name, format, created_at FROM team",
-            [],
-            |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, String>(2)?,
-                    row.get::<_, String>(3)?,
-                    row.get::<_, u32>(4)?,
-                    row.get::<_, Option<DateTime<Utc>>>(5)?,
-                ))
-            },
-        )
-        .optional()?;
-    let Some((team_id, founder, founder_key, founder_name, format, created_at)) = team else {
-        return Ok((Authority::default(), Vec::new()));
-    };
+/// Is this body one of the authority kinds?
+pub fn is_authority(body: &Body) -> bool {
+    is_own_step(body) || needs_lead(body)
+}
+
+/// The authority at the start: the founder (format 2), or the keys pinned
+/// at first sight and the founder as lead (format 1).
+fn start(genesis: &Genesis, legacy_until: u64) -> Authority {
     let mut auth = Authority {
-        format,
-        team_id,
-        founder: founder.clone(),
-        created_at,
+        format: genesis.format,
+        team_id: genesis.team_id.clone(),
+        founder: genesis.founder.clone(),
+        created_at: genesis.created_at,
         members: BTreeMap::new(),
     };
-    if format == LEGACY_VERSION {
-        load_legacy(conn, &mut auth)?;
-        return Ok((auth, Vec::new()));
+    if genesis.format == LEGACY_VERSION {
+        for (member, (key, name)) in &genesis.pins {
+            let entry = auth.entry(member);
+            entry.keys.set_after(0, *key);
+            entry.admitted.set_after(0, true);
+            entry.name = name.clone();
+        }
+        auth.entry(&genesis.founder).lead.set_after(0, true);
+        return auth;
     }
-    if let Some(key) = parse_public_key(&founder_key) {
-        let legacy_until: i64 = conn
-            .query_row(
-                "SELECT coalesce(max(seq), 0) FROM team_events WHERE member_id = ?1 AND v = 1",
-                [&founder],
-                |row| row.get(0),
-            )
-            .unwrap_or(0);
-        let entry = auth.entry(&founder);
+    if let Some(key) = genesis.founder_key {
+        let entry = auth.entry(&genesis.founder);
         entry.keys.set_after(0, key);
         entry.admitted.set_after(0, true);
         entry.lead.set_after(0, true);
-        entry.name = founder_name;
-        entry.legacy_until = legacy_until.max(0) as u64;
+        entry.name = genesis.founder_name.clone();
+        entry.legacy_until = legacy_until;
     }
-    let steps: Vec<Step> = conn
-        .prepare_cached(
-            "SELECT id, member_id, seq, v, kind, body, signer
-               FROM team_events INDEXED BY team_events_authority
-              WHERE (kind LIKE 'member.%' OR kind LIKE 'role.%' OR kind = 'key.rotated')
-                AND reason IS NOT 'date_out_of_range'
-              ORDER BY at, coalesce(hash, id)",
-        )?
-        .query_map([], |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, i64>(2)?,
-                row.get::<_, u32>(3)?,
-                row.get::<_, String>(4)?,
-                row.get::<_, String>(5)?,
-                row.get::<_, String>(6)?,
-            ))
-        })?
-        .filter_map(|row| {
-            let (id, member, seq, v, kind, body, signer) = row.ok()?;
-            let body = Body::parse(&kind, &serde_json::from_str(&body).ok()?).ok()?;
-            Some(Step {
-                id,
-                member,
-                seq: seq.max(0) as u64,
-                v,
-                signer,
-                body,
+    auth
+}
+
+/// The authority the steps make, with what became of each step. `steps`
+/// are the authority events that are their members' own (forks left out),
+/// in any order; `legacy_until` is how far the founder's format-1 events
+/// count.
+pub fn replay(
+    genesis: &Genesis,
+    steps: &[&Accepted],
+    legacy_until: u64,
+) -> (Authority, BTreeMap<String, Outcome>) {
+    if genesis.format == LEGACY_VERSION {
+        return replay_legacy(genesis, steps);
+    }
+    let mut left_out: BTreeSet<&str> = BTreeSet::new();
+    loop {
+        let (auth, outcomes) = replay_once(genesis, steps, &left_out, legacy_until);
+        // A step that counted while the replay had not yet met what takes
+        // its signer's role away is left out, and the replay goes again.
+        let newly: Vec<&str> = steps
+            .iter()
+            .filter(|step| outcomes.get(&step.key) == Some(&Outcome::Applied))
+            .filter(|step| match &step.body {
+                Ok(body) if needs_lead(body) => !auth.leads_event(step),
+                Ok(Body::MemberRenamed(_) | Body::KeyRotated(_)) => !auth.counts_event(step),
+                _ => false,
             })
-        })
-        .collect();
-    // First what leads decide, in the order they decided it; then what each
-    // member says of themselves (requests, names, new keys), in their own
-    // order, against who counts as that has made it. A member's own steps
-    // never depend on a clock.
-    let (own, by_leads): (Vec<Step>, Vec<Step>) = steps.into_iter().partition(|step| {
-        matches!(
-            step.body,
-            Body::MemberRequested(_) | Body::MemberRenamed(_) | Body::KeyRotated(_)
-        )
-    });
-    let mut own = own;
-    own.sort_by(|a, b| a.member.cmp(&b.member).then(a.seq.cmp(&b.seq)));
-    let mut outcomes = Vec::with_capacity(by_leads.len() + own.len());
-    for step in by_leads.into_iter().chain(own) {
-        let outcome = replay(&mut auth, &step);
-        outcomes.push((step.id, outcome));
+            .map(|step| step.key.as_str())
+            .collect();
+        if newly.is_empty() {
+            let mut outcomes = outcomes;
+            for key in left_out {
+                outcomes.insert(key.to_string(), Outcome::KeptAside(Refusal::NotLead));
+            }
+            return (auth, outcomes);
+        }
+        left_out.extend(newly);
     }
-    Ok((auth, outcomes))
 }
 
-/// Format 1: keys pinned at first sight, leads that only grow.
-fn load_legacy(conn: &Connection, auth: &mut Authority) -> Result<()> {
-    let members: Vec<(String, String, String)> = conn
-        .prepare_cached("SELECT member_id, public_key, name FROM team_members")?
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for (member, key, name) in members {
-        let Some(key) = parse_public_key(&key) else {
+fn replay_once(
+    genesis: &Genesis,
+    steps: &[&Accepted],
+    left_out: &BTreeSet<&str>,
+    legacy_until: u64,
+) -> (Authority, BTreeMap<String, Outcome>) {
+    let mut auth = start(genesis, legacy_until);
+    let mut outcomes = BTreeMap::new();
+    let mut by_leads: Vec<&Accepted> = Vec::new();
+    // Per member, their own steps by number, to be taken in that order.
+    let mut own: BTreeMap<&str, Vec<&Accepted>> = BTreeMap::new();
+    for step in steps {
+        if left_out.contains(step.key.as_str()) {
             continue;
-        };
-        let entry = auth.entry(&member);
-        entry.keys.set_after(0, key);
-        entry.admitted.set_after(0, true);
-        entry.name = name;
+        }
+        match &step.body {
+            Ok(body) if is_own_step(body) => own.entry(&step.member).or_default().push(step),
+            Ok(_) => by_leads.push(step),
+            Err(refusal) => {
+                outcomes.insert(step.key.clone(), Outcome::Refused(*refusal));
+            }
+        }
     }
-    let leads: Vec<String> = conn
-        .prepare_cached("SELECT member_id FROM team_leads")?
-        .query_map([], |row| row.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for lead in leads {
-        auth.entry(&lead).lead.set_after(0, true);
+    by_leads.sort_by(|a, b| (a.at, &a.hash).cmp(&(b.at, &b.hash)));
+    for queue in own.values_mut() {
+        queue.sort_by(|a, b| (a.seq, &a.hash).cmp(&(b.seq, &b.hash)));
+        queue.reverse();
     }
-    Ok(())
+    for step in by_leads {
+        take_own_below(&mut auth, &mut outcomes, &mut own, &step.member, step.seq);
+        let outcome = replay_step(&mut auth, step);
+        outcomes.insert(step.key.clone(), outcome);
+    }
+    let members: Vec<String> = own.keys().map(|m| m.to_string()).collect();
+    for member in members {
+        take_own_below(&mut auth, &mut outcomes, &mut own, &member, u64::MAX);
+    }
+    (auth, outcomes)
 }
 
-fn replay(auth: &mut Authority, step: &Step) -> Outcome {
+/// Takes a member's own steps with numbers below `below`, in their order.
+fn take_own_below(
+    auth: &mut Authority,
+    outcomes: &mut BTreeMap<String, Outcome>,
+    own: &mut BTreeMap<&str, Vec<&Accepted>>,
+    member: &str,
+    below: u64,
+) {
+    if let Some(queue) = own.get_mut(member) {
+        while queue.last().is_some_and(|step| step.seq < below) {
+            if let Some(step) = queue.pop() {
+                let outcome = replay_step(auth, step);
+                outcomes.insert(step.key.clone(), outcome);
+            }
+        }
+    }
+}
+
+/// Format 1: keys pinned at first sight, leads that only grow by a lead's
+/// grant (in the order they were signed).
+fn replay_legacy(genesis: &Genesis, steps: &[&Accepted]) -> (Authority, BTreeMap<String, Outcome>) {
+    let mut auth = start(genesis, 0);
+    let mut outcomes = BTreeMap::new();
+    let mut grants: Vec<&Accepted> = steps.to_vec();
+    grants.sort_by(|a, b| (a.at, &a.hash).cmp(&(b.at, &b.hash)));
+    for step in grants {
+        let outcome = match &step.body {
+            Ok(Body::RoleGranted(grant)) if step.v == LEGACY_VERSION => {
+                if auth.speaks_for(step) && auth.is_lead_at(&step.member, step.seq) {
+                    auth.entry(&grant.member).lead.set_after(0, true);
+                    Outcome::Applied
+                } else {
+                    Outcome::KeptAside(Refusal::NotLead)
+                }
+            }
+            Ok(_) => Outcome::Refused(Refusal::UnknownKind),
+            Err(refusal) => Outcome::Refused(*refusal),
+        };
+        outcomes.insert(step.key.clone(), outcome);
+    }
+    (auth, outcomes)
+}
+
+/// A name as a member may carry it: trimmed, not empty, at most 60
+/// characters.
+pub fn fitting_name(name: &str) -> Option<String> {
+    let name: String = name.trim().chars().take(60).collect();
+    (!name.trim().is_empty()).then(|| name.trim().to_string())
+}
+
+fn replay_step(auth: &mut Authority, step: &Accepted) -> Outcome {
     let actor = step.member.as_str();
-    let as_member = auth.speaks_for(actor, step.seq, step.v, &step.signer);
-    let by_lead = as_member && auth.is_lead_at(actor, step.seq);
+    let as_member = auth.counts_event(step);
+    let by_lead = as_member && auth.leads_event(step);
     let need_lead = |ok: bool| {
         if ok {
             Outcome::Applied
@@ -387,9 +485,13 @@ fn replay(auth: &mut Authority, step: &Step) -> Outcome {
             Outcome::KeptAside(Refusal::NotLead)
         }
     };
-    match &step.body {
+    let Ok(body) = &step.body else {
+        return Outcome::Refused(Refusal::BodyMismatch);
+    };
+    let parse = |text: &str| crate::team_event::parse_public_key(text);
+    match body {
         Body::MemberRequested(request) => {
-            let Some(key) = parse_public_key(&request.key) else {
+            let Some(key) = parse(&request.key) else {
                 return Outcome::Refused(Refusal::BodyMismatch);
             };
             let entry = auth.entry(actor);
@@ -411,7 +513,7 @@ fn replay(auth: &mut Authority, step: &Step) -> Outcome {
             entry.request = Some(Request {
                 seq: step.seq,
                 key,
-                name: super::membership::truncate(&request.name, 60),
+                name: fitting_name(&request.name).unwrap_or_default(),
                 declined,
             });
             Outcome::Applied
@@ -420,13 +522,19 @@ fn replay(auth: &mut Authority, step: &Step) -> Outcome {
             if !by_lead {
                 return need_lead(false);
             }
-            let Some(key) = parse_public_key(&admit.key) else {
+            let Some(key) = parse(&admit.key) else {
                 return Outcome::Refused(Refusal::BodyMismatch);
             };
             let entry = auth.entry(&admit.member);
             entry.keys.set_after(admit.after, key);
             entry.admitted.set_after(admit.after, true);
-            entry.name = super::membership::truncate(&admit.name, 60);
+            entry.admitted_at = entry.admitted_at.max(Some(step.at));
+            if let Some(name) = fitting_name(&admit.name) {
+                if entry.name != name {
+                    entry.named = Some((step.at, step.hash.clone()));
+                }
+                entry.name = name;
+            }
             entry.legacy_until = entry.legacy_until.max(admit.legacy_until);
             if entry.request.as_ref().is_some_and(|r| r.key == key) {
                 entry.request = None;
@@ -437,7 +545,7 @@ fn replay(auth: &mut Authority, step: &Step) -> Outcome {
             if !by_lead {
                 return need_lead(false);
             }
-            let Some(key) = parse_public_key(&decline.key) else {
+            let Some(key) = parse(&decline.key) else {
                 return Outcome::Refused(Refusal::BodyMismatch);
             };
             let entry = auth.entry(&decline.member);
@@ -457,20 +565,32 @@ fn replay(auth: &mut Authority, step: &Step) -> Outcome {
             let entry = auth.entry(&removal.member);
             entry.admitted.set_after(removal.after, false);
             entry.lead.set_after(removal.after, false);
+            entry.removed_at = entry.removed_at.max(Some(step.at));
+            entry.lead_ended = entry.lead_ended.max(Some(step.at));
+            if !removal.after_hash.is_empty() {
+                entry.pin = Some((removal.after, removal.after_hash.clone()));
+            }
             Outcome::Applied
         }
         Body::MemberRenamed(rename) => {
             if !as_member {
                 return Outcome::KeptAside(Refusal::NotAdmitted);
             }
-            auth.entry(actor).name = super::membership::truncate(&rename.name, 60);
+            let Some(name) = fitting_name(&rename.name) else {
+                return Outcome::Refused(Refusal::TextInvalid);
+            };
+            let entry = auth.entry(actor);
+            if entry.name != name {
+                entry.named = Some((step.at, step.hash.clone()));
+            }
+            entry.name = name;
             Outcome::Applied
         }
         Body::KeyRotated(rotation) => {
             if !as_member {
                 return Outcome::KeptAside(Refusal::NotAdmitted);
             }
-            let Some(key) = parse_public_key(&rotation.key) else {
+            let Some(key) = parse(&rotation.key) else {
                 return Outcome::Refused(Refusal::BodyMismatch);
             };
             auth.entry(actor).keys.set_after_unless_set(step.seq, key);
@@ -480,7 +600,9 @@ fn replay(auth: &mut Authority, step: &Step) -> Outcome {
             if !by_lead {
                 return need_lead(false);
             }
-            auth.entry(member).lead.set_after(*after, true);
+            let entry = auth.entry(member);
+            entry.lead.set_after(*after, true);
+            entry.lead_given = entry.lead_given.max(Some(step.at));
             Outcome::Applied
         }
         Body::RoleRevoked(RoleBody { member, after, .. }) => {
@@ -490,62 +612,11 @@ fn replay(auth: &mut Authority, step: &Step) -> Outcome {
             if auth.is_lead_now(member) && auth.leads_now() <= 1 {
                 return Outcome::Refused(Refusal::LastLead);
             }
-            auth.entry(member).lead.set_after(*after, false);
+            let entry = auth.entry(member);
+            entry.lead.set_after(*after, false);
+            entry.lead_ended = entry.lead_ended.max(Some(step.at));
             Outcome::Applied
         }
         _ => Outcome::Refused(Refusal::UnknownKind),
     }
-}
-
-/// Writes what the replay made of the members where the window reads it:
-/// names, current keys, status, the leads.
-pub fn save(conn: &Connection, auth: &Authority, outcomes: &[(String, Outcome)]) -> Result<()> {
-    for (id, outcome) in outcomes {
-        exec(
-            conn,
-            "UPDATE team_events SET applied = ?2, reason = ?3 WHERE id = ?1",
-            params![
-                id,
-                outcome.applied_flag(),
-                outcome.refusal().map(Refusal::code)
-            ],
-        )?;
-    }
-    if auth.format == LEGACY_VERSION {
-        return Ok(());
-    }
-    exec(conn, "DELETE FROM team_leads", [])?;
-    for (member, state) in &auth.members {
-        let key = if state.status() == "returning" {
-            state.request.as_ref().map(|r| &r.key)
-        } else {
-            state.keys.last().or(state.request.as_ref().map(|r| &r.key))
-        }
-        .map(crate::team_event::public_key_text)
-        .unwrap_or_default();
-        let name = if state.name.is_empty() {
-            state
-                .request
-                .as_ref()
-                .map(|r| r.name.clone())
-                .unwrap_or_default()
-        } else {
-            state.name.clone()
-        };
-        exec(
-            conn,
-            "INSERT INTO team_members (member_id, name, public_key, status) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (member_id) DO UPDATE SET name = excluded.name,
-                 public_key = excluded.public_key, status = excluded.status",
-            params![member, name, key, state.status()],
-        )?;
-        if auth.is_lead_now(member) {
-            exec(
-                conn,
-                "INSERT OR IGNORE INTO team_leads (member_id) VALUES (?1)",
-                [member],
-            )?;
-        }
-    }
-    Ok(())
 }

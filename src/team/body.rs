@@ -201,10 +201,16 @@ pub struct DeclineBody {
     pub key: String,
 }
 
+/// A member removed: their events after `after` stop counting. The
+/// removal names the member's event at that number by its hash: below it,
+/// only the chain that ends there counts (a second event someone signs
+/// later at a number below it with the same key never does).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RemoveBody {
     pub member: String,
     pub after: u64,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub after_hash: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -356,10 +362,11 @@ impl Body {
         })
     }
 
-    /// Kinds that say who counts, who leads and with which key: replayed
-    /// in order whenever one arrives.
-    pub fn is_authority(kind: &str) -> bool {
-        kind.starts_with("member.") || kind.starts_with("role.") || kind == "key.rotated"
+    /// Kinds that name the keys a member's next lines may be signed with
+    /// (a request to join, a new key): learned in file order as a member's
+    /// lines are verified.
+    pub fn names_keys(kind: &str) -> bool {
+        matches!(kind, "member.requested" | "key.rotated")
     }
 }
 

@@ -236,6 +236,7 @@ impl Fanday {
         unless_locked(reconcile::reconcile(&self.store.conn(), &me, now).map(|_| ()))?;
         let today = self.today();
         unless_locked(tally::publish(&self.store.conn(), &me, today, now).map(|_| ()))?;
+        self.take_own(&me)?;
         self.note_flush(&me, &mut report, &mut allowance);
         let mut pass = read::pass(
             &self.store,
@@ -320,10 +321,21 @@ impl Fanday {
             let sent = reconcile::reconcile(&conn, &me, now)
                 .and_then(|_| tally::publish(&conn, &me, today, now));
             drop(conn);
-            if sent.is_ok() {
+            if sent.is_ok() && self.take_own(&me).is_ok() {
                 let _ = self.flush_team(&me);
             }
         }
+    }
+
+    /// Takes what this PC signed into the team's state (and the screens'
+    /// tables); texts of what it withdrew leave the backups too.
+    pub(crate) fn take_own(&self, me: &Profile) -> Result<()> {
+        let withdrawn =
+            self.team
+                .current
+                .refresh(&self.store.conn(), &me.id, self.clock.now_utc())?;
+        super::settle::scrub_backups(&self.store, &withdrawn);
+        Ok(())
     }
 
     pub fn feed(&self, situation: Option<Situation>, limit: u32) -> Result<Vec<feed::Story>> {
@@ -336,10 +348,9 @@ impl Fanday {
     pub(crate) fn team_event(&self, body: Body) -> Result<()> {
         let me = self.current_profile()?;
         self.read_own_folder(&me, &mut Allowance::new(Budget::PASS))?;
-        let appended =
-            outbox::append_withdrawing(&self.store.conn(), &me, &body, None, self.clock.now_utc())?;
-        let (_, withdrawn) = appended.ok_or(CoreError::NoTeam)?;
-        super::after::scrub_backups(&self.store, &withdrawn);
+        let now = self.clock.now_utc();
+        outbox::append(&self.store.conn(), &me, &body, None, now)?.ok_or(CoreError::NoTeam)?;
+        self.take_own(&me)?;
         let _ = self.flush_team(&me);
         Ok(())
     }

@@ -7,13 +7,9 @@
 //! may ask, with their own signed `lineup.anonymous`, to be shown as "a
 //! colleague"; their latest choice (by their own numbers) holds.
 
-use super::body::{LineupBody, LineupNameBody};
-use super::refusal::Refusal;
-use super::rules::{story_key, Outcome};
 use crate::calendar;
 use crate::error::Result;
-use crate::sql::{exec, query_one};
-use crate::team_event::Event;
+use crate::sql::query_one;
 use chrono::{Datelike, Duration, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -68,57 +64,19 @@ pub struct Lineup {
     pub stories: Vec<LineupStory>,
 }
 
-/// Takes a lead's line-up for a week: the latest wins.
-pub fn take_set(
-    conn: &Connection,
-    key: &str,
-    event: &Event,
-    body: &LineupBody,
-    is_lead: bool,
-) -> Result<Outcome> {
-    if week_monday(&body.week).is_none() || body.stories.len() > MAX_LINEUP_STORIES {
-        return Ok(Outcome::Refused(Refusal::BodyMismatch));
-    }
-    if body.stories.iter().any(|s| s.story_author.is_empty()) {
-        return Ok(Outcome::Refused(Refusal::BodyMismatch));
-    }
-    if !is_lead {
-        // Kept: a grant that covers this number makes it count.
-        return Ok(Outcome::KeptAside(Refusal::NotLead));
-    }
-    let stories: Vec<[&str; 2]> = body
-        .stories
-        .iter()
-        .map(|s| [s.story_author.as_str(), s.story_id.as_str()])
-        .collect();
-    exec(
+/// The key a story is stored under: its author and id (a format-1 story,
+/// whose id was shared by all, under its id).
+fn story_key(conn: &Connection, author: &str, story_id: &str) -> Result<String> {
+    let qualified = format!("{author}/{story_id}");
+    let found: Option<String> = query_one(
         conn,
-        "INSERT INTO lineups (week, stories, by_id, at, event_id) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (week) DO UPDATE SET stories = excluded.stories, by_id = excluded.by_id,
-             at = excluded.at, event_id = excluded.event_id
-         WHERE (excluded.at, excluded.event_id) > (lineups.at, lineups.event_id)",
-        params![
-            body.week,
-            serde_json::to_string(&stories).unwrap_or_else(|_| "[]".into()),
-            event.member,
-            event.at,
-            key
-        ],
-    )?;
-    Ok(Outcome::Applied)
-}
-
-/// Takes a member's own choice of how the line-up names them.
-pub fn take_name(conn: &Connection, event: &Event, body: &LineupNameBody) -> Result<Outcome> {
-    exec(
-        conn,
-        "INSERT INTO lineup_names (member_id, anonymous, seq) VALUES (?1, ?2, ?3)
-         ON CONFLICT (member_id) DO UPDATE SET anonymous = excluded.anonymous,
-             seq = excluded.seq
-         WHERE excluded.seq > lineup_names.seq",
-        params![event.member, body.anonymous, event.seq as i64],
-    )?;
-    Ok(Outcome::Applied)
+        "SELECT story_key FROM stories WHERE story_key IN (?1, ?2) AND author_id = ?3
+          ORDER BY story_key = ?1 DESC LIMIT 1",
+        params![qualified, story_id, author],
+        |row| row.get(0),
+    )
+    .optional()?;
+    Ok(found.unwrap_or(qualified))
 }
 
 /// Whether a member asked to be shown as "a colleague".

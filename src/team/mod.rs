@@ -6,31 +6,40 @@
 //! file of any size or kind costs more than a small, constant memory. The
 //! protocol is written down in docs/TEAM-FOLDER.md.
 
-mod after;
+mod accepted;
 mod authority;
 pub mod body;
+mod chain;
 pub mod cloud;
+mod content;
+mod current;
 mod deadline;
-mod decisions;
+mod events;
 mod facade;
 pub(crate) mod feed;
+mod fold;
+#[cfg(test)]
+mod fold_property;
 pub mod folder;
 pub mod lines;
 pub mod lineup;
 mod lineup_facade;
+mod log;
 pub(crate) mod membership;
 pub mod numbers;
 mod outbox;
 mod people;
 mod plan;
+mod project;
+mod proposals;
 mod read;
 pub mod recognition;
 mod reconcile;
 pub mod refusal;
 mod report;
-mod rules;
+mod settle;
+mod state;
 mod story_files;
-mod take;
 pub mod tally;
 mod verify;
 pub mod waits;
@@ -38,6 +47,7 @@ mod write;
 
 pub use body::Body;
 pub use cloud::CloudFolder;
+pub use content::MAX_STORY_CHARS;
 pub use feed::{feed, Comment, Story};
 pub use folder::{sight_folder, FolderSighting};
 pub use lineup::{Lineup, LineupException, LineupStory, MAX_LINEUP_STORIES};
@@ -45,7 +55,6 @@ pub use membership::{is_lead, members, MemberFile, TeamFile, TeamInfo, TeamMembe
 pub use read::{Budget, MAX_FILE_BYTES};
 pub use refusal::Refusal;
 pub use report::{Gap, ReadReport, Skip, MAX_SKIP_ROWS};
-pub use rules::MAX_STORY_CHARS;
 pub use waits::{WaitReason, WaitingFile};
 pub use write::ROLL_OVER_BYTES;
 
@@ -60,8 +69,8 @@ pub(crate) struct Runtime {
     /// This PC's own folder was read back since the store was opened (or
     /// restored, or the team joined): the numbers it holds are known.
     own_read: AtomicBool,
-    /// Who counts, as last replayed.
-    authority: authority::Cache,
+    /// The team's state, as folded from the log and kept up to date.
+    current: current::Current,
     /// What stood in the way in this PC's own folder and went, until the
     /// next read tells the person once.
     replaced: Mutex<Vec<String>>,
@@ -84,6 +93,7 @@ impl Runtime {
             .store(false, std::sync::atomic::Ordering::SeqCst);
         self.waits.clear();
         self.sightings.clear();
+        self.current.forget();
         self.texts.clear();
     }
 }

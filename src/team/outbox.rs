@@ -1,15 +1,13 @@
 //! Signing this member's events. Every event is signed into the store
 //! first (`own_events`, the outbox, with the story file that goes with it)
-//! and taken here at once; `write::flush` then puts it in the folder.
+//! and into the log, where the team's state takes it in at once;
+//! `write::flush` then puts it in the folder, in the background.
 //! Numbers never repeat: the next is above both the store's and the
 //! folder's highest, and each event names the hash of the one before.
 
-use super::authority;
 use super::body::{Body, StoryContent};
+use super::events::event_key;
 use super::membership::{device_key, joined};
-use super::rules::Changes;
-use super::take::{event_key, take, Context};
-use super::verify::Signed;
 use crate::error::Result;
 use crate::profile::Profile;
 use crate::sql::{exec, query_one};
@@ -66,8 +64,8 @@ fn team_id(conn: &Connection) -> Result<String> {
 }
 
 /// Signs `body` as this member's next event, keeps it to be sent (with the
-/// story's file, where it has one), and takes it here. `None` when this PC
-/// is in no team.
+/// story's file, where it has one), and puts it in the log. `None` when
+/// this PC is in no team.
 pub fn append(
     conn: &Connection,
     me: &Profile,
@@ -75,22 +73,6 @@ pub fn append(
     story: Option<&StoryContent>,
     now: DateTime<Utc>,
 ) -> Result<Option<Event>> {
-    Ok(append_withdrawing(conn, me, body, story, now)?.map(|(event, _)| event))
-}
-
-/// Stories withdrawn, by author and id.
-pub type Withdrawn = Vec<(String, String)>;
-
-/// As [`append`], also returning the stories that taking the event here
-/// withdrew (a lead's admission can make a waiting withdrawal count), for
-/// their texts to be erased from the backups too.
-pub fn append_withdrawing(
-    conn: &Connection,
-    me: &Profile,
-    body: &Body,
-    story: Option<&StoryContent>,
-    now: DateTime<Utc>,
-) -> Result<Option<(Event, Withdrawn)>> {
     if joined(conn)?.is_none() {
         return Ok(None);
     }
@@ -99,11 +81,7 @@ pub fn append_withdrawing(
     let seq = next_seq(conn, &me.id)?;
     let event = sign(conn, &me.id, format, seq, body, now, &key)?;
     let attachment = story.map(|s| serde_json::to_string(s).unwrap_or_default());
-    exec(
-        conn,
-        "INSERT INTO own_events (seq, event_id, line, written, attachment) VALUES (?1, ?2, ?3, 0, ?4)",
-        params![event.seq as i64, event_key(&event), event.to_line(), attachment],
-    )?;
+    keep(conn, &event, attachment.as_deref(), &key.verifying_key())?;
     if let (Some(story), Some(hash)) = (story, body_hash(body)) {
         exec(
             conn,
@@ -111,8 +89,24 @@ pub fn append_withdrawing(
             params![format!("{}/{}", me.id, story.story_id), hash, story.text, story.reaction],
         )?;
     }
-    let withdrawn = take_own(conn, &me.id, &event, now)?;
-    Ok(Some((event, withdrawn)))
+    Ok(Some(event))
+}
+
+/// Keeps one of this PC's events to be sent, and puts it in the log.
+fn keep(
+    conn: &Connection,
+    event: &Event,
+    attachment: Option<&str>,
+    signer: &ed25519_dalek::VerifyingKey,
+) -> Result<()> {
+    exec(
+        conn,
+        "INSERT INTO own_events (seq, event_id, line, written, attachment) VALUES (?1, ?2, ?3, 0, ?4)",
+        params![event.seq as i64, event_key(event), event.to_line(), attachment],
+    )?;
+    let accepted = super::events::accepted(event, &event.hash(), *signer);
+    super::events::insert(conn, event, &accepted)?;
+    Ok(())
 }
 
 fn body_hash(body: &Body) -> Option<String> {
@@ -160,42 +154,10 @@ fn sign(
     .sign(key))
 }
 
-/// Takes this PC's own event here, under the team's authority as it is.
-fn take_own(conn: &Connection, me: &str, event: &Event, now: DateTime<Utc>) -> Result<Withdrawn> {
-    let (authority, _) = authority::load(conn)?;
-    let signer = device_key(conn, now)?.verifying_key();
-    let ctx = Context {
-        me,
-        authority: &authority,
-        now,
-    };
-    let mut changes = Changes::default();
-    take(
-        conn,
-        &Signed::own(event.clone(), signer),
-        &ctx,
-        &mut changes,
-    )?;
-    super::after::apply_changes(conn, &mut changes, &authority, me, now)?;
-    Ok(changes.withdrawn)
-}
-
 /// One of this PC's events, not written yet, set aside to be signed again.
 pub struct Unwritten {
     event: Event,
     attachment: Option<String>,
-}
-
-/// Is `holder` one of this PC's events still waiting to be written?
-pub fn is_unwritten(conn: &Connection, holder: &str) -> Result<bool> {
-    Ok(query_one(
-        conn,
-        "SELECT written = 0 FROM own_events WHERE event_id = ?1",
-        [holder],
-        |row| row.get(0),
-    )
-    .optional()?
-    .unwrap_or(false))
 }
 
 /// Events of ours not yet in the folder whose numbers the folder shows
@@ -215,15 +177,14 @@ pub fn set_aside_unwritten(conn: &Connection, holder: &str) -> Result<Option<Vec
     }
     let mut set_aside = Vec::with_capacity(unwritten.len());
     for (old_key, line, attachment) in unwritten {
-        for sql in [
+        // Out of the outbox and the log: the team's state is folded again
+        // without it.
+        exec(
+            conn,
             "DELETE FROM own_events WHERE event_id = ?1",
-            "DELETE FROM team_events WHERE id = ?1",
-            "DELETE FROM story_comments WHERE event_id = ?1",
-            "DELETE FROM team_tallies WHERE event_id = ?1",
-            "DELETE FROM team_tally_stops WHERE event_id = ?1",
-        ] {
-            exec(conn, sql, [&old_key])?;
-        }
+            [&old_key],
+        )?;
+        super::events::delete(conn, &old_key)?;
         if let Ok(event) = Event::parse(&line) {
             set_aside.push(Unwritten { event, attachment });
         }
@@ -232,14 +193,14 @@ pub fn set_aside_unwritten(conn: &Connection, holder: &str) -> Result<Option<Vec
 }
 
 /// Signs events set aside again with the next free numbers, each chained
-/// to the one before, and takes them here.
+/// to the one before, and puts them in the log.
 pub fn resign(
     conn: &Connection,
+    me: &str,
     set_aside: Vec<Unwritten>,
-    ctx: &Context<'_>,
-    changes: &mut Changes,
+    now: DateTime<Utc>,
 ) -> Result<()> {
-    let key = device_key(conn, ctx.now)?;
+    let key = device_key(conn, now)?;
     for Unwritten {
         event: old,
         attachment,
@@ -248,14 +209,9 @@ pub fn resign(
         let Ok(body) = Body::parse(&old.kind, &old.body) else {
             continue;
         };
-        let seq = next_seq(conn, ctx.me)?;
-        let event = sign(conn, ctx.me, old.v, seq, &body, old.at, &key)?;
-        exec(
-            conn,
-            "INSERT INTO own_events (seq, event_id, line, written, attachment) VALUES (?1, ?2, ?3, 0, ?4)",
-            params![seq as i64, event_key(&event), event.to_line(), attachment],
-        )?;
-        take(conn, &Signed::own(event, key.verifying_key()), ctx, changes)?;
+        let seq = next_seq(conn, me)?;
+        let event = sign(conn, me, old.v, seq, &body, old.at, &key)?;
+        keep(conn, &event, attachment.as_deref(), &key.verifying_key())?;
     }
     Ok(())
 }

@@ -26,16 +26,24 @@ impl Fanday {
         Ok(me)
     }
 
-    /// A member's highest event number this PC has read: what a lead's
-    /// step about them holds after.
+    /// A member's highest event number this PC has read of their own (on
+    /// their chain), with its hash: what a lead's step about them holds
+    /// after. Lines anyone else wrote into their folder never raise it.
+    fn chain_end(&self, member: &str) -> Result<(u64, String)> {
+        let me = self.current_profile()?;
+        let conn = self.store.conn();
+        let auth = self
+            .team
+            .current
+            .authority(&conn, &me.id, self.clock.now_utc())?;
+        Ok(
+            super::events::own_end(&conn, member, |event| auth.is_own_line(event))?
+                .unwrap_or_default(),
+        )
+    }
+
     fn highest_seq(&self, member: &str) -> Result<u64> {
-        let highest: i64 = query_one(
-            &self.store.conn(),
-            "SELECT coalesce(max(seq), 0) FROM team_events WHERE member_id = ?1",
-            [member],
-            |row| row.get(0),
-        )?;
-        Ok(highest.max(0) as u64)
+        Ok(self.chain_end(member)?.0)
     }
 
     /// The request a lead answers: only the one whose key they compared.
@@ -101,10 +109,11 @@ impl Fanday {
         if member == me.id {
             return Err(CoreError::RemoveSelf);
         }
-        let after = self.highest_seq(member)?;
+        let (after, after_hash) = self.chain_end(member)?;
         self.team_event(Body::MemberRemoved(RemoveBody {
             member: member.to_string(),
             after,
+            after_hash,
         }))
     }
 

@@ -5,17 +5,17 @@
 //! goes on where it stopped at the next. Junk is counted, moved past for
 //! good, and never read again.
 
-use super::after;
-use super::authority::{self, Authority};
+use super::accepted::Outcome;
 use super::folder::{FolderFile, OpenError};
 use super::lines::{read_chunk, Cursor};
+use super::log::{self, Accept, Reader};
 use super::membership;
 use super::plan::{load_states, load_vouchers, plan, tail_hash, tail_hash_after, Job, Seen};
 pub use super::plan::{Scope, MAX_FILE_BYTES};
+use super::project;
 use super::refusal::Refusal;
 use super::report::{self, ReadAgain, SkipBook};
-use super::rules::{Changes, Outcome};
-use super::take::{count_missing, is_own_line, know_member, note_highest, take, Context, Taken};
+use super::settle;
 use super::verify::{verify_chunk, KeyBook, Signed, Tally};
 use super::waits::WaitReason;
 use super::Runtime;
@@ -235,33 +235,40 @@ struct Taking<'a> {
     jobs: &'a [Job],
     runtime: &'a Runtime,
     me: &'a str,
+    now: DateTime<Utc>,
 }
 
-/// Takes one message of the reading thread into the store; returns how
-/// many events it carried.
+/// Events accepted in a batch, with where they were read: what the fold
+/// makes of them is said per file.
+type Arrived = Vec<(String, String, u64)>;
+
+/// Takes one message of the reading thread into the log; returns how many
+/// events it carried.
+#[allow(clippy::too_many_arguments)]
 fn take_message(
     tx: &rusqlite::Connection,
     message: Message,
     taking: &Taking<'_>,
-    ctx: &Context<'_>,
-    changes: &mut Changes,
+    reader: &Reader<'_>,
+    arrived: &mut Arrived,
     book: &mut SkipBook,
     result: &mut Pass,
 ) -> Result<usize> {
+    let now = taking.now;
     let jobs = taking.jobs;
     let batch = match message {
         // The file is tried again at the next pass: it is said once, as
         // a whole-file refusal, not counted once more at every pass.
         Message::Unreadable(index, refusal) => {
             if let Some(job) = jobs.get(index) {
-                report::add_whole_file_skip(tx, &job.rel, refusal, ctx.now)?;
+                report::add_whole_file_skip(tx, &job.rel, refusal, now)?;
                 result.own_damaged |= job.member == taking.me;
             }
             return Ok(0);
         }
         Message::Waiting(index, reason) => {
             if let Some(job) = jobs.get(index) {
-                taking.runtime.waits.waited(&job.rel, reason, ctx.now);
+                taking.runtime.waits.waited(&job.rel, reason, now);
                 result.own_waiting |= job.member == taking.me;
             }
             return Ok(0);
@@ -284,20 +291,20 @@ fn take_message(
         report::forget_line_skips(tx, &job.rel)?;
     }
     if !batch.events.is_empty() {
-        know_member(tx, &job.member)?;
+        log::know_member(tx, &job.member)?;
     }
     for signed in &batch.events {
-        match take(tx, signed, ctx, changes)? {
-            Taken::Known => {}
-            Taken::Fork => book.add(&job.rel, Refusal::Fork, 1, signed.offset),
-            Taken::Refused(refusal) => book.add(&job.rel, refusal, 1, signed.offset),
-            Taken::New(outcome) => {
+        // A story's text read beside its event is kept, whatever the
+        // event comes to.
+        if let Some(story) = &signed.story {
+            project::text(tx, &signed.event.member, story)?;
+        }
+        match log::accept(tx, signed, reader)? {
+            Accept::Known => {}
+            Accept::Refused(refusal) => book.add(&job.rel, refusal, 1, signed.offset),
+            Accept::New(accepted) => {
                 result.new_events += 1;
-                // What is kept aside is told from the store, as it stands
-                // after any rebuild (report::skips); refusals for good here.
-                if let Outcome::Refused(refusal) = outcome {
-                    book.add(&job.rel, refusal, 1, signed.offset);
-                }
+                arrived.push((accepted.key, job.rel.clone(), signed.offset));
             }
         }
     }
@@ -336,16 +343,6 @@ fn take_message(
     } else {
         taking.runtime.sightings.forget(&job.rel);
     }
-    let mut highest = None;
-    for signed in &batch.events {
-        if is_own_line(tx, signed, ctx)? {
-            highest = highest.max(Some(signed.event.seq));
-        }
-    }
-    if let Some(highest) = highest {
-        note_highest(tx, &job.member, highest)?;
-        count_missing(tx, &job.member)?;
-    }
     result.bytes_read += batch.bytes;
     Ok(batch.events.len())
 }
@@ -363,8 +360,8 @@ pub fn pass(
     let Some(team) = membership::joined(&store.conn())? else {
         return Ok(result);
     };
-    after::follow_team_file(store, &team.folder)?;
-    let mut current: Authority = runtime.authority.load(&store.conn())?;
+    settle::follow_team_file(store, &team.folder)?;
+    let mut current = runtime.current.authority(&store.conn(), me, now)?;
     let states = load_states(store)?;
     let vouchers = load_vouchers(store)?;
     let plan = plan(
@@ -412,7 +409,7 @@ pub fn pass(
         tx.commit()?;
     }
     if !plan.pins.is_empty() {
-        current = authority::load(&store.conn())?.0;
+        current = runtime.current.authority(&store.conn(), me, now)?;
     }
     let jobs = plan.jobs;
     let budget = allowance.left();
@@ -420,7 +417,9 @@ pub fn pass(
         jobs: &jobs,
         runtime,
         me,
+        now,
     };
+    let device = log::device_key_text(&store.conn())?;
     let more = if jobs.is_empty() {
         false
     } else {
@@ -434,9 +433,10 @@ pub fn pass(
                 let mut conn = store.conn();
                 let tx = conn.transaction()?;
                 let mut book = SkipBook::default();
-                let mut changes = Changes::default();
-                let ctx = Context {
+                let mut arrived = Arrived::new();
+                let reader = Reader {
                     me,
+                    device: device.as_deref(),
                     authority: &current,
                     now,
                 };
@@ -444,8 +444,8 @@ pub fn pass(
                     &tx,
                     first,
                     &taking,
-                    &ctx,
-                    &mut changes,
+                    &reader,
+                    &mut arrived,
                     &mut book,
                     &mut result,
                 )?;
@@ -457,19 +457,28 @@ pub fn pass(
                         &tx,
                         next,
                         &taking,
-                        &ctx,
-                        &mut changes,
+                        &reader,
+                        &mut arrived,
                         &mut book,
                         &mut result,
                     )?;
                 }
-                book.save(&tx, now)?;
-                if let Some(changed) = after::apply_changes(&tx, &mut changes, &current, me, now)? {
-                    current = changed;
+                // What the events come to is the fold's: the state takes
+                // them in. Refusals for good are said per file here; what
+                // waits is told from the store (report::skips).
+                let withdrawn = runtime.current.refresh(&tx, me, now)?;
+                let keys: Vec<String> = arrived.iter().map(|(key, _, _)| key.clone()).collect();
+                let outcomes = runtime.current.outcomes(&keys);
+                for ((_, rel, offset), outcome) in arrived.iter().zip(outcomes) {
+                    if let Some(Outcome::Refused(refusal)) = outcome {
+                        book.add(rel, refusal, 1, *offset);
+                    }
                 }
+                book.save(&tx, now)?;
                 tx.commit()?;
                 drop(conn);
-                after::scrub_backups(store, &changes.withdrawn);
+                settle::scrub_backups(store, &withdrawn);
+                current = runtime.current.authority(&store.conn(), me, now)?;
             }
             Ok(producer.join().unwrap_or(false))
         })?
@@ -511,7 +520,7 @@ pub fn pass(
         result.reread = true;
         result.more = true;
     }
-    after::settle(store, runtime, &team.folder, me, &current, now)?;
+    settle::settle(store, runtime, &team.folder, me, now)?;
     Ok(result)
 }
 
@@ -545,10 +554,12 @@ mod tests {
             jobs: &jobs,
             runtime: &runtime,
             me: "me",
+            now,
         };
-        let authority = Authority::default();
-        let ctx = Context {
+        let authority = super::super::authority::Authority::default();
+        let reader = Reader {
             me: "me",
+            device: None,
             authority: &authority,
             now,
         };
@@ -561,8 +572,8 @@ mod tests {
                 &conn,
                 message,
                 &taking,
-                &ctx,
-                &mut Changes::default(),
+                &reader,
+                &mut Arrived::new(),
                 &mut book,
                 &mut Pass::default(),
             )

@@ -6,9 +6,9 @@
 use super::body::{
     Body, DecisionBody, ExceptionRef, ProposalBody, StoryBody, StoryContent, StoryRef,
 };
-use super::decisions::{proposal_hash, proposers_id};
 use super::membership::joined;
 use super::outbox::{append, team_format};
+use super::proposals::proposers_id;
 use crate::error::Result;
 use crate::exception::Action;
 use crate::profile::Profile;
@@ -111,6 +111,28 @@ pub fn reconcile(conn: &Connection, profile: &Profile, now: DateTime<Utc>) -> Re
     }
     sent += reconcile_exceptions(conn, profile, now)?;
     Ok(sent)
+}
+
+/// The hash a decision names: the proposal's content, as every PC keeps it.
+fn proposal_hash(conn: &Connection, local: &str) -> Result<Option<String>> {
+    let input: Option<crate::ExceptionInput> = conn
+        .query_row(
+            "SELECT rule, allowed, limits, amount_sek, minutes, applies_when FROM exceptions
+              WHERE id = ?1",
+            [local],
+            |row| {
+                Ok(crate::ExceptionInput {
+                    rule: row.get(0)?,
+                    allowed: row.get(1)?,
+                    limits: row.get(2)?,
+                    amount_sek: row.get(3)?,
+                    minutes: row.get(4)?,
+                    applies_when: row.get(5)?,
+                })
+            },
+        )
+        .optional()?;
+    Ok(input.map(|input| crate::team_event::content_hash(&input)))
 }
 
 /// Is this person's key waiting for a lead (a request to join, or to come

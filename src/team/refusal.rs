@@ -66,6 +66,8 @@ pub enum Refusal {
     /// A weekly tally whose counts do not add up, are out of bounds, or
     /// whose week lies ahead of it.
     TallyInvalid,
+    /// An id its author used before for something else (a proposal).
+    IdTaken,
 }
 
 impl Refusal {
@@ -108,6 +110,7 @@ impl Refusal {
             Refusal::ProposalChanged => "proposal_changed",
             Refusal::StoryFile => "story_file",
             Refusal::TallyInvalid => "tally_invalid",
+            Refusal::IdTaken => "id_taken",
         }
     }
 
@@ -125,6 +128,7 @@ impl Refusal {
                 | Refusal::NotAdmitted
                 | Refusal::DateOutOfRange
                 | Refusal::LegacyAfterUpgrade
+                | Refusal::Fork
         )
     }
 
@@ -173,10 +177,11 @@ impl Refusal {
             Refusal::ProposalChanged => "a decision on another text than the proposal's",
             Refusal::StoryFile => "a story file whose content is not the one shared",
             Refusal::TallyInvalid => "a weekly tally whose numbers or week cannot be right",
+            Refusal::IdTaken => "an id its author had used before for something else",
         }
     }
 
-    pub(crate) const ALL: [Refusal; 37] = [
+    pub(crate) const ALL: [Refusal; 38] = [
         Refusal::Link,
         Refusal::NotRegular,
         Refusal::FolderNotFile,
@@ -214,6 +219,7 @@ impl Refusal {
         Refusal::ProposalChanged,
         Refusal::StoryFile,
         Refusal::TallyInvalid,
+        Refusal::IdTaken,
     ];
 }
 

@@ -13,13 +13,12 @@ use super::body::{Body, TallyBody, TallyStopBody};
 use super::membership::joined;
 use super::outbox::{append, team_format};
 use super::refusal::Refusal;
-use super::rules::Outcome;
 use crate::calendar::{monday_of, week_start};
 use crate::error::Result;
 use crate::profile::Profile;
 use crate::reminder::setting;
-use crate::sql::{exec, query_one};
-use crate::team_event::{Event, EVENT_VERSION};
+use crate::sql::query_one;
+use crate::team_event::EVENT_VERSION;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -70,46 +69,6 @@ pub fn check(tally: &TallyBody, at: DateTime<Utc>) -> std::result::Result<NaiveD
         return Err(Refusal::TallyInvalid);
     }
     Ok(monday)
-}
-
-/// Takes a verified tally of an admitted member.
-pub fn apply(conn: &Connection, key: &str, event: &Event, tally: &TallyBody) -> Result<Outcome> {
-    let monday = match check(tally, event.at) {
-        Ok(monday) => monday,
-        Err(refusal) => return Ok(Outcome::Refused(refusal)),
-    };
-    exec(
-        conn,
-        "INSERT OR IGNORE INTO team_tallies (event_id, member_id, monday, seq, fans, just_because,
-                                             said_no, complaint, external, internal,
-                                             exceptions_used, plans_followed)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        params![
-            key,
-            event.member,
-            monday,
-            event.seq as i64,
-            tally.fans,
-            tally.just_because,
-            tally.said_no,
-            tally.complaint,
-            tally.external,
-            tally.internal,
-            tally.exceptions_used,
-            tally.plans_followed
-        ],
-    )?;
-    Ok(Outcome::Applied)
-}
-
-/// Takes a member's switch-off: their tallies before it stop counting.
-pub fn stop(conn: &Connection, key: &str, event: &Event) -> Result<Outcome> {
-    exec(
-        conn,
-        "INSERT OR IGNORE INTO team_tally_stops (event_id, member_id, seq) VALUES (?1, ?2, ?3)",
-        params![key, event.member, event.seq as i64],
-    )?;
-    Ok(Outcome::Applied)
 }
 
 /// Switched off: says so to the team, once, so that the tallies sent

@@ -99,14 +99,10 @@ impl KeyBook {
     }
 
     /// Learns from a request or a rotation in the file, in file order.
-    fn learn(&mut self, event: &Event) -> Option<VerifyingKey> {
-        match event.kind.as_str() {
-            "member.requested" => {
-                let key = event
-                    .body
-                    .get("key")
-                    .and_then(serde_json::Value::as_str)
-                    .and_then(parse_public_key)?;
+    fn learn(&mut self, event: &Event, body: &Result<Body, Refusal>) -> Option<VerifyingKey> {
+        match body {
+            Ok(Body::MemberRequested(request)) => {
+                let key = parse_public_key(&request.key)?;
                 if !event.verify(&key) {
                     return None;
                 }
@@ -117,32 +113,14 @@ impl KeyBook {
                 }
                 Some(key)
             }
-            "key.rotated" => {
+            Ok(Body::KeyRotated(rotation)) => {
                 let signer = self.signer(event)?;
-                if let Some(new) = event
-                    .body
-                    .get("key")
-                    .and_then(serde_json::Value::as_str)
-                    .and_then(parse_public_key)
-                {
+                if let Some(new) = parse_public_key(&rotation.key) {
                     self.keys.set_after_unless_set(event.seq, new);
                 }
                 Some(signer)
             }
             _ => None,
-        }
-    }
-}
-
-impl Signed {
-    /// An event this PC signed itself.
-    pub fn own(event: Event, signer: VerifyingKey) -> Signed {
-        Signed {
-            offset: 0,
-            hash: event.hash(),
-            event,
-            signer,
-            story: None,
         }
     }
 }
@@ -158,6 +136,8 @@ pub struct Signed {
     /// Format 2: the story's file, read beside the event, when it holds the
     /// content the event names.
     pub story: Option<StoryContent>,
+    /// Its body, parsed once, here.
+    pub body: Result<Body, Refusal>,
 }
 
 #[derive(Debug, Default)]
@@ -184,17 +164,26 @@ fn parse(raw: &[u8], member: &str) -> Result<Event, Refusal> {
     Ok(event)
 }
 
-/// A parsed line, its hash and its story file (worked out in parallel).
+/// A parsed line, its body, its hash and its story file (worked out in
+/// parallel).
 struct Prepared {
     offset: u64,
     event: Event,
+    body: Result<Body, Refusal>,
     hash: String,
     story: Option<StoryContent>,
 }
 
 fn prepare_part(parsed: Vec<(u64, Event)>, stories: Option<&Path>) -> Vec<Prepared> {
-    let wanted: Vec<Option<(String, String)>> =
-        parsed.iter().map(|(_, event)| story_named(event)).collect();
+    let bodies: Vec<Result<Body, Refusal>> = parsed
+        .iter()
+        .map(|(_, event)| Body::parse(&event.kind, &event.body))
+        .collect();
+    let wanted: Vec<Option<(String, String)>> = parsed
+        .iter()
+        .zip(&bodies)
+        .map(|((_, event), body)| story_named(event, body))
+        .collect();
     let mut found = match stories {
         Some(dir) if wanted.iter().any(Option::is_some) => stories_beside(dir, wanted),
         _ => Vec::new(),
@@ -202,10 +191,12 @@ fn prepare_part(parsed: Vec<(u64, Event)>, stories: Option<&Path>) -> Vec<Prepar
     .into_iter();
     parsed
         .into_iter()
-        .map(|(offset, event)| Prepared {
+        .zip(bodies)
+        .map(|((offset, event), body)| Prepared {
             offset,
             hash: event.hash(),
             event,
+            body,
             story: found.next().flatten(),
         })
         .collect()
@@ -255,6 +246,7 @@ fn authenticate(prepared: Vec<Prepared>, book: &KeyBook) -> Verified {
                 signer,
                 hash: item.hash,
                 story: item.story,
+                body: item.body,
             }),
             None => verified.refused.add(Refusal::BadSignature, item.offset),
         }
@@ -267,15 +259,15 @@ fn authenticate(prepared: Vec<Prepared>, book: &KeyBook) -> Verified {
 const STORY_BYTES_PER_PART: u64 = 2 * 1024 * 1024;
 
 /// The story a format-2 share names: its id and the hash of its content.
-fn story_named(event: &Event) -> Option<(String, String)> {
-    if event.v != crate::team_event::EVENT_VERSION
-        || !matches!(event.kind.as_str(), "story.shared" | "story.edited")
-    {
-        return None;
+fn story_named(event: &Event, body: &Result<Body, Refusal>) -> Option<(String, String)> {
+    match body {
+        Ok(Body::StoryShared(story) | Body::StoryEdited(story))
+            if event.v == crate::team_event::EVENT_VERSION =>
+        {
+            Some((story.story_id.clone(), story.hash.clone()?))
+        }
+        _ => None,
     }
-    let story_id = event.body.get("story_id")?.as_str()?;
-    let hash = event.body.get("hash")?.as_str()?;
-    Some((story_id.to_string(), hash.to_string()))
 }
 
 /// The story files `wanted` names, each if it holds that content, read
@@ -337,16 +329,16 @@ pub fn verify_chunk(
     // other lines may be signed with.
     let mut rest = Vec::with_capacity(parsed.len());
     for (offset, event) in parsed {
-        if Body::is_authority(&event.kind)
-            && (event.kind == "member.requested" || event.kind == "key.rotated")
-        {
-            match book.learn(&event) {
+        if Body::names_keys(&event.kind) {
+            let body = Body::parse(&event.kind, &event.body);
+            match book.learn(&event, &body) {
                 Some(signer) => verified.events.push(Signed {
                     offset,
                     hash: event.hash(),
                     event,
                     signer,
                     story: None,
+                    body,
                 }),
                 None => verified.refused.add(Refusal::BadSignature, offset),
             }

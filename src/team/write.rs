@@ -8,8 +8,8 @@
 //! by another program, on a share that is away) is not damage: nothing is
 //! written until it can be read, and what waits, waits in the store.
 
-use super::authority;
 use super::body::StoryContent;
+use super::events::event_key;
 use super::folder::{
     self, event_file_name, event_file_number, list, member_dir, EntryKind, FolderFile, Keeps,
     OpenError, MEMBERS_DIR, PROFILE_FILE, STORIES_DIR,
@@ -17,7 +17,6 @@ use super::folder::{
 use super::lines::{read_chunk, Cursor};
 use super::membership::{device_key, joined, MemberFile};
 use super::story_files;
-use super::take::event_key;
 use super::verify::{verify_chunk, KeyBook};
 use super::waits::WaitReason;
 use super::Runtime;
@@ -444,7 +443,7 @@ fn write_to(
         let (key, book) = {
             let conn = store.conn();
             let key = device_key(&conn, now)?.verifying_key();
-            let mut book = KeyBook::of(&authority::load(&conn)?.0, &me.id);
+            let mut book = KeyBook::of(&runtime.current.authority(&conn, &me.id, now)?, &me.id);
             book.keys.set_after(0, key);
             (key, book)
         };

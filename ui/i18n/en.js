@@ -339,6 +339,7 @@ export const en = {
   'tally.switchedOff': 'Your weekly tally is switched off.',
   'tally.joinLeadSees': "What your team lead will see: the stories you choose to share, with their applause and comments; and, summed with everyone else's, your weekly counts (fans, kinds of moment, exceptions used, plans followed). Never your texts, never your numbers alone. You can switch the weekly tally off in Settings.",
   'skip.tally_invalid': 'a weekly tally whose numbers or week cannot be right',
+  'skip.id_taken': 'an id its author had used before for something else',
   'reminder.digest': 'A short summary of my week on the first working day',
   'err.answer_too_long': 'That is {len} characters; there is room for {max}.',
   'err.reflection_empty': 'Write at least one answer.',

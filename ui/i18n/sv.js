@@ -337,6 +337,7 @@ export const sv = {
   'tally.switchedOff': 'Din veckosummering är avstängd.',
   'tally.joinLeadSees': 'Det här ser din teamledare: berättelserna du väljer att dela, med applåder och kommentarer; och, summerat med alla andras, dina siffror per vecka (fans, slags tillfällen, undantag, följda planer). Aldrig dina texter, aldrig dina siffror för sig. Du kan stänga av veckosummeringen under Inställningar.',
   'skip.tally_invalid': 'en veckosummering vars siffror eller vecka inte kan stämma',
+  'skip.id_taken': 'ett id som skaparen redan använt till något annat',
   'reminder.digest': 'En kort sammanfattning av min vecka första arbetsdagen',
   'err.answer_too_long': 'Det är {len} tecken; det får plats {max}.',
   'err.reflection_empty': 'Skriv minst ett svar.',

@@ -1,0 +1,101 @@
+//! Accepting a verified event into the log: once, by its key, whatever it
+//! means (that is the fold's). An event of another team is refused and not
+//! stored. A line of this PC's own person found in the folder is kept as
+//! written; where it holds the number of one of their events still
+//! waiting to be written (a restored backup, a team left and joined
+//! again), the waiting ones give way, to be signed again with numbers
+//! nobody has used, but only to a line of their own: a line anyone else
+//! wrote into their folder never touches them.
+
+use super::accepted::Accepted;
+use super::authority::Authority;
+use super::events::{self, event_key};
+use super::outbox;
+use super::refusal::Refusal;
+use super::verify::Signed;
+use crate::error::Result;
+use crate::sql::exec;
+use crate::team_event::{public_key_text, EVENT_VERSION};
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// What accepting an event came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Accept {
+    /// In the log before (a re-read, a copy).
+    Known,
+    /// Not for this team: not stored.
+    Refused(Refusal),
+    /// Stored now.
+    New(Box<Accepted>),
+}
+
+/// This PC's own key, as the log writes signers.
+pub fn device_key_text(conn: &Connection) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT public_key FROM device_key", [], |row| row.get(0))
+        .optional()?)
+}
+
+/// Who is reading: this PC's person and key, and who counts in the team.
+pub struct Reader<'a> {
+    pub me: &'a str,
+    pub device: Option<&'a str>,
+    pub authority: &'a Authority,
+    pub now: chrono::DateTime<chrono::Utc>,
+}
+
+/// Accepts one verified event.
+pub fn accept(conn: &Connection, signed: &Signed, reader: &Reader<'_>) -> Result<Accept> {
+    let event = &signed.event;
+    if event.v == EVENT_VERSION && event.team != reader.authority.team_id {
+        return Ok(Accept::Refused(Refusal::OtherTeam));
+    }
+    let accepted = events::accepted_typed(event, &signed.hash, signed.signer, signed.body.clone());
+    let signer = public_key_text(&signed.signer);
+    let me = reader.me;
+    // A line of this person's own: signed with this PC's key, or the key
+    // the team knows for them at that number.
+    let mine = event.member == me
+        && (reader.device == Some(signer.as_str())
+            || reader
+                .authority
+                .is_members_key(me, event.seq, &signed.signer));
+    let mut gave_way = None;
+    if mine {
+        let holder: Option<String> = conn
+            .query_row(
+                "SELECT event_id FROM own_events WHERE seq = ?1 AND written = 0 AND event_id <> ?2",
+                params![event.seq as i64, accepted.key],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if let Some(holder) = holder {
+            gave_way = outbox::set_aside_unwritten(conn, &holder)?;
+        }
+    }
+    if !events::insert(conn, event, &accepted)? {
+        return Ok(Accept::Known);
+    }
+    if mine {
+        exec(
+            conn,
+            "INSERT OR IGNORE INTO own_events (seq, event_id, line, written) VALUES (?1, ?2, ?3, 1)",
+            params![event.seq as i64, event_key(event), event.to_line()],
+        )?;
+    }
+    if let Some(set_aside) = gave_way {
+        outbox::resign(conn, me, set_aside, reader.now)?;
+    }
+    Ok(Accept::New(Box::new(accepted)))
+}
+
+/// Makes sure a member has a row, before their events are read.
+pub fn know_member(conn: &Connection, member: &str) -> Result<()> {
+    exec(
+        conn,
+        "INSERT INTO team_members (member_id, name, public_key, status) VALUES (?1, '', '', 'unknown')
+         ON CONFLICT (member_id) DO NOTHING",
+        [member],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,569 @@
+//! Writing the team's state where the screens read it: stories (with their
+//! texts, where their files were read), applause, comments, reviews,
+//! line-ups, tallies, the rule exceptions and their history, the members
+//! and leads, and what became of each event. Only what changed is written:
+//! between two states, or the keys an event touched. Names two members
+//! share are told apart by their key wherever they are shown.
+
+use super::accepted::Outcome;
+use super::body::{Mark, StoryContent};
+use super::content;
+use super::proposals::local_id;
+use super::refusal::Refusal;
+use super::state::{ExceptionState, Latest, StoryState, TallyState, TeamState};
+use crate::error::Result;
+use crate::exception::Status;
+use crate::sql::{enum_text, exec};
+use crate::team_event::{fingerprint, public_key_text};
+use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What an event changed, by key, to be written.
+#[derive(Debug, Default)]
+pub struct Touched {
+    pub stories: BTreeSet<String>,
+    pub applause: BTreeSet<String>,
+    pub comments: BTreeSet<String>,
+    pub reviews: BTreeSet<String>,
+    pub lineups: BTreeSet<String>,
+    pub anonymous: BTreeSet<String>,
+    pub tallies: BTreeSet<String>,
+    pub exceptions: BTreeSet<String>,
+    pub outcomes: BTreeSet<String>,
+    pub members: bool,
+}
+
+/// The keys of two maps whose values differ (or are in one only).
+fn differing<'a, K: Ord + Clone, V: PartialEq>(
+    before: &'a BTreeMap<K, V>,
+    after: &'a BTreeMap<K, V>,
+) -> BTreeSet<K> {
+    let mut keys: BTreeSet<K> = before
+        .iter()
+        .filter(|(k, v)| after.get(*k) != Some(*v))
+        .map(|(k, _)| k.clone())
+        .collect();
+    keys.extend(
+        after
+            .iter()
+            .filter(|(k, v)| before.get(*k) != Some(*v))
+            .map(|(k, _)| k.clone()),
+    );
+    keys
+}
+
+/// What differs between two states.
+pub fn changes(before: &TeamState, after: &TeamState) -> Touched {
+    Touched {
+        stories: differing(&before.stories, &after.stories),
+        applause: differing(&before.applause, &after.applause),
+        comments: differing(&before.comments, &after.comments),
+        reviews: differing(&before.reviews, &after.reviews),
+        lineups: differing(&before.lineups, &after.lineups),
+        anonymous: differing(&before.anonymous, &after.anonymous),
+        tallies: differing(&before.tallies, &after.tallies)
+            .into_iter()
+            .chain(differing(&before.tally_stops, &after.tally_stops))
+            .collect(),
+        exceptions: differing(&before.exceptions, &after.exceptions),
+        outcomes: differing(&before.outcomes, &after.outcomes),
+        members: before.authority != after.authority
+            || before.forks != after.forks
+            || before.missing != after.missing
+            || before.highest != after.highest,
+    }
+}
+
+/// Writes everything `touched` names, as `state` has it.
+pub fn write(conn: &Connection, state: &TeamState, touched: &Touched, me: &str) -> Result<()> {
+    if touched.members {
+        members(conn, state)?;
+    }
+    for key in &touched.stories {
+        story(conn, key, state.stories.get(key), me)?;
+    }
+    for key in &touched.applause {
+        applause(conn, key, state.applause.get(key))?;
+    }
+    for key in &touched.comments {
+        comment(conn, key, state)?;
+    }
+    for key in &touched.reviews {
+        review(conn, key, state.reviews.get(key))?;
+    }
+    for key in &touched.lineups {
+        lineup(conn, key, state.lineups.get(key))?;
+    }
+    for member in &touched.anonymous {
+        anonymous(conn, member, state.anonymous.get(member))?;
+    }
+    for member in &touched.tallies {
+        tallies(conn, member, state)?;
+    }
+    for key in &touched.exceptions {
+        exception(conn, state.exceptions.get(key), state, me)?;
+    }
+    for key in &touched.outcomes {
+        match state.outcomes.get(key) {
+            Some(outcome) => super::events::record(conn, key, *outcome)?,
+            None => super::events::record(conn, key, Outcome::KeptAside(Refusal::NotAdmitted))?,
+        }
+    }
+    Ok(())
+}
+
+/// Every key of `state`: what a first write (or one after the tables were
+/// emptied) needs.
+pub fn everything(state: &TeamState) -> Touched {
+    changes(&TeamState::default(), state)
+}
+
+/// Empties what the projection writes (before writing a state whole).
+pub fn clear(conn: &Connection) -> Result<()> {
+    for table in [
+        "stories",
+        "story_reactions",
+        "story_comments",
+        "story_reviews",
+        "lineups",
+        "lineup_names",
+        "team_tallies",
+        "team_tally_stops",
+    ] {
+        exec(conn, &format!("DELETE FROM {table}"), [])?;
+    }
+    Ok(())
+}
+
+/// A story's text, where its file was read and its content fits.
+fn text_of(conn: &Connection, key: &str, story: &StoryState) -> Result<(String, Option<String>)> {
+    if story.withdrawn {
+        return Ok((String::new(), None));
+    }
+    if let Some(text) = &story.text {
+        return Ok((text.clone(), story.reaction.clone()));
+    }
+    let Some(hash) = &story.hash else {
+        return Ok((String::new(), None));
+    };
+    Ok(conn
+        .query_row(
+            "SELECT text, reaction FROM story_texts WHERE story_key IN (?1, ?2) AND hash = ?3",
+            params![key, format!("{}/{}", story.author, story.story_id), hash],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?
+        .unwrap_or_default())
+}
+
+/// A story's text, read from its file: kept (the one place a text is
+/// judged: not empty, not too long), and shown where its story waits for
+/// it. A text that does not fit is never shown, on any PC.
+pub fn text(conn: &Connection, author: &str, content: &StoryContent) -> Result<()> {
+    if !content::text_fits(&content.text) || !content::reaction_fits(content.reaction.as_deref()) {
+        return Ok(());
+    }
+    let hash = content.hash();
+    exec(
+        conn,
+        "INSERT OR IGNORE INTO story_texts (story_key, hash, text, reaction) VALUES (?1, ?2, ?3, ?4)",
+        params![
+            format!("{author}/{}", content.story_id),
+            hash,
+            content.text,
+            content.reaction
+        ],
+    )?;
+    exec(
+        conn,
+        "UPDATE stories SET text = ?4, reaction = ?5
+          WHERE author_id = ?1 AND story_id = ?2 AND text_hash = ?3 AND withdrawn = 0",
+        params![
+            author,
+            content.story_id,
+            hash,
+            content.text,
+            content.reaction
+        ],
+    )?;
+    Ok(())
+}
+
+fn story(conn: &Connection, key: &str, story: Option<&StoryState>, me: &str) -> Result<()> {
+    let Some(story) = story else {
+        exec(conn, "DELETE FROM stories WHERE story_key = ?1", [key])?;
+        return Ok(());
+    };
+    let (text, reaction) = text_of(conn, key, story)?;
+    exec(
+        conn,
+        "INSERT INTO stories (story_key, author_id, story_id, local_date, situation, customer,
+                              text, reaction, text_hash, version, shared_at, withdrawn,
+                              exception_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+         ON CONFLICT (story_key) DO UPDATE SET author_id = excluded.author_id,
+             story_id = excluded.story_id, local_date = excluded.local_date,
+             situation = excluded.situation, customer = excluded.customer,
+             text = excluded.text, reaction = excluded.reaction,
+             text_hash = excluded.text_hash, version = excluded.version,
+             shared_at = excluded.shared_at, withdrawn = excluded.withdrawn,
+             exception_id = excluded.exception_id",
+        params![
+            key,
+            story.author,
+            story.story_id,
+            story.date,
+            enum_text(&story.situation),
+            enum_text(&story.customer),
+            text,
+            reaction,
+            story.hash,
+            story.version as i64,
+            story.shared_at,
+            story.withdrawn,
+            story
+                .exception
+                .as_ref()
+                .map(|(proposer, id)| local_id(proposer, id, me))
+        ],
+    )?;
+    if story.withdrawn {
+        exec(conn, "DELETE FROM story_texts WHERE story_key = ?1", [key])?;
+    }
+    Ok(())
+}
+
+fn applause(
+    conn: &Connection,
+    story: &str,
+    by: Option<&BTreeMap<String, chrono::DateTime<chrono::Utc>>>,
+) -> Result<()> {
+    exec(
+        conn,
+        "DELETE FROM story_reactions WHERE story_id = ?1",
+        [story],
+    )?;
+    for (member, at) in by.into_iter().flatten() {
+        exec(
+            conn,
+            "INSERT INTO story_reactions (story_id, member_id, at) VALUES (?1, ?2, ?3)",
+            params![story, member, at],
+        )?;
+    }
+    Ok(())
+}
+
+fn comment(conn: &Connection, key: &str, state: &TeamState) -> Result<()> {
+    exec(
+        conn,
+        "DELETE FROM story_comments WHERE event_id = ?1",
+        [key],
+    )?;
+    if let Some(comment) = state.comments.get(key) {
+        exec(
+            conn,
+            "INSERT INTO story_comments (event_id, story_id, member_id, text, at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![key, comment.story, comment.member, comment.text, comment.at],
+        )?;
+    }
+    Ok(())
+}
+
+fn review(conn: &Connection, story: &str, review: Option<&Latest<Mark>>) -> Result<()> {
+    exec(
+        conn,
+        "DELETE FROM story_reviews WHERE story_id = ?1",
+        [story],
+    )?;
+    if let Some(review) = review {
+        exec(
+            conn,
+            "INSERT INTO story_reviews (story_id, mark, by_id, at, event_id)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                story,
+                review.value.text(),
+                review.by,
+                review.at,
+                review.event
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+fn lineup(
+    conn: &Connection,
+    week: &str,
+    lineup: Option<&Latest<Vec<(String, String)>>>,
+) -> Result<()> {
+    exec(conn, "DELETE FROM lineups WHERE week = ?1", [week])?;
+    if let Some(lineup) = lineup {
+        let stories: Vec<[&str; 2]> = lineup
+            .value
+            .iter()
+            .map(|(author, id)| [author.as_str(), id.as_str()])
+            .collect();
+        exec(
+            conn,
+            "INSERT INTO lineups (week, stories, by_id, at, event_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                week,
+                serde_json::to_string(&stories).unwrap_or_else(|_| "[]".into()),
+                lineup.by,
+                lineup.at,
+                lineup.event
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+fn anonymous(conn: &Connection, member: &str, choice: Option<&(u64, bool)>) -> Result<()> {
+    exec(
+        conn,
+        "DELETE FROM lineup_names WHERE member_id = ?1",
+        [member],
+    )?;
+    if let Some((seq, anonymous)) = choice {
+        exec(
+            conn,
+            "INSERT INTO lineup_names (member_id, anonymous, seq) VALUES (?1, ?2, ?3)",
+            params![member, anonymous, *seq as i64],
+        )?;
+    }
+    Ok(())
+}
+
+fn tallies(conn: &Connection, member: &str, state: &TeamState) -> Result<()> {
+    exec(
+        conn,
+        "DELETE FROM team_tallies WHERE member_id = ?1",
+        [member],
+    )?;
+    exec(
+        conn,
+        "DELETE FROM team_tally_stops WHERE member_id = ?1",
+        [member],
+    )?;
+    for (monday, TallyState { seq, event, tally }) in
+        state.tallies.get(member).into_iter().flatten()
+    {
+        exec(
+            conn,
+            "INSERT INTO team_tallies (event_id, member_id, monday, seq, fans, just_because,
+                                       said_no, complaint, external, internal,
+                                       exceptions_used, plans_followed)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            params![
+                event,
+                member,
+                monday,
+                *seq as i64,
+                tally.fans,
+                tally.just_because,
+                tally.said_no,
+                tally.complaint,
+                tally.external,
+                tally.internal,
+                tally.exceptions_used,
+                tally.plans_followed
+            ],
+        )?;
+    }
+    if let Some((seq, event)) = state.tally_stops.get(member) {
+        exec(
+            conn,
+            "INSERT INTO team_tally_stops (event_id, member_id, seq) VALUES (?1, ?2, ?3)",
+            params![event, member, *seq as i64],
+        )?;
+    }
+    Ok(())
+}
+
+/// Each member's name as shown: what they signed. Where two carry one
+/// name, the one who had it first (a member the team counts before one
+/// who only asks to join) keeps it as it is; the others are told apart by
+/// their key: nobody can pass for someone else by name.
+pub fn shown_names(state: &TeamState) -> BTreeMap<String, String> {
+    type Rank = (
+        bool,
+        Option<(chrono::DateTime<chrono::Utc>, String)>,
+        String,
+    );
+    let mut by_name: BTreeMap<String, Vec<(Rank, String, String)>> = BTreeMap::new();
+    for (member, auth) in &state.authority.members {
+        let (name, named) = if auth.name.is_empty() {
+            let request = auth.request.as_ref();
+            (
+                request.map(|r| r.name.clone()).unwrap_or_default(),
+                request.map(|r| (chrono::DateTime::<chrono::Utc>::MAX_UTC, r.seq.to_string())),
+            )
+        } else {
+            (auth.name.clone(), auth.named.clone())
+        };
+        let key = auth
+            .keys
+            .last()
+            .or(auth.request.as_ref().map(|r| &r.key))
+            .map(fingerprint)
+            .unwrap_or_default();
+        let counted = auth.admitted.last() == Some(&true);
+        by_name
+            .entry(name.trim().to_lowercase())
+            .or_default()
+            .push(((!counted, named, member.clone()), name, key));
+    }
+    let mut shown = BTreeMap::new();
+    for (_, mut holders) in by_name {
+        holders.sort_by(|a, b| a.0.cmp(&b.0));
+        for (index, ((_, _, member), name, key)) in holders.into_iter().enumerate() {
+            let told_apart = if index > 0 && !name.is_empty() {
+                format!("{name} ({})", key.get(..4).unwrap_or(&key))
+            } else {
+                name
+            };
+            shown.insert(member, told_apart);
+        }
+    }
+    shown
+}
+
+fn members(conn: &Connection, state: &TeamState) -> Result<()> {
+    let auth = &state.authority;
+    let names = shown_names(state);
+    exec(conn, "DELETE FROM team_leads", [])?;
+    for (member, m) in &auth.members {
+        let key = if m.status() == "returning" {
+            m.request.as_ref().map(|r| &r.key)
+        } else {
+            m.keys.last().or(m.request.as_ref().map(|r| &r.key))
+        }
+        .map(public_key_text)
+        .unwrap_or_default();
+        exec(
+            conn,
+            "INSERT INTO team_members (member_id, name, public_key, status, forks, missing, max_seq)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (member_id) DO UPDATE SET name = excluded.name,
+                 public_key = excluded.public_key, status = excluded.status,
+                 forks = excluded.forks, missing = excluded.missing,
+                 max_seq = max(team_members.max_seq, excluded.max_seq)",
+            params![
+                member,
+                names.get(member).cloned().unwrap_or_default(),
+                key,
+                m.status(),
+                state.forks.get(member).copied().unwrap_or(0),
+                state.missing.get(member).copied().unwrap_or(0) as i64,
+                state.highest.get(member).copied().unwrap_or(0) as i64
+            ],
+        )?;
+        if auth.is_lead_now(member) {
+            exec(
+                conn,
+                "INSERT OR IGNORE INTO team_leads (member_id) VALUES (?1)",
+                [member],
+            )?;
+        }
+    }
+    // Counts of members the team does not know (only their lines read).
+    for (member, forks) in &state.forks {
+        if !auth.members.contains_key(member) {
+            exec(
+                conn,
+                "UPDATE team_members SET forks = ?2 WHERE member_id = ?1",
+                params![member, forks],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn status_text(status: Status) -> &'static str {
+    match status {
+        Status::Proposed => "proposed",
+        Status::Approved => "approved",
+        Status::Rejected => "rejected",
+        Status::Retired => "retired",
+        Status::Withdrawn => "withdrawn",
+    }
+}
+
+/// A team proposal in this PC's catalogue: its content as proposed, its
+/// status and its history as the decisions made them.
+fn exception(
+    conn: &Connection,
+    exception: Option<&ExceptionState>,
+    state: &TeamState,
+    me: &str,
+) -> Result<()> {
+    let Some(e) = exception else {
+        // A proposal no longer counted keeps its row (moments may name
+        // it); only what was decided on it goes.
+        return Ok(());
+    };
+    let local = local_id(&e.proposer, &e.exception_id, me);
+    let names = shown_names(state);
+    let name = |member: &str| names.get(member).cloned().unwrap_or_default();
+    let exists: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM exceptions WHERE id = ?1)",
+        [&local],
+        |row| row.get(0),
+    )?;
+    if !exists {
+        let proposer = crate::profile::Profile {
+            id: e.proposer.clone(),
+            display_name: name(&e.proposer),
+            role: crate::Role::Staff,
+            language: crate::Language::Sv,
+            created_at: e.proposed_at,
+            updated_at: e.proposed_at,
+        };
+        crate::exception::insert_proposal(conn, &local, &e.input, &proposer, e.proposed_at)?;
+    }
+    exec(
+        conn,
+        "DELETE FROM exception_events WHERE exception_id = ?1 AND kind <> 'proposed'",
+        [&local],
+    )?;
+    for step in &e.history {
+        exec(
+            conn,
+            "INSERT OR REPLACE INTO exception_events (id, exception_id, kind, actor_id, actor_name,
+                                                      note, at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                local_id(&step.member, &step.decision_id, me),
+                local,
+                status_text(step.status),
+                step.member,
+                name(&step.member),
+                step.note,
+                step.at
+            ],
+        )?;
+    }
+    let decided = e
+        .history
+        .iter()
+        .rev()
+        .find(|d| matches!(d.status, Status::Approved | Status::Rejected));
+    exec(
+        conn,
+        "UPDATE exceptions SET status = ?2, decided_by = ?3, decided_by_name = ?4,
+             decision_note = ?5, decided_at = ?6, updated_at = ?7
+         WHERE id = ?1",
+        params![
+            local,
+            status_text(e.status),
+            decided.map(|d| d.member.clone()),
+            decided.map(|d| name(&d.member)),
+            decided.and_then(|d| d.note.clone()),
+            decided.map(|d| d.at),
+            e.history.last().map_or(e.proposed_at, |d| d.at)
+        ],
+    )?;
+    Ok(())
+}
