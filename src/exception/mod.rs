@@ -400,6 +400,42 @@ pub fn insert_proposal(
     Ok(true)
 }
 
+/// Puts a team proposal in this PC's catalogue as the team's state has it:
+/// a new row, or the one there with the content and proposer the team
+/// decided on (its status and history are the projection's to write).
+pub fn put_team_proposal(
+    tx: &Connection,
+    id: &str,
+    input: &ExceptionInput,
+    proposer: &Profile,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    if insert_proposal(tx, id, input, proposer, at)? {
+        return Ok(());
+    }
+    let valid = validate(input)?;
+    tx.execute(
+        "UPDATE exceptions SET rule = ?2, allowed = ?3, limits = ?4, amount_sek = ?5,
+             minutes = ?6, applies_when = ?7, proposed_by = ?8, proposed_by_name = ?9,
+             proposed_at = ?10, search_text = ?11
+         WHERE id = ?1",
+        params![
+            id,
+            valid.rule,
+            valid.allowed,
+            valid.limits,
+            valid.amount_sek,
+            valid.minutes,
+            valid.applies_when,
+            proposer.id,
+            proposer.display_name,
+            at,
+            search_text(&valid)
+        ],
+    )?;
+    Ok(())
+}
+
 /// Approve, reject, retire or withdraw, if the status and the actor allow.
 pub fn act(
     conn: &mut Connection,

@@ -507,22 +507,15 @@ fn exception(
     let local = local_id(&e.proposer, &e.exception_id, me);
     let names = shown_names(state);
     let name = |member: &str| names.get(member).cloned().unwrap_or_default();
-    let exists: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM exceptions WHERE id = ?1)",
-        [&local],
-        |row| row.get(0),
-    )?;
-    if !exists {
-        let proposer = crate::profile::Profile {
-            id: e.proposer.clone(),
-            display_name: name(&e.proposer),
-            role: crate::Role::Staff,
-            language: crate::Language::Sv,
-            created_at: e.proposed_at,
-            updated_at: e.proposed_at,
-        };
-        crate::exception::insert_proposal(conn, &local, &e.input, &proposer, e.proposed_at)?;
-    }
+    let proposer = crate::profile::Profile {
+        id: e.proposer.clone(),
+        display_name: name(&e.proposer),
+        role: crate::Role::Staff,
+        language: crate::Language::Sv,
+        created_at: e.proposed_at,
+        updated_at: e.proposed_at,
+    };
+    crate::exception::put_team_proposal(conn, &local, &e.input, &proposer, e.proposed_at)?;
     exec(
         conn,
         "DELETE FROM exception_events WHERE exception_id = ?1 AND kind <> 'proposed'",

@@ -5,6 +5,7 @@
 mod cloud_folder;
 mod convergence;
 mod damaged;
+mod divergences;
 mod folder;
 mod hostile;
 mod lineup;
