@@ -21,10 +21,43 @@ use rusqlite::{Connection, OptionalExtension};
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
 
+/// Per member, per number, their own lines: the first 64 bits of each
+/// line's hash and of the hash it names before it. What tells, as an event
+/// arrives, whether it keeps to its member's chain.
+type Lines = BTreeMap<String, BTreeMap<u64, Vec<(u64, u64)>>>;
+
+fn short(hash: Option<&str>) -> u64 {
+    hash.and_then(|h| h.get(..16))
+        .and_then(|h| u64::from_str_radix(h, 16).ok())
+        .unwrap_or(0)
+}
+
+/// Stands for "no chain" (a format-1 line) where a line's previous hash is
+/// kept.
+const NO_CHAIN: u64 = u64::MAX;
+
+fn note_line(lines: &mut Lines, event: &Accepted) {
+    let prev = if event.v == EVENT_VERSION {
+        short(event.prev.as_deref())
+    } else {
+        NO_CHAIN
+    };
+    let line = (short(Some(&event.hash)), prev);
+    let at = lines
+        .entry(event.member.clone())
+        .or_default()
+        .entry(event.seq)
+        .or_default();
+    if !at.contains(&line) {
+        at.push(line);
+    }
+}
+
 struct Held {
     log: (i64, i64),
     genesis: Genesis,
     state: TeamState,
+    lines: Lines,
 }
 
 /// The state, held while the app runs.
@@ -130,6 +163,10 @@ impl Current {
         let log = events::version(conn)?;
         let events = events::all(conn)?;
         let state = fold(&genesis, &events, now);
+        let mut lines = Lines::new();
+        for event in events.iter().filter(|e| state.authority.is_own_line(e)) {
+            note_line(&mut lines, event);
+        }
         let (before, withdrawn) = match held.take() {
             Some(old) if old.genesis == genesis => {
                 let touched = project::changes(&old.state, &state);
@@ -150,6 +187,7 @@ impl Current {
             log,
             genesis,
             state,
+            lines,
         });
         Ok(withdrawn)
     }
@@ -159,18 +197,33 @@ impl Current {
     /// team left or joined), the state is folded again. Returns the
     /// stories found withdrawn.
     pub fn refresh(&self, conn: &Connection, me: &str, now: DateTime<Utc>) -> Result<Withdrawn> {
+        self.refresh_with(conn, &[], me, now)
+    }
+
+    /// As [`Current::refresh`], given the events just added to the log
+    /// (as they were verified: not read back where they are all).
+    pub fn refresh_with(
+        &self,
+        conn: &Connection,
+        added: &[Accepted],
+        me: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Withdrawn> {
         let mut held = self.lock();
         let log = events::version(conn)?;
         let genesis = genesis(conn)?;
-        let (count, rowid) = match held.as_ref() {
+        let (rowid, taken_out) = match held.as_ref() {
             Some(h) if Some(&h.genesis) == genesis.as_ref() => h.log,
             _ => return self.refold(&mut held, conn, me, now),
         };
-        if log == (count, rowid) {
+        if log == (rowid, taken_out) {
             return Ok(Vec::new());
         }
         // Only added since: taken in where each falls.
-        if log.0 - count == log.1 - rowid && log.0 > count {
+        if log.1 == taken_out && log.0 > rowid {
+            if events::count_since(conn, rowid)? == added.len() as i64 {
+                return self.take(&mut held, conn, added, log, me, now);
+            }
             let added = events::since(conn, rowid)?;
             return self.take(&mut held, conn, &added, log, me, now);
         }
@@ -227,9 +280,14 @@ impl Current {
         let Some(h) = held.as_mut() else {
             return self.refold(held, conn, me, now);
         };
+        // Each is judged with the lines before it in the batch too: two
+        // lines with one number that come together are a fork.
         for event in added {
-            if needs_fold(conn, &h.genesis, &h.state, event, now)? {
+            if needs_fold(h, event, now) {
                 return self.refold(held, conn, me, now);
+            }
+            if h.state.authority.is_own_line(event) {
+                note_line(&mut h.lines, event);
             }
         }
         let mut touched = Touched::default();
@@ -262,7 +320,11 @@ impl Current {
                 }
             };
             h.state.outcomes.insert(event.key.clone(), outcome);
-            touched.outcomes.insert(event.key.clone());
+            // The log takes an event as counted: only what does not count
+            // is written back.
+            if outcome != Outcome::Applied {
+                touched.outcomes.insert(event.key.clone());
+            }
             note_own_line(&mut h.state, event, &mut touched);
         }
         project::write(conn, &h.state, &touched, me)?;
@@ -276,50 +338,46 @@ impl Current {
 /// number their chain already holds (or whose neighbours it does not
 /// join), a rule exception or a decision, a line dated outside the team's
 /// time, a format-1 line after the upgrade?
-fn needs_fold(
-    conn: &Connection,
-    genesis: &Genesis,
-    state: &TeamState,
-    event: &Accepted,
-    now: DateTime<Utc>,
-) -> Result<bool> {
+fn needs_fold(held: &Held, event: &Accepted, now: DateTime<Utc>) -> bool {
     let Ok(body) = &event.body else {
-        return Ok(false);
+        return false;
     };
+    let genesis = &held.genesis;
     if authority::is_authority(body)
         || matches!(body, Body::ExceptionProposed(_) | Body::ExceptionDecided(_))
         || (genesis.format == EVENT_VERSION
             && (!within_dates(genesis.created_at, event.at, now) || event.v == LEGACY_VERSION))
     {
-        return Ok(true);
+        return true;
     }
-    let auth = &state.authority;
+    let auth = &held.state.authority;
     if !auth.is_own_line(event) {
-        return Ok(false);
+        return false;
     }
     if auth.member(&event.member).is_some_and(|m| m.pin.is_some())
-        || state.forks.contains_key(&event.member)
+        || held.state.forks.contains_key(&event.member)
     {
-        return Ok(true);
+        return true;
     }
-    let low = event.seq.saturating_sub(1);
-    let neighbours = events::around(conn, &event.member, low, event.seq.saturating_add(1))?;
-    for other in neighbours
-        .iter()
-        .filter(|o| o.key != event.key && auth.is_own_line(o))
-    {
-        let conflict = if other.seq == event.seq {
-            true
-        } else if other.seq + 1 == event.seq {
-            event.v == EVENT_VERSION && event.prev.as_deref() != Some(other.hash.as_str())
-        } else {
-            other.v == EVENT_VERSION && other.prev.as_deref() != Some(event.hash.as_str())
-        };
-        if conflict {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+    let Some(lines) = held.lines.get(&event.member) else {
+        return false;
+    };
+    let hash = short(Some(&event.hash));
+    let prev = short(event.prev.as_deref());
+    let v2 = event.v == EVENT_VERSION;
+    let here = lines
+        .get(&event.seq)
+        .is_some_and(|at| at.iter().any(|(h, _)| *h != hash));
+    let below = v2
+        && event
+            .seq
+            .checked_sub(1)
+            .and_then(|seq| lines.get(&seq))
+            .is_some_and(|at| at.iter().any(|(h, _)| *h != prev));
+    let above = lines
+        .get(&(event.seq + 1))
+        .is_some_and(|at| at.iter().any(|(_, p)| *p != NO_CHAIN && *p != hash));
+    here || below || above
 }
 
 /// A member's own line raises their highest number; missing numbers

@@ -47,13 +47,14 @@ pub fn accepted_typed(
     }
 }
 
-/// Stores `event` once; returns whether it was new.
+/// Stores `event` once, as counted until the fold says otherwise (only
+/// what does not count is written back); returns whether it was new.
 pub fn insert(conn: &Connection, event: &Event, accepted: &Accepted) -> Result<bool> {
     let added = exec(
         conn,
         "INSERT OR IGNORE INTO team_events (id, member_id, seq, at, kind, body, applied, reason,
                                             sig, hash, prev, v, signer)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, NULL, '', ?7, ?8, ?9, ?10)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, NULL, '', ?7, ?8, ?9, ?10)",
         params![
             accepted.key,
             event.member,
@@ -147,30 +148,26 @@ pub fn since(conn: &Connection, rowid: i64) -> Result<Vec<Accepted>> {
     Ok(rows.into_iter().map(from_row).collect())
 }
 
-/// The member's events at numbers from `low` to `high`.
-pub fn around(conn: &Connection, member: &str, low: u64, high: u64) -> Result<Vec<Accepted>> {
-    let rows: Vec<Row> = conn
-        .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM team_events WHERE member_id = ?1 AND seq BETWEEN ?2 AND ?3"
-        ))?
-        .query_map(
-            params![
-                member,
-                low.min(i64::MAX as u64) as i64,
-                high.min(i64::MAX as u64) as i64
-            ],
-            read_row,
-        )?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows.into_iter().map(from_row).collect())
+/// How many events were stored after the row `rowid`.
+pub fn count_since(conn: &Connection, rowid: i64) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM team_events WHERE rowid > ?1",
+        [rowid],
+        |row| row.get(0),
+    )?)
 }
 
-/// What the log holds now, in two numbers: a change to them means the log
-/// changed (an event in or out).
+/// How many times events were taken out of the log (the setting's key).
+const TAKEN_OUT: &str = "team.log.taken_out";
+
+/// What the log holds now, in two numbers (its last row, and how many
+/// times events were taken out of it), both at once: a change to them
+/// means the log changed.
 pub fn version(conn: &Connection) -> Result<(i64, i64)> {
     Ok(conn.query_row(
-        "SELECT count(*), coalesce(max(rowid), 0) FROM team_events",
-        [],
+        "SELECT coalesce((SELECT max(rowid) FROM team_events), 0),
+                coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = ?1), 0)",
+        [TAKEN_OUT],
         |row| Ok((row.get(0)?, row.get(1)?)),
     )?)
 }
@@ -179,6 +176,12 @@ pub fn version(conn: &Connection) -> Result<(i64, i64)> {
 /// be signed again with another number).
 pub fn delete(conn: &Connection, key: &str) -> Result<()> {
     exec(conn, "DELETE FROM team_events WHERE id = ?1", [key])?;
+    exec(
+        conn,
+        "INSERT INTO settings (key, value) VALUES (?1, '1')
+         ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+        [TAKEN_OUT],
+    )?;
     Ok(())
 }
 

@@ -96,6 +96,11 @@ enum Act {
     },
     /// Two lines with one number, both signed with the member's key.
     Fork,
+    /// A line of the member's own that names no line before it, or skips
+    /// a number (its predecessor never comes).
+    OffChain {
+        skip: bool,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -154,6 +159,7 @@ fn act() -> impl Strategy<Value = Act> {
         Just(Act::Request),
         person.prop_map(|target| Act::Impostor { target }),
         Just(Act::Fork),
+        any::<bool>().prop_map(|skip| Act::OffChain { skip }),
     ]
 }
 
@@ -436,6 +442,20 @@ impl<'a> Writer<'a> {
                 let event = self.event(*target, seq + 1, "", at, &grant);
                 self.events
                     .push((event, self.cast.impostor.verifying_key()));
+                return;
+            }
+            Act::OffChain { skip } => {
+                let seq = self.seq[who] + if *skip { 2 } else { 1 };
+                let body = Body::ReactionAdded(StoryRef {
+                    story_author: id(0),
+                    story_id: self.story(0, 0),
+                });
+                let prev = if *skip { "0".repeat(64) } else { String::new() };
+                let event = self.event(who, seq, &prev, at, &body);
+                self.last[who] = event.hash();
+                let signer = self.signing(who).verifying_key();
+                self.events.push((event, signer));
+                self.seq[who] = seq;
                 return;
             }
             Act::Fork => {

@@ -15,7 +15,7 @@ use crate::error::Result;
 use crate::exception::Status;
 use crate::sql::{enum_text, exec};
 use crate::team_event::{fingerprint, public_key_text};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What an event changed, by key, to be written.
@@ -31,6 +31,9 @@ pub struct Touched {
     pub exceptions: BTreeSet<String>,
     pub outcomes: BTreeSet<String>,
     pub members: bool,
+    /// Every event is first set back to counted (a state written whole:
+    /// only what does not count is named in `outcomes`).
+    pub reset_outcomes: bool,
 }
 
 /// The keys of two maps whose values differ (or are in one only).
@@ -71,6 +74,7 @@ pub fn changes(before: &TeamState, after: &TeamState) -> Touched {
             || before.forks != after.forks
             || before.missing != after.missing
             || before.highest != after.highest,
+        reset_outcomes: false,
     }
 }
 
@@ -103,6 +107,13 @@ pub fn write(conn: &Connection, state: &TeamState, touched: &Touched, me: &str) 
     for key in &touched.exceptions {
         exception(conn, state.exceptions.get(key), state, me)?;
     }
+    if touched.reset_outcomes {
+        exec(
+            conn,
+            "UPDATE team_events SET applied = 1, reason = NULL WHERE applied <> 1",
+            [],
+        )?;
+    }
     for key in &touched.outcomes {
         match state.outcomes.get(key) {
             Some(outcome) => super::events::record(conn, key, *outcome)?,
@@ -113,9 +124,18 @@ pub fn write(conn: &Connection, state: &TeamState, touched: &Touched, me: &str) 
 }
 
 /// Every key of `state`: what a first write (or one after the tables were
-/// emptied) needs.
+/// emptied) needs. Events are set back to counted first, and only those
+/// that do not count are written.
 pub fn everything(state: &TeamState) -> Touched {
-    changes(&TeamState::default(), state)
+    let mut touched = changes(&TeamState::default(), state);
+    touched.outcomes = state
+        .outcomes
+        .iter()
+        .filter(|(_, outcome)| **outcome != Outcome::Applied)
+        .map(|(key, _)| key.clone())
+        .collect();
+    touched.reset_outcomes = true;
+    touched
 }
 
 /// Empties what the projection writes (before writing a state whole).
@@ -135,57 +155,42 @@ pub fn clear(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// A story's text, where its file was read and its content fits.
-fn text_of(conn: &Connection, key: &str, story: &StoryState) -> Result<(String, Option<String>)> {
-    if story.withdrawn {
-        return Ok((String::new(), None));
-    }
-    if let Some(text) = &story.text {
-        return Ok((text.clone(), story.reaction.clone()));
-    }
-    let Some(hash) = &story.hash else {
-        return Ok((String::new(), None));
-    };
-    Ok(conn
-        .query_row(
-            "SELECT text, reaction FROM story_texts WHERE story_key IN (?1, ?2) AND hash = ?3",
-            params![key, format!("{}/{}", story.author, story.story_id), hash],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .optional()?
-        .unwrap_or_default())
-}
-
 /// A story's text, read from its file: kept (the one place a text is
-/// judged: not empty, not too long), and shown where its story waits for
-/// it. A text that does not fit is never shown, on any PC.
-pub fn text(conn: &Connection, author: &str, content: &StoryContent) -> Result<()> {
+/// judged: not empty, not too long), for its story to show once the state
+/// has it. A text that does not fit is never kept, on any PC.
+pub fn keep_text(conn: &Connection, author: &str, content: &StoryContent) -> Result<bool> {
     if !content::text_fits(&content.text) || !content::reaction_fits(content.reaction.as_deref()) {
-        return Ok(());
+        return Ok(false);
     }
-    let hash = content.hash();
     exec(
         conn,
         "INSERT OR IGNORE INTO story_texts (story_key, hash, text, reaction) VALUES (?1, ?2, ?3, ?4)",
         params![
             format!("{author}/{}", content.story_id),
-            hash,
+            content.hash(),
             content.text,
             content.reaction
         ],
     )?;
-    exec(
-        conn,
-        "UPDATE stories SET text = ?4, reaction = ?5
-          WHERE author_id = ?1 AND story_id = ?2 AND text_hash = ?3 AND withdrawn = 0",
-        params![
-            author,
-            content.story_id,
-            hash,
-            content.text,
-            content.reaction
-        ],
-    )?;
+    Ok(true)
+}
+
+/// As [`keep_text`], and shown at once where its story waits for it.
+pub fn text(conn: &Connection, author: &str, content: &StoryContent) -> Result<()> {
+    if keep_text(conn, author, content)? {
+        exec(
+            conn,
+            "UPDATE stories SET text = ?4, reaction = ?5
+              WHERE author_id = ?1 AND story_id = ?2 AND text_hash = ?3 AND withdrawn = 0",
+            params![
+                author,
+                content.story_id,
+                content.hash(),
+                content.text,
+                content.reaction
+            ],
+        )?;
+    }
     Ok(())
 }
 
@@ -194,13 +199,22 @@ fn story(conn: &Connection, key: &str, story: Option<&StoryState>, me: &str) -> 
         exec(conn, "DELETE FROM stories WHERE story_key = ?1", [key])?;
         return Ok(());
     };
-    let (text, reaction) = text_of(conn, key, story)?;
+    // Format 1: the text came in the event; format 2: from its file, where
+    // it was read (else '' until it is).
+    let (text, reaction) = match (&story.text, story.withdrawn) {
+        (Some(text), false) => (Some(text.clone()), story.reaction.clone()),
+        _ => (None, None),
+    };
     exec(
         conn,
         "INSERT INTO stories (story_key, author_id, story_id, local_date, situation, customer,
                               text, reaction, text_hash, version, shared_at, withdrawn,
                               exception_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, coalesce(?7, t.text, ''), coalesce(?8, t.reaction),
+                ?9, ?10, ?11, ?12, ?13
+           FROM (SELECT 1) LEFT JOIN story_texts t
+             ON ?12 = 0 AND ?7 IS NULL AND t.hash = ?9 AND t.story_key IN (?1, ?2 || '/' || ?3)
+          LIMIT 1
          ON CONFLICT (story_key) DO UPDATE SET author_id = excluded.author_id,
              story_id = excluded.story_id, local_date = excluded.local_date,
              situation = excluded.situation, customer = excluded.customer,
@@ -229,6 +243,11 @@ fn story(conn: &Connection, key: &str, story: Option<&StoryState>, me: &str) -> 
     )?;
     if story.withdrawn {
         exec(conn, "DELETE FROM story_texts WHERE story_key = ?1", [key])?;
+        exec(
+            conn,
+            "DELETE FROM story_texts WHERE story_key = ?1 || '/' || ?2",
+            params![story.author, story.story_id],
+        )?;
     }
     Ok(())
 }

@@ -240,7 +240,11 @@ struct Taking<'a> {
 
 /// Events accepted in a batch, with where they were read: what the fold
 /// makes of them is said per file.
-type Arrived = Vec<(String, String, u64)>;
+#[derive(Default)]
+struct Arrived {
+    events: Vec<super::accepted::Accepted>,
+    read_at: Vec<(String, u64)>,
+}
 
 /// Takes one message of the reading thread into the log; returns how many
 /// events it carried.
@@ -297,14 +301,15 @@ fn take_message(
         // A story's text read beside its event is kept, whatever the
         // event comes to.
         if let Some(story) = &signed.story {
-            project::text(tx, &signed.event.member, story)?;
+            project::keep_text(tx, &signed.event.member, story)?;
         }
         match log::accept(tx, signed, reader)? {
             Accept::Known => {}
             Accept::Refused(refusal) => book.add(&job.rel, refusal, 1, signed.offset),
             Accept::New(accepted) => {
                 result.new_events += 1;
-                arrived.push((accepted.key, job.rel.clone(), signed.offset));
+                arrived.events.push(*accepted);
+                arrived.read_at.push((job.rel.clone(), signed.offset));
             }
         }
     }
@@ -433,7 +438,7 @@ pub fn pass(
                 let mut conn = store.conn();
                 let tx = conn.transaction()?;
                 let mut book = SkipBook::default();
-                let mut arrived = Arrived::new();
+                let mut arrived = Arrived::default();
                 let reader = Reader {
                     me,
                     device: device.as_deref(),
@@ -466,10 +471,12 @@ pub fn pass(
                 // What the events come to is the fold's: the state takes
                 // them in. Refusals for good are said per file here; what
                 // waits is told from the store (report::skips).
-                let withdrawn = runtime.current.refresh(&tx, me, now)?;
-                let keys: Vec<String> = arrived.iter().map(|(key, _, _)| key.clone()).collect();
+                let withdrawn = runtime
+                    .current
+                    .refresh_with(&tx, &arrived.events, me, now)?;
+                let keys: Vec<String> = arrived.events.iter().map(|e| e.key.clone()).collect();
                 let outcomes = runtime.current.outcomes(&keys);
-                for ((_, rel, offset), outcome) in arrived.iter().zip(outcomes) {
+                for ((rel, offset), outcome) in arrived.read_at.iter().zip(outcomes) {
                     if let Some(Outcome::Refused(refusal)) = outcome {
                         book.add(rel, refusal, 1, *offset);
                     }
@@ -573,7 +580,7 @@ mod tests {
                 message,
                 &taking,
                 &reader,
-                &mut Arrived::new(),
+                &mut Arrived::default(),
                 &mut book,
                 &mut Pass::default(),
             )
