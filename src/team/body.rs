@@ -336,6 +336,36 @@ impl Body {
         value.unwrap_or(Value::Null)
     }
 
+    /// As [`Body::parse`], from the body's JSON text (as the log keeps it).
+    pub fn parse_text(kind: &str, body: &str) -> Result<Body, Refusal> {
+        fn typed_text<T: DeserializeOwned>(body: &str) -> Result<T, Refusal> {
+            serde_json::from_str(body).map_err(|_| Refusal::BodyMismatch)
+        }
+        Ok(match kind {
+            "story.shared" => Body::StoryShared(typed_text(body)?),
+            "story.edited" => Body::StoryEdited(typed_text(body)?),
+            "story.withdrawn" => Body::StoryWithdrawn(typed_text(body)?),
+            "reaction.added" => Body::ReactionAdded(typed_text(body)?),
+            "comment.added" => Body::CommentAdded(typed_text(body)?),
+            "review.marked" => Body::ReviewMarked(typed_text(body)?),
+            "exception.proposed" => Body::ExceptionProposed(typed_text(body)?),
+            "exception.decided" => Body::ExceptionDecided(typed_text(body)?),
+            "role.granted" => Body::RoleGranted(typed_text(body)?),
+            "role.revoked" => Body::RoleRevoked(typed_text(body)?),
+            "member.requested" => Body::MemberRequested(typed_text(body)?),
+            "member.admitted" => Body::MemberAdmitted(typed_text(body)?),
+            "member.declined" => Body::MemberDeclined(typed_text(body)?),
+            "member.removed" => Body::MemberRemoved(typed_text(body)?),
+            "member.renamed" => Body::MemberRenamed(typed_text(body)?),
+            "key.rotated" => Body::KeyRotated(typed_text(body)?),
+            "lineup.set" => Body::LineupSet(typed_text(body)?),
+            "lineup.anonymous" => Body::LineupName(typed_text(body)?),
+            "tally.week" => Body::TallyWeek(typed_text(body)?),
+            "tally.stopped" => Body::TallyStopped(typed_text(body)?),
+            _ => return Err(Refusal::UnknownKind),
+        })
+    }
+
     pub fn parse(kind: &str, body: &Value) -> Result<Body, Refusal> {
         Ok(match kind {
             "story.shared" => Body::StoryShared(typed(body)?),

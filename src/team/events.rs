@@ -88,11 +88,25 @@ type Row = (
     Option<String>,
 );
 
-fn from_row(row: Row) -> Accepted {
+/// Keys as the log writes them, parsed once each (a key is a point on a
+/// curve, costly to read; a team has a few hundred at most).
+#[derive(Default)]
+struct Keys(std::collections::HashMap<String, Option<ed25519_dalek::VerifyingKey>>);
+
+impl Keys {
+    fn parse(&mut self, text: String) -> Option<ed25519_dalek::VerifyingKey> {
+        if let Some(key) = self.0.get(&text) {
+            return *key;
+        }
+        let key = parse_public_key(&text);
+        self.0.insert(text, key);
+        key
+    }
+}
+
+fn from_row(row: Row, keys: &mut Keys) -> Accepted {
     let (key, member, seq, at, kind, body, v, signer, hash, prev) = row;
-    let body = serde_json::from_str(&body)
-        .map_err(|_| Refusal::NotEvent)
-        .and_then(|value| Body::parse(&kind, &value));
+    let body = Body::parse_text(&kind, &body);
     // A format-1 event's identity is its id (the key's second part).
     let identity = key.split_once('/').map(|(_, id)| id.to_string());
     Accepted {
@@ -106,7 +120,7 @@ fn from_row(row: Row) -> Accepted {
         v,
         prev,
         at,
-        signer: parse_public_key(&signer),
+        signer: keys.parse(signer),
         body,
     }
 }
@@ -134,7 +148,11 @@ pub fn all(conn: &Connection) -> Result<Vec<Accepted>> {
         .prepare_cached(&format!("SELECT {COLUMNS} FROM team_events"))?
         .query_map([], read_row)?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(rows.into_iter().map(from_row).collect())
+    let mut keys = Keys::default();
+    Ok(rows
+        .into_iter()
+        .map(|row| from_row(row, &mut keys))
+        .collect())
 }
 
 /// The events stored after the row `rowid`.
@@ -145,7 +163,11 @@ pub fn since(conn: &Connection, rowid: i64) -> Result<Vec<Accepted>> {
         ))?
         .query_map([rowid], read_row)?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(rows.into_iter().map(from_row).collect())
+    let mut keys = Keys::default();
+    Ok(rows
+        .into_iter()
+        .map(|row| from_row(row, &mut keys))
+        .collect())
 }
 
 /// How many events were stored after the row `rowid`.
@@ -214,9 +236,10 @@ pub fn own_end(
         ))?
         .query_map([member], read_row)?
         .collect::<rusqlite::Result<_>>()?;
+    let mut keys = Keys::default();
     Ok(rows
         .into_iter()
-        .map(from_row)
+        .map(|row| from_row(row, &mut keys))
         .find(|event| is_own(event))
         .map(|event| (event.seq, event.hash)))
 }

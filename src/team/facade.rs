@@ -327,6 +327,20 @@ impl Fanday {
         }
     }
 
+    /// Folds the team's state from the whole log, from empty, as the app
+    /// does when it opens (no signature is checked again: the log holds
+    /// verified events only). Returns how many events it folded; the state
+    /// is not kept (the bench of the fold times this).
+    pub fn fold_team_log(&self) -> Result<usize> {
+        let conn = self.store.conn();
+        let Some(genesis) = super::current::genesis(&conn)? else {
+            return Ok(0);
+        };
+        let events = super::events::all(&conn)?;
+        let state = super::fold::fold(&genesis, &events, self.clock.now_utc());
+        Ok(state.outcomes.len())
+    }
+
     /// Takes what this PC signed into the team's state (and the screens'
     /// tables); texts of what it withdrew leave the backups too.
     pub(crate) fn take_own(&self, me: &Profile) -> Result<()> {

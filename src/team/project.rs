@@ -158,7 +158,14 @@ pub fn clear(conn: &Connection) -> Result<()> {
 /// A story's text, read from its file: kept (the one place a text is
 /// judged: not empty, not too long), for its story to show once the state
 /// has it. A text that does not fit is never kept, on any PC.
-pub fn keep_text(conn: &Connection, author: &str, content: &StoryContent) -> Result<bool> {
+/// `hash`: the content's, as the event that names it says (and as the
+/// reader checked it).
+pub fn keep_text(
+    conn: &Connection,
+    author: &str,
+    content: &StoryContent,
+    hash: &str,
+) -> Result<bool> {
     if !content::text_fits(&content.text) || !content::reaction_fits(content.reaction.as_deref()) {
         return Ok(false);
     }
@@ -167,7 +174,7 @@ pub fn keep_text(conn: &Connection, author: &str, content: &StoryContent) -> Res
         "INSERT OR IGNORE INTO story_texts (story_key, hash, text, reaction) VALUES (?1, ?2, ?3, ?4)",
         params![
             format!("{author}/{}", content.story_id),
-            content.hash(),
+            hash,
             content.text,
             content.reaction
         ],
@@ -177,7 +184,8 @@ pub fn keep_text(conn: &Connection, author: &str, content: &StoryContent) -> Res
 
 /// As [`keep_text`], and shown at once where its story waits for it.
 pub fn text(conn: &Connection, author: &str, content: &StoryContent) -> Result<()> {
-    if keep_text(conn, author, content)? {
+    let hash = content.hash();
+    if keep_text(conn, author, content, &hash)? {
         exec(
             conn,
             "UPDATE stories SET text = ?4, reaction = ?5
@@ -185,7 +193,7 @@ pub fn text(conn: &Connection, author: &str, content: &StoryContent) -> Result<(
             params![
                 author,
                 content.story_id,
-                content.hash(),
+                hash,
                 content.text,
                 content.reaction
             ],

@@ -6,6 +6,7 @@
 //! good, and never read again.
 
 use super::accepted::Outcome;
+use super::body::Body;
 use super::folder::{FolderFile, OpenError};
 use super::lines::{read_chunk, Cursor};
 use super::log::{self, Accept, Reader};
@@ -300,8 +301,12 @@ fn take_message(
     for signed in &batch.events {
         // A story's text read beside its event is kept, whatever the
         // event comes to.
-        if let Some(story) = &signed.story {
-            project::keep_text(tx, &signed.event.member, story)?;
+        if let (Some(story), Ok(Body::StoryShared(body) | Body::StoryEdited(body))) =
+            (&signed.story, &signed.body)
+        {
+            if let Some(hash) = &body.hash {
+                project::keep_text(tx, &signed.event.member, story, hash)?;
+            }
         }
         match log::accept(tx, signed, reader)? {
             Accept::Known => {}
