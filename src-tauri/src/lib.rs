@@ -99,6 +99,12 @@ pub fn run() {
             }
             let state = open_state(&options);
             let opened = state.core.is_ok();
+            // Commands store and queue what they send; the team's reading
+            // loop writes it to the folder, so nobody waits on a share.
+            if let Ok(core) = &state.core {
+                let handle = app.handle().clone();
+                core.send_in_background(move || team_sync::wake(&handle));
+            }
             app.manage(state);
             tray::start_after_first_screen(app.handle());
             if !options.hidden {

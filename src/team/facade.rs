@@ -171,6 +171,43 @@ impl Fanday {
         Ok(pass.more || pass.own_waiting)
     }
 
+    /// Has the team's events written in the background from now on:
+    /// `wake` is called when events wait to be sent, and whoever it wakes
+    /// reads the team (which sends them first). Commands then never wait
+    /// on the folder.
+    pub fn send_in_background(&self, wake: impl Fn() + Send + Sync + 'static) {
+        *self
+            .team
+            .sender
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(Box::new(wake));
+    }
+
+    /// Events wait to be sent: the background writer is woken, or (without
+    /// one) they are written now.
+    pub(crate) fn send_team(&self, me: &Profile) {
+        let sender = self
+            .team
+            .sender
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match sender.as_ref() {
+            Some(wake) => wake(),
+            None => {
+                drop(sender);
+                let _ = self.flush_team(me);
+            }
+        }
+    }
+
+    fn in_background(&self) -> bool {
+        self.team
+            .sender
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .is_some()
+    }
+
     pub(crate) fn flush_team(&self, me: &Profile) -> Result<Flushed> {
         self.flush_team_within(me, &mut Allowance::new(Budget::PASS))
     }
@@ -322,7 +359,7 @@ impl Fanday {
                 .and_then(|_| tally::publish(&conn, &me, today, now));
             drop(conn);
             if sent.is_ok() && self.take_own(&me).is_ok() {
-                let _ = self.flush_team(&me);
+                self.send_team(&me);
             }
         }
     }
@@ -357,15 +394,21 @@ impl Fanday {
         feed::feed(&self.store.conn(), &me.id, situation, limit)
     }
 
-    /// Signs and keeps an event, takes it here, and sends it; where the
-    /// folder is away, it is sent by a later read.
+    /// Signs and keeps an event, takes it here, and sends it (in the
+    /// background, where there is a writer); where the folder is away, it
+    /// is sent by a later read.
     pub(crate) fn team_event(&self, body: Body) -> Result<()> {
         let me = self.current_profile()?;
-        self.read_own_folder(&me, &mut Allowance::new(Budget::PASS))?;
+        // Numbers of ours in the folder not read back yet (just after a
+        // start) are found by the writer: an event of ours at a number the
+        // folder shows taken is signed again with a free one.
+        if !self.in_background() {
+            self.read_own_folder(&me, &mut Allowance::new(Budget::PASS))?;
+        }
         let now = self.clock.now_utc();
         outbox::append(&self.store.conn(), &me, &body, None, now)?.ok_or(CoreError::NoTeam)?;
         self.take_own(&me)?;
-        let _ = self.flush_team(&me);
+        self.send_team(&me);
         Ok(())
     }
 

@@ -83,7 +83,14 @@ pub(crate) struct Runtime {
     texts: waits::WaitBook,
     /// Where the look at the texts of those asking to join goes on.
     texts_window: std::sync::atomic::AtomicU64,
+    /// Who writes to the folder in the background (the app's reading loop,
+    /// woken by this): commands then only store and queue their events.
+    /// Without it (the command line, the tests) they are written at once.
+    sender: Mutex<Option<Sender>>,
 }
+
+/// Wakes whoever writes this PC's events to the folder.
+pub(crate) type Sender = Box<dyn Fn() + Send + Sync>;
 
 impl Runtime {
     /// After a restore or a change of team, what the folder holds of ours

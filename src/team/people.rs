@@ -174,7 +174,7 @@ impl Fanday {
             }
             Err(err) => return Err(err),
         }
-        let _ = self.flush_team(&me);
+        self.send_team(&me);
         Ok(crate::team_event::fingerprint(&new.verifying_key()))
     }
 

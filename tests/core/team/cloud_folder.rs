@@ -142,3 +142,50 @@ fn a_colleagues_file_that_vanishes_for_a_while_is_neither_damage_nor_forgotten()
     assert_eq!(texts(&lena), vec!["Ett", "Två"]);
     assert!(folder.opens(&format!("members/{}/events-1.jsonl", sara.id)) > 0);
 }
+
+#[test]
+fn logging_a_moment_answers_at_once_while_the_folder_blocks_and_reaches_it_after() {
+    let folder = FaultyFolder::new();
+    let (lena, sara, _ali) = colleagues_in(&folder.mount, false);
+    share(&sara, "Före", Situation::JustBecause);
+    read(&lena);
+    // Her own file takes half a minute to open (downloading again).
+    folder.block_first_open(
+        &format!("members/{}/events", sara.id),
+        Duration::from_secs(30),
+    );
+    // Sara's app writes in the background, as the app does: a writer
+    // that reads the team when woken, and every second.
+    let (wake, woken) = std::sync::mpsc::channel::<()>();
+    sara.app.send_in_background(move || {
+        let _ = wake.send(());
+    });
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let (sara, done) = (&sara, &done);
+    let (answered, reached) = std::thread::scope(|scope| {
+        scope.spawn(move || {
+            while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                let _ = woken.recv_timeout(Duration::from_secs(1));
+                let _ = sara.app.read_team();
+            }
+        });
+        let started = Instant::now();
+        share(sara, "Medan mappen dröjer", Situation::SaidNo);
+        let answered = started.elapsed();
+        // It reaches the folder once the folder answers.
+        let mut reached = false;
+        while !reached && started.elapsed() < Duration::from_secs(120) {
+            std::thread::sleep(Duration::from_millis(500));
+            read(&lena);
+            reached = texts(&lena).contains(&"Medan mappen dröjer".to_string());
+        }
+        done.store(true, std::sync::atomic::Ordering::SeqCst);
+        (answered, reached)
+    });
+    // The folder held her file for 30 s; logging did not wait for it.
+    assert!(
+        answered < Duration::from_secs(1),
+        "logging waited {answered:?} on the folder"
+    );
+    assert!(reached, "her story never reached the folder");
+}
