@@ -8,6 +8,9 @@ impl Fanday {
     /// Anyone may propose an exception.
     pub fn propose_exception(&self, input: &ExceptionInput) -> Result<Exception> {
         let proposer = self.current_profile()?;
+        if let Some(proposed) = self.propose_in_team(input, &proposer)? {
+            return Ok(proposed);
+        }
         let proposed = exception::propose(
             &mut self.store.conn(),
             input,
@@ -26,6 +29,9 @@ impl Fanday {
         note: Option<&str>,
     ) -> Result<Exception> {
         let actor = self.current_profile()?;
+        if let Some(acted) = self.decide_in_team(id, action, note, &actor)? {
+            return Ok(acted);
+        }
         let acted = exception::act(
             &mut self.store.conn(),
             id,

@@ -9,6 +9,7 @@
 mod accepted;
 mod authority;
 pub mod body;
+mod catalogue;
 mod chain;
 pub mod cloud;
 mod content;

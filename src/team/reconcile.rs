@@ -3,9 +3,8 @@
 //! withdrawn, and proposals and decisions made here are sent. Only the
 //! store is touched (the events wait in the outbox); safe to repeat.
 
-use super::body::{
-    Body, DecisionBody, ExceptionRef, ProposalBody, StoryBody, StoryContent, StoryRef,
-};
+use super::body::{Body, ExceptionRef, StoryBody, StoryContent, StoryRef};
+use super::catalogue::{decision_body, proposal_body};
 use super::membership::joined;
 use super::outbox::{append, team_format};
 use super::proposals::proposers_id;
@@ -113,28 +112,6 @@ pub fn reconcile(conn: &Connection, profile: &Profile, now: DateTime<Utc>) -> Re
     Ok(sent)
 }
 
-/// The hash a decision names: the proposal's content, as every PC keeps it.
-fn proposal_hash(conn: &Connection, local: &str) -> Result<Option<String>> {
-    let input: Option<crate::ExceptionInput> = conn
-        .query_row(
-            "SELECT rule, allowed, limits, amount_sek, minutes, applies_when FROM exceptions
-              WHERE id = ?1",
-            [local],
-            |row| {
-                Ok(crate::ExceptionInput {
-                    rule: row.get(0)?,
-                    allowed: row.get(1)?,
-                    limits: row.get(2)?,
-                    amount_sek: row.get(3)?,
-                    minutes: row.get(4)?,
-                    applies_when: row.get(5)?,
-                })
-            },
-        )
-        .optional()?;
-    Ok(input.map(|input| crate::team_event::content_hash(&input)))
-}
-
 /// Is this person's key waiting for a lead (a request to join, or to come
 /// back with a new key)?
 fn waits_for_a_lead(conn: &Connection, me: &str) -> Result<bool> {
@@ -181,7 +158,8 @@ fn exception_ref(conn: &Connection, local: Option<&str>) -> Result<Option<Except
     }))
 }
 
-/// Proposals and decisions made here that the team has not been sent yet.
+/// Proposals and decisions made here before this PC was in the team,
+/// which the team has not been sent yet (in a team they are events only).
 fn reconcile_exceptions(conn: &Connection, profile: &Profile, now: DateTime<Utc>) -> Result<u32> {
     let mut sent = 0;
     let proposals: Vec<String> = conn
@@ -196,18 +174,7 @@ fn reconcile_exceptions(conn: &Connection, profile: &Profile, now: DateTime<Utc>
         .query_map([&profile.id], |row| row.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     for id in proposals {
-        let e = crate::exception::get(conn, &id)?;
-        let body = Body::ExceptionProposed(ProposalBody {
-            exception_id: e.id,
-            exception: crate::ExceptionInput {
-                rule: e.rule,
-                allowed: e.allowed,
-                limits: e.limits,
-                amount_sek: e.amount_sek,
-                minutes: e.minutes,
-                applies_when: e.applies_when,
-            },
-        });
+        let body = proposal_body(crate::exception::get(conn, &id)?);
         append(conn, profile, &body, None, now)?;
         sent += 1;
     }
@@ -231,7 +198,6 @@ fn reconcile_exceptions(conn: &Connection, profile: &Profile, now: DateTime<Utc>
             ))
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let legacy = team_format(conn)? == LEGACY_VERSION;
     for (decision_id, local, proposer, kind, note) in decisions {
         let action = match kind.as_str() {
             "approved" => Action::Approve,
@@ -239,22 +205,7 @@ fn reconcile_exceptions(conn: &Connection, profile: &Profile, now: DateTime<Utc>
             "retired" => Action::Retire,
             _ => Action::Withdraw,
         };
-        let body = Body::ExceptionDecided(DecisionBody {
-            proposer: if legacy {
-                String::new()
-            } else {
-                proposer.clone()
-            },
-            exception_id: proposers_id(&local, &proposer).to_string(),
-            proposal_hash: if legacy {
-                String::new()
-            } else {
-                proposal_hash(conn, &local)?.unwrap_or_default()
-            },
-            decision_id,
-            action,
-            note,
-        });
+        let body = decision_body(conn, &local, &proposer, decision_id, action, note)?;
         append(conn, profile, &body, None, now)?;
         sent += 1;
     }

@@ -361,3 +361,32 @@ fn a_flood_of_stories_waiting_for_their_text_hides_no_colleagues_story() {
         "her story is looked for at the next pass"
     );
 }
+
+#[test]
+fn a_decision_the_team_does_not_count_shows_on_no_pc_not_even_the_deciders() {
+    let t = team();
+    t.ali
+        .app
+        .propose_exception(&proposal("Ali"))
+        .unwrap_or_else(|err| panic!("{err}"));
+    read_all(&[&t.sara, &t.lena]);
+    // Sara calls herself a lead on her own PC; the team never made her one.
+    crate::support::be(&t.sara.app, Role::Lead, "Sara");
+    let in_her_catalogue = t
+        .sara
+        .app
+        .list_exceptions(&Default::default())
+        .unwrap_or_default()
+        .remove(0)
+        .id;
+    // Her PC lets her try (it only knows her own word for her role)...
+    let _ = t
+        .sara
+        .app
+        .act_on_exception(&in_her_catalogue, Action::Approve, None);
+    read_all(&[&t.lena, &t.ali, &t.sara]);
+    // ...and the team's rule decides, on her PC as on everyone's.
+    for (who, viewer) in [("Sara", &t.sara), ("Lena", &t.lena), ("Ali", &t.ali)] {
+        assert_eq!(support::exception_statuses(viewer), ["proposed"], "{who}");
+    }
+}
