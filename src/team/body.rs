@@ -283,33 +283,70 @@ pub enum Body {
     TallyStopped(TallyStopBody),
 }
 
-fn typed<T: DeserializeOwned>(body: &Value) -> Result<T, Refusal> {
-    T::deserialize(body).map_err(|_| Refusal::BodyMismatch)
+/// An event's kinds, named once: the parser and the log's queries use these.
+pub mod kind {
+    pub const STORY_SHARED: &str = "story.shared";
+    pub const STORY_EDITED: &str = "story.edited";
+    pub const STORY_WITHDRAWN: &str = "story.withdrawn";
+    pub const REACTION_ADDED: &str = "reaction.added";
+    pub const COMMENT_ADDED: &str = "comment.added";
+    pub const REVIEW_MARKED: &str = "review.marked";
+    pub const EXCEPTION_PROPOSED: &str = "exception.proposed";
+    pub const EXCEPTION_DECIDED: &str = "exception.decided";
+    pub const ROLE_GRANTED: &str = "role.granted";
+    pub const ROLE_REVOKED: &str = "role.revoked";
+    pub const MEMBER_REQUESTED: &str = "member.requested";
+    pub const MEMBER_ADMITTED: &str = "member.admitted";
+    pub const MEMBER_DECLINED: &str = "member.declined";
+    pub const MEMBER_REMOVED: &str = "member.removed";
+    pub const MEMBER_RENAMED: &str = "member.renamed";
+    pub const KEY_ROTATED: &str = "key.rotated";
+    pub const LINEUP_SET: &str = "lineup.set";
+    pub const LINEUP_NAME: &str = "lineup.anonymous";
+    pub const TALLY_WEEK: &str = "tally.week";
+    pub const TALLY_STOPPED: &str = "tally.stopped";
+}
+
+/// A body as JSON, parsed or as text.
+trait BodySource {
+    fn typed<T: DeserializeOwned>(&self) -> Result<T, Refusal>;
+}
+
+impl BodySource for &Value {
+    fn typed<T: DeserializeOwned>(&self) -> Result<T, Refusal> {
+        T::deserialize(*self).map_err(|_| Refusal::BodyMismatch)
+    }
+}
+
+impl BodySource for &str {
+    fn typed<T: DeserializeOwned>(&self) -> Result<T, Refusal> {
+        serde_json::from_str(self).map_err(|_| Refusal::BodyMismatch)
+    }
 }
 
 impl Body {
     pub fn kind(&self) -> &'static str {
         match self {
-            Body::StoryShared(_) => "story.shared",
-            Body::StoryEdited(_) => "story.edited",
-            Body::StoryWithdrawn(_) => "story.withdrawn",
-            Body::ReactionAdded(_) => "reaction.added",
-            Body::CommentAdded(_) => "comment.added",
-            Body::ReviewMarked(_) => "review.marked",
-            Body::ExceptionProposed(_) => "exception.proposed",
-            Body::ExceptionDecided(_) => "exception.decided",
-            Body::RoleGranted(_) => "role.granted",
-            Body::RoleRevoked(_) => "role.revoked",
-            Body::MemberRequested(_) => "member.requested",
-            Body::MemberAdmitted(_) => "member.admitted",
-            Body::MemberDeclined(_) => "member.declined",
-            Body::MemberRemoved(_) => "member.removed",
-            Body::MemberRenamed(_) => "member.renamed",
-            Body::KeyRotated(_) => "key.rotated",
-            Body::LineupSet(_) => "lineup.set",
-            Body::LineupName(_) => "lineup.anonymous",
-            Body::TallyWeek(_) => "tally.week",
-            Body::TallyStopped(_) => "tally.stopped",
+            Body::StoryShared(_) => kind::STORY_SHARED,
+            Body::StoryEdited(_) => kind::STORY_EDITED,
+            Body::StoryWithdrawn(_) => kind::STORY_WITHDRAWN,
+            Body::ReactionAdded(_) => kind::REACTION_ADDED,
+            Body::CommentAdded(_) => kind::COMMENT_ADDED,
+            Body::ReviewMarked(_) => kind::REVIEW_MARKED,
+            Body::ExceptionProposed(_) => kind::EXCEPTION_PROPOSED,
+            Body::ExceptionDecided(_) => kind::EXCEPTION_DECIDED,
+            Body::RoleGranted(_) => kind::ROLE_GRANTED,
+            Body::RoleRevoked(_) => kind::ROLE_REVOKED,
+            Body::MemberRequested(_) => kind::MEMBER_REQUESTED,
+            Body::MemberAdmitted(_) => kind::MEMBER_ADMITTED,
+            Body::MemberDeclined(_) => kind::MEMBER_DECLINED,
+            Body::MemberRemoved(_) => kind::MEMBER_REMOVED,
+            Body::MemberRenamed(_) => kind::MEMBER_RENAMED,
+            Body::KeyRotated(_) => kind::KEY_ROTATED,
+            Body::LineupSet(_) => kind::LINEUP_SET,
+            Body::LineupName(_) => kind::LINEUP_NAME,
+            Body::TallyWeek(_) => kind::TALLY_WEEK,
+            Body::TallyStopped(_) => kind::TALLY_STOPPED,
         }
     }
 
@@ -338,56 +375,36 @@ impl Body {
 
     /// As [`Body::parse`], from the body's JSON text (as the log keeps it).
     pub fn parse_text(kind: &str, body: &str) -> Result<Body, Refusal> {
-        fn typed_text<T: DeserializeOwned>(body: &str) -> Result<T, Refusal> {
-            serde_json::from_str(body).map_err(|_| Refusal::BodyMismatch)
-        }
-        Ok(match kind {
-            "story.shared" => Body::StoryShared(typed_text(body)?),
-            "story.edited" => Body::StoryEdited(typed_text(body)?),
-            "story.withdrawn" => Body::StoryWithdrawn(typed_text(body)?),
-            "reaction.added" => Body::ReactionAdded(typed_text(body)?),
-            "comment.added" => Body::CommentAdded(typed_text(body)?),
-            "review.marked" => Body::ReviewMarked(typed_text(body)?),
-            "exception.proposed" => Body::ExceptionProposed(typed_text(body)?),
-            "exception.decided" => Body::ExceptionDecided(typed_text(body)?),
-            "role.granted" => Body::RoleGranted(typed_text(body)?),
-            "role.revoked" => Body::RoleRevoked(typed_text(body)?),
-            "member.requested" => Body::MemberRequested(typed_text(body)?),
-            "member.admitted" => Body::MemberAdmitted(typed_text(body)?),
-            "member.declined" => Body::MemberDeclined(typed_text(body)?),
-            "member.removed" => Body::MemberRemoved(typed_text(body)?),
-            "member.renamed" => Body::MemberRenamed(typed_text(body)?),
-            "key.rotated" => Body::KeyRotated(typed_text(body)?),
-            "lineup.set" => Body::LineupSet(typed_text(body)?),
-            "lineup.anonymous" => Body::LineupName(typed_text(body)?),
-            "tally.week" => Body::TallyWeek(typed_text(body)?),
-            "tally.stopped" => Body::TallyStopped(typed_text(body)?),
-            _ => return Err(Refusal::UnknownKind),
-        })
+        Self::parse_from(kind, body)
     }
 
     pub fn parse(kind: &str, body: &Value) -> Result<Body, Refusal> {
-        Ok(match kind {
-            "story.shared" => Body::StoryShared(typed(body)?),
-            "story.edited" => Body::StoryEdited(typed(body)?),
-            "story.withdrawn" => Body::StoryWithdrawn(typed(body)?),
-            "reaction.added" => Body::ReactionAdded(typed(body)?),
-            "comment.added" => Body::CommentAdded(typed(body)?),
-            "review.marked" => Body::ReviewMarked(typed(body)?),
-            "exception.proposed" => Body::ExceptionProposed(typed(body)?),
-            "exception.decided" => Body::ExceptionDecided(typed(body)?),
-            "role.granted" => Body::RoleGranted(typed(body)?),
-            "role.revoked" => Body::RoleRevoked(typed(body)?),
-            "member.requested" => Body::MemberRequested(typed(body)?),
-            "member.admitted" => Body::MemberAdmitted(typed(body)?),
-            "member.declined" => Body::MemberDeclined(typed(body)?),
-            "member.removed" => Body::MemberRemoved(typed(body)?),
-            "member.renamed" => Body::MemberRenamed(typed(body)?),
-            "key.rotated" => Body::KeyRotated(typed(body)?),
-            "lineup.set" => Body::LineupSet(typed(body)?),
-            "lineup.anonymous" => Body::LineupName(typed(body)?),
-            "tally.week" => Body::TallyWeek(typed(body)?),
-            "tally.stopped" => Body::TallyStopped(typed(body)?),
+        Self::parse_from(kind, body)
+    }
+
+    /// The one place a kind's name decides what its body is.
+    fn parse_from(name: &str, body: impl BodySource) -> Result<Body, Refusal> {
+        Ok(match name {
+            kind::STORY_SHARED => Body::StoryShared(body.typed()?),
+            kind::STORY_EDITED => Body::StoryEdited(body.typed()?),
+            kind::STORY_WITHDRAWN => Body::StoryWithdrawn(body.typed()?),
+            kind::REACTION_ADDED => Body::ReactionAdded(body.typed()?),
+            kind::COMMENT_ADDED => Body::CommentAdded(body.typed()?),
+            kind::REVIEW_MARKED => Body::ReviewMarked(body.typed()?),
+            kind::EXCEPTION_PROPOSED => Body::ExceptionProposed(body.typed()?),
+            kind::EXCEPTION_DECIDED => Body::ExceptionDecided(body.typed()?),
+            kind::ROLE_GRANTED => Body::RoleGranted(body.typed()?),
+            kind::ROLE_REVOKED => Body::RoleRevoked(body.typed()?),
+            kind::MEMBER_REQUESTED => Body::MemberRequested(body.typed()?),
+            kind::MEMBER_ADMITTED => Body::MemberAdmitted(body.typed()?),
+            kind::MEMBER_DECLINED => Body::MemberDeclined(body.typed()?),
+            kind::MEMBER_REMOVED => Body::MemberRemoved(body.typed()?),
+            kind::MEMBER_RENAMED => Body::MemberRenamed(body.typed()?),
+            kind::KEY_ROTATED => Body::KeyRotated(body.typed()?),
+            kind::LINEUP_SET => Body::LineupSet(body.typed()?),
+            kind::LINEUP_NAME => Body::LineupName(body.typed()?),
+            kind::TALLY_WEEK => Body::TallyWeek(body.typed()?),
+            kind::TALLY_STOPPED => Body::TallyStopped(body.typed()?),
             _ => return Err(Refusal::UnknownKind),
         })
     }
@@ -395,8 +412,8 @@ impl Body {
     /// Kinds that name the keys a member's next lines may be signed with
     /// (a request to join, a new key): learned in file order as a member's
     /// lines are verified.
-    pub fn names_keys(kind: &str) -> bool {
-        matches!(kind, "member.requested" | "key.rotated")
+    pub fn names_keys(name: &str) -> bool {
+        matches!(name, kind::MEMBER_REQUESTED | kind::KEY_ROTATED)
     }
 }
 

@@ -164,7 +164,7 @@ impl Current {
         let events = events::all(conn)?;
         let state = fold(&genesis, &events, now);
         let mut lines = Lines::new();
-        for event in events.iter().filter(|e| state.authority.is_own_line(e)) {
+        for event in events.iter().filter(|e| is_own_line(&state, e)) {
             note_line(&mut lines, event);
         }
         let (before, withdrawn) = match held.take() {
@@ -286,7 +286,7 @@ impl Current {
             if needs_fold(h, event, now) {
                 return self.refold(held, conn, me, now);
             }
-            if h.state.authority.is_own_line(event) {
+            if is_own_line(&h.state, event) {
                 note_line(&mut h.lines, event);
             }
         }
@@ -351,8 +351,12 @@ fn needs_fold(held: &Held, event: &Accepted, now: DateTime<Utc>) -> bool {
         return true;
     }
     let auth = &held.state.authority;
-    if !auth.is_own_line(event) {
+    if !is_own_line(&held.state, event) {
         return false;
+    }
+    if !auth.is_own_line(event) {
+        // Its member's own only as the first pass saw them.
+        return true;
     }
     if auth.member(&event.member).is_some_and(|m| m.pin.is_some())
         || held.state.forks.contains_key(&event.member)
@@ -378,6 +382,12 @@ fn needs_fold(held: &Held, event: &Accepted, now: DateTime<Utc>) -> bool {
         .get(&(event.seq + 1))
         .is_some_and(|at| at.iter().any(|(_, p)| *p != NO_CHAIN && *p != hash));
     here || below || above
+}
+
+/// A line of its member's own, as either pass of the fold saw who counts:
+/// the lines that decide the members' chains.
+fn is_own_line(state: &TeamState, event: &Accepted) -> bool {
+    state.authority.is_own_line(event) || state.first_pass.is_own_line(event)
 }
 
 /// A member's own line raises their highest number; missing numbers

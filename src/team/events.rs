@@ -4,13 +4,13 @@
 //! whatever it means; what it means is the fold's (`fold`).
 
 use super::accepted::{Accepted, Outcome};
-use super::body::Body;
+use super::body::{kind, Body, StoryBody};
 use super::refusal::Refusal;
 use crate::error::Result;
 use crate::sql::exec;
 use crate::team_event::{parse_public_key, public_key_text, Event, LEGACY_VERSION};
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 
 /// The event as the store names it: ids belong to their author.
 pub fn event_key(event: &Event) -> String {
@@ -232,9 +232,9 @@ pub fn own_end(
     let rows: Vec<Row> = conn
         .prepare_cached(&format!(
             "SELECT {COLUMNS} FROM team_events
-              WHERE member_id = ?1 AND reason IS NOT 'fork' ORDER BY seq DESC"
+              WHERE member_id = ?1 AND reason IS NOT ?2 ORDER BY seq DESC"
         ))?
-        .query_map([member], read_row)?
+        .query_map(params![member, Refusal::Fork.code()], read_row)?
         .collect::<rusqlite::Result<_>>()?;
     let mut keys = Keys::default();
     Ok(rows
@@ -242,4 +242,160 @@ pub fn own_end(
         .map(|row| from_row(row, &mut keys))
         .find(|event| is_own(event))
         .map(|event| (event.seq, event.hash)))
+}
+
+/// A member's events of these kinds, by number, typed (a body that does
+/// not parse is left out: it never counted).
+pub fn of_member(conn: &Connection, member: &str, kinds: &[&str]) -> Result<Vec<(u64, Body)>> {
+    let kinds = serde_json::to_string(kinds).unwrap_or_default();
+    let rows: Vec<(i64, String, String)> = conn
+        .prepare_cached(
+            "SELECT seq, kind, body FROM team_events
+              WHERE member_id = ?1 AND kind IN (SELECT value FROM json_each(?2))
+              ORDER BY seq",
+        )?
+        .query_map(params![member, kinds], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(seq, kind, body)| {
+            Some((seq.max(0) as u64, Body::parse_text(&kind, &body).ok()?))
+        })
+        .collect())
+}
+
+/// Stories shared or edited by keys that wait for a lead (of one member,
+/// or of all): who shared them and what they name.
+pub fn waiting_stories(
+    conn: &Connection,
+    member: Option<&str>,
+) -> Result<Vec<(String, StoryBody)>> {
+    let rows: Vec<(String, String, String)> = conn
+        .prepare_cached(
+            "SELECT member_id, kind, body FROM team_events
+              WHERE applied = 0 AND reason = ?1 AND kind IN (?2, ?3)
+                AND (?4 IS NULL OR member_id = ?4)
+              ORDER BY member_id, seq",
+        )?
+        .query_map(
+            params![
+                Refusal::NotAdmitted.code(),
+                kind::STORY_SHARED,
+                kind::STORY_EDITED,
+                member
+            ],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows
+        .into_iter()
+        .filter_map(
+            |(member, kind, body)| match Body::parse_text(&kind, &body) {
+                Ok(Body::StoryShared(story) | Body::StoryEdited(story)) => Some((member, story)),
+                _ => None,
+            },
+        )
+        .collect())
+}
+
+/// Every event counts again until the fold says otherwise (a fold from
+/// empty writes back only what does not).
+pub fn reset_outcomes(conn: &Connection) -> Result<()> {
+    exec(
+        conn,
+        "UPDATE team_events SET applied = 1, reason = NULL WHERE applied <> 1",
+        [],
+    )?;
+    Ok(())
+}
+
+/// Is an event that was dated ahead due by `until` (and not from before
+/// `not_before`, where the team says when it began)?
+pub fn dated_ahead_due(
+    conn: &Connection,
+    until: DateTime<Utc>,
+    not_before: Option<DateTime<Utc>>,
+) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM team_events
+                         WHERE applied = 0 AND reason = ?1
+                           AND at <= ?2 AND (?3 IS NULL OR at >= ?3))",
+        params![Refusal::DateOutOfRange.code(), until, not_before],
+        |row| row.get(0),
+    )?)
+}
+
+/// What a member's events just after a gap vouch for: the number below
+/// each, the hash it names there and the key that signed it.
+pub fn vouchers(conn: &Connection, member: &str) -> Result<Vec<(u64, String, String)>> {
+    let rows: Vec<(i64, String, String)> = conn
+        .prepare_cached(
+            "SELECT e.seq - 1, e.prev, e.signer FROM team_events e
+              WHERE e.member_id = ?1 AND e.v = 2 AND e.seq > 1 AND e.prev IS NOT NULL
+                AND NOT EXISTS (SELECT 1 FROM team_events p
+                                 WHERE p.member_id = ?1 AND p.seq = e.seq - 1)",
+        )?
+        .query_map([member], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows
+        .into_iter()
+        .map(|(seq, prev, signer)| (seq.max(0) as u64, prev, signer))
+        .collect())
+}
+
+/// A member's highest number in the log; with `signer`, only lines that
+/// key signed (or that carry no signer, format 1) count.
+pub fn highest_seq(conn: &Connection, member: &str, signer: Option<&str>) -> Result<u64> {
+    let highest: i64 = conn.query_row(
+        "SELECT coalesce(max(seq), 0) FROM team_events
+          WHERE member_id = ?1 AND (?2 IS NULL OR signer = '' OR signer = ?2)",
+        params![member, signer],
+        |row| row.get(0),
+    )?;
+    Ok(highest.max(0) as u64)
+}
+
+/// The hash of a member's event at `seq`, where the log has it.
+pub fn hash_at(conn: &Connection, member: &str, seq: u64) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT hash FROM team_events WHERE member_id = ?1 AND seq = ?2 AND hash IS NOT NULL",
+            params![member, seq as i64],
+            |row| row.get(0),
+        )
+        .optional()?)
+}
+
+/// When the oldest event in the log was signed.
+pub fn first_at(conn: &Connection) -> Result<Option<DateTime<Utc>>> {
+    Ok(conn
+        .query_row("SELECT min(at) FROM team_events", [], |row| row.get(0))
+        .optional()?
+        .flatten())
+}
+
+/// How many events wait, per member and reason (at most `limit` rows).
+pub fn kept_aside_counts(conn: &Connection, limit: i64) -> Result<Vec<(String, String, i64)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT member_id, reason, count(*)
+               FROM team_events INDEXED BY team_events_kept_aside_by_reason
+              WHERE applied = 0 AND reason IS NOT NULL
+              GROUP BY member_id, reason ORDER BY member_id, reason LIMIT ?1",
+        )?
+        .query_map([limit], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// The keys a member asked to join with, by the number of the request.
+pub fn requests_of(conn: &Connection, member: &str) -> Result<Vec<(u64, String)>> {
+    Ok(of_member(conn, member, &[kind::MEMBER_REQUESTED])?
+        .into_iter()
+        .filter_map(|(seq, body)| match body {
+            Body::MemberRequested(request) => Some((seq, request.key)),
+            _ => None,
+        })
+        .collect())
 }

@@ -96,16 +96,18 @@ impl Fanday {
         let now = self.clock.now_utc();
         let key =
             public_key_text(&membership::device_key(&self.store.conn(), now)?.verifying_key());
+        let conn = self.store.conn();
         let known: bool = query_one(
-            &self.store.conn(),
+            &conn,
             "SELECT EXISTS (SELECT 1 FROM team_members WHERE member_id = ?1 AND public_key = ?2
                               AND status = 'admitted')
-                 OR EXISTS (SELECT 1 FROM team_events WHERE member_id = ?1
-                              AND kind = 'member.requested' AND json_extract(body, '$.key') = ?2)
                  OR EXISTS (SELECT 1 FROM team WHERE founder_id = ?1 AND founder_key = ?2)",
             rusqlite::params![me.id, key],
             |row| row.get(0),
-        )?;
+        )? || super::events::requests_of(&conn, &me.id)?
+            .iter()
+            .any(|(_, asked)| *asked == key);
+        drop(conn);
         if known {
             return Ok(());
         }

@@ -86,15 +86,21 @@ pub fn fold(genesis: &Genesis, events: &[Accepted], now: DateTime<Utc>) -> TeamS
     let steps: Vec<&Accepted> = timely.iter().copied().filter(is_step).collect();
     let (first, _) = authority::replay(genesis, &steps, legacy_until);
     let chains = chain::resolve(timely.iter().copied(), &first);
-    let steps: Vec<&Accepted> = steps
+    let (steps, steps_aside): (Vec<&Accepted>, Vec<&Accepted>) = steps
         .into_iter()
-        .filter(|e| !chains.aside.contains(&e.key))
-        .collect();
+        .partition(|e| !chains.aside.contains(&e.key));
     let (auth, step_outcomes) = authority::replay(genesis, &steps, legacy_until);
     let chains = chain::resolve(timely.iter().copied(), &auth);
     state.authority = auth;
+    state.first_pass = first;
     state.outcomes.extend(step_outcomes);
-    for key in &chains.aside {
+    // A step off its member's chain in the first pass was not replayed:
+    // it is aside, whatever the second pass finds.
+    let aside = chains
+        .aside
+        .iter()
+        .chain(steps_aside.iter().map(|e| &e.key));
+    for key in aside {
         state
             .outcomes
             .insert(key.clone(), Outcome::KeptAside(Refusal::Fork));

@@ -497,21 +497,23 @@ pub fn members(conn: &Connection, me: &str) -> Result<Vec<TeamMember>> {
         })
     })?;
     let mut members: Vec<TeamMember> = rows.collect::<rusqlite::Result<_>>()?;
-    let mut waiting = conn.prepare_cached(
-        "SELECT t.text FROM team_events e
-           JOIN story_texts t ON t.story_key = e.member_id || '/' || json_extract(e.body, '$.story_id')
-                             AND t.hash = json_extract(e.body, '$.hash')
-          WHERE e.member_id = ?1 AND e.applied = 0 AND e.reason = 'not_admitted'
-            AND e.kind IN ('story.shared', 'story.edited')
-          ORDER BY e.seq LIMIT 20",
-    )?;
+    let mut kept =
+        conn.prepare_cached("SELECT text FROM story_texts WHERE story_key = ?1 AND hash = ?2")?;
     // What someone waiting shared is for leads only, in their request.
     let lead = is_lead(conn, me);
     for member in &mut members {
-        if lead && matches!(member.status.as_str(), "pending" | "returning") {
-            member.waiting_stories = waiting
-                .query_map([&member.member_id], |row| row.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
+        if !lead || !matches!(member.status.as_str(), "pending" | "returning") {
+            continue;
+        }
+        for (author, story) in super::events::waiting_stories(conn, Some(&member.member_id))? {
+            let Some(hash) = story.hash else { continue };
+            let key = format!("{author}/{}", story.story_id);
+            if let Some(text) = kept.query_row([&key, &hash], |row| row.get(0)).optional()? {
+                member.waiting_stories.push(text);
+            }
+            if member.waiting_stories.len() == 20 {
+                break;
+            }
         }
     }
     Ok(members)

@@ -5,7 +5,7 @@
 //! Numbers never repeat: the next is above both the store's and the
 //! folder's highest, and each event names the hash of the one before.
 
-use super::body::{Body, StoryContent};
+use super::body::{kind, Body, StoryContent};
 use super::events::event_key;
 use super::membership::{device_key, joined};
 use crate::error::Result;
@@ -15,22 +15,45 @@ use crate::team_event::{Event, EVENT_VERSION, LEGACY_VERSION};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
+/// The last story event this PC signed for a story, typed.
+pub fn last_story_event(conn: &Connection, story_id: &str) -> Result<Option<Body>> {
+    let line: Option<String> = query_one(
+        conn,
+        "SELECT line FROM own_events
+          WHERE json_extract(line, '$.kind') IN (?2, ?3, ?4)
+            AND json_extract(line, '$.body.story_id') = ?1
+          ORDER BY seq DESC LIMIT 1",
+        params![
+            story_id,
+            kind::STORY_SHARED,
+            kind::STORY_EDITED,
+            kind::STORY_WITHDRAWN
+        ],
+        |row| row.get(0),
+    )
+    .optional()?;
+    Ok(line
+        .and_then(|line| Event::parse(&line).ok())
+        .and_then(|event| Body::parse(&event.kind, &event.body).ok()))
+}
+
 /// The next number this PC signs with: above every number of its own,
 /// whether in its store, its own events or its folder. Lines signed by a
 /// key not its own (anyone can write into the folder) do not count.
 fn next_seq(conn: &Connection, me: &str) -> Result<u64> {
-    let highest: i64 = query_one(
+    let (outbox, in_folder): (i64, i64) = query_one(
         conn,
-        "SELECT max(coalesce((SELECT max(seq) FROM own_events), 0),
-                    coalesce((SELECT max_seq FROM team_members WHERE member_id = ?1), 0),
-                    coalesce((SELECT max(seq) FROM team_events
-                               WHERE member_id = ?1
-                                 AND (signer = ''
-                                      OR signer = (SELECT public_key FROM device_key))), 0))",
+        "SELECT coalesce((SELECT max(seq) FROM own_events), 0),
+                coalesce((SELECT max_seq FROM team_members WHERE member_id = ?1), 0)",
         [me],
-        |row| row.get(0),
+        |row| Ok((row.get(0)?, row.get(1)?)),
     )?;
-    let highest = highest.max(0) as u64;
+    let key: Option<String> = query_one(conn, "SELECT public_key FROM device_key", [], |row| {
+        row.get(0)
+    })
+    .optional()?;
+    let in_log = super::events::highest_seq(conn, me, Some(key.as_deref().unwrap_or_default()))?;
+    let highest = (outbox.max(in_folder).max(0) as u64).max(in_log);
     if highest >= i64::MAX as u64 {
         return Err(crate::error::CoreError::TeamFolder(
             "this PC's event numbers are used up".into(),
@@ -41,14 +64,7 @@ fn next_seq(conn: &Connection, me: &str) -> Result<u64> {
 
 /// The hash of this member's event just before `seq`, as the chain needs.
 fn hash_before(conn: &Connection, me: &str, seq: u64) -> Result<String> {
-    Ok(query_one(
-        conn,
-        "SELECT hash FROM team_events WHERE member_id = ?1 AND seq = ?2 AND hash IS NOT NULL",
-        params![me, seq as i64 - 1],
-        |row| row.get::<_, String>(0),
-    )
-    .optional()?
-    .unwrap_or_default())
+    Ok(super::events::hash_at(conn, me, seq.saturating_sub(1))?.unwrap_or_default())
 }
 
 /// The format the team writes now: 1 until its founder upgraded it.

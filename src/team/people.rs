@@ -48,27 +48,27 @@ impl Fanday {
 
     /// The request a lead answers: only the one whose key they compared.
     fn request_of(&self, member: &str, compared: &str) -> Result<(String, String, u64)> {
-        let request: (String, String, u64) = query_one(
-            &self.store.conn(),
-            "SELECT m.public_key, m.name,
-                    (SELECT coalesce(max(seq), 1) FROM team_events e
-                      WHERE e.member_id = m.member_id AND e.kind = 'member.requested'
-                        AND json_extract(e.body, '$.key') = m.public_key)
-               FROM team_members m
-              WHERE m.member_id = ?1 AND m.status IN ('pending', 'returning')",
+        let conn = self.store.conn();
+        let (key, name): (String, String) = query_one(
+            &conn,
+            "SELECT public_key, name FROM team_members
+              WHERE member_id = ?1 AND status IN ('pending', 'returning')",
             [member],
-            |row| {
-                Ok((
-                    row.get(0)?,
-                    row.get(1)?,
-                    row.get::<_, i64>(2)?.max(1) as u64,
-                ))
-            },
+            |row| Ok((row.get(0)?, row.get(1)?)),
         )
         .optional()?
         .ok_or(CoreError::NotFound {
             what: "request to join",
         })?;
+        let asked_at = super::events::requests_of(&conn, member)?
+            .into_iter()
+            .filter(|(_, asked)| *asked == key)
+            .map(|(seq, _)| seq)
+            .max()
+            .unwrap_or(1)
+            .max(1);
+        drop(conn);
+        let request = (key, name, asked_at);
         let shown = crate::team_event::parse_public_key(&request.0)
             .map(|key| crate::team_event::fingerprint(&key))
             .unwrap_or_default();
@@ -203,31 +203,29 @@ impl Fanday {
             return Ok(false);
         };
         let conn = self.store.conn();
-        let known: Vec<(String, String, String, i64)> = conn
+        let known: Vec<(String, String, String)> = conn
             .prepare(
-                "SELECT m.member_id, m.public_key, m.name,
-                        (SELECT coalesce(max(seq), 0) FROM team_events e WHERE e.member_id = m.member_id)
-                   FROM team_members m
-                  WHERE m.member_id <> ?1 AND m.public_key <> ''",
+                "SELECT member_id, public_key, name FROM team_members
+                  WHERE member_id <> ?1 AND public_key <> ''",
             )?
-            .query_map([&me.id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))?
+            .query_map([&me.id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        let created_at: Option<chrono::DateTime<chrono::Utc>> = conn
-            .query_row("SELECT min(at) FROM team_events", [], |row| row.get(0))
-            .optional()?
-            .flatten();
-        let my_highest: i64 = conn.query_row(
-            "SELECT coalesce(max(seq), 0) FROM team_events WHERE member_id = ?1",
-            [&me.id],
-            |row| row.get(0),
-        )?;
+        let known = known
+            .into_iter()
+            .map(|(member, key, name)| {
+                let highest = super::events::highest_seq(&conn, &member, None)?;
+                Ok((member, key, name, highest))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let created_at = super::events::first_at(&conn)?;
+        let my_highest = super::events::highest_seq(&conn, &me.id, None)?;
         let key = membership::device_key(&conn, self.clock.now_utc())?;
         drop(conn);
         let team = TeamFile {
             v: EVENT_VERSION,
             founder_name: membership::truncate(&me.display_name, 60),
             created_at: Some(created_at.unwrap_or_else(|| self.clock.now_utc())),
-            legacy_until: my_highest.max(0) as u64,
+            legacy_until: my_highest,
             sig: String::new(),
             ..old
         }
@@ -243,7 +241,7 @@ impl Fanday {
                 key,
                 name,
                 after: 0,
-                legacy_until: highest.max(0) as u64,
+                legacy_until: highest,
             }))?;
         }
         Ok(true)

@@ -177,21 +177,12 @@ pub fn load_vouchers(store: &Store) -> Result<Vouchers> {
         .collect::<rusqlite::Result<_>>()?;
     let mut vouchers = Vouchers::new();
     for member in members {
-        let rows: Vec<(i64, String, String)> = conn
-            .prepare_cached(
-                "SELECT e.seq - 1, e.prev, e.signer FROM team_events e
-                  WHERE e.member_id = ?1 AND e.v = 2 AND e.seq > 1 AND e.prev IS NOT NULL
-                    AND NOT EXISTS (SELECT 1 FROM team_events p
-                                     WHERE p.member_id = ?1 AND p.seq = e.seq - 1)",
-            )?
-            .query_map([&member], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        for (seq, prev, signer) in rows {
+        for (seq, prev, signer) in super::events::vouchers(&conn, &member)? {
             if let Some(key) = parse_public_key(&signer) {
                 vouchers
                     .entry(member.clone())
                     .or_default()
-                    .insert(seq.max(0) as u64, (prev, key));
+                    .insert(seq, (prev, key));
             }
         }
     }

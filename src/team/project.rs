@@ -108,11 +108,7 @@ pub fn write(conn: &Connection, state: &TeamState, touched: &Touched, me: &str) 
         exception(conn, state.exceptions.get(key), state, me)?;
     }
     if touched.reset_outcomes {
-        exec(
-            conn,
-            "UPDATE team_events SET applied = 1, reason = NULL WHERE applied <> 1",
-            [],
-        )?;
+        super::events::reset_outcomes(conn)?;
     }
     for key in &touched.outcomes {
         match state.outcomes.get(key) {

@@ -3,8 +3,9 @@
 //! withdrawn, and proposals and decisions made here are sent. Only the
 //! store is touched (the events wait in the outbox); safe to repeat.
 
-use super::body::{Body, ExceptionRef, StoryBody, StoryContent, StoryRef};
+use super::body::{kind, Body, ExceptionRef, StoryBody, StoryContent, StoryRef};
 use super::catalogue::{decision_body, proposal_body};
+use super::events;
 use super::membership::joined;
 use super::outbox::{append, team_format};
 use super::proposals::proposers_id;
@@ -14,6 +15,7 @@ use crate::profile::Profile;
 use crate::team_event::LEGACY_VERSION;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
+use std::collections::BTreeSet;
 
 pub fn reconcile(conn: &Connection, profile: &Profile, now: DateTime<Utc>) -> Result<u32> {
     if joined(conn)?.is_none() {
@@ -47,11 +49,11 @@ pub fn reconcile(conn: &Connection, profile: &Profile, now: DateTime<Utc>) -> Re
         let sent_before = if legacy { None } else { last_sent(conn, &id)? };
         if sent_before
             .as_ref()
-            .is_some_and(|(kind, hash)| kind != "story.withdrawn" && *hash == content.hash())
+            .is_some_and(|(withdrawn, hash)| !withdrawn && *hash == content.hash())
         {
             continue;
         }
-        let known = known || sent_before.is_some_and(|(kind, _)| kind != "story.withdrawn");
+        let known = known || sent_before.is_some_and(|(withdrawn, _)| !withdrawn);
         let story = if legacy {
             content.legacy_body()
         } else {
@@ -90,15 +92,13 @@ pub fn reconcile(conn: &Connection, profile: &Profile, now: DateTime<Utc>) -> Re
             .collect::<rusqlite::Result<_>>()?;
         for id in unshared {
             let sent = last_sent(conn, &id)?;
-            if sent.is_some_and(|(kind, _)| kind != "story.withdrawn") && !to_withdraw.contains(&id)
-            {
+            if sent.is_some_and(|(withdrawn, _)| !withdrawn) && !to_withdraw.contains(&id) {
                 to_withdraw.push(id);
             }
         }
     }
     for story_id in to_withdraw {
-        if !legacy && last_sent(conn, &story_id)?.is_some_and(|(kind, _)| kind == "story.withdrawn")
-        {
+        if !legacy && last_sent(conn, &story_id)?.is_some_and(|(withdrawn, _)| withdrawn) {
             continue;
         }
         let body = Body::StoryWithdrawn(StoryRef {
@@ -125,19 +125,17 @@ fn waits_for_a_lead(conn: &Connection, me: &str) -> Result<bool> {
     Ok(matches!(status.as_deref(), Some("pending" | "returning")))
 }
 
-/// The last story event this PC sent for a moment: its kind and the hash
-/// of the content it named.
-fn last_sent(conn: &Connection, story_id: &str) -> Result<Option<(String, String)>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT json_extract(line, '$.kind'), coalesce(json_extract(line, '$.body.hash'), '')
-               FROM own_events
-              WHERE json_extract(line, '$.kind') IN ('story.shared', 'story.edited', 'story.withdrawn')
-                AND json_extract(line, '$.body.story_id') = ?1
-              ORDER BY seq DESC LIMIT 1",
-        )?
-        .query_row([story_id], |row| Ok((row.get(0)?, row.get(1)?)))
-        .optional()?)
+/// The last story event this PC sent for a moment: whether it withdrew
+/// the story, and the hash of the content it named.
+fn last_sent(conn: &Connection, story_id: &str) -> Result<Option<(bool, String)>> {
+    Ok(
+        super::outbox::last_story_event(conn, story_id)?.map(|body| match body {
+            Body::StoryShared(story) | Body::StoryEdited(story) => {
+                (false, story.hash.unwrap_or_default())
+            }
+            _ => (true, String::new()),
+        }),
+    )
 }
 
 /// The team's name for the exception a moment used: its proposer and id.
@@ -162,18 +160,27 @@ fn exception_ref(conn: &Connection, local: Option<&str>) -> Result<Option<Except
 /// which the team has not been sent yet (in a team they are events only).
 fn reconcile_exceptions(conn: &Connection, profile: &Profile, now: DateTime<Utc>) -> Result<u32> {
     let mut sent = 0;
+    let mut proposed = BTreeSet::new();
+    let mut decided = BTreeSet::new();
+    let in_log = events::of_member(
+        conn,
+        &profile.id,
+        &[kind::EXCEPTION_PROPOSED, kind::EXCEPTION_DECIDED],
+    )?;
+    for (_, body) in in_log {
+        match body {
+            Body::ExceptionProposed(p) => proposed.insert(p.exception_id),
+            Body::ExceptionDecided(d) => decided.insert(d.decision_id),
+            _ => false,
+        };
+    }
     let proposals: Vec<String> = conn
         .prepare_cached(
-            "SELECT e.id FROM exceptions e
-              WHERE e.proposed_by = ?1
-                AND NOT EXISTS (SELECT 1 FROM team_events t WHERE t.kind = 'exception.proposed'
-                                 AND t.member_id = ?1
-                                 AND json_extract(t.body, '$.exception_id') = e.id)
-              ORDER BY e.proposed_at, e.id",
+            "SELECT id FROM exceptions WHERE proposed_by = ?1 ORDER BY proposed_at, id",
         )?
         .query_map([&profile.id], |row| row.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    for id in proposals {
+    for id in proposals.into_iter().filter(|id| !proposed.contains(id)) {
         let body = proposal_body(crate::exception::get(conn, &id)?);
         append(conn, profile, &body, None, now)?;
         sent += 1;
@@ -183,9 +190,6 @@ fn reconcile_exceptions(conn: &Connection, profile: &Profile, now: DateTime<Utc>
             "SELECT v.id, v.exception_id, e.proposed_by, v.kind, v.note FROM exception_events v
                JOIN exceptions e ON e.id = v.exception_id
               WHERE v.actor_id = ?1 AND v.kind <> 'proposed'
-                AND NOT EXISTS (SELECT 1 FROM team_events t WHERE t.kind = 'exception.decided'
-                                 AND t.member_id = ?1
-                                 AND json_extract(t.body, '$.decision_id') = v.id)
               ORDER BY v.at, v.id",
         )?
         .query_map([&profile.id], |row| {
@@ -198,8 +202,11 @@ fn reconcile_exceptions(conn: &Connection, profile: &Profile, now: DateTime<Utc>
             ))
         })?
         .collect::<rusqlite::Result<_>>()?;
-    for (decision_id, local, proposer, kind, note) in decisions {
-        let action = match kind.as_str() {
+    let decisions = decisions
+        .into_iter()
+        .filter(|(decision_id, ..)| !decided.contains(decision_id));
+    for (decision_id, local, proposer, status, note) in decisions {
+        let action = match status.as_str() {
             "approved" => Action::Approve,
             "rejected" => Action::Reject,
             "retired" => Action::Retire,

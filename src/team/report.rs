@@ -249,18 +249,12 @@ pub fn skips(conn: &Connection) -> Result<Vec<Skip>> {
         rows.collect::<rusqlite::Result<_>>()?;
     // What waits: kept aside in the store, per member and reason, as it is
     // now (a later admission or rebuild may have taken it since).
-    let waiting = conn
-        .prepare_cached(
-            "SELECT 'members/' || member_id || '/', reason, count(*), NULL
-               FROM team_events INDEXED BY team_events_kept_aside_by_reason
-              WHERE applied = 0 AND reason IS NOT NULL
-              GROUP BY member_id, reason ORDER BY member_id, reason LIMIT ?1",
-        )?
-        .query_map([MAX_SKIP_ROWS], |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    found.extend(waiting);
+    let waiting = super::events::kept_aside_counts(conn, MAX_SKIP_ROWS)?;
+    found.extend(
+        waiting
+            .into_iter()
+            .map(|(member, reason, count)| (format!("members/{member}/"), reason, count, None)),
+    );
     let mut skips = Vec::new();
     for row in found {
         let (path, code, count, first) = row;

@@ -15,7 +15,7 @@ use crate::store::Store;
 use crate::team_event::{EVENT_VERSION, LEGACY_VERSION};
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::params;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// A team whose founder upgraded to format 2: this PC follows once the
@@ -86,31 +86,29 @@ fn texts_to_look_for(
     conn: &rusqlite::Connection,
     runtime: &Runtime,
 ) -> Result<Vec<(String, String, String)>> {
-    let rows: Vec<(String, Option<String>, Option<String>)> = conn
+    let mut rows: Vec<(String, String, String)> = conn
         .prepare_cached(
             "SELECT author_id, story_id, text_hash FROM stories
-              WHERE withdrawn = 0 AND text = '' AND text_hash IS NOT NULL
-             UNION
-             SELECT member_id, json_extract(body, '$.story_id'), json_extract(body, '$.hash')
-               FROM team_events
-              WHERE applied = 0 AND reason = 'not_admitted'
-                AND kind IN ('story.shared', 'story.edited')",
+              WHERE withdrawn = 0 AND text = '' AND text_hash IS NOT NULL",
         )?
         .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let mut by_author: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    rows.extend(
+        super::events::waiting_stories(conn, None)?
+            .into_iter()
+            .filter_map(|(member, story)| Some((member, story.story_id, story.hash?))),
+    );
+    let mut by_author: BTreeMap<String, BTreeSet<(String, String)>> = BTreeMap::new();
     for (author, id, hash) in rows {
-        if let (Some(id), Some(hash)) = (id, hash) {
-            by_author.entry(author).or_default().push((id, hash));
-        }
+        by_author.entry(author).or_default().insert((id, hash));
     }
     let turn = runtime
         .texts_window
         .fetch_add(1, std::sync::atomic::Ordering::SeqCst) as usize;
     let mut queues: Vec<(String, std::collections::VecDeque<(String, String)>)> = by_author
         .into_iter()
-        .map(|(author, mut stories)| {
-            stories.sort();
+        .map(|(author, stories)| {
+            let mut stories: Vec<_> = stories.into_iter().collect();
             let start = turn % stories.len().max(1);
             stories.rotate_left(start);
             (author, stories.into())
@@ -148,13 +146,7 @@ pub fn settle(
         return Ok(());
     }
     let not_before = created_at.map(|c| c - Duration::days(7));
-    let due: bool = store.conn().query_row(
-        "SELECT EXISTS (SELECT 1 FROM team_events
-                         WHERE applied = 0 AND reason = 'date_out_of_range'
-                           AND at <= ?1 AND (?2 IS NULL OR at >= ?2))",
-        params![now + Duration::days(1), not_before],
-        |row| row.get(0),
-    )?;
+    let due = super::events::dated_ahead_due(&store.conn(), now + Duration::days(1), not_before)?;
     if due {
         let withdrawn = {
             let conn = store.conn();

@@ -99,6 +99,11 @@ pub struct ExceptionState {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct TeamState {
     pub authority: Authority,
+    /// Who counted before lines off their members' chains were put aside
+    /// (the fold's first pass): a line of a member's own under it, but not
+    /// under `authority`, can still change the chains. Derived, not kept.
+    #[serde(skip)]
+    pub first_pass: Authority,
     /// What became of every event, by its key.
     pub outcomes: BTreeMap<String, Outcome>,
     /// Per member: at how many numbers their own lines disagree, how many

@@ -9,7 +9,8 @@
 //! within bounds and add up. The latest tally of a member and week (by the
 //! member's own event number) is the one that counts, the same on every PC.
 
-use super::body::{Body, TallyBody, TallyStopBody};
+use super::body::{kind, Body, TallyBody, TallyStopBody};
+use super::events;
 use super::membership::joined;
 use super::outbox::{append, team_format};
 use super::refusal::Refusal;
@@ -77,15 +78,8 @@ pub fn send_stop(conn: &Connection, me: &Profile, now: DateTime<Utc>) -> Result<
     if joined(conn)?.is_none() || team_format(conn)? != EVENT_VERSION {
         return Ok(());
     }
-    let last: Option<String> = query_one(
-        conn,
-        "SELECT kind FROM team_events WHERE member_id = ?1
-            AND kind IN ('tally.week', 'tally.stopped') ORDER BY seq DESC LIMIT 1",
-        [&me.id],
-        |row| row.get(0),
-    )
-    .optional()?;
-    if last.as_deref() == Some("tally.week") {
+    let sent = events::of_member(conn, &me.id, &[kind::TALLY_WEEK, kind::TALLY_STOPPED])?;
+    if matches!(sent.last(), Some((_, Body::TallyWeek(_)))) {
         append(conn, me, &Body::TallyStopped(TallyStopBody {}), None, now)?;
     }
     Ok(())
@@ -130,18 +124,15 @@ pub fn sharing(conn: &Connection) -> Result<bool> {
 /// The tally this person last published for a week, refused or not, and
 /// not switched off since.
 fn last_published(conn: &Connection, me: &str, week: &str) -> Result<Option<TallyBody>> {
-    let body: Option<String> = query_one(
-        conn,
-        "SELECT body FROM team_events
-          WHERE member_id = ?1 AND kind = 'tally.week' AND json_extract(body, '$.week') = ?2
-            AND seq > coalesce((SELECT max(seq) FROM team_events
-                                 WHERE member_id = ?1 AND kind = 'tally.stopped'), 0)
-          ORDER BY seq DESC LIMIT 1",
-        params![me, week],
-        |row| row.get(0),
-    )
-    .optional()?;
-    Ok(body.and_then(|body| serde_json::from_str(&body).ok()))
+    let sent = events::of_member(conn, me, &[kind::TALLY_WEEK, kind::TALLY_STOPPED])?;
+    Ok(sent
+        .into_iter()
+        .rev()
+        .take_while(|(_, body)| !matches!(body, Body::TallyStopped(_)))
+        .find_map(|(_, body)| match body {
+            Body::TallyWeek(tally) if tally.week == week => Some(tally),
+            _ => None,
+        }))
 }
 
 /// Publishes this week's and last week's tallies where they changed since

@@ -8,7 +8,7 @@
 //! by another program, on a share that is away) is not damage: nothing is
 //! written until it can be read, and what waits, waits in the store.
 
-use super::body::StoryContent;
+use super::body::{Body, StoryContent};
 use super::events::event_key;
 use super::folder::{
     self, event_file_name, event_file_number, list, member_dir, EntryKind, FolderFile, Keeps,
@@ -144,13 +144,10 @@ fn put_story_file(dir: &Path, line: &str, attachment: Option<&str>) -> Result<()
     let Ok(event) = Event::parse(line) else {
         return Ok(());
     };
-    let Some(story_id) = event.body.get("story_id").and_then(|v| v.as_str()) else {
-        return Ok(());
-    };
-    match (event.kind.as_str(), attachment) {
-        ("story.withdrawn", _) => story_files::erase(dir, story_id),
-        ("story.shared" | "story.edited", Some(content)) => {
-            story_files::write(dir, story_id, content)
+    match (Body::parse(&event.kind, &event.body), attachment) {
+        (Ok(Body::StoryWithdrawn(story)), _) => story_files::erase(dir, &story.story_id),
+        (Ok(Body::StoryShared(story) | Body::StoryEdited(story)), Some(content)) => {
+            story_files::write(dir, &story.story_id, content)
         }
         _ => Ok(()),
     }
