@@ -16,6 +16,7 @@ pub mod error;
 pub mod exception;
 pub mod export;
 mod facade;
+mod history;
 pub mod if_then;
 pub mod keys;
 pub mod misses;

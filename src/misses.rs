@@ -4,7 +4,7 @@
 //! the streak; nothing is ever "lost".
 
 use crate::calendar::WorkingDays;
-use crate::stats::{counted_days, History};
+use crate::history::{counted_days, History};
 use chrono::NaiveDate;
 use serde::Serialize;
 

@@ -430,10 +430,6 @@ pub fn append_log(conn: &Connection, entry: &LogEntry) -> Result<()> {
     Ok(())
 }
 
-pub use crate::digest::{
-    digest_due, digest_sent_for, digest_text, digest_text_alone, record_digest_sent,
-};
-
 /// `HH:MM`, the way a time field gives and shows it (seconds allowed in).
 pub mod hh_mm {
     use chrono::NaiveTime;

@@ -1,6 +1,7 @@
 //! The daily reminder and the weekly digest: settings, the plan for now,
 //! and the log of what was shown.
 
+use crate::digest;
 use crate::error::Result;
 use crate::reminder::{self, LogEntry, LogKind, Plan, Quiet, RunOverride};
 use crate::team::{feed, membership};
@@ -114,8 +115,8 @@ impl Fanday {
         let (monday, text) = {
             let conn = self.store.conn();
             let settings = reminder::load_settings(&conn)?;
-            let sent_for = reminder::digest_sent_for(&conn)?;
-            let Some(monday) = reminder::digest_due(now, &settings, sent_for) else {
+            let sent_for = digest::digest_sent_for(&conn)?;
+            let Some(monday) = digest::digest_due(now, &settings, sent_for) else {
                 return Ok(None);
             };
             let sunday = monday + Duration::days(6);
@@ -123,9 +124,9 @@ impl Fanday {
             let text = match membership::joined(&conn)? {
                 Some(_) => {
                     let team_shared = feed::count_between(&conn, monday, sunday)?;
-                    reminder::digest_text(language, fans, team_shared)
+                    digest::digest_text(language, fans, team_shared)
                 }
-                None => reminder::digest_text_alone(language, fans, mine_shared),
+                None => digest::digest_text_alone(language, fans, mine_shared),
             };
             (monday, text)
         };
@@ -134,6 +135,6 @@ impl Fanday {
 
     /// Notes that the digest for the week starting `monday` was sent.
     pub fn record_digest_sent(&self, monday: NaiveDate) -> Result<()> {
-        reminder::record_digest_sent(&mut self.store.conn(), monday)
+        digest::record_digest_sent(&mut self.store.conn(), monday)
     }
 }

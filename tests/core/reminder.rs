@@ -744,7 +744,7 @@ fn remind_at_for_one_run_reminds_at_that_time_on_any_day_but_still_once() {
 fn the_weekly_digest_comes_on_the_first_working_day_once_and_only_if_wanted() {
     let off = ReminderSettings::default();
     assert_eq!(
-        reminder::digest_due(sthlm("2026-11-23 10:00"), &off, None),
+        fanday_core::digest::digest_due(sthlm("2026-11-23 10:00"), &off, None),
         None
     );
     let on = ReminderSettings {
@@ -753,20 +753,20 @@ fn the_weekly_digest_comes_on_the_first_working_day_once_and_only_if_wanted() {
     };
     let last_monday = day("2026-11-16");
     assert_eq!(
-        reminder::digest_due(sthlm("2026-11-23 09:59"), &on, None),
+        fanday_core::digest::digest_due(sthlm("2026-11-23 09:59"), &on, None),
         None
     );
     assert_eq!(
-        reminder::digest_due(sthlm("2026-11-23 10:00"), &on, None),
+        fanday_core::digest::digest_due(sthlm("2026-11-23 10:00"), &on, None),
         Some(last_monday)
     );
     assert_eq!(
-        reminder::digest_due(sthlm("2026-11-23 15:00"), &on, Some(last_monday)),
+        fanday_core::digest::digest_due(sthlm("2026-11-23 15:00"), &on, Some(last_monday)),
         None,
         "once"
     );
     assert_eq!(
-        reminder::digest_due(sthlm("2026-11-24 10:00"), &on, None),
+        fanday_core::digest::digest_due(sthlm("2026-11-24 10:00"), &on, None),
         None,
         "Tuesday is not the first working day"
     );
@@ -778,16 +778,16 @@ fn the_weekly_digest_comes_on_the_first_working_day_once_and_only_if_wanted() {
         ..on.clone()
     };
     assert_eq!(
-        reminder::digest_due(sthlm("2026-11-24 10:00"), &paused_monday, None),
+        fanday_core::digest::digest_due(sthlm("2026-11-24 10:00"), &paused_monday, None),
         Some(last_monday)
     );
-    let text = reminder::digest_text(Language::En, 4, 1);
+    let text = fanday_core::digest::digest_text(Language::En, 4, 1);
     assert_eq!(
         text.body,
         "Last week you made 4 fans; the team shared 1 story."
     );
     assert_eq!(
-        reminder::digest_text(Language::Sv, 1, 2).body,
+        fanday_core::digest::digest_text(Language::Sv, 1, 2).body,
         "Förra veckan gjorde du 1 fan; teamet delade 2 berättelser."
     );
 }
