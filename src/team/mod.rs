@@ -18,6 +18,7 @@ mod deadline;
 mod events;
 mod facade;
 pub(crate) mod feed;
+mod file_names;
 mod fold;
 #[cfg(test)]
 mod fold_property;
@@ -40,6 +41,7 @@ pub mod refusal;
 mod report;
 mod settle;
 mod state;
+mod steps;
 mod story_files;
 pub mod tally;
 mod verify;

@@ -5,9 +5,9 @@
 
 use super::authority::Authority;
 use super::deadline;
+use super::file_names::{classify, FileRole};
 use super::folder::{
-    self, classify, list, member_dir, relative, EntryKind, FileRole, FolderFile, OpenError,
-    MEMBERS_DIR, PROFILE_FILE,
+    self, list, member_dir, relative, EntryKind, FolderFile, OpenError, MEMBERS_DIR, PROFILE_FILE,
 };
 use super::lines::{Chunk, Cursor};
 use super::membership::MemberFile;

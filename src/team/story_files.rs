@@ -101,7 +101,9 @@ pub fn copies(stories: &Path, story_id: &str) -> Vec<PathBuf> {
     folder::list(stories)
         .unwrap_or_default()
         .into_iter()
-        .filter(|(name, _, kind)| *kind == EntryKind::File && folder::is_copy_of(name, &original))
+        .filter(|(name, _, kind)| {
+            *kind == EntryKind::File && super::file_names::is_copy_of(name, &original)
+        })
         .map(|(_, path, _)| path)
         .collect()
 }

@@ -2,10 +2,11 @@
 //! line parsed, checked to be theirs, and its signature verified (in
 //! batches, over the computer's cores). Lines not taken are only counted.
 
-use super::authority::{Authority, Steps};
+use super::authority::Authority;
 use super::body::{Body, StoryContent};
 use super::lines::Chunk;
 use super::refusal::Refusal;
+use super::steps::Steps;
 use crate::team_event::{parse_public_key, Event, Rejected};
 use ed25519_dalek::VerifyingKey;
 use std::collections::HashMap;

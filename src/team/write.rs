@@ -10,9 +10,10 @@
 
 use super::body::{Body, StoryContent};
 use super::events::event_key;
+use super::file_names::{classify, event_file_name, event_file_number, FileRole};
 use super::folder::{
-    self, event_file_name, event_file_number, list, member_dir, EntryKind, FolderFile, Keeps,
-    OpenError, MEMBERS_DIR, PROFILE_FILE, STORIES_DIR,
+    self, list, member_dir, EntryKind, FolderFile, Keeps, OpenError, MEMBERS_DIR, PROFILE_FILE,
+    STORIES_DIR,
 };
 use super::lines::{read_chunk, Cursor};
 use super::membership::{device_key, joined, MemberFile};
@@ -109,7 +110,7 @@ fn events_in_folder(
         Err(err) => return Err(super::waits::reason_of(&err)),
     };
     for (name, path, kind) in entries {
-        if kind != EntryKind::File || folder::classify(&name) != folder::FileRole::Events {
+        if kind != EntryKind::File || classify(&name) != FileRole::Events {
             continue;
         }
         let file = match FolderFile::open(&path) {
@@ -465,7 +466,7 @@ fn write_to(
         // A link, a pipe or a folder where a file of ours belongs goes, or
         // every pass would find it and heal again.
         for (name, path, kind) in list(&dir).unwrap_or_default() {
-            if kind != EntryKind::File && folder::classify(&name) == folder::FileRole::Events {
+            if kind != EntryKind::File && classify(&name) == FileRole::Events {
                 own_room(team, &path, Keeps::File, replaced)?;
             }
         }
