@@ -6,13 +6,13 @@
 //! `facade/` (moments, reminders, exceptions, progress, your data) and
 //! `team/facade.rs`, and each calls down into the domain modules.
 
-pub mod atomic;
+pub(crate) mod atomic;
 pub mod backup;
-pub mod calendar;
-pub mod clock;
-pub mod demo;
+pub(crate) mod calendar;
+pub(crate) mod clock;
+pub(crate) mod demo;
 pub mod digest;
-pub mod error;
+pub(crate) mod error;
 pub mod exception;
 pub mod export;
 mod facade;
@@ -20,11 +20,11 @@ mod history;
 pub mod if_then;
 pub mod keys;
 pub mod misses;
-pub mod moment;
-pub mod profile;
+pub(crate) mod moment;
+pub(crate) mod profile;
 pub mod reflection;
 pub mod reminder;
-pub mod reminder_words;
+pub(crate) mod reminder_words;
 mod sql;
 pub mod stats;
 pub mod store;

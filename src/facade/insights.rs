@@ -5,9 +5,9 @@
 use crate::error::Result;
 use crate::reminder::put_setting;
 use crate::stats::{self, WeekInsight};
-use crate::team::numbers::{self, Source, SourceKind};
 use crate::team::recognition::{self, Recognition};
 use crate::team::tally;
+use crate::team::tally_insights::{self, Source, SourceKind};
 use crate::Fanday;
 use serde::Serialize;
 
@@ -31,10 +31,10 @@ impl Fanday {
         let now = self.clock.now();
         let conn = self.store.conn();
         let in_team = crate::team::membership::joined(&conn)?.is_some();
-        let (source, weeks_shown) = if numbers::team_tallies(&conn)? {
+        let (source, weeks_shown) = if tally_insights::team_tallies(&conn)? {
             (
-                numbers::source(&conn, today)?,
-                numbers::weeks(&conn, today, weeks)?,
+                tally_insights::source(&conn, today)?,
+                tally_insights::weeks(&conn, today, weeks)?,
             )
         } else {
             let local = stats::insights(&conn, today, weeks)?;

@@ -11,7 +11,7 @@ mod authority;
 pub mod body;
 mod catalogue;
 mod chain;
-pub mod cloud;
+pub(crate) mod cloud;
 mod content;
 mod current;
 mod deadline;
@@ -22,30 +22,30 @@ mod file_names;
 mod fold;
 #[cfg(test)]
 mod fold_property;
-pub mod folder;
+pub(crate) mod folder;
+mod folder_survey;
 pub mod lines;
-pub mod lineup;
+pub(crate) mod lineup;
 mod lineup_facade;
 mod log;
+mod member_changes;
 pub(crate) mod membership;
-pub mod numbers;
 mod outbox;
-mod people;
-mod plan;
 mod project;
 mod proposals;
 mod read;
 pub mod recognition;
 mod reconcile;
-pub mod refusal;
+pub(crate) mod refusal;
 mod report;
 mod settle;
 mod state;
 mod steps;
 mod story_files;
-pub mod tally;
+pub(crate) mod tally;
+pub mod tally_insights;
 mod verify;
-pub mod waits;
+pub(crate) mod waits;
 mod write;
 
 pub use body::Body;
@@ -80,7 +80,7 @@ pub(crate) struct Runtime {
     /// Files of the folder that cannot be read just now.
     waits: waits::WaitBook,
     /// Files read to their end, as the file system showed them then.
-    sightings: plan::Sightings,
+    sightings: folder_survey::Sightings,
     /// Stories whose text file cannot be read just now: looked for again,
     /// each time a little later.
     texts: waits::WaitBook,

@@ -8,11 +8,13 @@
 use super::accepted::Outcome;
 use super::body::Body;
 use super::folder::{FolderFile, OpenError};
+use super::folder_survey::{
+    load_states, load_vouchers, plan, tail_hash, tail_hash_after, Job, Seen,
+};
+pub use super::folder_survey::{Scope, MAX_FILE_BYTES};
 use super::lines::{read_chunk, Cursor};
 use super::log::{self, Accept, Reader};
 use super::membership;
-use super::plan::{load_states, load_vouchers, plan, tail_hash, tail_hash_after, Job, Seen};
-pub use super::plan::{Scope, MAX_FILE_BYTES};
 use super::project;
 use super::refusal::Refusal;
 use super::report::{self, ReadAgain, SkipBook};
@@ -556,7 +558,7 @@ mod tests {
             book: KeyBook::default(),
             from: Cursor::default(),
             check: None,
-            sighting: super::super::plan::Sighting {
+            sighting: super::super::folder_survey::Sighting {
                 len: 0,
                 modified: None,
             },

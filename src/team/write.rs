@@ -208,7 +208,7 @@ fn heal_story_files(
         }
         let path = stories.join(format!("{story_id}.json"));
         let rel = folder::relative(team, &path);
-        let sighting = super::plan::Sighting::of(&path);
+        let sighting = super::folder_survey::Sighting::of(&path);
         if !thorough && sighting.is_some_and(|seen| runtime.sightings.is(&rel, &seen)) {
             continue;
         }
@@ -218,7 +218,7 @@ fn heal_story_files(
             story_files::Found::Waiting(_) => continue,
             _ => story_files::write(dir, &story_id, &attachment)?,
         }
-        if let Some(seen) = super::plan::Sighting::of(&path) {
+        if let Some(seen) = super::folder_survey::Sighting::of(&path) {
             runtime.sightings.saw(&rel, seen);
         }
     }

@@ -6,7 +6,7 @@
 use crate::support::team as support;
 
 use fanday_core::stats::WeekInsight;
-use fanday_core::team::numbers::SourceKind;
+use fanday_core::team::tally_insights::SourceKind;
 use fanday_core::{Customer, Insights, Role, Situation};
 use serde_json::{json, Value};
 use support::{
