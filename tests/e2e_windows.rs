@@ -144,10 +144,32 @@ fn fanday_exe_exports_csv_and_json_under_wine_without_a_window() {
     );
     assert!(!out.status.success());
     assert!(
-        said(&out).contains("usage: fanday export"),
+        said(&out).contains("Usage: fanday export"),
         "{}",
         said(&out)
     );
+}
+
+#[test]
+#[ignore = "run by scripts/test-windows"]
+fn fanday_exe_answers_help_version_and_mistakes_under_wine_without_a_window() {
+    let exe = dist().join("fanday.exe");
+    let out = run_in(&base_prefix(), &exe, &["--help"]);
+    assert_eq!(out.status.code(), Some(0), "{}", said(&out));
+    for words in ["Usage: fanday", "--data-dir <DIR>", "--remind-at", "export"] {
+        assert!(said(&out).contains(words), "{words}: {}", said(&out));
+    }
+    let out = run_in(&base_prefix(), &exe, &["--version"]);
+    assert_eq!(out.status.code(), Some(0), "{}", said(&out));
+    assert!(said(&out).contains("fanday 0."), "{}", said(&out));
+    let out = run_in(&base_prefix(), &exe, &["export", "--help"]);
+    assert_eq!(out.status.code(), Some(0), "{}", said(&out));
+    assert!(said(&out).contains("--format"), "{}", said(&out));
+    let out = run_in(&base_prefix(), &exe, &["--bogus"]);
+    assert_eq!(out.status.code(), Some(2), "{}", said(&out));
+    assert!(said(&out).contains("'--bogus'"), "{}", said(&out));
+    assert!(said(&out).contains("Usage: fanday"), "{}", said(&out));
+    assert!(!said(&out).contains("panicked"), "{}", said(&out));
 }
 
 /// The one user folder a fresh prefix has.

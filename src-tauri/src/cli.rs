@@ -1,69 +1,79 @@
-//! The command line without a window: `fanday export --format csv --out FILE`.
+//! What the command line asks for, before any window: help, the version,
+//! a mistake (exit 2, with the usage), or a subcommand run without a
+//! window, bus or keyring (exit 0, or 1 with one line saying why).
 
-use crate::args;
-use fanday_core::export::{Format, What};
+use crate::args::{self, Cli, Command, ExportArgs, Options};
 use fanday_core::{Fanday, SystemClock};
 use std::ffi::OsString;
-use std::path::PathBuf;
 use std::sync::Arc;
 
-const USAGE: &str =
-    "usage: fanday export --format csv|json --out FILE [--reflections | --team] [--data-dir DIR]";
-
-/// Runs a command-line action when the arguments ask for one; `None` means
-/// "start the app".
-pub fn run(raw: &[OsString]) -> Option<i32> {
-    if raw.first().map(|a| a.to_string_lossy()) != Some("export".into()) {
-        return None;
-    }
-    Some(match export(&raw[1..]) {
-        Ok(message) => {
-            println!("{message}");
-            0
-        }
-        Err(message) => {
-            eprintln!("fanday: {message}\n{USAGE}");
-            2
-        }
-    })
+/// What to do after reading the command line.
+pub enum Start {
+    /// Open the window with these options.
+    Window(Options),
+    /// Done without a window: exit with this code.
+    Exit(i32),
 }
 
-fn export(raw: &[OsString]) -> Result<String, String> {
-    let mut format = None;
-    let mut out = None;
-    let mut what = What::Mine;
-    let mut rest = Vec::new();
-    let mut iter = raw.iter();
-    while let Some(arg) = iter.next() {
-        match arg.to_string_lossy().as_ref() {
-            "--format" => {
-                let value = iter.next().map(|v| v.to_string_lossy().into_owned());
-                format = Some(
-                    value
-                        .as_deref()
-                        .and_then(Format::parse)
-                        .ok_or("--format takes csv or json")?,
-                );
-            }
-            "--out" => out = iter.next().map(PathBuf::from),
-            "--team" => what = What::TeamStories,
-            "--reflections" => what = What::Reflections,
-            _ => rest.push(arg.clone()),
+pub fn start(raw: Vec<OsString>) -> Start {
+    if !raw.is_empty() {
+        attach_to_terminal();
+    }
+    match args::parse(raw) {
+        // Help and the version are printed on stdout, mistakes on stderr
+        // with the usage; clap gives each its exit code (0 or 2).
+        Err(err) => {
+            let _ = err.print();
+            Start::Exit(err.exit_code())
         }
+        Ok(Cli {
+            window,
+            command: None,
+        }) => Start::Window(window),
+        Ok(Cli {
+            window,
+            command: Some(Command::Export(export_args)),
+        }) => Start::Exit(match export(&window, &export_args) {
+            Ok(message) => {
+                println!("{message}");
+                0
+            }
+            Err(message) => {
+                eprintln!("fanday export: {message}");
+                1
+            }
+        }),
     }
-    let format = format.ok_or("say which --format: csv or json")?;
-    let out = out.ok_or("say where to write with --out FILE")?;
-    let options = args::parse(rest);
-    if let Some(unknown) = options.unknown.first() {
-        return Err(format!("unknown argument {unknown:?}"));
-    }
-    let data_dir = args::data_dir(options.data_dir)?;
+}
+
+fn export(options: &Options, export: &ExportArgs) -> Result<String, String> {
+    let data_dir = args::data_dir(options.data_dir.clone())?;
     if !data_dir.join(fanday_core::store::DB_FILE_NAME).exists() {
         return Err(format!("there is no Fanday data in {}", data_dir.display()));
     }
     let fanday = Fanday::open(&data_dir, Arc::new(SystemClock)).map_err(|err| err.to_string())?;
     let rows = fanday
-        .export(what, format, &out)
+        .export(export.what(), export.format(), &export.out)
         .map_err(|err| err.to_string())?;
-    Ok(format!("wrote {rows} rows to {}", out.display()))
+    Ok(format!("wrote {rows} rows to {}", export.out.display()))
 }
+
+/// Fanday for Windows is a windowed program, which Windows starts without
+/// the terminal it was typed in: what the command line prints goes to that
+/// terminal again, unless it is already sent somewhere (a pipe, a file).
+#[cfg(windows)]
+fn attach_to_terminal() {
+    use windows_sys::Win32::System::Console::{
+        AttachConsole, GetStdHandle, ATTACH_PARENT_PROCESS, STD_OUTPUT_HANDLE,
+    };
+    // SAFETY: both calls take plain values; a failure only leaves the
+    // program without a terminal, as before.
+    unsafe {
+        if GetStdHandle(STD_OUTPUT_HANDLE).is_null() {
+            AttachConsole(ATTACH_PARENT_PROCESS);
+        }
+    }
+}
+
+#[cfg(not(windows))]
+fn attach_to_terminal() {}

@@ -3,6 +3,7 @@
 mod args;
 mod cli;
 mod commands;
+mod desktop_session;
 mod error;
 mod file_chooser;
 mod first_screen;
@@ -64,19 +65,20 @@ fn open_core(data_dir: &Path, options: &args::Options) -> Result<Fanday, UiError
 
 pub fn run() {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
-    let raw: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
-    if let Some(code) = cli::run(&raw) {
-        std::process::exit(code);
+    let options = match cli::start(std::env::args_os().skip(1).collect()) {
+        cli::Start::Window(options) => options,
+        cli::Start::Exit(code) => std::process::exit(code),
+    };
+    if let Err(reason) = desktop_session::check() {
+        eprintln!("{reason}");
+        std::process::exit(1);
     }
+    desktop_session::one_line_failures();
     // The window keeps the team key in the desktop's keyring where one runs
     // (FANDAY_KEY_STORE=file keeps it in the data folder instead).
     fanday_core::keys::use_system_keyring(
         std::env::var("FANDAY_KEY_STORE").map_or(true, |place| place != "file"),
     );
-    let options = args::parse(std::env::args_os().skip(1));
-    for unknown in &options.unknown {
-        log::warn!("ignoring unknown argument {unknown:?}");
-    }
 
     // A second launch only brings the running Fanday forward.
     let instance = single_instance::claim();
@@ -129,7 +131,7 @@ pub fn run() {
         .invoke_handler(include!(concat!(env!("OUT_DIR"), "/handlers.rs")))
         .run(tauri::generate_context!());
     if let Err(err) = result {
-        log::error!("the app could not start: {err}");
+        eprintln!("Fanday could not start its window: {err}");
         std::process::exit(1);
     }
 }
