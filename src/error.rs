@@ -89,6 +89,8 @@ pub enum CoreError {
     #[error("keys can be changed once the team's founder has updated Fanday")]
     TeamNotUpgraded,
 
+    #[error("the customers' feedback file cannot be read: {0}")]
+    FeedbackFile(String),
     #[error("storage error: {0}")]
     Storage(String),
 }
@@ -119,6 +121,7 @@ impl CoreError {
             CoreError::LastLead => "last_lead",
             CoreError::RemoveSelf => "remove_self",
             CoreError::TeamNotUpgraded => "team_not_upgraded",
+            CoreError::FeedbackFile(_) => "feedback_file",
             CoreError::Storage(_) => "storage",
         }
     }

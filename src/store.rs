@@ -25,6 +25,7 @@ const MIGRATION_STEPS: &[&str] = &[
     include_str!("../migrations/008_plans.sql"),
     include_str!("../migrations/009_lineup.sql"),
     include_str!("../migrations/010_tallies.sql"),
+    include_str!("../migrations/011_feedback.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -101,7 +101,7 @@ fn export_help_says_what_it_takes() {
 
 #[test]
 fn an_unknown_argument_is_named_with_the_usage_and_exits_2() {
-    for args in [&["--bogus"][..], &["feedback", "import", "x.csv"]] {
+    for args in [&["--bogus"][..], &["feedbak", "import", "x.csv"]] {
         let out = fanday(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let said = stderr(&out);

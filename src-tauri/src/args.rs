@@ -42,6 +42,27 @@ pub struct Options {
 pub enum Command {
     /// Write your moments, reflections or the team's stories to a file
     Export(ExportArgs),
+    /// The customers' feedback from a survey tool's export (team leads)
+    #[command(subcommand)]
+    Feedback(FeedbackCommand),
+}
+
+#[derive(Debug, PartialEq, Eq, Subcommand)]
+pub enum FeedbackCommand {
+    /// Read a survey export (CSV) and save its weeks, printing what was
+    /// understood as JSON
+    Import(FeedbackImportArgs),
+}
+
+#[derive(Debug, PartialEq, Eq, Args)]
+pub struct FeedbackImportArgs {
+    /// The CSV the survey tool exported: one row per answer (date, score
+    /// 0-10, comment) or per week
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Print what would be imported and save nothing (needs no Fanday data)
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, PartialEq, Eq, Args)]
@@ -122,6 +143,7 @@ fn only_the_window_takes_its_options(cli: Cli) -> Result<Cli, clap::Error> {
         Some((_, name)) => {
             let command = match command {
                 Command::Export(_) => "export",
+                Command::Feedback(_) => "feedback import",
             };
             Err(Cli::command().error(
                 clap::error::ErrorKind::ArgumentConflict,

@@ -2,8 +2,9 @@
 //! a mistake (exit 2, with the usage), or a subcommand run without a
 //! window, bus or keyring (exit 0, or 1 with one line saying why).
 
-use crate::args::{self, Cli, Command, ExportArgs, Options};
-use fanday_core::{Fanday, SystemClock};
+use crate::args::{self, Cli, Command, ExportArgs, FeedbackCommand, FeedbackImportArgs, Options};
+use fanday_core::feedback::{Skipped, WeekCounts};
+use fanday_core::{read_feedback_file, Fanday, SystemClock};
 use std::ffi::OsString;
 use std::sync::Arc;
 
@@ -33,29 +34,80 @@ pub fn start(raw: Vec<OsString>) -> Start {
         Ok(Cli {
             window,
             command: Some(Command::Export(export_args)),
-        }) => Start::Exit(match export(&window, &export_args) {
-            Ok(message) => {
-                println!("{message}");
-                0
-            }
-            Err(message) => {
-                eprintln!("fanday export: {message}");
-                1
-            }
-        }),
+        }) => Start::Exit(answer("export", export(&window, &export_args))),
+        Ok(Cli {
+            window,
+            command: Some(Command::Feedback(FeedbackCommand::Import(import))),
+        }) => Start::Exit(answer("feedback import", feedback_import(&window, &import))),
     }
 }
 
-fn export(options: &Options, export: &ExportArgs) -> Result<String, String> {
+/// What a subcommand printed: its answer on stdout (exit 0), or one line
+/// on stderr saying why it could not (exit 1).
+fn answer(command: &str, outcome: Result<String, String>) -> i32 {
+    match outcome {
+        Ok(message) => {
+            println!("{message}");
+            0
+        }
+        Err(message) => {
+            eprintln!("fanday {command}: {message}");
+            1
+        }
+    }
+}
+
+fn open_existing(options: &Options) -> Result<Fanday, String> {
     let data_dir = args::data_dir(options.data_dir.clone())?;
     if !data_dir.join(fanday_core::store::DB_FILE_NAME).exists() {
         return Err(format!("there is no Fanday data in {}", data_dir.display()));
     }
-    let fanday = Fanday::open(&data_dir, Arc::new(SystemClock)).map_err(|err| err.to_string())?;
+    Fanday::open(&data_dir, Arc::new(SystemClock)).map_err(|err| err.to_string())
+}
+
+fn export(options: &Options, export: &ExportArgs) -> Result<String, String> {
+    let fanday = open_existing(options)?;
     let rows = fanday
         .export(export.what(), export.format(), &export.out)
         .map_err(|err| err.to_string())?;
     Ok(format!("wrote {rows} rows to {}", export.out.display()))
+}
+
+/// What the file says as JSON (`weeks`, `skipped`); without `--dry-run`
+/// saved as the window saves it, and what that changed (`saved`).
+fn feedback_import(options: &Options, import: &FeedbackImportArgs) -> Result<String, String> {
+    #[derive(serde::Serialize)]
+    struct Printed<'a> {
+        weeks: &'a [WeekCounts],
+        skipped: &'a [Skipped],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        saved: Option<Saved<'a>>,
+    }
+    #[derive(serde::Serialize)]
+    struct Saved<'a> {
+        new: &'a [String],
+        replaced: &'a [String],
+        unchanged: &'a [String],
+    }
+    let (understood, saved) = if import.dry_run {
+        let understood = read_feedback_file(&import.file).map_err(|err| err.to_string())?;
+        (understood, None)
+    } else {
+        let import = open_existing(options)?
+            .import_feedback(&import.file)
+            .map_err(|err| err.to_string())?;
+        (import.understood.clone(), Some(import))
+    };
+    let printed = Printed {
+        weeks: &understood.weeks,
+        skipped: &understood.skipped,
+        saved: saved.as_ref().map(|import| Saved {
+            new: &import.new_weeks,
+            replaced: &import.replaced_weeks,
+            unchanged: &import.unchanged_weeks,
+        }),
+    };
+    serde_json::to_string_pretty(&printed).map_err(|err| err.to_string())
 }
 
 /// Fanday for Windows is a windowed program, which Windows starts without

@@ -3,6 +3,7 @@
 //! recognised lately; and this person's switch for their own tallies.
 
 use crate::error::Result;
+use crate::feedback::{lagging_weeks, NpsWeek};
 use crate::reminder::put_setting;
 use crate::stats::{self, WeekInsight};
 use crate::team::recognition::{self, Recognition};
@@ -20,6 +21,11 @@ pub struct Insights {
     /// In a team: who was not recognised lately, and the share recognised
     /// week by week.
     pub recognition: Option<Recognition>,
+    /// The customers' own score for the same weeks, in the same order,
+    /// where the lead imported it.
+    pub lagging: Vec<NpsWeek>,
+    /// Whether any week of the customers' score was imported at all.
+    pub feedback_imported: bool,
 }
 
 impl Fanday {
@@ -50,8 +56,12 @@ impl Fanday {
         } else {
             None
         };
+        let imported = super::feedback::load_weeks(&conn)?;
+        let mondays: Vec<_> = weeks_shown.iter().map(|week| week.monday).collect();
         Ok(Insights {
             source,
+            lagging: lagging_weeks(&imported, &mondays),
+            feedback_imported: !imported.is_empty(),
             weeks: weeks_shown,
             recognition,
         })

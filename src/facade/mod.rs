@@ -3,6 +3,7 @@
 //! where the rule lives.
 
 pub mod exceptions;
+pub mod feedback;
 pub mod insights;
 pub mod moments;
 pub mod plans;

@@ -4,6 +4,7 @@
 
 mod digest;
 mod exceptions;
+mod feedback;
 mod keys;
 mod misses;
 mod moments;

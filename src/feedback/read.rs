@@ -1,0 +1,362 @@
+//! A survey export read into weeks: what Fanday understood, and each row
+//! it could not read with the reason, so the lead can judge before saving.
+
+use super::columns::{position, recognise, Column};
+use super::text::{decode, separator};
+use super::values::{self, Week};
+use super::Layout;
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Larger than any survey export a team has; read in one go below it.
+pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
+
+/// One week's answers. From a file of answers, or of weeks with
+/// promoters, passives and detractors, all four counts are known; from
+/// one with the NPS and the number of answers, only those.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WeekCounts {
+    /// The ISO week, `2026-W45`.
+    pub week: String,
+    pub answers: u32,
+    pub promoters: Option<u32>,
+    pub passives: Option<u32>,
+    pub detractors: Option<u32>,
+    /// Promoters minus detractors, in whole percentage points.
+    pub nps: i32,
+}
+
+impl WeekCounts {
+    fn from_counts(week: Week, promoters: u32, passives: u32, detractors: u32) -> WeekCounts {
+        let answers = promoters + passives + detractors;
+        WeekCounts {
+            week: week.key(),
+            answers,
+            promoters: Some(promoters),
+            passives: Some(passives),
+            detractors: Some(detractors),
+            nps: whole_points(promoters, detractors, answers),
+        }
+    }
+}
+
+/// `100 (p - d) / n`, rounded half away from zero.
+pub fn whole_points(promoters: u32, detractors: u32, answers: u32) -> i32 {
+    if answers == 0 {
+        return 0;
+    }
+    let net = f64::from(promoters) - f64::from(detractors);
+    (100.0 * net / f64::from(answers)).round() as i32
+}
+
+/// A row not taken, as the spreadsheet numbers it (the header is row 1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    pub row: u64,
+    pub reason: String,
+}
+
+/// A customer's comment, kept with the lead only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Comment {
+    pub week: String,
+    pub answered_on: NaiveDate,
+    pub score: u8,
+    pub text: String,
+}
+
+/// What Fanday understood of a file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Understood {
+    pub layout: Layout,
+    /// Oldest first.
+    pub weeks: Vec<WeekCounts>,
+    pub skipped: Vec<Skipped>,
+    pub comments: Vec<Comment>,
+}
+
+/// Reads a survey export. An error says why nothing at all could be read
+/// (no columns Fanday knows, a file far too large).
+pub fn understand(bytes: &[u8]) -> Result<Understood, String> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "the file is {} MB; Fanday reads survey exports up to {} MB",
+            bytes.len() / (1024 * 1024),
+            MAX_FILE_BYTES / (1024 * 1024)
+        ));
+    }
+    let text = decode(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(separator(&text))
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header: Vec<String> = loop {
+        match records.next() {
+            None => return Err("the file has no rows".to_string()),
+            Some(Err(err)) => return Err(format!("the file is not a CSV Fanday reads: {err}")),
+            Some(Ok(record)) if record.iter().all(|cell| cell.trim().is_empty()) => continue,
+            Some(Ok(record)) => break record.iter().map(str::to_string).collect(),
+        }
+    };
+    let columns = recognise(&header);
+    let find = |wanted| position(&columns, wanted);
+    let mut lines = LineCounter::new(&text);
+    let rows = records.map(move |record| match record {
+        Ok(record) => {
+            let row = lines.row_at(
+                record
+                    .position()
+                    .map_or(0, |at| usize::try_from(at.byte()).unwrap_or(usize::MAX)),
+            );
+            Ok((row, record))
+        }
+        Err(err) => {
+            let row = lines.row_at(
+                err.position()
+                    .map_or(0, |at| usize::try_from(at.byte()).unwrap_or(usize::MAX)),
+            );
+            Err((row, format!("the row is not CSV: {err}")))
+        }
+    });
+    if let Some(week) = find(Column::Week) {
+        let counts = (
+            find(Column::Promoters),
+            find(Column::Passives),
+            find(Column::Detractors),
+        );
+        if let (Some(promoters), passives, Some(detractors)) = counts {
+            let at = WeekColumns::Counts {
+                week,
+                promoters,
+                passives,
+                detractors,
+                answers: find(Column::Answers),
+            };
+            return Ok(weeks(rows, at));
+        }
+        if let (Some(nps), Some(answers)) = (find(Column::Nps), find(Column::Answers)) {
+            return Ok(weeks(rows, WeekColumns::Nps { week, nps, answers }));
+        }
+    }
+    let score = find(Column::Score).or(find(Column::Nps));
+    if let (Some(date), Some(score)) = (find(Column::Date), score) {
+        return Ok(answers(rows, date, score, find(Column::Comment)));
+    }
+    Err(format!(
+        "no columns Fanday knows in the header ({}): it reads a date and a score 0-10 per \
+         answer, or per week the week with promoters, passives and detractors, or with \
+         the NPS and the number of answers",
+        header.join(", ")
+    ))
+}
+
+type Row = Result<(u64, csv::StringRecord), (u64, String)>;
+
+/// The row a spreadsheet shows a record on (the csv reader's own line
+/// numbers are off after a CRLF or a blank line): counted from the text,
+/// moving forward only, so a file is counted once.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    at: usize,
+    row: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> LineCounter<'a> {
+        LineCounter {
+            text: text.as_bytes(),
+            at: 0,
+            row: 1,
+        }
+    }
+
+    /// The row of a record the reader says starts at `byte` (where it may
+    /// still point at the line break before it).
+    fn row_at(&mut self, byte: usize) -> u64 {
+        let mut start = byte.min(self.text.len());
+        while matches!(self.text.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        if start > self.at {
+            let newlines = self.text[self.at..start]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            self.row += newlines as u64;
+            self.at = start;
+        }
+        self.row
+    }
+}
+
+fn blank(record: &csv::StringRecord) -> bool {
+    record.iter().all(|cell| cell.trim().is_empty())
+}
+
+fn answers(
+    rows: impl Iterator<Item = Row>,
+    date_at: usize,
+    score_at: usize,
+    comment_at: Option<usize>,
+) -> Understood {
+    let mut tallies: BTreeMap<Week, [u32; 3]> = BTreeMap::new();
+    let mut skipped = Vec::new();
+    let mut comments = Vec::new();
+    for row in rows {
+        let (row, record) = match row {
+            Ok((_, record)) if blank(&record) => continue,
+            Ok(row) => row,
+            Err((row, reason)) => {
+                skipped.push(Skipped { row, reason });
+                continue;
+            }
+        };
+        let cell = |at: usize| record.get(at).unwrap_or("");
+        let read =
+            values::date(cell(date_at)).and_then(|day| Ok((day, values::score(cell(score_at))?)));
+        let (day, score) = match read {
+            Ok(read) => read,
+            Err(reason) => {
+                skipped.push(Skipped { row, reason });
+                continue;
+            }
+        };
+        let week = Week::of(day);
+        let counts = tallies.entry(week).or_default();
+        counts[class(score)] += 1;
+        let text = comment_at.map(cell).unwrap_or("").trim();
+        if !text.is_empty() {
+            comments.push(Comment {
+                week: week.key(),
+                answered_on: day,
+                score,
+                text: text.chars().take(2_000).collect(),
+            });
+        }
+    }
+    Understood {
+        layout: Layout::Answers,
+        weeks: tallies
+            .into_iter()
+            .map(|(week, [p, pa, d])| WeekCounts::from_counts(week, p, pa, d))
+            .collect(),
+        skipped,
+        comments,
+    }
+}
+
+/// 0 promoter (9-10), 1 passive (7-8), 2 detractor (0-6).
+fn class(score: u8) -> usize {
+    match score {
+        9.. => 0,
+        7 | 8 => 1,
+        _ => 2,
+    }
+}
+
+enum WeekColumns {
+    Counts {
+        week: usize,
+        promoters: usize,
+        passives: Option<usize>,
+        detractors: usize,
+        answers: Option<usize>,
+    },
+    Nps {
+        week: usize,
+        nps: usize,
+        answers: usize,
+    },
+}
+
+fn weeks(rows: impl Iterator<Item = Row>, at: WeekColumns) -> Understood {
+    let mut found: BTreeMap<Week, (u64, WeekCounts)> = BTreeMap::new();
+    let mut skipped = Vec::new();
+    for row in rows {
+        let (row, record) = match row {
+            Ok((_, record)) if blank(&record) => continue,
+            Ok(row) => row,
+            Err((row, reason)) => {
+                skipped.push(Skipped { row, reason });
+                continue;
+            }
+        };
+        match week_row(&record, &at) {
+            Err(reason) => skipped.push(Skipped { row, reason }),
+            Ok((week, _)) if found.contains_key(&week) => {
+                let first = found.get(&week).map_or(0, |(row, _)| *row);
+                skipped.push(Skipped {
+                    row,
+                    reason: format!("the week {} is on row {first} already", week.key()),
+                });
+            }
+            Ok((week, counts)) => {
+                found.insert(week, (row, counts));
+            }
+        }
+    }
+    Understood {
+        layout: Layout::Weeks,
+        weeks: found.into_values().map(|(_, counts)| counts).collect(),
+        skipped,
+        comments: Vec::new(),
+    }
+}
+
+fn week_row(record: &csv::StringRecord, at: &WeekColumns) -> Result<(Week, WeekCounts), String> {
+    let cell = |at: usize| record.get(at).unwrap_or("");
+    match *at {
+        WeekColumns::Counts {
+            week,
+            promoters,
+            passives,
+            detractors,
+            answers,
+        } => {
+            let week = values::week(cell(week))?;
+            let p = values::count(cell(promoters), "the promoters")?;
+            let d = values::count(cell(detractors), "the detractors")?;
+            let answers = answers
+                .map(|at| values::count(cell(at), "the answers"))
+                .transpose()?;
+            let pa = match (passives, answers) {
+                (Some(at), _) => values::count(cell(at), "the passives")?,
+                (None, Some(answers)) => answers.checked_sub(p + d).ok_or_else(|| {
+                    format!("{p} promoters and {d} detractors are more than the {answers} answers")
+                })?,
+                (None, None) => 0,
+            };
+            let counts = WeekCounts::from_counts(week, p, pa, d);
+            if let Some(answers) = answers.filter(|&n| n != counts.answers) {
+                return Err(format!(
+                    "promoters, passives and detractors add up to {}, not the {answers} answers",
+                    counts.answers
+                ));
+            }
+            if counts.answers == 0 {
+                return Err(format!("no answers in the week {}", week.key()));
+            }
+            Ok((week, counts))
+        }
+        WeekColumns::Nps { week, nps, answers } => {
+            let week = values::week(cell(week))?;
+            let nps = values::nps(cell(nps))?;
+            let answers = values::count(cell(answers), "the answers")?;
+            if answers == 0 {
+                return Err(format!("no answers in the week {}", week.key()));
+            }
+            let counts = WeekCounts {
+                week: week.key(),
+                answers,
+                promoters: None,
+                passives: None,
+                detractors: None,
+                nps: nps.round() as i32,
+            };
+            Ok((week, counts))
+        }
+    }
+}
