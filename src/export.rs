@@ -90,6 +90,91 @@ fn excel_csv(out: &mut dyn Write) -> Result<csv::Writer<&mut dyn Write>> {
         .from_writer(out))
 }
 
+/// A lead's Insights as Excel opens them, oldest week first: the leading
+/// numbers beside the customers' score (empty where a week shows none).
+pub fn insights_csv(
+    weeks: &[crate::stats::WeekInsight],
+    lagging: &[crate::feedback::NpsWeek],
+    out: &mut dyn Write,
+) -> Result<usize> {
+    let mut writer = excel_csv(out)?;
+    writer
+        .write_record([
+            "week",
+            "monday",
+            "taking_part_percent",
+            "members",
+            "fans",
+            "fans_per_member",
+            "just_because",
+            "said_no",
+            "complaint",
+            "external",
+            "internal",
+            "exceptions_used",
+            "plans_followed",
+            "nps_answers",
+            "nps",
+            "nps_low_90",
+            "nps_high_90",
+            "nps_4_weeks",
+            "nps_4_weeks_answers",
+        ])
+        .map_err(csv_error)?;
+    let number = |n: Option<i32>| n.map(|n| n.to_string()).unwrap_or_default();
+    for (week, nps) in weeks.iter().zip(lagging).rev() {
+        let shown = |n: u32| {
+            if week.numbers_shown {
+                n.to_string()
+            } else {
+                String::new()
+            }
+        };
+        let count = |map: &std::collections::BTreeMap<_, u32>, key| {
+            shown(map.get(&key).copied().unwrap_or(0))
+        };
+        writer
+            .write_record([
+                nps.week.clone(),
+                week.monday.to_string(),
+                format!("{:.0}", week.participation),
+                week.members.to_string(),
+                shown(week.fans),
+                if week.numbers_shown {
+                    format!("{:.2}", week.fans_per_member)
+                } else {
+                    String::new()
+                },
+                count(&week.situations, moment::Situation::JustBecause),
+                count(&week.situations, moment::Situation::SaidNo),
+                count(&week.situations, moment::Situation::Complaint),
+                shown(
+                    week.customers
+                        .get(&moment::Customer::External)
+                        .copied()
+                        .unwrap_or(0),
+                ),
+                shown(
+                    week.customers
+                        .get(&moment::Customer::Internal)
+                        .copied()
+                        .unwrap_or(0),
+                ),
+                shown(week.exceptions_used),
+                shown(week.plans_followed),
+                nps.answers.to_string(),
+                number(nps.nps),
+                number(nps.low),
+                number(nps.high),
+                number(nps.rolling),
+                nps.rolling_answers.to_string(),
+            ])
+            .map_err(csv_error)?;
+    }
+    writer.flush().map_err(io_error)?;
+    Ok(weeks.len().min(lagging.len()))
+}
+
 /// Writes the export to `out`; returns the number of rows (moments or stories).
 pub fn write(conn: &Connection, what: What, format: Format, out: &mut dyn Write) -> Result<usize> {
     match (what, format) {

@@ -326,22 +326,6 @@ fn swedish_day(day: chrono::NaiveDate) -> String {
     )
 }
 
-async fn wait_for_window(desktop: &Desktop, title: &str) -> String {
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Ok(found) = desktop.xdotool(&["search", "--onlyvisible", "--name", title]) {
-            if let Some(id) = found.lines().next() {
-                return id.trim().to_string();
-            }
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no window \"{title}\""
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
 fn moment_rows(data_dir: &std::path::Path) -> usize {
     let db = Connection::open(data_dir.join(fanday_core::store::DB_FILE_NAME))
         .unwrap_or_else(|err| panic!("{err}"));
@@ -390,7 +374,7 @@ async fn a_daily_backup_is_there_and_restoring_it_brings_a_deleted_moment_back()
     // a person types where to.
     let exported = data_dir.with_file_name("exported moments.csv");
     click(&app, "export-csv").await;
-    let chooser = wait_for_window(&desktop, "Exportera: Mina fans som CSV").await;
+    let chooser = desktop::wait_for_window(&desktop, "Exportera: Mina fans som CSV").await;
     screenshot(&desktop, "export-save-dialog");
     let target = exported.display().to_string();
     for keys in [

@@ -42,6 +42,9 @@ export const progress = () => call('progress');
 export const reflections = () => call('reflections');
 export const saveReflection = (reflection) => call('save_reflection', { reflection });
 export const insights = () => call('insights');
+export const chooseFeedbackFile = (title) => call('choose_feedback_file', { title });
+export const importFeedback = () => call('import_feedback');
+export const exportInsights = (title) => call('export_insights', { title });
 
 // If-then plans
 export const listPlans = () => call('list_plans');

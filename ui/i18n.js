@@ -3,8 +3,9 @@
 // days are formatted here.
 import { en } from './i18n/en.js';
 import { sv } from './i18n/sv.js';
+import { feedbackEn, feedbackSv } from './i18n/feedback.js';
 
-const STRINGS = { en, sv };
+const STRINGS = { en: { ...en, ...feedbackEn }, sv: { ...sv, ...feedbackSv } };
 
 let language = 'en';
 
@@ -74,7 +75,7 @@ export function formatTime(instant) {
 export function errorText(error) {
   const err = normalizeError(error);
   const key = `err.${err.code}`;
-  if (STRINGS.en[key]) return t(key, err.params || {});
+  if (STRINGS.en[key]) return t(key, { message: err.message, ...(err.params || {}) });
   return t('err.unknown', { message: err.message });
 }
 

@@ -280,6 +280,15 @@ pub struct Exported {
     rows: usize,
 }
 
+impl Exported {
+    pub fn new(path: &std::path::Path, rows: usize) -> Exported {
+        Exported {
+            path: path.display().to_string(),
+            rows,
+        }
+    }
+}
+
 /// Asks where to save (the system's save dialog), then exports there.
 #[tauri::command]
 pub async fn export_data(
@@ -294,10 +303,7 @@ pub async fn export_data(
         return Ok(None);
     };
     let rows = core(&state)?.export(what, format, &path)?;
-    Ok(Some(Exported {
-        path: path.display().to_string(),
-        rows,
-    }))
+    Ok(Some(Exported::new(&path, rows)))
 }
 
 #[tauri::command]

@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod desktop_session;
 mod error;
+mod feedback_commands;
 mod file_chooser;
 mod first_screen;
 mod notification;
@@ -94,6 +95,7 @@ pub fn run() {
         .manage(first_screen::FirstScreen::default())
         .manage(reminders::Reminders::default())
         .manage(team_sync::TeamSync::default())
+        .manage(feedback_commands::PickedFeedback::default())
         .setup(move |app| {
             if let single_instance::Claim::First(activations) = instance {
                 let handle = app.handle().clone();

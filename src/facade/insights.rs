@@ -28,6 +28,9 @@ pub struct Insights {
     pub feedback_imported: bool,
 }
 
+/// Weeks an Insights export covers.
+const EXPORTED_WEEKS: usize = 53;
+
 impl Fanday {
     /// A lead's leading indicators: the team's, summed from its weekly
     /// tallies, in a team that sends them; this computer's otherwise.
@@ -65,6 +68,18 @@ impl Fanday {
             weeks: weeks_shown,
             recognition,
         })
+    }
+
+    /// A year of Insights as a CSV at `path`, the customers' score beside
+    /// the leading numbers; returns the number of weeks written.
+    pub fn export_insights(&self, path: &std::path::Path) -> Result<usize> {
+        let insights = self.lead_insights(EXPORTED_WEEKS)?;
+        crate::atomic::write(
+            path,
+            &mut std::fs::OpenOptions::new(),
+            crate::error::io_error,
+            |out| crate::export::insights_csv(&insights.weeks, &insights.lagging, out),
+        )
     }
 
     /// Whether this person's weekly tallies go to the team (on unless

@@ -331,3 +331,46 @@ fn a_hundred_thousand_answers_are_read_into_weeks() {
     assert_eq!(answers, 100_000);
     assert!(read.skipped.is_empty());
 }
+
+#[test]
+fn the_insights_export_has_the_customers_score_beside_the_fans() {
+    let setup = open_at(at("2026-11-13T10:00:00+01:00"));
+    be(&setup.fanday, Role::Lead, "Lena");
+    setup
+        .fanday
+        .import_feedback(&fixture("enkat-excel-sv.csv"))
+        .unwrap_or_else(|err| panic!("{err}"));
+    let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let file = dir.path().join("insikter.csv");
+    let weeks = setup
+        .fanday
+        .export_insights(&file)
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(weeks, 53);
+    let text = std::fs::read_to_string(&file).unwrap_or_default();
+    let mut rows = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let header = rows.headers().cloned().unwrap_or_default();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap_or(usize::MAX);
+    let records: Vec<csv::StringRecord> = rows.records().flatten().collect();
+    assert_eq!(records.len(), 53);
+    assert!(records[0][0] < records[52][0], "oldest week first");
+    let w45 = records
+        .iter()
+        .find(|r| &r[0] == "2026-W45")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(w45.get(column("nps")), Some("8"));
+    assert_eq!(w45.get(column("nps_answers")), Some("12"));
+    assert_eq!(w45.get(column("nps_low_90")), Some("-29"));
+    assert!(w45.get(column("taking_part_percent")).is_some());
+    let w46 = records
+        .iter()
+        .find(|r| &r[0] == "2026-W46")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        w46.get(column("nps")),
+        Some(""),
+        "too few answers: no number"
+    );
+}

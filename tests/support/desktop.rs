@@ -489,6 +489,21 @@ pub fn screenshot(desktop: &Desktop, name: &str) {
     }
 }
 
+/// The X window titled `title` (a system dialog WebDriver cannot reach),
+/// once it shows; its id for xdotool.
+pub async fn wait_for_window(desktop: &Desktop, title: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(found) = desktop.xdotool(&["search", "--onlyvisible", "--name", title]) {
+            if let Some(id) = found.lines().next() {
+                return id.trim().to_string();
+            }
+        }
+        assert!(Instant::now() < deadline, "no window \"{title}\"");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
 /// The texts of every element with test id `id`, in page order.
 pub async fn texts_of(client: &Client, id: &str) -> Vec<String> {
     texts_at(client, &testid(id)).await

@@ -538,5 +538,6 @@ export const en = {
   'err.plan_too_long': 'The plan is {len} characters long; keep it to {max}.',
   'err.plan_untouched': 'Make the example your own: change it to what you will do.',
   'err.plan_not_for_situation': 'That plan is for another kind of moment.',
+  'err.feedback_file': "The customers' feedback file cannot be read: {message}",
   'err.unknown': 'Something went wrong: {message}',
 };

@@ -536,5 +536,6 @@ export const sv = {
   'err.plan_too_long': 'Planen är {len} tecken lång; håll den till {max}.',
   'err.plan_untouched': 'Gör exemplet till ditt eget: ändra det till vad du ska göra.',
   'err.plan_not_for_situation': 'Den planen gäller ett annat slags ögonblick.',
+  'err.feedback_file': 'Filen med kundfeedback går inte att läsa: {message}',
   'err.unknown': 'Något gick fel: {message}',
 };

@@ -1,12 +1,13 @@
 // Insights, for leads: week by week, how many take part and what kinds of
 // moments are made, as a table, from the team's weekly tallies where the
 // team sends them (the page says which source); and who has not been
-// recognised lately, as names to act on. No one is ranked, and no one's
-// own numbers are shown.
+// recognised lately, as names to act on; then the customers' own score
+// beside them. No one is ranked, and no one's own numbers are shown.
 import * as api from '../api.js';
-import { h } from '../dom.js';
+import { h, clear } from '../dom.js';
 import { t, formatNumber, formatPercent } from '../i18n.js';
 import { SITUATIONS, CUSTOMERS } from '../parts/moment-form.js';
+import { feedbackSection } from './insights-feedback.js';
 
 const pct = (x) => formatPercent(x / 100);
 // The core sends no numbers for a week with too few tallies.
@@ -58,8 +59,10 @@ function recognitionSection(recognition) {
     h('div', { class: 'table-wrap' }, table));
 }
 
-export async function insightsScreen() {
-  const { source, weeks, recognition } = await api.insights();
+// Built again after a feedback import, in place.
+async function fillPage(page) {
+  const insights = await api.insights();
+  const { source, weeks, recognition } = insights;
   const fromTallies = source.kind === 'tallies';
   const table = h('table', { class: 'insights', testid: 'insights-table' },
     h('caption', { class: 'visually-hidden', text: t('insights.caption') }),
@@ -67,13 +70,20 @@ export async function insightsScreen() {
       .map((key) => h('th', { scope: 'col', text: t(`insights.${key}`) })))),
     h('tbody', {}, weeks.map((week) => weekRow(week, fromTallies))));
   const someHidden = weeks.some((week) => !week.numbers_shown && week.members > 0);
-  const page = h('div', { class: 'page insights-page' },
+  clear(page);
+  page.append(
     h('h1', { text: t('insights.title') }),
     h('p', { class: 'lead', text: t('insights.intro') }),
     h('p', { class: 'hint', testid: 'insights-source', text: sourceText(source) }),
     fromTallies ? h('p', { class: 'hint', text: t('insights.talliesHint') }) : null,
     h('div', { class: 'table-wrap' }, table),
     someHidden ? h('p', { class: 'hint', text: t('insights.fewTallies', { n: MIN_TALLIES }) }) : null,
+    feedbackSection(insights, () => fillPage(page)),
     recognition ? recognitionSection(recognition) : null);
+}
+
+export async function insightsScreen() {
+  const page = h('div', { class: 'page insights-page' });
+  await fillPage(page);
   return { page, focus: null };
 }

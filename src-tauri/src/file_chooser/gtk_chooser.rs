@@ -16,6 +16,10 @@ pub fn run_on_main_thread(app: &AppHandle, what: Choose, title: &str) -> Option<
             gtk::FileChooserAction::Save,
             dirs::document_dir().or_else(dirs::home_dir),
         ),
+        Choose::Open { .. } => (
+            gtk::FileChooserAction::Open,
+            dirs::download_dir().or_else(dirs::home_dir),
+        ),
     };
     // No labels of our own: GTK's buttons come in the desktop's language.
     let dialog = gtk::FileChooserNative::new(Some(title), parent.as_ref(), action, None, None);
@@ -32,6 +36,15 @@ pub fn run_on_main_thread(app: &AppHandle, what: Choose, title: &str) -> Option<
             filter.add_pattern(&format!("*.{extension}"));
             dialog.add_filter(filter);
         }
+    }
+    if let Choose::Open { extensions } = &what {
+        let filter = gtk::FileFilter::new();
+        filter.set_name(Some(&extensions.join(", ").to_uppercase()));
+        for extension in *extensions {
+            filter.add_pattern(&format!("*.{extension}"));
+            filter.add_pattern(&format!("*.{}", extension.to_uppercase()));
+        }
+        dialog.add_filter(filter);
     }
     let picked = (dialog.run() == gtk::ResponseType::Accept)
         .then(|| dialog.filename())

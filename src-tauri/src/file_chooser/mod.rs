@@ -1,5 +1,5 @@
-//! The system's file chooser, for the team folder and for where an export
-//! goes: GTK's on Linux, the Windows file dialog on Windows.
+//! The system's file chooser, for the team folder, for where an export
+//! goes and for a file to import: GTK's on Linux, the Windows file dialog on Windows.
 
 use std::path::PathBuf;
 use tauri::AppHandle;
@@ -19,6 +19,8 @@ pub enum Choose {
     Folder,
     /// A new file, proposed under `file_name`, of the type its extension names.
     SaveAs { file_name: String },
+    /// An existing file of one of these extensions (a survey export).
+    Open { extensions: &'static [&'static str] },
 }
 
 /// Shows the chooser over the main window and waits for the person's

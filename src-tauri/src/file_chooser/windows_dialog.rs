@@ -26,5 +26,13 @@ pub fn run_on_main_thread(app: &AppHandle, what: Choose, title: &str) -> Option<
             }
             dialog.set_file_name(file_name).save_file()
         }
+        Choose::Open { extensions } => {
+            if let Some(downloads) = dirs::download_dir().or_else(dirs::home_dir) {
+                dialog = dialog.set_directory(downloads);
+            }
+            dialog
+                .add_filter(extensions.join(", ").to_uppercase(), extensions)
+                .pick_file()
+        }
     }
 }

@@ -1,0 +1,151 @@
+//! The customers' score end to end: a lead in a team picks the survey
+//! tool's export in the real file chooser, sees what Fanday understood,
+//! saves, and Insights show the NPS beside the team's fans; a customer's
+//! email typed into a comment never reaches the team folder.
+
+#[path = "support/desktop.rs"]
+mod desktop;
+
+use chrono::{Datelike, Duration as Days, Local};
+use desktop::{click, quit, screenshot, texts_of, wait_for_count, wait_for_text, Desktop};
+use fanday_core::{
+    Customer, Fanday, Language, MomentInput, ProfileInput, Role, Situation, SystemClock,
+};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+const EMAIL: &str = "kund.karlsson@example.se";
+
+/// A Swedish Excel export (semicolons, Windows-1252): 20 answers this
+/// week (12 promoters, 4 passives, 4 detractors: NPS 40), one comment
+/// with the customer's email, and one row with a score out of range.
+fn survey_export(path: &Path) {
+    let today = Local::now().date_naive();
+    let monday = today - Days::days(i64::from(today.weekday().num_days_from_monday()));
+    let mut text = String::from("Datum;Betyg;Kommentar\r\n");
+    let scores = [
+        10, 9, 9, 10, 9, 9, 10, 9, 9, 10, 9, 9, 8, 7, 8, 7, 3, 6, 0, 5,
+    ];
+    for (i, score) in scores.iter().enumerate() {
+        let comment = match i {
+            0 => format!("Toppen! Skriv till mig på {EMAIL}"),
+            1 => "Bemötandet i kassan var över förväntan".to_string(),
+            _ => String::new(),
+        };
+        text.push_str(&format!(
+            "{};{score};{comment}\r\n",
+            monday.format("%d.%m.%Y")
+        ));
+    }
+    text.push_str(&format!("{};11;\r\n", monday.format("%Y-%m-%d")));
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
+    std::fs::write(path, &bytes).unwrap_or_else(|err| panic!("{err}"));
+}
+
+fn files_holding(dir: &Path, words: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(files_holding(&path, words));
+        } else if String::from_utf8_lossy(&std::fs::read(&path).unwrap_or_default()).contains(words)
+        {
+            found.push(path.display().to_string());
+        }
+    }
+    found
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lead_imports_the_customers_score_and_sees_it_beside_the_fans() {
+    let desktop = Desktop::start();
+    let data_dir = desktop.data_dir();
+    let folder = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    {
+        let lena =
+            Fanday::open(&data_dir, Arc::new(SystemClock)).unwrap_or_else(|err| panic!("{err}"));
+        lena.save_profile(&ProfileInput {
+            display_name: "Lena".into(),
+            role: Role::Lead,
+            language: Language::En,
+        })
+        .unwrap_or_else(|err| panic!("{err}"));
+        lena.create_team("Kundtjänst", folder.path())
+            .unwrap_or_else(|err| panic!("{err}"));
+        let mut moment = MomentInput::new(
+            Situation::JustBecause,
+            Customer::External,
+            "Lånade ut ett paraply",
+        );
+        moment.shared = true;
+        lena.add_moment(&moment)
+            .unwrap_or_else(|err| panic!("{err}"));
+    }
+    let export = desktop.data_dir().with_file_name("survey export.csv");
+    survey_export(&export);
+
+    let app = desktop.launch_quiet().await;
+    click(&app, "nav-insights").await;
+    wait_for_text(&app, "nps-empty", "No customer feedback imported yet").await;
+
+    // The real file chooser: the lead types where the export is.
+    click(&app, "feedback-import").await;
+    let chooser = desktop::wait_for_window(&desktop, "Import customer feedback").await;
+    screenshot(&desktop, "feedback-file-chooser");
+    let target = export.display().to_string();
+    for keys in [
+        vec!["windowfocus", "--sync", chooser.as_str()],
+        vec!["key", "--clearmodifiers", "ctrl+l"],
+        vec!["type", "--delay", "20", target.as_str()],
+        // The location bar completes as it is typed: let it settle.
+        vec!["sleep", "1"],
+        vec!["key", "Return"],
+    ] {
+        desktop.xdotool(&keys).unwrap_or_else(|err| panic!("{err}"));
+    }
+    let preview = wait_for_text(&app, "feedback-preview", "answers: 20").await;
+    assert!(preview.contains("survey export.csv"), "{preview}");
+    assert!(preview.contains("1 row could not be read"), "{preview}");
+    assert!(
+        preview.contains("Row 22: the score 11 is not from 0 to 10"),
+        "{preview}"
+    );
+    screenshot(&desktop, "feedback-preview-en");
+
+    click(&app, "feedback-save").await;
+    wait_for_text(&app, "toast", "Saved 1 week of customer feedback").await;
+    wait_for_count(&app, "insights-nps", 8).await;
+    let nps = texts_of(&app, "insights-nps").await;
+    assert!(
+        nps[0].contains("+40") && nps[0].contains("20 answers"),
+        "{nps:?}"
+    );
+    assert!(nps[1..].iter().all(|week| week == "–"), "{nps:?}");
+    let band = texts_of(&app, "insights-nps-band").await;
+    assert!(band[0].contains(" to "), "{band:?}");
+    app.execute(
+        "document.getElementById('nps-title').scrollIntoView({block: 'start'});",
+        vec![],
+    )
+    .await
+    .unwrap_or_else(|err| panic!("{err}"));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    screenshot(&desktop, "insights-nps-en");
+
+    // The team's reading loop runs every few seconds: the customer's
+    // words stay on the lead's PC.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    assert!(
+        !files_holding(folder.path(), "Lånade ut ett paraply").is_empty(),
+        "the lead's own story did reach the folder"
+    );
+    for words in [EMAIL, "Bemötandet i kassan", "kund.karlsson"] {
+        assert_eq!(
+            files_holding(folder.path(), words),
+            Vec::<String>::new(),
+            "{words}"
+        );
+    }
+    quit(app).await;
+}
