@@ -133,6 +133,41 @@ async fn a_lead_imports_the_customers_score_and_sees_it_beside_the_fans() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     screenshot(&desktop, "insights-nps-en");
 
+    // In Swedish, the same file again: nothing new, and the row left out
+    // is said in Swedish.
+    click(&app, "nav-settings").await;
+    click(&app, "lang-sv").await;
+    click(&app, "profile-save").await;
+    wait_for_text(&app, "toast", "Profilen").await;
+    click(&app, "nav-insights").await;
+    wait_for_count(&app, "insights-nps", 8).await;
+    click(&app, "feedback-import").await;
+    let chooser = desktop::wait_for_window(&desktop, "Importera kundfeedback").await;
+    for keys in [
+        vec!["windowfocus", "--sync", chooser.as_str()],
+        vec!["key", "--clearmodifiers", "ctrl+l"],
+        vec!["type", "--delay", "20", target.as_str()],
+        vec!["sleep", "1"],
+        vec!["key", "Return"],
+    ] {
+        desktop.xdotool(&keys).unwrap_or_else(|err| panic!("{err}"));
+    }
+    let preview = wait_for_text(&app, "feedback-preview", "Redan importerad").await;
+    assert!(
+        preview.contains("Rad 22: betyget 11 är inte från 0 till 10"),
+        "{preview}"
+    );
+    assert!(preview.contains("Inget nytt"), "{preview}");
+    screenshot(&desktop, "feedback-preview-sv");
+    app.execute(
+        "document.getElementById('nps-title').scrollIntoView({block: 'start'});",
+        vec![],
+    )
+    .await
+    .unwrap_or_else(|err| panic!("{err}"));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    screenshot(&desktop, "insights-nps-sv");
+
     // The team's reading loop runs every few seconds: the customer's
     // words stay on the lead's PC.
     tokio::time::sleep(Duration::from_secs(6)).await;

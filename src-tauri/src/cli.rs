@@ -79,9 +79,14 @@ fn feedback_import(options: &Options, import: &FeedbackImportArgs) -> Result<Str
     #[derive(serde::Serialize)]
     struct Printed<'a> {
         weeks: &'a [WeekCounts],
-        skipped: &'a [Skipped],
+        skipped: Vec<Row<'a>>,
         #[serde(skip_serializing_if = "Option::is_none")]
         saved: Option<Saved<'a>>,
+    }
+    #[derive(serde::Serialize)]
+    struct Row<'a> {
+        row: u64,
+        reason: &'a str,
     }
     #[derive(serde::Serialize)]
     struct Saved<'a> {
@@ -100,7 +105,14 @@ fn feedback_import(options: &Options, import: &FeedbackImportArgs) -> Result<Str
     };
     let printed = Printed {
         weeks: &understood.weeks,
-        skipped: &understood.skipped,
+        skipped: understood
+            .skipped
+            .iter()
+            .map(|skipped: &Skipped| Row {
+                row: skipped.row,
+                reason: &skipped.reason,
+            })
+            .collect(),
         saved: saved.as_ref().map(|import| Saved {
             new: &import.new_weeks,
             replaced: &import.replaced_weeks,

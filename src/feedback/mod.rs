@@ -5,11 +5,13 @@
 
 mod columns;
 mod nps;
+mod problem;
 mod read;
 mod text;
 mod values;
 
 pub use nps::{lagging_weeks, NpsWeek, MIN_ANSWERS};
+pub use problem::{Counted, Problem};
 pub use read::{understand, Comment, Skipped, Understood, WeekCounts};
 
 /// How a file of answers is laid out, as far as Fanday recognises it.

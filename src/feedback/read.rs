@@ -2,6 +2,7 @@
 //! it could not read with the reason, so the lead can judge before saving.
 
 use super::columns::{position, recognise, Column};
+use super::problem::{Counted, Problem};
 use super::text::{decode, separator};
 use super::values::{self, Week};
 use super::Layout;
@@ -50,11 +51,23 @@ pub fn whole_points(promoters: u32, detractors: u32, answers: u32) -> i32 {
     (100.0 * net / f64::from(answers)).round() as i32
 }
 
-/// A row not taken, as the spreadsheet numbers it (the header is row 1).
+/// A row not taken, as the spreadsheet numbers it (the header is row 1),
+/// and why: in English (`reason`) and as a value the window words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Skipped {
     pub row: u64,
     pub reason: String,
+    pub problem: Problem,
+}
+
+impl Skipped {
+    fn new(row: u64, problem: Problem) -> Skipped {
+        Skipped {
+            row,
+            reason: problem.to_string(),
+            problem,
+        }
+    }
 }
 
 /// A customer's comment, kept with the lead only.
@@ -118,7 +131,12 @@ pub fn understand(bytes: &[u8]) -> Result<Understood, String> {
                 err.position()
                     .map_or(0, |at| usize::try_from(at.byte()).unwrap_or(usize::MAX)),
             );
-            Err((row, format!("the row is not CSV: {err}")))
+            Err((
+                row,
+                Problem::NotCsv {
+                    detail: err.to_string(),
+                },
+            ))
         }
     });
     if let Some(week) = find(Column::Week) {
@@ -153,7 +171,7 @@ pub fn understand(bytes: &[u8]) -> Result<Understood, String> {
     ))
 }
 
-type Row = Result<(u64, csv::StringRecord), (u64, String)>;
+type Row = Result<(u64, csv::StringRecord), (u64, Problem)>;
 
 /// The row a spreadsheet shows a record on (the csv reader's own line
 /// numbers are off after a CRLF or a blank line): counted from the text,
@@ -209,8 +227,8 @@ fn answers(
         let (row, record) = match row {
             Ok((_, record)) if blank(&record) => continue,
             Ok(row) => row,
-            Err((row, reason)) => {
-                skipped.push(Skipped { row, reason });
+            Err((row, problem)) => {
+                skipped.push(Skipped::new(row, problem));
                 continue;
             }
         };
@@ -219,8 +237,8 @@ fn answers(
             values::date(cell(date_at)).and_then(|day| Ok((day, values::score(cell(score_at))?)));
         let (day, score) = match read {
             Ok(read) => read,
-            Err(reason) => {
-                skipped.push(Skipped { row, reason });
+            Err(problem) => {
+                skipped.push(Skipped::new(row, problem));
                 continue;
             }
         };
@@ -279,19 +297,20 @@ fn weeks(rows: impl Iterator<Item = Row>, at: WeekColumns) -> Understood {
         let (row, record) = match row {
             Ok((_, record)) if blank(&record) => continue,
             Ok(row) => row,
-            Err((row, reason)) => {
-                skipped.push(Skipped { row, reason });
+            Err((row, problem)) => {
+                skipped.push(Skipped::new(row, problem));
                 continue;
             }
         };
         match week_row(&record, &at) {
-            Err(reason) => skipped.push(Skipped { row, reason }),
+            Err(problem) => skipped.push(Skipped::new(row, problem)),
             Ok((week, _)) if found.contains_key(&week) => {
                 let first = found.get(&week).map_or(0, |(row, _)| *row);
-                skipped.push(Skipped {
-                    row,
-                    reason: format!("the week {} is on row {first} already", week.key()),
-                });
+                let problem = Problem::WeekAgain {
+                    week: week.key(),
+                    first,
+                };
+                skipped.push(Skipped::new(row, problem));
             }
             Ok((week, counts)) => {
                 found.insert(week, (row, counts));
@@ -306,7 +325,7 @@ fn weeks(rows: impl Iterator<Item = Row>, at: WeekColumns) -> Understood {
     }
 }
 
-fn week_row(record: &csv::StringRecord, at: &WeekColumns) -> Result<(Week, WeekCounts), String> {
+fn week_row(record: &csv::StringRecord, at: &WeekColumns) -> Result<(Week, WeekCounts), Problem> {
     let cell = |at: usize| record.get(at).unwrap_or("");
     match *at {
         WeekColumns::Counts {
@@ -317,36 +336,40 @@ fn week_row(record: &csv::StringRecord, at: &WeekColumns) -> Result<(Week, WeekC
             answers,
         } => {
             let week = values::week(cell(week))?;
-            let p = values::count(cell(promoters), "the promoters")?;
-            let d = values::count(cell(detractors), "the detractors")?;
+            let p = values::count(cell(promoters), Counted::Promoters)?;
+            let d = values::count(cell(detractors), Counted::Detractors)?;
             let answers = answers
-                .map(|at| values::count(cell(at), "the answers"))
+                .map(|at| values::count(cell(at), Counted::Answers))
                 .transpose()?;
             let pa = match (passives, answers) {
-                (Some(at), _) => values::count(cell(at), "the passives")?,
-                (None, Some(answers)) => answers.checked_sub(p + d).ok_or_else(|| {
-                    format!("{p} promoters and {d} detractors are more than the {answers} answers")
-                })?,
+                (Some(at), _) => values::count(cell(at), Counted::Passives)?,
+                (None, Some(answers)) => {
+                    answers.checked_sub(p + d).ok_or(Problem::MoreThanAnswers {
+                        promoters: p,
+                        detractors: d,
+                        answers,
+                    })?
+                }
                 (None, None) => 0,
             };
             let counts = WeekCounts::from_counts(week, p, pa, d);
             if let Some(answers) = answers.filter(|&n| n != counts.answers) {
-                return Err(format!(
-                    "promoters, passives and detractors add up to {}, not the {answers} answers",
-                    counts.answers
-                ));
+                return Err(Problem::NotTheAnswers {
+                    sum: counts.answers,
+                    answers,
+                });
             }
             if counts.answers == 0 {
-                return Err(format!("no answers in the week {}", week.key()));
+                return Err(Problem::NoAnswers { week: week.key() });
             }
             Ok((week, counts))
         }
         WeekColumns::Nps { week, nps, answers } => {
             let week = values::week(cell(week))?;
             let nps = values::nps(cell(nps))?;
-            let answers = values::count(cell(answers), "the answers")?;
+            let answers = values::count(cell(answers), Counted::Answers)?;
             if answers == 0 {
-                return Err(format!("no answers in the week {}", week.key()));
+                return Err(Problem::NoAnswers { week: week.key() });
             }
             let counts = WeekCounts {
                 week: week.key(),

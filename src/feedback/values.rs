@@ -2,6 +2,7 @@
 //! a decimal comma or point, an ISO week in the ways people write one, a
 //! count. Each says in words what is wrong with a cell it cannot read.
 
+use super::problem::{Counted, Problem};
 use chrono::{Datelike, NaiveDate};
 
 /// An ISO week, `2026-W45`.
@@ -36,7 +37,7 @@ impl Week {
 
 /// `2026-11-03` (also with a time after it), `03.11.2026`, `3/11/2026`
 /// (day first, as Excel writes it in Sweden and Britain) or `2026/11/03`.
-pub fn date(cell: &str) -> Result<NaiveDate, String> {
+pub fn date(cell: &str) -> Result<NaiveDate, Problem> {
     let cell = cell.trim();
     let day_part = cell
         .split(|c: char| c == 'T' || c.is_whitespace())
@@ -45,44 +46,46 @@ pub fn date(cell: &str) -> Result<NaiveDate, String> {
     ["%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d", "%d-%m-%Y"]
         .iter()
         .find_map(|format| NaiveDate::parse_from_str(day_part, format).ok())
-        .ok_or_else(|| {
-            format!("the date {cell:?} is not a date Fanday reads (2026-11-03 or 3.11.2026)")
-        })
+        .ok_or_else(|| Problem::Date { cell: cell.into() })
 }
 
 /// A whole score from 0 to 10; `9,0` and `9.0` are 9.
-pub fn score(cell: &str) -> Result<u8, String> {
+pub fn score(cell: &str) -> Result<u8, Problem> {
     let cell = cell.trim();
     if cell.is_empty() {
-        return Err("no score".to_string());
+        return Err(Problem::NoScore);
     }
-    let number = decimal(cell).ok_or_else(|| format!("the score {cell:?} is not a number"))?;
+    let number = decimal(cell).ok_or_else(|| Problem::ScoreNotNumber { cell: cell.into() })?;
     if !(0.0..=10.0).contains(&number) {
-        return Err(format!("the score {cell} is not from 0 to 10"));
+        return Err(Problem::ScoreRange { cell: cell.into() });
     }
     if number.fract() != 0.0 {
-        return Err(format!("the score {cell} is not a whole number"));
+        return Err(Problem::ScoreNotWhole { cell: cell.into() });
     }
     Ok(number as u8)
 }
 
 /// A count of answers: a whole number, at least 0.
-pub fn count(cell: &str, what: &str) -> Result<u32, String> {
+pub fn count(cell: &str, column: Counted) -> Result<u32, Problem> {
     let cell = cell.trim();
-    let number = decimal(cell).ok_or_else(|| format!("{what} {cell:?} is not a number"))?;
+    let problem = || Problem::Count {
+        column,
+        cell: cell.into(),
+    };
+    let number = decimal(cell).ok_or_else(problem)?;
     if number < 0.0 || number.fract() != 0.0 || number > f64::from(u32::MAX) {
-        return Err(format!("{what} {cell} is not a whole number of answers"));
+        return Err(problem());
     }
     Ok(number as u32)
 }
 
 /// An NPS as a survey tool gives it: -100 to 100, maybe with decimals.
-pub fn nps(cell: &str) -> Result<f64, String> {
+pub fn nps(cell: &str) -> Result<f64, Problem> {
     let cell = cell.trim();
-    let number = decimal(cell.trim_end_matches('%').trim())
-        .ok_or_else(|| format!("the NPS {cell:?} is not a number"))?;
+    let problem = || Problem::Nps { cell: cell.into() };
+    let number = decimal(cell.trim_end_matches('%').trim()).ok_or_else(problem)?;
     if !(-100.0..=100.0).contains(&number) {
-        return Err(format!("the NPS {cell} is not from -100 to 100"));
+        return Err(problem());
     }
     Ok(number)
 }
@@ -104,7 +107,7 @@ fn decimal(cell: &str) -> Option<f64> {
 
 /// An ISO week as people write one: `2026-W45`, `2026W45`, `v45 2026`,
 /// `vecka 45 2026`, `2026 v. 45`, `2026-45`, or a date in the week.
-pub fn week(cell: &str) -> Result<Week, String> {
+pub fn week(cell: &str) -> Result<Week, Problem> {
     let cell = cell.trim();
     if let Ok(day) = date(cell) {
         return Ok(Week::of(day));
@@ -118,11 +121,9 @@ pub fn week(cell: &str) -> Result<Week, String> {
     match (runs.len(), year, number) {
         (2, Some(year), Some(number)) => {
             let (year, number) = (year.parse().unwrap_or(0), number.parse().unwrap_or(0));
-            Week::new(year, number).ok_or_else(|| format!("{year} has no week {number}"))
+            Week::new(year, number).ok_or(Problem::NoSuchWeek { year, week: number })
         }
-        _ => Err(format!(
-            "the week {cell:?} is not a week Fanday reads (2026-W45 or v45 2026)"
-        )),
+        _ => Err(Problem::Week { cell: cell.into() }),
     }
 }
 
@@ -152,9 +153,12 @@ mod tests {
         assert_eq!(score(" 9,0 "), Ok(9));
         assert_eq!(score("10.0"), Ok(10));
         assert_eq!(score("0"), Ok(0));
-        assert!(score("11").unwrap_err().contains("0 to 10"));
-        assert!(score("-1").unwrap_err().contains("0 to 10"));
-        assert!(score("8,5").unwrap_err().contains("whole"));
+        assert_eq!(score("11"), Err(Problem::ScoreRange { cell: "11".into() }));
+        assert_eq!(score("-1"), Err(Problem::ScoreRange { cell: "-1".into() }));
+        assert_eq!(
+            score("8,5"),
+            Err(Problem::ScoreNotWhole { cell: "8,5".into() })
+        );
         assert!(score("").is_err());
         assert!(score("bra").is_err());
     }
@@ -173,7 +177,10 @@ mod tests {
         ] {
             assert_eq!(week(cell).ok(), w45, "{cell}");
         }
-        assert_eq!(week("2025-W53").unwrap_err(), "2025 has no week 53");
+        assert_eq!(
+            week("2025-W53").map_err(|p| p.to_string()),
+            Err("2025 has no week 53".into())
+        );
         assert!(week("2026-W53").is_ok(), "2026 has 53 weeks");
         assert!(week("45").is_err(), "a week without its year");
         assert_eq!(
@@ -185,8 +192,8 @@ mod tests {
 
     #[test]
     fn numbers_with_spaces_and_typographic_minus() {
-        assert_eq!(count("1 200", "answers"), Ok(1200));
-        assert!(count("12,5", "answers").is_err());
+        assert_eq!(count("1 200", Counted::Answers), Ok(1200));
+        assert!(count("12,5", Counted::Answers).is_err());
         assert_eq!(nps("\u{2212}12,5"), Ok(-12.5));
         assert_eq!(nps("32 %"), Ok(32.0));
         assert!(nps("140").is_err());

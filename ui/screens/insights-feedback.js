@@ -61,13 +61,24 @@ function weekList(preview) {
     })));
 }
 
+// Why a row was left out, in the person's language (the core's English
+// where a newer core knows a problem this window does not).
+function problemText(row) {
+  const problem = row.problem || {};
+  const key = `feedback.problem.${problem.code}`;
+  const params = { ...problem, year: String(problem.year ?? '') };
+  if (problem.column) params.column = t(`feedback.counted.${problem.column}`);
+  const text = t(key, params);
+  return text === key ? row.reason : text;
+}
+
 function skippedList(skipped) {
   if (skipped.length === 0) return h('p', { class: 'hint', text: t('feedback.noneSkipped') });
   const shown = skipped.slice(0, 50);
   return h('div', {},
     h('p', { text: t('feedback.skipped', { n: skipped.length }) }),
     h('ul', { class: 'skipped-rows', testid: 'feedback-skipped' }, shown.map((row) =>
-      h('li', { text: t('feedback.skippedRow', { row: row.row, reason: row.reason }) }))),
+      h('li', { text: t('feedback.skippedRow', { row: row.row, reason: problemText(row) }) }))),
     skipped.length > shown.length ? h('p', { class: 'hint', text: t('feedback.moreSkipped', { n: skipped.length - shown.length }) }) : null);
 }
 
