@@ -93,6 +93,13 @@ function mockTauri(role) {
         customers: i === 7 ? {} : { external: 10, internal: 4 }, exceptions_used: i === 7 ? 0 : 1,
         plans_followed: i === 7 ? 0 : 5, numbers_shown: i !== 7,
       })),
+      // The customers' score: a week with too few answers, one with none.
+      feedback_imported: true,
+      lagging: Array.from({ length: 8 }, (_, i) => ({
+        week: `2026-W${48 - i}`, iso_year: 2026, iso_week: 48 - i, answers: i === 2 ? 6 : i === 5 ? 0 : 38,
+        nps: i === 2 || i === 5 ? null : 32 - i, low: i === 2 || i === 5 ? null : 9 - i, high: i === 2 || i === 5 ? null : 50 - i,
+        rolling: i === 5 ? null : 30, rolling_answers: i === 5 ? 0 : 120,
+      })),
       recognition: {
         unrecognised: ['Ali', 'Maja'],
         weeks: Array.from({ length: 8 }, (_, i) => ({
@@ -101,6 +108,22 @@ function mockTauri(role) {
       },
     },
     tally_sharing: true,
+    choose_feedback_file: {
+      source: 'enkät november.csv',
+      understood: {
+        layout: 'answers',
+        weeks: [
+          { week: '2026-W47', answers: 38, promoters: 20, passives: 10, detractors: 8, nps: 32 },
+          { week: '2026-W48', answers: 3, promoters: 2, passives: 0, detractors: 1, nps: 33 },
+        ],
+        skipped: [
+          { row: 17, reason: 'the score 11 is not from 0 to 10', problem: { code: 'score_range', cell: '11' } },
+          { row: 18, reason: 'the date "igår" is not a date Fanday reads', problem: { code: 'date', cell: 'igår' } },
+        ],
+        comments: [{ week: '2026-W47', answered_on: today, score: 9, text: 'Toppen' }],
+      },
+      new_weeks: ['2026-W48'], replaced_weeks: ['2026-W47'], unchanged_weeks: [],
+    },
     folder_cloud: { under_cloud: true, kept_on_device: false },
     preview_team: { team_id: 't', name: 'Kundtjänst', founder_fingerprint: 'ABCD-EF01-2345-6789', cloud: { under_cloud: true, kept_on_device: false } },
     keep_team_folder_on_device: { under_cloud: true, kept_on_device: true },
@@ -336,6 +359,31 @@ async function checkLineup(page, label, walk) {
     if (pages !== 1) problems.push(`print: ${count} long stories take ${pages} A4 pages, not one`);
     else console.log(`print: ${count} long stories on one A4 page`);
   }
+  await page.close();
+}
+
+// A lead imports the customers' score: the preview of what was read, and
+// Insights with the NPS beside the fans, in both themes.
+for (const scheme of ['light', 'dark']) {
+  const page = await browser.newPage({ colorScheme: scheme, viewport: { width: 1040, height: 720 } });
+  await page.addInitScript(mockTauri, 'lead');
+  await page.goto(base);
+  await page.waitForSelector('[data-testid="moment-text"]');
+  await page.click('[data-testid="nav-insights"]');
+  await page.waitForSelector('[data-testid="insights-nps"]');
+  await page.click('[data-testid="feedback-import"]');
+  await page.waitForSelector('[data-testid="feedback-preview"]');
+  const focused = await page.evaluate(() => document.activeElement?.dataset.testid);
+  if (focused !== 'feedback-preview') problems.push(`lead/${scheme}/feedback-preview: the preview does not take the focus (${focused})`);
+  await check(page, `lead/${scheme}/feedback-preview`);
+  if (scheme === 'light') await keyboardWalk(page, 'lead/keyboard/feedback-preview');
+  if (process.env.FANDAY_SCREENSHOTS) {
+    await page.screenshot({ path: join(process.env.FANDAY_SCREENSHOTS, `insights-feedback-preview-${scheme}.png`), fullPage: true });
+  }
+  await page.focus('[data-testid="feedback-save"]');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('[data-testid="feedback-preview"]', { state: 'detached' });
+  console.log(`lead/${scheme}/feedback-preview: read rows, skipped rows and weeks replaced are shown; Esc closes it`);
   await page.close();
 }
 
