@@ -37,7 +37,7 @@ pub mod windows_credential;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{CoreError, Result, ValidationError};
 pub use exception::{Exception, ExceptionFilter, ExceptionInput};
-pub use facade::feedback::{read_feedback_file, FeedbackImport};
+pub use facade::feedback::{read_feedback_file, CustomerVoice, FeedbackImport};
 pub use facade::insights::Insights;
 pub use facade::moments::TodayStatus;
 pub use if_then::{IfThenPlan, PlanInput, Plans};

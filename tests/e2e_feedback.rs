@@ -1,7 +1,8 @@
 //! The customers' score end to end: a lead in a team picks the survey
 //! tool's export in the real file chooser, sees what Fanday understood,
-//! saves, and Insights show the NPS beside the team's fans; a customer's
-//! email typed into a comment never reaches the team folder.
+//! saves, and Insights show the NPS beside the team's fans; a comment
+//! picked as the week's customer voice reaches the line-up without the
+//! customer's email, which never reaches the team folder.
 
 #[path = "support/desktop.rs"]
 mod desktop;
@@ -168,13 +169,30 @@ async fn a_lead_imports_the_customers_score_and_sees_it_beside_the_fans() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     screenshot(&desktop, "insights-nps-sv");
 
+    // The comment with the customer's email, picked as the week's voice
+    // in the line-up: shown first as the team will see it.
+    click(&app, "feedback-comments-open").await;
+    wait_for_count(&app, "feedback-comment", 2).await;
+    click(&app, "voice-pick").await;
+    let shown = wait_for_text(&app, "voice-text", "Toppen!").await;
+    assert_eq!(shown, "Toppen! Skriv till mig på […]");
+    wait_for_text(&app, "voice-removed", EMAIL).await;
+    screenshot(&desktop, "feedback-voice-sv");
+    click(&app, "voice-share").await;
+    wait_for_text(&app, "toast", "Delad som kundens röst").await;
+    click(&app, "nav-team").await;
+    wait_for_text(&app, "lineup-voice", "Toppen! Skriv till mig på […]").await;
+    screenshot(&desktop, "lineup-voice-sv");
+
     // The team's reading loop runs every few seconds: the customer's
     // words stay on the lead's PC.
     tokio::time::sleep(Duration::from_secs(6)).await;
-    assert!(
-        !files_holding(folder.path(), "Lånade ut ett paraply").is_empty(),
-        "the lead's own story did reach the folder"
-    );
+    for shared in ["Lånade ut ett paraply", "Toppen! Skriv till mig"] {
+        assert!(
+            !files_holding(folder.path(), shared).is_empty(),
+            "{shared} did reach the folder"
+        );
+    }
     for words in [EMAIL, "Bemötandet i kassan", "kund.karlsson"] {
         assert_eq!(
             files_holding(folder.path(), words),

@@ -45,6 +45,9 @@ export const insights = () => call('insights');
 export const chooseFeedbackFile = (title) => call('choose_feedback_file', { title });
 export const importFeedback = () => call('import_feedback');
 export const exportInsights = (title) => call('export_insights', { title });
+export const feedbackComments = (week) => call('feedback_comments', { week });
+export const customerVoice = (commentId) => call('customer_voice', { commentId });
+export const shareCustomerVoice = (commentId) => call('share_customer_voice', { commentId });
 
 // If-then plans
 export const listPlans = () => call('list_plans');

@@ -61,3 +61,30 @@ pub async fn export_insights(
     let rows = core(&state)?.export_insights(&path)?;
     Ok(Some(Exported::new(&path, rows)))
 }
+
+/// The customers' comments of a week (`2026-W45`).
+#[tauri::command]
+pub async fn feedback_comments(
+    state: State<'_, AppState>,
+    week: String,
+) -> Reply<Vec<fanday_core::feedback::Comment>> {
+    Ok(core(&state)?.feedback_comments(&week)?)
+}
+
+/// A comment as the team would see it in the line-up; shares nothing.
+#[tauri::command]
+pub async fn customer_voice(
+    state: State<'_, AppState>,
+    comment_id: i64,
+) -> Reply<fanday_core::CustomerVoice> {
+    Ok(core(&state)?.customer_voice(comment_id)?)
+}
+
+/// Shares a comment, made fit, as its week's customer voice.
+#[tauri::command]
+pub async fn share_customer_voice(
+    state: State<'_, AppState>,
+    comment_id: i64,
+) -> Reply<fanday_core::CustomerVoice> {
+    Ok(core(&state)?.share_customer_voice(comment_id)?)
+}

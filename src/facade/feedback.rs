@@ -4,8 +4,10 @@
 //! replaces them. Kept on this PC only.
 
 use crate::error::{CoreError, Result};
-use crate::feedback::{understand, Comment, Understood, WeekCounts};
+use crate::feedback::{redact, understand, Comment, Redacted, Understood, WeekCounts};
 use crate::sql::exec;
+use crate::team::body::{Body, VoiceBody};
+use crate::team::lineup::MAX_VOICE_CHARS;
 use crate::Fanday;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -80,19 +82,71 @@ impl Fanday {
         self.require_lead()?;
         let conn = self.store.conn();
         let mut statement = conn.prepare_cached(
-            "SELECT week, answered_on, score, text FROM feedback_comments
+            "SELECT id, week, answered_on, score, text FROM feedback_comments
               WHERE week = ?1 ORDER BY answered_on, id",
         )?;
-        let rows = statement.query_map([week], |row| {
-            Ok(Comment {
-                week: row.get(0)?,
-                answered_on: row.get(1)?,
-                score: row.get(2)?,
-                text: row.get(3)?,
-            })
-        })?;
+        let rows = statement.query_map([week], comment_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+
+    /// A customer's comment as the team would see it in the week's
+    /// line-up: what looks like their name, email or phone taken out, and
+    /// listed. Nothing is shared.
+    pub fn customer_voice(&self, comment_id: i64) -> Result<CustomerVoice> {
+        self.require_lead()?;
+        let comment = load_comment(&self.store.conn(), comment_id)?;
+        let mut redacted = redact(&comment.text);
+        redacted.text = redacted.text.chars().take(MAX_VOICE_CHARS).collect();
+        Ok(CustomerVoice {
+            week: comment.week,
+            redacted,
+        })
+    }
+
+    /// A lead shares a customer's comment, made fit as [`Fanday::customer_voice`]
+    /// shows it, as the voice of its week's line-up: signed and sent to
+    /// the team like a featured story.
+    pub fn share_customer_voice(&self, comment_id: i64) -> Result<CustomerVoice> {
+        let me = self.require_lead()?;
+        if crate::team::membership::joined(&self.store.conn())?.is_none() {
+            return Err(CoreError::NoTeam);
+        }
+        if !crate::team::membership::is_lead(&self.store.conn(), &me.id) {
+            return Err(CoreError::LeadOnly);
+        }
+        let voice = self.customer_voice(comment_id)?;
+        self.team_event(Body::LineupVoice(VoiceBody {
+            week: voice.week.clone(),
+            text: voice.redacted.text.clone(),
+        }))?;
+        Ok(voice)
+    }
+}
+
+/// A customer's comment as it would be shared, and the week it is for.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CustomerVoice {
+    pub week: String,
+    pub redacted: Redacted,
+}
+
+fn comment_row(row: &rusqlite::Row) -> rusqlite::Result<Comment> {
+    Ok(Comment {
+        id: row.get(0)?,
+        week: row.get(1)?,
+        answered_on: row.get(2)?,
+        score: row.get(3)?,
+        text: row.get(4)?,
+    })
+}
+
+fn load_comment(conn: &Connection, id: i64) -> Result<Comment> {
+    conn.prepare_cached(
+        "SELECT id, week, answered_on, score, text FROM feedback_comments WHERE id = ?1",
+    )?
+    .query_row([id], comment_row)
+    .optional()?
+    .ok_or(CoreError::NotFound { what: "comment" })
 }
 
 fn compare(conn: &Connection, path: &Path, understood: Understood) -> Result<FeedbackImport> {

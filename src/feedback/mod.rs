@@ -7,12 +7,14 @@ mod columns;
 mod nps;
 mod problem;
 mod read;
+mod redact;
 mod text;
 mod values;
 
 pub use nps::{lagging_weeks, NpsWeek, MIN_ANSWERS};
 pub use problem::{Counted, Problem};
 pub use read::{understand, Comment, Skipped, Understood, WeekCounts};
+pub use redact::{redact, Redacted, Removed};
 
 /// How a file of answers is laid out, as far as Fanday recognises it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

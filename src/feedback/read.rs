@@ -73,6 +73,8 @@ impl Skipped {
 /// A customer's comment, kept with the lead only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Comment {
+    /// Its number in the lead's store (0 before it is saved).
+    pub id: i64,
     pub week: String,
     pub answered_on: NaiveDate,
     pub score: u8,
@@ -248,6 +250,7 @@ fn answers(
         let text = comment_at.map(cell).unwrap_or("").trim();
         if !text.is_empty() {
             comments.push(Comment {
+                id: 0,
                 week: week.key(),
                 answered_on: day,
                 score,

@@ -230,6 +230,15 @@ pub struct LineupBody {
     pub stories: Vec<StoryRef>,
 }
 
+/// A customer's voice a lead picked for one week's line-up: a comment
+/// from the customers' survey, with what looked like their name, email or
+/// phone taken out on the lead's PC before it was signed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoiceBody {
+    pub week: String,
+    pub text: String,
+}
+
 /// A member's own choice to be shown as "a colleague" in line-ups.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineupNameBody {
@@ -279,6 +288,7 @@ pub enum Body {
     KeyRotated(RotateBody),
     LineupSet(LineupBody),
     LineupName(LineupNameBody),
+    LineupVoice(VoiceBody),
     TallyWeek(TallyBody),
     TallyStopped(TallyStopBody),
 }
@@ -303,6 +313,7 @@ pub mod kind {
     pub const KEY_ROTATED: &str = "key.rotated";
     pub const LINEUP_SET: &str = "lineup.set";
     pub const LINEUP_NAME: &str = "lineup.anonymous";
+    pub const LINEUP_VOICE: &str = "lineup.voice";
     pub const TALLY_WEEK: &str = "tally.week";
     pub const TALLY_STOPPED: &str = "tally.stopped";
 }
@@ -345,6 +356,7 @@ impl Body {
             Body::KeyRotated(_) => kind::KEY_ROTATED,
             Body::LineupSet(_) => kind::LINEUP_SET,
             Body::LineupName(_) => kind::LINEUP_NAME,
+            Body::LineupVoice(_) => kind::LINEUP_VOICE,
             Body::TallyWeek(_) => kind::TALLY_WEEK,
             Body::TallyStopped(_) => kind::TALLY_STOPPED,
         }
@@ -367,6 +379,7 @@ impl Body {
             Body::KeyRotated(b) => serde_json::to_value(b),
             Body::LineupSet(b) => serde_json::to_value(b),
             Body::LineupName(b) => serde_json::to_value(b),
+            Body::LineupVoice(b) => serde_json::to_value(b),
             Body::TallyWeek(b) => serde_json::to_value(b),
             Body::TallyStopped(b) => serde_json::to_value(b),
         };
@@ -403,6 +416,7 @@ impl Body {
             kind::KEY_ROTATED => Body::KeyRotated(body.typed()?),
             kind::LINEUP_SET => Body::LineupSet(body.typed()?),
             kind::LINEUP_NAME => Body::LineupName(body.typed()?),
+            kind::LINEUP_VOICE => Body::LineupVoice(body.typed()?),
             kind::TALLY_WEEK => Body::TallyWeek(body.typed()?),
             kind::TALLY_STOPPED => Body::TallyStopped(body.typed()?),
             _ => return Err(Refusal::UnknownKind),

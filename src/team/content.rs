@@ -8,8 +8,8 @@
 //! tallies keep their latest by number. Pure: no SQL, no I/O.
 
 use super::accepted::{Accepted, Outcome};
-use super::body::{Body, LineupBody, StoryBody, StoryRef};
-use super::lineup::{week_monday, MAX_LINEUP_STORIES};
+use super::body::{Body, LineupBody, StoryBody, StoryRef, VoiceBody};
+use super::lineup::{week_monday, MAX_LINEUP_STORIES, MAX_VOICE_CHARS};
 use super::refusal::Refusal;
 use super::state::{CommentState, Latest, StoryState, TallyState, TeamState};
 use super::tally;
@@ -211,6 +211,7 @@ pub fn apply_other(state: &mut TeamState, event: &Accepted, body: &Body) -> Outc
             Outcome::Applied
         }
         Body::LineupSet(lineup) => apply_lineup(state, event, lineup),
+        Body::LineupVoice(voice) => apply_voice(state, event, voice),
         Body::LineupName(choice) => {
             if !counts {
                 return Outcome::KeptAside(Refusal::NotAdmitted);
@@ -273,6 +274,30 @@ fn latest<T>(event: &Accepted, value: T) -> Latest<T> {
         hash: event.hash.clone(),
         event: event.key.clone(),
     }
+}
+
+/// A customer's voice counts from a lead, as a line-up does; the latest
+/// per week is the week's.
+fn apply_voice(state: &mut TeamState, event: &Accepted, voice: &VoiceBody) -> Outcome {
+    let length = voice.text.trim().chars().count();
+    if week_monday(&voice.week).is_none()
+        || length == 0
+        || voice.text.chars().count() > MAX_VOICE_CHARS
+    {
+        return Outcome::Refused(Refusal::BodyMismatch);
+    }
+    if !state.authority.leads_event(event) {
+        return Outcome::KeptAside(Refusal::NotLead);
+    }
+    let latest = latest(event, voice.text.clone());
+    if state
+        .voices
+        .get(&voice.week)
+        .map_or(true, |found| latest.is_after(found))
+    {
+        state.voices.insert(voice.week.clone(), latest);
+    }
+    Outcome::Applied
 }
 
 fn apply_lineup(state: &mut TeamState, event: &Accepted, lineup: &LineupBody) -> Outcome {

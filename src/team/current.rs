@@ -431,6 +431,9 @@ fn touch_other(state: &TeamState, event: &Accepted, body: &Body, touched: &mut T
         Body::LineupSet(l) => {
             touched.lineups.insert(l.week.clone());
         }
+        Body::LineupVoice(v) => {
+            touched.lineups.insert(v.week.clone());
+        }
         Body::LineupName(_) => {
             touched.anonymous.insert(event.member.clone());
         }

@@ -17,6 +17,9 @@ use serde::Serialize;
 /// The most stories one line-up holds.
 pub const MAX_LINEUP_STORIES: usize = 20;
 
+/// The most characters a customer's voice in the line-up has.
+pub const MAX_VOICE_CHARS: usize = 500;
+
 /// A week as the line-up names it: `2026-W48`.
 pub fn week_name(day: NaiveDate) -> String {
     let week = day.iso_week();
@@ -62,6 +65,8 @@ pub struct Lineup {
     /// A lead has picked this week's stories (else: the featured ones).
     pub picked: bool,
     pub stories: Vec<LineupStory>,
+    /// A customer's words a lead picked for the week, if any.
+    pub voice: Option<String>,
 }
 
 /// The key a story is stored under: its author and id (a format-1 story,
@@ -168,11 +173,19 @@ pub fn lineup(conn: &Connection, monday: NaiveDate) -> Result<Lineup> {
             .collect::<rusqlite::Result<_>>()?
         }
     };
+    let voice = query_one(
+        conn,
+        "SELECT text FROM lineup_voices WHERE week = ?1",
+        [&week],
+        |row| row.get(0),
+    )
+    .optional()?;
     Ok(Lineup {
         week,
         monday,
         picked: picked.is_some(),
         stories,
+        voice,
     })
 }
 

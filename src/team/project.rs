@@ -62,7 +62,10 @@ pub fn changes(before: &TeamState, after: &TeamState) -> Touched {
         applause: differing(&before.applause, &after.applause),
         comments: differing(&before.comments, &after.comments),
         reviews: differing(&before.reviews, &after.reviews),
-        lineups: differing(&before.lineups, &after.lineups),
+        lineups: differing(&before.lineups, &after.lineups)
+            .into_iter()
+            .chain(differing(&before.voices, &after.voices))
+            .collect(),
         anonymous: differing(&before.anonymous, &after.anonymous),
         tallies: differing(&before.tallies, &after.tallies)
             .into_iter()
@@ -97,6 +100,7 @@ pub fn write(conn: &Connection, state: &TeamState, touched: &Touched, me: &str) 
     }
     for key in &touched.lineups {
         lineup(conn, key, state.lineups.get(key))?;
+        voice(conn, key, state.voices.get(key))?;
     }
     for member in &touched.anonymous {
         anonymous(conn, member, state.anonymous.get(member))?;
@@ -142,6 +146,7 @@ pub fn clear(conn: &Connection) -> Result<()> {
         "story_comments",
         "story_reviews",
         "lineups",
+        "lineup_voices",
         "lineup_names",
         "team_tallies",
         "team_tally_stops",
@@ -311,6 +316,18 @@ fn review(conn: &Connection, story: &str, review: Option<&Latest<Mark>>) -> Resu
                 review.at,
                 review.event
             ],
+        )?;
+    }
+    Ok(())
+}
+
+fn voice(conn: &Connection, week: &str, voice: Option<&Latest<String>>) -> Result<()> {
+    exec(conn, "DELETE FROM lineup_voices WHERE week = ?1", [week])?;
+    if let Some(voice) = voice {
+        exec(
+            conn,
+            "INSERT INTO lineup_voices (week, text, by_id, at, event_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![week, voice.value, voice.by, voice.at, voice.event],
         )?;
     }
     Ok(())

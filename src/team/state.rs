@@ -121,6 +121,9 @@ pub struct TeamState {
     pub reviews: BTreeMap<String, Latest<Mark>>,
     /// By week (`2026-W48`): the latest lead line-up, as (author, id).
     pub lineups: BTreeMap<String, Latest<Vec<(String, String)>>>,
+    /// By week: the latest customer's voice a lead picked for it.
+    #[serde(default)]
+    pub voices: BTreeMap<String, Latest<String>>,
     /// By member: their latest choice to be shown as "a colleague", and
     /// the number of the event that made it.
     pub anonymous: BTreeMap<String, (u64, bool)>,

@@ -108,6 +108,14 @@ function mockTauri(role) {
       },
     },
     tally_sharing: true,
+    feedback_comments: [
+      { id: 1, week: '2026-W48', answered_on: today, score: 10, text: 'Toppen! Ring mig på 070-123 45 67' },
+      { id: 2, week: '2026-W48', answered_on: today, score: 4, text: 'Fick vänta länge i kassan' },
+    ],
+    customer_voice: {
+      week: '2026-W48',
+      redacted: { text: 'Toppen! Ring mig på […]', removed: [{ kind: 'phone', text: '070-123 45 67' }] },
+    },
     choose_feedback_file: {
       source: 'enkät november.csv',
       understood: {
@@ -383,6 +391,16 @@ for (const scheme of ['light', 'dark']) {
   await page.focus('[data-testid="feedback-save"]');
   await page.keyboard.press('Escape');
   await page.waitForSelector('[data-testid="feedback-preview"]', { state: 'detached' });
+  // A week's comments, and one picked as the customer's voice.
+  await page.click('[data-testid="feedback-comments-open"]');
+  await page.waitForSelector('[data-testid="feedback-comment"]');
+  await check(page, `lead/${scheme}/feedback-comments`);
+  await page.click('[data-testid="voice-pick"]');
+  await page.waitForSelector('[data-testid="voice-dialog"]');
+  await check(page, `lead/${scheme}/voice-dialog`);
+  if (scheme === 'light') await keyboardWalk(page, 'lead/keyboard/voice-dialog');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('[data-testid="voice-dialog"]', { state: 'detached' });
   console.log(`lead/${scheme}/feedback-preview: read rows, skipped rows and weeks replaced are shown; Esc closes it`);
   await page.close();
 }

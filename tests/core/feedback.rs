@@ -374,3 +374,66 @@ fn the_insights_export_has_the_customers_score_beside_the_fans() {
         "too few answers: no number"
     );
 }
+
+#[test]
+fn a_customers_voice_reaches_the_line_up_without_their_email_phone_or_name() {
+    let team = team();
+    team.lena
+        .app
+        .import_feedback(&fixture("enkat-excel-sv.csv"))
+        .unwrap_or_else(|err| panic!("{err}"));
+    let comments = team
+        .lena
+        .app
+        .feedback_comments("2026-W45")
+        .unwrap_or_default();
+    let with_contact = comments
+        .iter()
+        .find(|c| c.text.contains("example.se"))
+        .unwrap_or_else(|| panic!("{comments:?}"));
+
+    let draft = team
+        .lena
+        .app
+        .customer_voice(with_contact.id)
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(draft.week, "2026-W45");
+    assert_eq!(draft.redacted.text, "Ring mig på […] eller […]");
+    let removed: Vec<&str> = draft
+        .redacted
+        .removed
+        .iter()
+        .map(|r| r.text.as_str())
+        .collect();
+    assert_eq!(removed, vec!["anna.svensson@example.se", "070-123 45 67"]);
+
+    let refused = team.sara.app.share_customer_voice(with_contact.id);
+    assert!(matches!(refused, Err(CoreError::LeadOnly)), "{refused:?}");
+    team.lena
+        .app
+        .share_customer_voice(with_contact.id)
+        .unwrap_or_else(|err| panic!("{err}"));
+    team.lena
+        .app
+        .read_team()
+        .unwrap_or_else(|err| panic!("{err}"));
+    team.sara
+        .app
+        .read_team()
+        .unwrap_or_else(|err| panic!("{err}"));
+    let lineup = team
+        .sara
+        .app
+        .lineup(Some("2026-W45"))
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(lineup.voice.as_deref(), Some("Ring mig på […] eller […]"));
+    for words in ["anna.svensson", "070-123"] {
+        let found: Vec<PathBuf> = walk(team.path())
+            .into_iter()
+            .filter(|path| {
+                String::from_utf8_lossy(&std::fs::read(path).unwrap_or_default()).contains(words)
+            })
+            .collect();
+        assert!(found.is_empty(), "{words} in {found:?}");
+    }
+}

@@ -6,6 +6,7 @@ import * as api from '../api.js';
 import { h, clear } from '../dom.js';
 import { t, errorText, formatNumber, formatPercent } from '../i18n.js';
 import { toast } from '../parts/feedback.js';
+import { showComments } from './insights-voice.js';
 
 const signed = (n) => (n > 0 ? `+${formatNumber(n)}` : formatNumber(n));
 
@@ -29,10 +30,10 @@ function rollingCell(week) {
 }
 
 // Leading beside lagging, one row per week (newest first, as above).
-function besideTable(weeks, lagging) {
+function besideTable(weeks, lagging, openComments) {
   return h('table', { class: 'insights', testid: 'insights-lagging' },
     h('caption', { class: 'visually-hidden', text: t('nps.caption') }),
-    h('thead', {}, h('tr', {}, ['week', 'taking', 'perMember', 'nps', 'band', 'rolling']
+    h('thead', {}, h('tr', {}, ['week', 'taking', 'perMember', 'nps', 'band', 'rolling', 'comments']
       .map((key) => h('th', { scope: 'col', text: t(`nps.col.${key}`) })))),
     h('tbody', {}, lagging.map((week, i) => {
       const leading = weeks[i];
@@ -41,7 +42,12 @@ function besideTable(weeks, lagging) {
         h('th', { scope: 'row', text: t('progress.weekName', { n: week.iso_week }) }),
         h('td', { text: leading && leading.members > 0 ? formatPercent(leading.participation / 100) : '–' }),
         h('td', { text: shown ? formatNumber(leading.fans_per_member) : '–' }),
-        npsCell(week), bandCell(week), rollingCell(week));
+        npsCell(week), bandCell(week), rollingCell(week),
+        h('td', {}, week.answers > 0 ? h('button', {
+          type: 'button', class: 'link', testid: 'feedback-comments-open',
+          text: t('nps.comments'), 'aria-label': t('nps.commentsOf', { n: week.iso_week }),
+          onclick: () => openComments(week),
+        }) : null));
     })));
 }
 
@@ -118,6 +124,9 @@ function previewPanel(preview, done) {
 // The section under the leading table. `refresh` draws Insights again.
 export function feedbackSection(insights, refresh) {
   const previewSlot = h('div', {});
+  const commentsSlot = h('div', {});
+  const inTeam = insights.recognition !== null;
+  const openComments = (week) => showComments(week, commentsSlot, inTeam).catch((error) => toast(errorText(error)));
   const importButton = h('button', {
     type: 'button', class: 'quiet', testid: 'feedback-import', text: t('feedback.import'),
     onclick: async () => {
@@ -148,9 +157,10 @@ export function feedbackSection(insights, refresh) {
     h('h2', { id: 'nps-title', text: t('nps.title') }),
     h('p', { class: 'section-intro', text: t('nps.intro') }),
     insights.feedback_imported
-      ? h('div', { class: 'table-wrap' }, besideTable(insights.weeks, insights.lagging))
+      ? h('div', { class: 'table-wrap' }, besideTable(insights.weeks, insights.lagging, openComments))
       : h('p', { class: 'empty', testid: 'nps-empty', text: t('nps.empty') }),
     insights.feedback_imported ? h('p', { class: 'hint', text: t('nps.canSay') }) : null,
     h('div', { class: 'button-row' }, importButton, exportButton),
-    previewSlot);
+    previewSlot,
+    commentsSlot);
 }

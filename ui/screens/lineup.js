@@ -40,7 +40,7 @@ export function pickButton(story, lineup, onChanged) {
 export function lineupSection(lineup, lead) {
   const n = lineup.stories.length;
   const start = h('button', {
-    type: 'button', class: 'primary', testid: 'lineup-start', disabled: n === 0,
+    type: 'button', class: 'primary', testid: 'lineup-start', disabled: n === 0 && !lineup.voice,
     text: lead ? t('lineup.start') : t('lineup.open'),
     onclick: () => showLineup(lineup, start),
   });
@@ -50,6 +50,9 @@ export function lineupSection(lineup, lead) {
   return h('section', { class: 'lineup-box', 'aria-labelledby': 'lineup-title', testid: 'lineup-box' },
     h('h2', { id: 'lineup-title', text: t('lineup.title', { week: weekNumber(lineup) }) }),
     h('p', { class: 'hint', testid: 'lineup-summary', text: hint }),
+    lineup.voice ? h('blockquote', { class: 'lineup-voice-box', testid: 'lineup-voice' },
+      h('span', { class: 'lineup-label', text: t('lineup.voice') }), ' ',
+      h('span', { dir: 'auto', text: lineup.voice })) : null,
     lead && n > 0 ? h('p', { class: 'hint', text: t('lineup.howToPick') }) : null,
     h('div', { class: 'button-row' },
       start,
@@ -60,8 +63,17 @@ export function lineupSection(lineup, lead) {
     printLayout(lineup));
 }
 
+// A customer's own words, the week's first slide when a lead picked some.
+function voiceSlide(voice, index, count, lineup) {
+  return h('article', { class: 'lineup-story', testid: 'lineup-story', 'aria-roledescription': t('lineup.slide') },
+    h('p', { class: 'lineup-where', testid: 'lineup-position', text: t('lineup.position', { i: index + 1, n: count, week: weekNumber(lineup) }) }),
+    h('p', { class: 'lineup-author', text: t('lineup.voice') }),
+    h('p', { class: 'lineup-text', dir: 'auto', testid: 'lineup-text', text: `“${voice}”` }));
+}
+
 // One story, as the full-screen view shows it.
 function slide(story, index, count, lineup) {
+  if (story.voice) return voiceSlide(story.voice, index, count, lineup);
   return h('article', { class: 'lineup-story', testid: 'lineup-story', 'data-id': story.story_id, 'aria-roledescription': t('lineup.slide') },
     h('p', { class: 'lineup-where', testid: 'lineup-position', text: t('lineup.position', { i: index + 1, n: count, week: weekNumber(lineup) }) }),
     h('p', { class: 'lineup-author', dir: 'auto', testid: 'lineup-author', text: authorOf(story) }),
@@ -82,7 +94,7 @@ function slide(story, index, count, lineup) {
 // itself full screen. Arrow keys (and Page keys, Space) move, Esc leaves
 // and gives the focus back to `opener`.
 export function showLineup(lineup, opener) {
-  const stories = lineup.stories;
+  const stories = [...(lineup.voice ? [{ voice: lineup.voice }] : []), ...lineup.stories];
   if (stories.length === 0) return;
   let at = 0;
   const stage = h('div', { class: 'lineup-stage', 'aria-live': 'polite' });
@@ -147,6 +159,7 @@ function printLayout(lineup) {
   const size = n <= 2 ? 'few' : n <= 4 ? 'some' : n <= 8 ? 'many' : 'lots';
   return h('div', { class: 'lineup-print', testid: 'lineup-print-page', 'data-size': size },
     h('h1', { text: t('lineup.printTitle', { week: weekNumber(lineup) }) }),
+    lineup.voice ? h('p', { class: 'print-text', dir: 'auto', text: `${t('lineup.voice')} “${lineup.voice}”` }) : null,
     h('ol', {}, lineup.stories.map((story) => h('li', {},
       h('p', { class: 'print-meta' },
         h('strong', { dir: 'auto', text: authorOf(story) }), ' · ',
