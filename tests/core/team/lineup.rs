@@ -240,3 +240,36 @@ fn a_story_that_used_an_exception_names_it_in_the_line_up() {
         );
     }
 }
+
+#[test]
+fn a_customers_voice_counts_only_from_a_lead_and_within_its_limits() {
+    let t = team();
+    // Ali, an admitted member but no lead, signs a voice into his file;
+    // so does someone with folder access who is no member; and a lead's
+    // voice of 501 characters is refused wherever it is read.
+    let voice = |text: &str| json!({"week": "2026-W48", "text": text});
+    let line = signed_by(&t.ali, "lineup.voice", voice("Ali hittade på det här"), 50);
+    append_raw(&events_file(t.path(), &t.ali.id), &format!("{line}\n"));
+    let mut stranger = Stranger::new(t.path(), "00000000-0000-0000-0000-000000000000");
+    stranger.asks_to_join("Kollega");
+    stranger.writes("lineup.voice", voice("En främling skrev"));
+    let long = signed_by(&t.lena, "lineup.voice", voice(&"x".repeat(501)), 60);
+    append_raw(&events_file(t.path(), &t.lena.id), &format!("{long}\n"));
+    everyone_reads(&t);
+    for m in [&t.lena, &t.sara, &t.ali] {
+        assert_eq!(lineup(m).voice, None, "no voice counts");
+    }
+    // A grant made after the lead read it covers only Ali's later numbers.
+    t.lena
+        .app
+        .grant_lead(&t.ali.id)
+        .unwrap_or_else(|err| panic!("{err}"));
+    everyone_reads(&t);
+    for m in [&t.lena, &t.sara, &t.ali] {
+        assert_eq!(
+            lineup(m).voice,
+            None,
+            "his earlier voice still does not count"
+        );
+    }
+}
