@@ -669,22 +669,33 @@ impl FaultyFolder {
 
     /// (Re)mounts the folder, as a share that comes back.
     pub fn mount_again(&mut self) {
-        let fs = FaultFs {
-            backing: self.backing.clone(),
-            inner: Arc::clone(&self.inner),
-        };
+        clear_dead_mount(&self.mount);
         let mut config = Config::default();
         config.mount_options = vec![
             MountOption::FSName("fanday-faults".into()),
             MountOption::DefaultPermissions,
         ];
         config.n_threads = Some(4);
-        let session = fuser::spawn_mount(fs, &self.mount, &config).unwrap_or_else(|err| {
-            panic!(
-                "cannot mount a FUSE folder at {} ({err}); /dev/fuse must be usable",
-                self.mount.display()
-            )
-        });
+        let mut tries = 0;
+        let session = loop {
+            let fs = FaultFs {
+                backing: self.backing.clone(),
+                inner: Arc::clone(&self.inner),
+            };
+            match fuser::spawn_mount(fs, &self.mount, &config) {
+                Ok(session) => break session,
+                // The kernel may still be letting go of the last mount.
+                Err(_) if tries < 20 => {
+                    tries += 1;
+                    clear_dead_mount(&self.mount);
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                Err(err) => panic!(
+                    "cannot mount a FUSE folder at {} ({err}); /dev/fuse must be usable",
+                    self.mount.display()
+                ),
+            }
+        };
         self.session = Some(session);
     }
 
@@ -695,6 +706,7 @@ impl FaultyFolder {
         if let Some(session) = self.session.take() {
             abort_connection(&self.mount);
             let _ = session.umount_and_join();
+            clear_dead_mount(&self.mount);
         }
     }
 
@@ -764,6 +776,32 @@ impl FaultyFolder {
 
 /// Aborts the FUSE connection behind `mount` (through the fusectl file
 /// system, mounted here if it is not yet): whatever waits on it fails.
+/// A mount whose connection was aborted can stay behind as a dead one
+/// ("Transport endpoint is not connected") when its unmount lost the race:
+/// it is detached, so the folder can be mounted again.
+fn clear_dead_mount(mount: &Path) {
+    for _ in 0..50 {
+        match fs::metadata(mount) {
+            Err(err) if err.raw_os_error() == Some(libc::ENOTCONN) => {
+                for fusermount in ["fusermount3", "fusermount"] {
+                    let _ = std::process::Command::new(fusermount)
+                        .args(["-u", "-z"])
+                        .arg(mount)
+                        .stderr(std::process::Stdio::null())
+                        .status();
+                }
+                let _ = std::process::Command::new("umount")
+                    .arg("-l")
+                    .arg(mount)
+                    .stderr(std::process::Stdio::null())
+                    .status();
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            _ => return,
+        }
+    }
+}
+
 fn abort_connection(mount: &Path) {
     let Ok(meta) = fs::metadata(mount) else {
         return;

@@ -189,3 +189,25 @@ fn logging_a_moment_answers_at_once_while_the_folder_blocks_and_reaches_it_after
     );
     assert!(reached, "her story never reached the folder");
 }
+
+#[test]
+fn a_share_that_drops_while_files_are_held_open_can_be_mounted_again() {
+    let mut folder = FaultyFolder::new();
+    fs::write(folder.mount.join("team.json"), "{}").unwrap_or_else(|err| panic!("{err}"));
+    for _ in 0..5 {
+        // An app holds the folder and a file in it open as the share drops.
+        let held_file = fs::File::open(folder.mount.join("team.json"));
+        let held_dir = fs::read_dir(&folder.mount);
+        folder.unmount();
+        assert!(
+            fs::metadata(&folder.mount).is_ok(),
+            "the path is a plain folder again, not a dead mount"
+        );
+        folder.mount_again();
+        assert_eq!(
+            fs::read_to_string(folder.mount.join("team.json")).unwrap_or_default(),
+            "{}"
+        );
+        drop((held_file, held_dir));
+    }
+}
