@@ -54,9 +54,8 @@ enum Act {
         story: u8,
     },
     Anonymous(bool),
-    Tally {
-        fans: u8,
-    },
+    Voice(u8, bool),
+    Tally(u8),
     StopTallies,
     Propose {
         id: u8,
@@ -68,25 +67,15 @@ enum Act {
         text: u8,
         action: u8,
     },
-    Grant {
-        target: usize,
-    },
-    Revoke {
-        target: usize,
-    },
+    Grant(usize),
+    Revoke(usize),
     Remove {
         target: usize,
         pinned: bool,
     },
-    Admit {
-        target: usize,
-    },
-    Decline {
-        target: usize,
-    },
-    Rename {
-        name: u8,
-    },
+    Admit(usize),
+    Decline(usize),
+    Rename(u8),
     Rotate,
     Request,
     /// A line signed with a key that only asked to come in, at the
@@ -138,7 +127,8 @@ fn act() -> impl Strategy<Value = Act> {
             story
         }),
         any::<bool>().prop_map(Act::Anonymous),
-        (0..4u8).prop_map(|fans| Act::Tally { fans }),
+        (0..2u8, any::<bool>()).prop_map(|(week, long)| Act::Voice(week, long)),
+        (0..4u8).prop_map(Act::Tally),
         Just(Act::StopTallies),
         (0..2u8, 0..2u8).prop_map(|(id, text)| Act::Propose { id, text }),
         (person.clone(), 0..2u8, 0..2u8, 0..4u8).prop_map(|(proposer, id, text, action)| {
@@ -149,12 +139,12 @@ fn act() -> impl Strategy<Value = Act> {
                 action,
             }
         }),
-        person.clone().prop_map(|target| Act::Grant { target }),
-        person.clone().prop_map(|target| Act::Revoke { target }),
+        person.clone().prop_map(Act::Grant),
+        person.clone().prop_map(Act::Revoke),
         (person.clone(), any::<bool>()).prop_map(|(target, pinned)| Act::Remove { target, pinned }),
-        person.clone().prop_map(|target| Act::Admit { target }),
-        person.clone().prop_map(|target| Act::Decline { target }),
-        (0..3u8).prop_map(|name| Act::Rename { name }),
+        person.clone().prop_map(Act::Admit),
+        person.clone().prop_map(Act::Decline),
+        (0..3u8).prop_map(Act::Rename),
         Just(Act::Rotate),
         Just(Act::Request),
         person.prop_map(|target| Act::Impostor { target }),
@@ -352,7 +342,15 @@ impl<'a> Writer<'a> {
             Act::Anonymous(anonymous) => Body::LineupName(LineupNameBody {
                 anonymous: *anonymous,
             }),
-            Act::Tally { fans } => Body::TallyWeek(TallyBody {
+            Act::Voice(week, long) => Body::LineupVoice(VoiceBody {
+                week: format!("2026-W{}", 47 + week),
+                text: if *long {
+                    "x".repeat(501)
+                } else {
+                    format!("Kunden sa tack {week}")
+                },
+            }),
+            Act::Tally(fans) => Body::TallyWeek(TallyBody {
                 week: "2026-W48".into(),
                 fans: u32::from(*fans),
                 just_because: u32::from(*fans),
@@ -382,12 +380,12 @@ impl<'a> Writer<'a> {
                 ][usize::from(*action) % 4],
                 note: None,
             }),
-            Act::Grant { target } => Body::RoleGranted(RoleBody {
+            Act::Grant(target) => Body::RoleGranted(RoleBody {
                 member: id(*target),
                 role: TeamRole::Lead,
                 after: self.seq[*target],
             }),
-            Act::Revoke { target } => Body::RoleRevoked(RoleBody {
+            Act::Revoke(target) => Body::RoleRevoked(RoleBody {
                 member: id(*target),
                 role: TeamRole::Lead,
                 after: self.seq[*target],
@@ -401,18 +399,18 @@ impl<'a> Writer<'a> {
                     String::new()
                 },
             }),
-            Act::Admit { target } => Body::MemberAdmitted(AdmitBody {
+            Act::Admit(target) => Body::MemberAdmitted(AdmitBody {
                 member: id(*target),
                 key: public_key_text(&self.cast.keys[*target].verifying_key()),
                 name: format!("Person {target}"),
                 after: self.seq[*target].saturating_sub(1),
                 legacy_until: 0,
             }),
-            Act::Decline { target } => Body::MemberDeclined(DeclineBody {
+            Act::Decline(target) => Body::MemberDeclined(DeclineBody {
                 member: id(*target),
                 key: public_key_text(&self.cast.keys[*target].verifying_key()),
             }),
-            Act::Rename { name } => Body::MemberRenamed(RenameBody {
+            Act::Rename(name) => Body::MemberRenamed(RenameBody {
                 name: ["Lena", "Sara", "  "][usize::from(*name) % 3].into(),
             }),
             Act::Rotate => {
@@ -501,7 +499,7 @@ fn team(cast: &Cast, steps: &[Step]) -> (Vec<Event>, Vec<Accepted>) {
         });
         writer.take(&Step {
             actor: 0,
-            act: Act::Admit { target: who },
+            act: Act::Admit(who),
             minute: 0,
             ahead: false,
         });

@@ -1,9 +1,8 @@
-//! Writing the team's state where the screens read it: stories (with their
-//! texts, where their files were read), applause, comments, reviews,
-//! line-ups, tallies, the rule exceptions and their history, the members
-//! and leads, and what became of each event. Only what changed is written:
-//! between two states, or the keys an event touched. Names two members
-//! share are told apart by their key wherever they are shown.
+//! Writing the team's state where the screens read it: stories (with texts
+//! where their files were read), applause, comments, reviews, line-ups and
+//! voices, tallies, the rule exceptions and their history, the members and
+//! leads, and what became of each event. Only what changed is written. Two
+//! members' same names are told apart by key wherever they are shown.
 
 use super::accepted::Outcome;
 use super::body::{Mark, StoryContent};
@@ -422,10 +421,9 @@ fn tallies(conn: &Connection, member: &str, state: &TeamState) -> Result<()> {
     Ok(())
 }
 
-/// Each member's name as shown: what they signed. Where two carry one
-/// name, the one who had it first (a member the team counts before one
-/// who only asks to join) keeps it as it is; the others are told apart by
-/// their key: nobody can pass for someone else by name.
+/// Each member's name as shown: what they signed. Of two with one name,
+/// who had it first (a member the team counts before one asking to join)
+/// keeps it; the others are told apart by key: nobody passes for another.
 pub fn shown_names(state: &TeamState) -> BTreeMap<String, String> {
     type Rank = (
         bool,

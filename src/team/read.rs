@@ -1,9 +1,8 @@
-//! Reading the team folder in passes that nothing in it can stall: the
-//! folder is looked at without the store's lock, files are read in bounded
-//! chunks on another thread while this one takes the verified events in
-//! short transactions, and a pass stops at its byte and time budget and
-//! goes on where it stopped at the next. Junk is counted, moved past for
-//! good, and never read again.
+//! Reading the team folder in passes nothing in it can stall: looked at
+//! without the store's lock, files read in bounded chunks on another thread
+//! while this one takes verified events in short transactions; a pass stops
+//! at its byte and time budget and goes on there at the next. Junk is
+//! counted, moved past for good, and never read again.
 
 use super::accepted::Outcome;
 use super::body::Body;
