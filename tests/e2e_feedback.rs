@@ -58,6 +58,24 @@ fn files_holding(dir: &Path, words: &str) -> Vec<String> {
     found
 }
 
+/// The person types where the file is into the real file chooser titled
+/// `title`, as one does with the keyboard.
+async fn choose_file(desktop: &Desktop, title: &str, file: &Path) {
+    let chooser = desktop::wait_for_window(desktop, title).await;
+    screenshot(desktop, "feedback-file-chooser");
+    let target = file.display().to_string();
+    for keys in [
+        vec!["windowfocus", "--sync", chooser.as_str()],
+        vec!["key", "--clearmodifiers", "ctrl+l"],
+        vec!["type", "--delay", "20", target.as_str()],
+        // The location bar completes as it is typed: let it settle.
+        vec!["sleep", "1"],
+        vec!["key", "Return"],
+    ] {
+        desktop.xdotool(&keys).unwrap_or_else(|err| panic!("{err}"));
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_lead_imports_the_customers_score_and_sees_it_beside_the_fans() {
     let desktop = Desktop::start();
@@ -92,19 +110,7 @@ async fn a_lead_imports_the_customers_score_and_sees_it_beside_the_fans() {
 
     // The real file chooser: the lead types where the export is.
     click(&app, "feedback-import").await;
-    let chooser = desktop::wait_for_window(&desktop, "Import customer feedback").await;
-    screenshot(&desktop, "feedback-file-chooser");
-    let target = export.display().to_string();
-    for keys in [
-        vec!["windowfocus", "--sync", chooser.as_str()],
-        vec!["key", "--clearmodifiers", "ctrl+l"],
-        vec!["type", "--delay", "20", target.as_str()],
-        // The location bar completes as it is typed: let it settle.
-        vec!["sleep", "1"],
-        vec!["key", "Return"],
-    ] {
-        desktop.xdotool(&keys).unwrap_or_else(|err| panic!("{err}"));
-    }
+    choose_file(&desktop, "Import customer feedback", &export).await;
     let preview = wait_for_text(&app, "feedback-preview", "answers: 20").await;
     assert!(preview.contains("survey export.csv"), "{preview}");
     assert!(preview.contains("1 row could not be read"), "{preview}");
@@ -143,16 +149,7 @@ async fn a_lead_imports_the_customers_score_and_sees_it_beside_the_fans() {
     click(&app, "nav-insights").await;
     wait_for_count(&app, "insights-nps", 8).await;
     click(&app, "feedback-import").await;
-    let chooser = desktop::wait_for_window(&desktop, "Importera kundfeedback").await;
-    for keys in [
-        vec!["windowfocus", "--sync", chooser.as_str()],
-        vec!["key", "--clearmodifiers", "ctrl+l"],
-        vec!["type", "--delay", "20", target.as_str()],
-        vec!["sleep", "1"],
-        vec!["key", "Return"],
-    ] {
-        desktop.xdotool(&keys).unwrap_or_else(|err| panic!("{err}"));
-    }
+    choose_file(&desktop, "Importera kundfeedback", &export).await;
     let preview = wait_for_text(&app, "feedback-preview", "Redan importerad").await;
     assert!(
         preview.contains("Rad 22: betyget 11 är inte från 0 till 10"),

@@ -119,28 +119,30 @@ pub fn understand(bytes: &[u8]) -> Result<Understood, String> {
     let columns = recognise(&header);
     let find = |wanted| position(&columns, wanted);
     let mut lines = LineCounter::new(&text);
-    let rows = records.map(move |record| match record {
-        Ok(record) => {
-            let row = lines.row_at(
-                record
-                    .position()
-                    .map_or(0, |at| usize::try_from(at.byte()).unwrap_or(usize::MAX)),
-            );
-            Ok((row, record))
-        }
-        Err(err) => {
-            let row = lines.row_at(
-                err.position()
-                    .map_or(0, |at| usize::try_from(at.byte()).unwrap_or(usize::MAX)),
-            );
-            Err((
-                row,
-                Problem::NotCsv {
-                    detail: err.to_string(),
-                },
-            ))
-        }
-    });
+    let rows = records
+        .map(move |record| match record {
+            Ok(record) => {
+                let row = lines.row_at(
+                    record
+                        .position()
+                        .map_or(0, |at| usize::try_from(at.byte()).unwrap_or(usize::MAX)),
+                );
+                Ok((row, record))
+            }
+            Err(err) => {
+                let row = lines.row_at(
+                    err.position()
+                        .map_or(0, |at| usize::try_from(at.byte()).unwrap_or(usize::MAX)),
+                );
+                Err(Skipped::new(
+                    row,
+                    Problem::NotCsv {
+                        detail: err.to_string(),
+                    },
+                ))
+            }
+        })
+        .filter(|row| !matches!(row, Ok((_, record)) if blank(record)));
     if let Some(week) = find(Column::Week) {
         let counts = (
             find(Column::Promoters),
@@ -173,7 +175,8 @@ pub fn understand(bytes: &[u8]) -> Result<Understood, String> {
     ))
 }
 
-type Row = Result<(u64, csv::StringRecord), (u64, Problem)>;
+/// A row with something in it and its number, or why it is left out.
+type Row = Result<(u64, csv::StringRecord), Skipped>;
 
 /// The row a spreadsheet shows a record on (the csv reader's own line
 /// numbers are off after a CRLF or a blank line): counted from the text,
@@ -227,10 +230,9 @@ fn answers(
     let mut comments = Vec::new();
     for row in rows {
         let (row, record) = match row {
-            Ok((_, record)) if blank(&record) => continue,
             Ok(row) => row,
-            Err((row, problem)) => {
-                skipped.push(Skipped::new(row, problem));
+            Err(skip) => {
+                skipped.push(skip);
                 continue;
             }
         };
@@ -298,10 +300,9 @@ fn weeks(rows: impl Iterator<Item = Row>, at: WeekColumns) -> Understood {
     let mut skipped = Vec::new();
     for row in rows {
         let (row, record) = match row {
-            Ok((_, record)) if blank(&record) => continue,
             Ok(row) => row,
-            Err((row, problem)) => {
-                skipped.push(Skipped::new(row, problem));
+            Err(skip) => {
+                skipped.push(skip);
                 continue;
             }
         };

@@ -274,29 +274,32 @@ fn the_customers_comments_never_reach_the_team_folder() {
         .app
         .import_feedback(&fixture("enkat-excel-sv.csv"))
         .unwrap_or_else(|err| panic!("{err}"));
-    team.lena
-        .app
-        .read_team()
-        .unwrap_or_else(|err| panic!("{err}"));
-    team.sara
-        .app
-        .read_team()
-        .unwrap_or_else(|err| panic!("{err}"));
-    let mut found = Vec::new();
-    for entry in walk(team.path()) {
-        let bytes = std::fs::read(&entry).unwrap_or_default();
-        let text = String::from_utf8_lossy(&bytes);
-        for words in [
-            "anna.svensson@example.se",
-            "Bemötandet var över förväntan",
-            "W45",
-        ] {
-            if text.contains(words) {
-                found.push(format!("{} has {words}", entry.display()));
-            }
-        }
+    both_read(&team);
+    for words in [
+        "anna.svensson@example.se",
+        "Bemötandet var över förväntan",
+        "W45",
+    ] {
+        let found = files_holding(team.path(), words);
+        assert!(found.is_empty(), "{words} in {found:?}");
     }
-    assert!(found.is_empty(), "{found:?}");
+}
+
+/// Lena and Sara read the folder.
+fn both_read(team: &crate::support::team::Team) {
+    for member in [&team.lena, &team.sara] {
+        member.app.read_team().unwrap_or_else(|err| panic!("{err}"));
+    }
+}
+
+/// The files under `dir` whose bytes hold `words`.
+fn files_holding(dir: &Path, words: &str) -> Vec<PathBuf> {
+    walk(dir)
+        .into_iter()
+        .filter(|path| {
+            String::from_utf8_lossy(&std::fs::read(path).unwrap_or_default()).contains(words)
+        })
+        .collect()
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
@@ -413,14 +416,7 @@ fn a_customers_voice_reaches_the_line_up_without_their_email_phone_or_name() {
         .app
         .share_customer_voice(with_contact.id)
         .unwrap_or_else(|err| panic!("{err}"));
-    team.lena
-        .app
-        .read_team()
-        .unwrap_or_else(|err| panic!("{err}"));
-    team.sara
-        .app
-        .read_team()
-        .unwrap_or_else(|err| panic!("{err}"));
+    both_read(&team);
     let lineup = team
         .sara
         .app
@@ -428,12 +424,7 @@ fn a_customers_voice_reaches_the_line_up_without_their_email_phone_or_name() {
         .unwrap_or_else(|err| panic!("{err}"));
     assert_eq!(lineup.voice.as_deref(), Some("Ring mig på […] eller […]"));
     for words in ["anna.svensson", "070-123"] {
-        let found: Vec<PathBuf> = walk(team.path())
-            .into_iter()
-            .filter(|path| {
-                String::from_utf8_lossy(&std::fs::read(path).unwrap_or_default()).contains(words)
-            })
-            .collect();
+        let found = files_holding(team.path(), words);
         assert!(found.is_empty(), "{words} in {found:?}");
     }
 }

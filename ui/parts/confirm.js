@@ -2,16 +2,18 @@
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 
-// Resolves to true on OK, false on Cancel or Escape.
-export function confirmDialog(message, okLabel) {
+// Resolves to true on OK, false on Cancel or Escape. `details` are shown
+// under the message; `testid` and `okTestid` name the dialog and its OK.
+export function confirmDialog(message, okLabel, { details = [], testid = null, okTestid = 'confirm-ok' } = {}) {
   return new Promise((resolve) => {
-    const dialog = h('dialog', { class: 'editor', role: 'alertdialog', 'aria-labelledby': 'confirm-text' });
+    const dialog = h('dialog', { class: 'editor', role: 'alertdialog', 'aria-labelledby': 'confirm-text', testid });
     const done = (answer) => { dialog.close(); resolve(answer); };
     const cancel = h('button', { type: 'button', class: 'quiet', testid: 'confirm-cancel', text: t('edit.cancel'), onclick: () => done(false) });
     dialog.append(
       h('p', { id: 'confirm-text', class: 'confirm-text', text: message }),
+      ...details,
       h('div', { class: 'form-actions' },
-        h('button', { type: 'button', class: 'primary', testid: 'confirm-ok', text: okLabel, onclick: () => done(true) }),
+        h('button', { type: 'button', class: 'primary', testid: okTestid, text: okLabel, onclick: () => done(true) }),
         cancel));
     dialog.addEventListener('cancel', () => resolve(false));
     dialog.addEventListener('close', () => dialog.remove());

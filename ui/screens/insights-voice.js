@@ -7,20 +7,18 @@ import { h, clear } from '../dom.js';
 import { t, errorText, formatDay } from '../i18n.js';
 import { state } from '../state.js';
 import { toast } from '../parts/feedback.js';
+import { confirmDialog } from '../parts/confirm.js';
 
 const KIND = { email: 'voice.removedEmail', phone: 'voice.removedPhone', name: 'voice.removedName' };
 
 // Asks before sharing: the words as the team will see them, and what was
 // taken out. Resolves to true when the lead shares.
 function askToShare(voice) {
-  return new Promise((resolve) => {
-    const dialog = h('dialog', { class: 'editor', 'aria-labelledby': 'voice-title', testid: 'voice-dialog' });
-    const done = (answer) => { dialog.close(); resolve(answer); };
-    const cancel = h('button', { type: 'button', class: 'quiet', testid: 'voice-cancel', text: t('feedback.cancel'), onclick: () => done(false) });
-    const removed = voice.redacted.removed;
-    dialog.append(
-      h('h2', { id: 'voice-title', text: t('voice.title', { week: voice.week }) }),
-      h('p', { text: t('voice.asShown') }),
+  const removed = voice.redacted.removed;
+  return confirmDialog(t('voice.asShown', { week: voice.week }), t('voice.share'), {
+    testid: 'voice-dialog',
+    okTestid: 'voice-share',
+    details: [
       h('blockquote', { class: 'lineup-voice-box', dir: 'auto', testid: 'voice-text', text: voice.redacted.text }),
       removed.length
         ? h('div', { testid: 'voice-removed' },
@@ -28,14 +26,7 @@ function askToShare(voice) {
           h('ul', {}, removed.map((item) => h('li', { text: `${t(KIND[item.kind])}: ${item.text}` }))))
         : h('p', { class: 'hint', testid: 'voice-removed', text: t('voice.nothingRemoved') }),
       h('p', { class: 'hint', text: t('voice.checkYourself') }),
-      h('div', { class: 'form-actions' },
-        h('button', { type: 'button', class: 'primary', testid: 'voice-share', text: t('voice.share'), onclick: () => done(true) }),
-        cancel));
-    dialog.addEventListener('cancel', () => resolve(false));
-    dialog.addEventListener('close', () => dialog.remove());
-    document.body.append(dialog);
-    dialog.showModal();
-    cancel.focus();
+    ],
   });
 }
 
