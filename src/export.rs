@@ -91,9 +91,12 @@ fn excel_csv(out: &mut dyn Write) -> Result<csv::Writer<&mut dyn Write>> {
 }
 
 /// A lead's Insights as Excel opens them, oldest week first: the leading
-/// numbers beside the customers' score (empty where a week shows none).
+/// numbers beside the customers' score (empty where a week shows none; from
+/// tallies, taking part is empty with fewer than two, as it would be one
+/// member's own).
 pub fn insights_csv(
     weeks: &[crate::stats::WeekInsight],
+    from_tallies: bool,
     lagging: &[crate::feedback::NpsWeek],
     out: &mut dyn Write,
 ) -> Result<usize> {
@@ -137,7 +140,11 @@ pub fn insights_csv(
             .write_record([
                 nps.week.clone(),
                 week.monday.to_string(),
-                format!("{:.0}", week.participation),
+                if from_tallies && week.members < 2 {
+                    String::new()
+                } else {
+                    format!("{:.0}", week.participation)
+                },
                 week.members.to_string(),
                 shown(week.fans),
                 if week.numbers_shown {

@@ -78,7 +78,10 @@ impl Fanday {
             path,
             &mut std::fs::OpenOptions::new(),
             crate::error::io_error,
-            |out| crate::export::insights_csv(&insights.weeks, &insights.lagging, out),
+            |out| {
+                let from_tallies = insights.source.kind == SourceKind::Tallies;
+                crate::export::insights_csv(&insights.weeks, from_tallies, &insights.lagging, out)
+            },
         )
     }
 

@@ -4,9 +4,10 @@
 // previewed before anything is saved. Comments stay on this PC.
 import * as api from '../api.js';
 import { h, clear } from '../dom.js';
-import { t, errorText, formatNumber, formatPercent } from '../i18n.js';
+import { t, errorText, formatNumber } from '../i18n.js';
 import { toast } from '../parts/feedback.js';
 import { showComments } from './insights-voice.js';
+import { participationText } from '../parts/participation.js';
 
 const signed = (n) => (n > 0 ? `+${formatNumber(n)}` : formatNumber(n));
 
@@ -30,7 +31,7 @@ function rollingCell(week) {
 }
 
 // Leading beside lagging, one row per week (newest first, as above).
-function besideTable(weeks, lagging, openComments) {
+function besideTable(weeks, lagging, fromTallies, openComments) {
   return h('table', { class: 'insights', testid: 'insights-lagging' },
     h('caption', { class: 'visually-hidden', text: t('nps.caption') }),
     h('thead', {}, h('tr', {}, ['week', 'taking', 'perMember', 'nps', 'band', 'rolling', 'comments']
@@ -40,7 +41,7 @@ function besideTable(weeks, lagging, openComments) {
       const shown = leading?.numbers_shown;
       return h('tr', {},
         h('th', { scope: 'row', text: t('progress.weekName', { n: week.iso_week }) }),
-        h('td', { text: leading && leading.members > 0 ? formatPercent(leading.participation / 100) : '–' }),
+        h('td', { text: leading && leading.members > 0 ? participationText(leading, fromTallies) : '–' }),
         h('td', { text: shown ? formatNumber(leading.fans_per_member) : '–' }),
         npsCell(week), bandCell(week), rollingCell(week),
         h('td', {}, week.answers > 0 ? h('button', {
@@ -157,7 +158,7 @@ export function feedbackSection(insights, refresh) {
     h('h2', { id: 'nps-title', text: t('nps.title') }),
     h('p', { class: 'section-intro', text: t('nps.intro') }),
     insights.feedback_imported
-      ? h('div', { class: 'table-wrap' }, besideTable(insights.weeks, insights.lagging, openComments))
+      ? h('div', { class: 'table-wrap' }, besideTable(insights.weeks, insights.lagging, insights.source.kind === 'tallies', openComments))
       : h('p', { class: 'empty', testid: 'nps-empty', text: t('nps.empty') }),
     insights.feedback_imported ? h('p', { class: 'hint', text: t('nps.canSay') }) : null,
     h('div', { class: 'button-row' }, importButton, exportButton),

@@ -8,6 +8,7 @@ import { h, clear } from '../dom.js';
 import { t, formatNumber, formatPercent } from '../i18n.js';
 import { SITUATIONS, CUSTOMERS } from '../parts/moment-form.js';
 import { feedbackSection } from './insights-feedback.js';
+import { participationText } from '../parts/participation.js';
 
 const pct = (x) => formatPercent(x / 100);
 // The core sends no numbers for a week with too few tallies.
@@ -23,7 +24,7 @@ function weekRow(week, fromTallies) {
   const hidden = () => h('td', { text: '–', 'aria-label': t(why) });
   const cell = (text) => (week.numbers_shown ? h('td', { text }) : hidden());
   // One tally alone shows no participation: it would be that member's.
-  const share = fromTallies && week.members < 2 ? '–' : pct(week.participation);
+  const share = participationText(week, fromTallies);
   const taking = week.members === 0 && fromTallies ? '–'
     : fromTallies ? `${share} · ${t('insights.talliesIn', { n: week.members })}` : share;
   return h('tr', { testid: 'insights-week' },
