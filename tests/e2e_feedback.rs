@@ -58,6 +58,19 @@ fn files_holding(dir: &Path, words: &str) -> Vec<String> {
     found
 }
 
+/// A screenshot of Insights from the customers' score down.
+async fn screenshot_of_the_score(app: &fantoccini::Client, desktop: &Desktop, name: &str) {
+    app.execute(
+        "document.getElementById('nps-title').scrollIntoView({block: 'start'});",
+        vec![],
+    )
+    .await
+    .unwrap_or_else(|err| panic!("{err}"));
+    // Let the scroll settle before the picture.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    screenshot(desktop, name);
+}
+
 /// The person types where the file is into the real file chooser titled
 /// `title`, as one does with the keyboard.
 async fn choose_file(desktop: &Desktop, title: &str, file: &Path) {
@@ -131,14 +144,7 @@ async fn a_lead_imports_the_customers_score_and_sees_it_beside_the_fans() {
     assert!(nps[1..].iter().all(|week| week == "–"), "{nps:?}");
     let band = texts_of(&app, "insights-nps-band").await;
     assert!(band[0].contains(" to "), "{band:?}");
-    app.execute(
-        "document.getElementById('nps-title').scrollIntoView({block: 'start'});",
-        vec![],
-    )
-    .await
-    .unwrap_or_else(|err| panic!("{err}"));
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    screenshot(&desktop, "insights-nps-en");
+    screenshot_of_the_score(&app, &desktop, "insights-nps-en").await;
 
     // In Swedish, the same file again: nothing new, and the row left out
     // is said in Swedish.
@@ -157,14 +163,7 @@ async fn a_lead_imports_the_customers_score_and_sees_it_beside_the_fans() {
     );
     assert!(preview.contains("Inget nytt"), "{preview}");
     screenshot(&desktop, "feedback-preview-sv");
-    app.execute(
-        "document.getElementById('nps-title').scrollIntoView({block: 'start'});",
-        vec![],
-    )
-    .await
-    .unwrap_or_else(|err| panic!("{err}"));
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    screenshot(&desktop, "insights-nps-sv");
+    screenshot_of_the_score(&app, &desktop, "insights-nps-sv").await;
 
     // The comment with the customer's email, picked as the week's voice
     // in the line-up: shown first as the team will see it.
@@ -180,6 +179,10 @@ async fn a_lead_imports_the_customers_score_and_sees_it_beside_the_fans() {
     click(&app, "nav-team").await;
     wait_for_text(&app, "lineup-voice", "Toppen! Skriv till mig på […]").await;
     screenshot(&desktop, "lineup-voice-sv");
+    click(&app, "lineup-start").await;
+    wait_for_text(&app, "lineup-text", "Toppen!").await;
+    screenshot(&desktop, "lineup-voice-slide-sv");
+    click(&app, "lineup-close").await;
 
     // The team's reading loop runs every few seconds: the customer's
     // words stay on the lead's PC.

@@ -120,27 +120,19 @@ pub fn understand(bytes: &[u8]) -> Result<Understood, String> {
     let find = |wanted| position(&columns, wanted);
     let mut lines = LineCounter::new(&text);
     let rows = records
-        .map(move |record| match record {
-            Ok(record) => {
-                let row = lines.row_at(
-                    record
-                        .position()
-                        .map_or(0, |at| usize::try_from(at.byte()).unwrap_or(usize::MAX)),
-                );
-                Ok((row, record))
-            }
-            Err(err) => {
-                let row = lines.row_at(
-                    err.position()
-                        .map_or(0, |at| usize::try_from(at.byte()).unwrap_or(usize::MAX)),
-                );
-                Err(Skipped::new(
-                    row,
-                    Problem::NotCsv {
-                        detail: err.to_string(),
-                    },
-                ))
-            }
+        .map(move |record| {
+            let at = match &record {
+                Ok(record) => record.position(),
+                Err(err) => err.position(),
+            };
+            let row =
+                lines.row_at(at.map_or(0, |at| usize::try_from(at.byte()).unwrap_or(usize::MAX)));
+            let not_csv = |err: csv::Error| Problem::NotCsv {
+                detail: err.to_string(),
+            };
+            record
+                .map(|record| (row, record))
+                .map_err(|err| Skipped::new(row, not_csv(err)))
         })
         .filter(|row| !matches!(row, Ok((_, record)) if blank(record)));
     if let Some(week) = find(Column::Week) {
@@ -215,6 +207,21 @@ impl<'a> LineCounter<'a> {
     }
 }
 
+/// Gives `take` each row in turn; what it cannot take, and rows that are
+/// not CSV, are the rows left out, in the file's order.
+fn each_row(
+    rows: impl Iterator<Item = Row>,
+    mut take: impl FnMut(u64, &csv::StringRecord) -> Result<(), Problem>,
+) -> Vec<Skipped> {
+    rows.filter_map(|row| {
+        row.and_then(|(row, record)| {
+            take(row, &record).map_err(|problem| Skipped::new(row, problem))
+        })
+        .err()
+    })
+    .collect()
+}
+
 fn blank(record: &csv::StringRecord) -> bool {
     record.iter().all(|cell| cell.trim().is_empty())
 }
@@ -226,29 +233,13 @@ fn answers(
     comment_at: Option<usize>,
 ) -> Understood {
     let mut tallies: BTreeMap<Week, [u32; 3]> = BTreeMap::new();
-    let mut skipped = Vec::new();
     let mut comments = Vec::new();
-    for row in rows {
-        let (row, record) = match row {
-            Ok(row) => row,
-            Err(skip) => {
-                skipped.push(skip);
-                continue;
-            }
-        };
+    let skipped = each_row(rows, |_, record| {
         let cell = |at: usize| record.get(at).unwrap_or("");
-        let read =
-            values::date(cell(date_at)).and_then(|day| Ok((day, values::score(cell(score_at))?)));
-        let (day, score) = match read {
-            Ok(read) => read,
-            Err(problem) => {
-                skipped.push(Skipped::new(row, problem));
-                continue;
-            }
-        };
+        let day = values::date(cell(date_at))?;
+        let score = values::score(cell(score_at))?;
         let week = Week::of(day);
-        let counts = tallies.entry(week).or_default();
-        counts[class(score)] += 1;
+        tallies.entry(week).or_default()[class(score)] += 1;
         let text = comment_at.map(cell).unwrap_or("").trim();
         if !text.is_empty() {
             comments.push(Comment {
@@ -259,7 +250,8 @@ fn answers(
                 text: text.chars().take(2_000).collect(),
             });
         }
-    }
+        Ok(())
+    });
     Understood {
         layout: Layout::Answers,
         weeks: tallies
@@ -297,30 +289,17 @@ enum WeekColumns {
 
 fn weeks(rows: impl Iterator<Item = Row>, at: WeekColumns) -> Understood {
     let mut found: BTreeMap<Week, (u64, WeekCounts)> = BTreeMap::new();
-    let mut skipped = Vec::new();
-    for row in rows {
-        let (row, record) = match row {
-            Ok(row) => row,
-            Err(skip) => {
-                skipped.push(skip);
-                continue;
-            }
-        };
-        match week_row(&record, &at) {
-            Err(problem) => skipped.push(Skipped::new(row, problem)),
-            Ok((week, _)) if found.contains_key(&week) => {
-                let first = found.get(&week).map_or(0, |(row, _)| *row);
-                let problem = Problem::WeekAgain {
-                    week: week.key(),
-                    first,
-                };
-                skipped.push(Skipped::new(row, problem));
-            }
-            Ok((week, counts)) => {
-                found.insert(week, (row, counts));
-            }
+    let skipped = each_row(rows, |row, record| {
+        let (week, counts) = week_row(record, &at)?;
+        if let Some((first, _)) = found.get(&week) {
+            return Err(Problem::WeekAgain {
+                week: week.key(),
+                first: *first,
+            });
         }
-    }
+        found.insert(week, (row, counts));
+        Ok(())
+    });
     Understood {
         layout: Layout::Weeks,
         weeks: found.into_values().map(|(_, counts)| counts).collect(),

@@ -71,18 +71,9 @@ pub fn apply_story(state: &mut TeamState, event: &Accepted, body: &Body) -> Outc
             if !date_fits(story, event) {
                 return Outcome::Refused(Refusal::DateOutOfRange);
             }
-            let key = if legacy {
-                story.story_id.clone()
-            } else {
-                story_key(state, &event.member, &story.story_id)
-            };
-            if state
-                .stories
-                .get(&key)
-                .is_some_and(|found| found.author != event.member)
-            {
+            let Some(key) = authors_key(state, event, &story.story_id, legacy) else {
                 return Outcome::Refused(Refusal::NotAuthor);
-            }
+            };
             let version = StoryState {
                 author: event.member.clone(),
                 story_id: story.story_id.clone(),
@@ -113,18 +104,9 @@ pub fn apply_story(state: &mut TeamState, event: &Accepted, body: &Body) -> Outc
             if !may && !counts {
                 return Outcome::KeptAside(Refusal::NotAdmitted);
             }
-            let key = if legacy {
-                story.story_id.clone()
-            } else {
-                story_key(state, &event.member, &story.story_id)
-            };
-            if state
-                .stories
-                .get(&key)
-                .is_some_and(|found| found.author != event.member)
-            {
+            let Some(key) = authors_key(state, event, &story.story_id, legacy) else {
                 return Outcome::Refused(Refusal::NotAuthor);
-            }
+            };
             let tombstone = StoryState {
                 author: event.member.clone(),
                 story_id: story.story_id.clone(),
@@ -144,6 +126,27 @@ pub fn apply_story(state: &mut TeamState, event: &Accepted, body: &Body) -> Outc
         }
         _ => Outcome::Refused(Refusal::UnknownKind),
     }
+}
+
+/// The key the event's story is kept under, where it is the signer's own
+/// (format 1 stories share one id space: the id alone); `None` where the
+/// key holds someone else's story.
+fn authors_key(
+    state: &TeamState,
+    event: &Accepted,
+    story_id: &str,
+    legacy: bool,
+) -> Option<String> {
+    let key = if legacy {
+        story_id.to_string()
+    } else {
+        story_key(state, &event.member, story_id)
+    };
+    let others = state
+        .stories
+        .get(&key)
+        .is_some_and(|found| found.author != event.member);
+    (!others).then_some(key)
 }
 
 fn keep_latest(state: &mut TeamState, key: String, version: StoryState) {

@@ -144,24 +144,20 @@ fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
 
 /// The whole log.
 pub fn all(conn: &Connection) -> Result<Vec<Accepted>> {
-    let rows: Vec<Row> = conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM team_events"))?
-        .query_map([], read_row)?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut keys = Keys::default();
-    Ok(rows
-        .into_iter()
-        .map(|row| from_row(row, &mut keys))
-        .collect())
+    select(conn, "", [])
 }
 
 /// The events stored after the row `rowid`.
 pub fn since(conn: &Connection, rowid: i64) -> Result<Vec<Accepted>> {
+    select(conn, "WHERE rowid > ?1 ORDER BY rowid", [rowid])
+}
+
+/// The log's events `tail` (a WHERE and ORDER BY) picks, each signer's key
+/// parsed once.
+fn select(conn: &Connection, tail: &str, params: impl rusqlite::Params) -> Result<Vec<Accepted>> {
     let rows: Vec<Row> = conn
-        .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM team_events WHERE rowid > ?1 ORDER BY rowid"
-        ))?
-        .query_map([rowid], read_row)?
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM team_events {tail}"))?
+        .query_map(params, read_row)?
         .collect::<rusqlite::Result<_>>()?;
     let mut keys = Keys::default();
     Ok(rows
