@@ -173,19 +173,29 @@ fn main() {
         started.elapsed().as_secs_f64()
     );
 
-    let member = &mut members[0];
-    let line = share(member, &team, today);
-    let mut file = std::fs::OpenOptions::new()
-        .append(true)
-        .open(member.dir.join("events-1.jsonl"))
-        .unwrap_or_else(|err| panic!("{err}"));
-    writeln!(file, "{line}").unwrap_or_else(|err| panic!("{err}"));
-    let started = Instant::now();
-    let report = app.read_team().unwrap_or_else(|err| panic!("{err}"));
+    // One new event at a time, as a colleague shares it: the median of
+    // a few reads, each after one more line in one member's file.
+    let mut times = Vec::new();
+    for round in 0..21 {
+        let member = &mut members[round % MEMBERS];
+        let line = share(member, &team, today);
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(member.dir.join("events-1.jsonl"))
+            .unwrap_or_else(|err| panic!("{err}"));
+        writeln!(file, "{line}").unwrap_or_else(|err| panic!("{err}"));
+        drop(file);
+        let started = Instant::now();
+        let report = app.read_team().unwrap_or_else(|err| panic!("{err}"));
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+        assert_eq!(report.new_events, 1);
+    }
+    times.sort_by(f64::total_cmp);
     println!(
-        "incremental read of {} new event: {:.1} ms",
-        report.new_events,
-        started.elapsed().as_secs_f64() * 1000.0
+        "incremental read of 1 new event: median {:.1} ms, worst {:.1} ms ({} reads)",
+        times[times.len() / 2],
+        times[times.len() - 1],
+        times.len()
     );
 
     // The fold from empty over the whole log (as at every start of the

@@ -79,6 +79,7 @@ impl Store {
         // A withdrawn story's text is overwritten, not only unlinked.
         conn.pragma_update(None, "secure_delete", "ON")?;
         conn.pragma_update(None, "cache_size", -32768)?;
+        conn.pragma_update(None, "wal_autocheckpoint", 8192)?;
         // An upgrade keeps a copy of the data as it was, first.
         if found > 0 && found < schema_version() {
             let stamp = now.format("%Y%m%dT%H%M%SZ");

@@ -410,7 +410,7 @@ fn note_own_line(state: &mut TeamState, event: &Accepted, touched: &mut Touched)
             state.missing.remove(&event.member);
         }
     }
-    touched.members = true;
+    touched.numbers.insert(event.member.clone());
 }
 
 fn touch_other(state: &TeamState, event: &Accepted, body: &Body, touched: &mut Touched) {

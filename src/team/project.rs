@@ -30,6 +30,9 @@ pub struct Touched {
     pub exceptions: BTreeSet<String>,
     pub outcomes: BTreeSet<String>,
     pub members: bool,
+    /// Members whose numbers alone changed (their highest, what is
+    /// missing below it): a new line of their own.
+    pub numbers: BTreeSet<String>,
     /// Every event is first set back to counted (a state written whole:
     /// only what does not count is named in `outcomes`).
     pub reset_outcomes: bool,
@@ -76,6 +79,7 @@ pub fn changes(before: &TeamState, after: &TeamState) -> Touched {
             || before.forks != after.forks
             || before.missing != after.missing
             || before.highest != after.highest,
+        numbers: BTreeSet::new(),
         reset_outcomes: false,
     }
 }
@@ -84,6 +88,10 @@ pub fn changes(before: &TeamState, after: &TeamState) -> Touched {
 pub fn write(conn: &Connection, state: &TeamState, touched: &Touched, me: &str) -> Result<()> {
     if touched.members {
         members(conn, state)?;
+    } else {
+        for member in &touched.numbers {
+            numbers(conn, member, state)?;
+        }
     }
     for key in &touched.stories {
         story(conn, key, state.stories.get(key), me)?;
@@ -466,6 +474,19 @@ pub fn shown_names(state: &TeamState) -> BTreeMap<String, String> {
         }
     }
     shown
+}
+
+fn numbers(conn: &Connection, member: &str, state: &TeamState) -> Result<()> {
+    exec(
+        conn,
+        "UPDATE team_members SET missing = ?2, max_seq = max(max_seq, ?3) WHERE member_id = ?1",
+        params![
+            member,
+            state.missing.get(member).copied().unwrap_or(0) as i64,
+            state.highest.get(member).copied().unwrap_or(0) as i64
+        ],
+    )?;
+    Ok(())
 }
 
 fn members(conn: &Connection, state: &TeamState) -> Result<()> {

@@ -435,7 +435,7 @@ pub fn pass(
         false
     } else {
         std::thread::scope(|scope| -> Result<bool> {
-            let (sender, receiver) = std::sync::mpsc::sync_channel(2);
+            let (sender, receiver) = std::sync::mpsc::sync_channel(6);
             let jobs_ref = &jobs;
             let producer = scope.spawn(move || produce(jobs_ref, budget, sender));
             // Batches that are ready together are taken in one transaction,
