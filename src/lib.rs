@@ -17,6 +17,7 @@ pub mod exception;
 pub mod export;
 mod facade;
 pub mod feedback;
+pub mod folder;
 mod history;
 pub mod if_then;
 pub mod keys;

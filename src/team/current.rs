@@ -12,8 +12,9 @@ use super::body::Body;
 use super::content;
 use super::events;
 use super::fold::{fold, within_dates};
-use super::project::{self, Touched};
+use super::project;
 use super::state::TeamState;
+use super::touched::{changes, everything, Touched};
 use crate::error::Result;
 use crate::team_event::{parse_public_key, EVENT_VERSION, LEGACY_VERSION};
 use chrono::{DateTime, Utc};
@@ -169,14 +170,14 @@ impl Current {
         }
         let (before, withdrawn) = match held.take() {
             Some(old) if old.genesis == genesis => {
-                let touched = project::changes(&old.state, &state);
+                let touched = changes(&old.state, &state);
                 project::write(conn, &state, &touched, me)?;
                 let withdrawn = newly_withdrawn(&old.state, &state, &touched);
                 (Some(old.state), withdrawn)
             }
             _ => {
                 project::clear(conn)?;
-                let touched = project::everything(&state);
+                let touched = everything(&state);
                 project::write(conn, &state, &touched, me)?;
                 let withdrawn = newly_withdrawn(&TeamState::default(), &state, &touched);
                 (None, withdrawn)

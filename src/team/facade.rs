@@ -4,7 +4,6 @@
 //! read or written.
 
 use super::body::{Body, CommentBody, Mark, RequestBody, ReviewBody, StoryRef};
-use super::cloud::{self, CloudFolder};
 use super::membership::{self, TeamInfo, TeamPreview};
 use super::outbox;
 use super::read::{self, Allowance, Budget, Scope};
@@ -12,6 +11,7 @@ use super::report::{self, ReadReport};
 use super::write::{self, Flushed};
 use super::{feed, reconcile, tally, MAX_STORY_CHARS};
 use crate::error::{CoreError, Result};
+use crate::folder::cloud::{self, CloudFolder};
 use crate::profile::{self, Profile, Role};
 use crate::sql::query_one;
 use crate::team_event::{public_key_text, EVENT_VERSION};

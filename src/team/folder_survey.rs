@@ -4,17 +4,17 @@
 //! (format 2).
 
 use super::authority::Authority;
-use super::deadline;
-use super::file_names::{classify, FileRole};
-use super::folder::{
-    self, list, member_dir, relative, EntryKind, FolderFile, OpenError, MEMBERS_DIR, PROFILE_FILE,
-};
-use super::lines::{Chunk, Cursor};
 use super::membership::MemberFile;
 use super::refusal::Refusal;
 use super::verify::KeyBook;
-use super::waits::{self, WaitBook, WaitReason};
 use crate::error::Result;
+use crate::folder::deadline;
+use crate::folder::file_names::{classify, FileRole};
+use crate::folder::lines::{Chunk, Cursor};
+use crate::folder::waits::{self, WaitBook, WaitReason};
+use crate::folder::{
+    self, list, member_dir, relative, EntryKind, FolderFile, OpenError, MEMBERS_DIR, PROFILE_FILE,
+};
 use crate::store::Store;
 use crate::team_event::{parse_public_key, LEGACY_VERSION};
 use chrono::{DateTime, Utc};

@@ -1,8 +1,8 @@
 //! Who is in the team: this PC's key, creating and joining a team, the
 //! members and their pinned keys, and who the leads are.
 
-use super::folder::{self, member_dir, MAX_SMALL_FILE, MEMBERS_DIR, PROFILE_FILE, TEAM_FILE};
 use crate::error::{CoreError, Result};
+use crate::folder::{self, member_dir, MAX_SMALL_FILE, MEMBERS_DIR, PROFILE_FILE, TEAM_FILE};
 use crate::keys;
 use crate::profile::Profile;
 use crate::sql::{exec, query_one};
@@ -77,7 +77,7 @@ pub struct TeamPreview {
     pub founder_fingerprint: String,
     /// Whether a cloud provider keeps the folder (Fanday then offers to
     /// keep it on this PC).
-    pub cloud: super::cloud::CloudFolder,
+    pub cloud: crate::folder::cloud::CloudFolder,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -96,7 +96,7 @@ pub struct TeamInfo {
     /// Where this PC's key is kept: `keyring` or `file`.
     pub key_kept_in: String,
     /// Whether a cloud provider keeps the folder, and keeps it on this PC.
-    pub cloud: super::cloud::CloudFolder,
+    pub cloud: crate::folder::cloud::CloudFolder,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

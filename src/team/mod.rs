@@ -11,20 +11,15 @@ mod authority;
 pub mod body;
 mod catalogue;
 mod chain;
-pub(crate) mod cloud;
 mod content;
 mod current;
-mod deadline;
 mod events;
 mod facade;
 pub(crate) mod feed;
-mod file_names;
 mod fold;
 #[cfg(test)]
 mod fold_property;
-pub(crate) mod folder;
 mod folder_survey;
-pub mod lines;
 pub(crate) mod lineup;
 mod lineup_facade;
 mod log;
@@ -44,21 +39,21 @@ mod steps;
 mod story_files;
 pub(crate) mod tally;
 pub mod tally_insights;
+mod touched;
 mod verify;
-pub(crate) mod waits;
 mod write;
 
+pub use crate::folder::cloud::CloudFolder;
+pub use crate::folder::waits::{WaitReason, WaitingFile};
+pub use crate::folder::{sight_folder, FolderSighting};
 pub use body::Body;
-pub use cloud::CloudFolder;
 pub use content::MAX_STORY_CHARS;
 pub use feed::{feed, Comment, Story};
-pub use folder::{sight_folder, FolderSighting};
 pub use lineup::{Lineup, LineupException, LineupStory, MAX_LINEUP_STORIES};
 pub use membership::{is_lead, members, MemberFile, TeamFile, TeamInfo, TeamMember, TeamPreview};
 pub use read::{Budget, MAX_FILE_BYTES};
 pub use refusal::Refusal;
 pub use report::{Gap, ReadReport, Skip, MAX_SKIP_ROWS};
-pub use waits::{WaitReason, WaitingFile};
 pub use write::ROLL_OVER_BYTES;
 
 use std::sync::atomic::AtomicBool;
@@ -78,12 +73,12 @@ pub(crate) struct Runtime {
     /// next read tells the person once.
     replaced: Mutex<Vec<String>>,
     /// Files of the folder that cannot be read just now.
-    waits: waits::WaitBook,
+    waits: crate::folder::waits::WaitBook,
     /// Files read to their end, as the file system showed them then.
     sightings: folder_survey::Sightings,
     /// Stories whose text file cannot be read just now: looked for again,
     /// each time a little later.
-    texts: waits::WaitBook,
+    texts: crate::folder::waits::WaitBook,
     /// Where the look at the texts of those asking to join goes on.
     texts_window: std::sync::atomic::AtomicU64,
     /// Who writes to the folder in the background (the app's reading loop,

@@ -6,12 +6,10 @@
 
 use super::accepted::Outcome;
 use super::body::Body;
-use super::folder::{FolderFile, OpenError};
 use super::folder_survey::{
     load_states, load_vouchers, plan, tail_hash, tail_hash_after, Job, Seen,
 };
 pub use super::folder_survey::{Scope, MAX_FILE_BYTES};
-use super::lines::{read_chunk, Cursor};
 use super::log::{self, Accept, Reader};
 use super::membership;
 use super::project;
@@ -19,9 +17,11 @@ use super::refusal::Refusal;
 use super::report::{self, ReadAgain, SkipBook};
 use super::settle;
 use super::verify::{verify_chunk, KeyBook, Signed, Tally};
-use super::waits::WaitReason;
 use super::Runtime;
 use crate::error::Result;
+use crate::folder::lines::{read_chunk, Cursor};
+use crate::folder::waits::WaitReason;
+use crate::folder::{FolderFile, OpenError};
 use crate::sql::exec;
 use crate::store::Store;
 use chrono::{DateTime, Utc};
@@ -194,8 +194,8 @@ fn produce(jobs: &[Job], budget: Budget, out: std::sync::mpsc::SyncSender<Messag
             let stories = job
                 .path
                 .parent()
-                .map(|dir| dir.join(super::folder::STORIES_DIR))
-                .filter(|dir| super::folder::is_real_dir(dir) == Ok(true));
+                .map(|dir| dir.join(crate::folder::STORIES_DIR))
+                .filter(|dir| crate::folder::is_real_dir(dir) == Ok(true));
             let verified = verify_chunk(&chunk, &job.member, &mut book, stories.as_deref());
             let tail_hash = match tail_hash_after(&file, &chunk, cursor.pos) {
                 Ok(hash) => hash,
@@ -390,7 +390,7 @@ pub fn pass(
     );
     result.folder_missing = plan.folder_missing;
     result.own_damaged = plan.own_damaged;
-    let own_prefix = format!("{}/{me}/", super::folder::MEMBERS_DIR);
+    let own_prefix = format!("{}/{me}/", crate::folder::MEMBERS_DIR);
     for (rel, reason) in &plan.waited {
         runtime.waits.waited(rel, *reason, now);
     }

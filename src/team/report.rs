@@ -75,7 +75,7 @@ pub struct ReadReport {
     pub gaps: Vec<Gap>,
     /// Files that cannot be read just now (online-only, held by another
     /// program, on a share that is away), tried again later.
-    pub waiting_files: Vec<super::waits::WaitingFile>,
+    pub waiting_files: Vec<crate::folder::waits::WaitingFile>,
 }
 
 /// Skips gathered while taking a batch, saved in one go.

@@ -4,12 +4,12 @@
 //! author's in turn), and withdrawn texts erased from the store's log and
 //! backups.
 
-use super::folder::{self, member_dir, TEAM_FILE};
 use super::membership::{self, TeamFile};
 use super::project;
 use super::story_files::{self, Found};
 use super::Runtime;
 use crate::error::Result;
+use crate::folder::{self, member_dir, TEAM_FILE};
 use crate::sql::exec;
 use crate::store::Store;
 use crate::team_event::{EVENT_VERSION, LEGACY_VERSION};

@@ -5,10 +5,10 @@
 //! withdrawn. Every open has the folder's deadline.
 
 use super::body::StoryContent;
-use super::folder::{self, EntryKind, OpenError, MAX_SMALL_FILE, STORIES_DIR};
 use super::refusal::Refusal;
-use super::waits::WaitReason;
 use crate::error::{CoreError, Result};
+use crate::folder::waits::WaitReason;
+use crate::folder::{self, EntryKind, OpenError, MAX_SMALL_FILE, STORIES_DIR};
 use std::path::{Path, PathBuf};
 
 /// An id as it may stand in a file name: letters, digits and dashes.
@@ -102,7 +102,7 @@ pub fn copies(stories: &Path, story_id: &str) -> Vec<PathBuf> {
         .unwrap_or_default()
         .into_iter()
         .filter(|(name, _, kind)| {
-            *kind == EntryKind::File && super::file_names::is_copy_of(name, &original)
+            *kind == EntryKind::File && crate::folder::file_names::is_copy_of(name, &original)
         })
         .map(|(_, path, _)| path)
         .collect()

@@ -4,9 +4,9 @@
 
 use super::authority::Authority;
 use super::body::{Body, StoryContent};
-use super::lines::Chunk;
 use super::refusal::Refusal;
 use super::steps::Steps;
+use crate::folder::lines::Chunk;
 use crate::team_event::{parse_public_key, Event, Rejected};
 use ed25519_dalek::VerifyingKey;
 use std::collections::HashMap;
@@ -80,7 +80,7 @@ impl KeyBook {
         for (seq, (hash, _)) in &self.vouched {
             text.push_str(&format!("v{seq}:{hash};"));
         }
-        super::folder::short_hash(text.as_bytes())
+        crate::folder::short_hash(text.as_bytes())
     }
 
     fn candidates(&self, seq: u64) -> Vec<VerifyingKey> {
@@ -286,7 +286,7 @@ fn stories_beside(
         .flatten()
         .next()
         .map_or_else(|| stories.to_path_buf(), |(id, _)| stories.join(id));
-    super::deadline::within(&first, move || {
+    crate::folder::deadline::within(&first, move || {
         let mut allowance = STORY_BYTES_PER_PART;
         wanted
             .into_iter()

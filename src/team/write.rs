@@ -10,18 +10,18 @@
 
 use super::body::{Body, StoryContent};
 use super::events::event_key;
-use super::file_names::{classify, event_file_name, event_file_number, FileRole};
-use super::folder::{
-    self, list, member_dir, EntryKind, FolderFile, Keeps, OpenError, MEMBERS_DIR, PROFILE_FILE,
-    STORIES_DIR,
-};
-use super::lines::{read_chunk, Cursor};
 use super::membership::{device_key, joined, MemberFile};
 use super::story_files;
 use super::verify::{verify_chunk, KeyBook};
-use super::waits::WaitReason;
 use super::Runtime;
 use crate::error::{CoreError, Result};
+use crate::folder::file_names::{classify, event_file_name, event_file_number, FileRole};
+use crate::folder::lines::{read_chunk, Cursor};
+use crate::folder::waits::WaitReason;
+use crate::folder::{
+    self, list, member_dir, EntryKind, FolderFile, Keeps, OpenError, MEMBERS_DIR, PROFILE_FILE,
+    STORIES_DIR,
+};
 use crate::profile::Profile;
 use crate::sql::exec;
 use crate::store::Store;
@@ -107,7 +107,7 @@ fn events_in_folder(
     let mut found = HashSet::new();
     let entries = match list(dir) {
         Ok(entries) => entries,
-        Err(err) => return Err(super::waits::reason_of(&err)),
+        Err(err) => return Err(crate::folder::waits::reason_of(&err)),
     };
     for (name, path, kind) in entries {
         if kind != EntryKind::File || classify(&name) != FileRole::Events {
@@ -368,7 +368,7 @@ pub fn flush(
         }
         if err.kind() != std::io::ErrorKind::NotFound {
             return Ok(Flushed {
-                waiting: Some(super::waits::reason_of(&err)),
+                waiting: Some(crate::folder::waits::reason_of(&err)),
                 ..Flushed::default()
             });
         }

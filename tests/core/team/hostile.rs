@@ -176,7 +176,7 @@ fn a_big_folder_is_read_over_several_passes_within_each_passes_budget() {
             .read_team_within(small)
             .unwrap_or_else(|err| panic!("{err}"));
         passes += 1;
-        assert!(report.bytes_read <= small.bytes + fanday_core::team::lines::CHUNK as u64);
+        assert!(report.bytes_read <= small.bytes + fanday_core::folder::lines::CHUNK as u64);
         if !report.more {
             break;
         }
@@ -471,7 +471,7 @@ fn files_read_again_with_a_key_learned_in_the_pass_share_the_passes_budget() {
             .unwrap_or_else(|err| panic!("{err}"));
         passes += 1;
         assert!(
-            report.bytes_read <= budget.bytes + fanday_core::team::lines::CHUNK as u64,
+            report.bytes_read <= budget.bytes + fanday_core::folder::lines::CHUNK as u64,
             "pass {passes} read {} bytes",
             report.bytes_read
         );
@@ -536,7 +536,7 @@ fn reading_the_own_folder_back_shares_the_passes_budget() {
             .app
             .read_team_within(budget)
             .unwrap_or_else(|err| panic!("{err}"));
-        assert!(report.bytes_read <= budget.bytes + fanday_core::team::lines::CHUNK as u64);
+        assert!(report.bytes_read <= budget.bytes + fanday_core::folder::lines::CHUNK as u64);
         passes += 1;
         assert!(passes < 100, "reading never ends");
     }

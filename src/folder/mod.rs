@@ -1,18 +1,26 @@
-//! The team folder on disk. Every byte in it was written by someone else's
-//! PC, a sync engine or an attacker: nothing is followed through a link,
-//! nothing but a regular file is opened, no open waits on a pipe, and what
-//! this PC writes whole goes through a temp file it created exclusively.
-//! The platform's own calls for this live here and nowhere else.
+//! The team folder as storage: slow, flaky and hostile. Every byte in it
+//! was written by someone else's PC, a sync engine or an attacker: nothing
+//! is followed through a link, nothing but a regular file is opened, no
+//! open waits on a pipe (and none longer than the folder's deadline), what
+//! cannot be read just now waits, and what this PC writes whole goes
+//! through a temp file it created exclusively. The platform's own calls
+//! for this live here and nowhere else; what the files mean is the team's
+//! (`crate::team`).
 
-use super::deadline;
-use super::refusal::Refusal;
-use super::waits::{self, WaitReason};
+pub(crate) mod cloud;
+pub(crate) mod deadline;
+pub(crate) mod file_names;
+pub mod lines;
+pub(crate) mod waits;
+
 use crate::error::{is_disk_full, CoreError};
+use crate::team::refusal::Refusal;
 use sha2::{Digest, Sha256};
 use std::fs::{self, DirEntry, File, OpenOptions};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use waits::WaitReason;
 
 pub const TEAM_FILE: &str = "team.json";
 pub const MEMBERS_DIR: &str = "members";

@@ -3,7 +3,7 @@
 //! without being held, even when it runs across chunks or passes; a torn
 //! last line is left for the next pass, when it may be whole.
 
-use super::folder::{FolderFile, OpenError};
+use super::{FolderFile, OpenError};
 use std::ops::Range;
 
 pub const CHUNK: usize = 1 << 20;

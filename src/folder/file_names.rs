@@ -1,8 +1,8 @@
 //! The names of the files in a member's folder, as the protocol gives them
 //! and as sync engines copy them: what a reader takes each file for.
 
-use super::folder::PROFILE_FILE;
-use super::refusal::Refusal;
+use super::PROFILE_FILE;
+use crate::team::refusal::Refusal;
 
 /// The number of an event file as the protocol names it: `events-<n>.jsonl`.
 pub fn event_file_number(name: &str) -> Option<u64> {
