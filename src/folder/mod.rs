@@ -431,7 +431,7 @@ pub fn sight_folder(folder: &Path) -> FolderSighting {
 /// the one read before.
 pub fn short_hash(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
-    digest[..12].iter().map(|b| format!("{b:02x}")).collect()
+    crate::team_event::hex(&digest[..12])
 }
 
 #[cfg(test)]

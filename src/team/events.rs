@@ -30,16 +30,19 @@ pub fn accepted_typed(
     signer: ed25519_dalek::VerifyingKey,
     body: Result<Body, Refusal>,
 ) -> Accepted {
+    // The event's identity, as `event_key` says it, from the hash worked
+    // out when it was verified.
+    let identity = if event.v == LEGACY_VERSION {
+        event.id.clone()
+    } else {
+        hash.to_string()
+    };
     Accepted {
-        key: event_key(event),
+        key: format!("{}/{identity}", event.member),
         member: event.member.clone(),
         seq: event.seq,
         v: event.v,
-        hash: if event.v == LEGACY_VERSION {
-            event.id.clone()
-        } else {
-            hash.to_string()
-        },
+        hash: identity,
         prev: event.prev.clone(),
         at: event.at,
         signer: Some(signer),
@@ -394,4 +397,41 @@ pub fn requests_of(conn: &Connection, member: &str) -> Result<Vec<(u64, String)>
             _ => None,
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::team_event::{new_signing_key, EVENT_VERSION};
+
+    fn event(v: u32) -> Event {
+        Event {
+            v,
+            id: "0190a1b2-0000-7000-8000-000000000001".into(),
+            team: "team".into(),
+            member: "member".into(),
+            seq: 7,
+            prev: None,
+            at: chrono::DateTime::parse_from_rfc3339("2026-12-01T09:00:00Z")
+                .unwrap_or_else(|err| panic!("{err}"))
+                .with_timezone(&chrono::Utc),
+            kind: "reaction.added".into(),
+            body: serde_json::json!({"story_author": "a", "story_id": "s"}),
+            sig: String::new(),
+        }
+    }
+
+    /// The key an event is stored under is the one every other room names
+    /// it by, in both formats, though it is made from the hash worked out
+    /// when the line was verified.
+    #[test]
+    fn an_accepted_event_is_named_as_the_log_names_it() {
+        let key = new_signing_key().unwrap_or_else(|| panic!("no randomness"));
+        for v in [LEGACY_VERSION, EVENT_VERSION] {
+            let event = event(v).sign(&key);
+            let accepted = accepted(&event, &event.hash(), key.verifying_key());
+            assert_eq!(accepted.key, event_key(&event));
+            assert_eq!(accepted.hash, event.identity());
+        }
+    }
 }

@@ -9,7 +9,7 @@
 
 use super::accepted::Accepted;
 use super::authority::Authority;
-use super::events::{self, event_key};
+use super::events;
 use super::outbox;
 use super::refusal::Refusal;
 use super::verify::Signed;
@@ -51,12 +51,11 @@ pub fn accept(conn: &Connection, signed: &Signed, reader: &Reader<'_>) -> Result
         return Ok(Accept::Refused(Refusal::OtherTeam));
     }
     let accepted = events::accepted_typed(event, &signed.hash, signed.signer, signed.body.clone());
-    let signer = public_key_text(&signed.signer);
     let me = reader.me;
     // A line of this person's own: signed with this PC's key, or the key
     // the team knows for them at that number.
     let mine = event.member == me
-        && (reader.device == Some(signer.as_str())
+        && (reader.device == Some(public_key_text(&signed.signer).as_str())
             || reader
                 .authority
                 .is_members_key(me, event.seq, &signed.signer));
@@ -80,7 +79,7 @@ pub fn accept(conn: &Connection, signed: &Signed, reader: &Reader<'_>) -> Result
         exec(
             conn,
             "INSERT OR IGNORE INTO own_events (seq, event_id, line, written) VALUES (?1, ?2, ?3, 1)",
-            params![event.seq as i64, event_key(event), event.to_line()],
+            params![event.seq as i64, accepted.key, event.to_line()],
         )?;
     }
     if let Some(set_aside) = gave_way {
