@@ -79,7 +79,10 @@ impl Store {
         // A withdrawn story's text is overwritten, not only unlinked.
         conn.pragma_update(None, "secure_delete", "ON")?;
         conn.pragma_update(None, "cache_size", -32768)?;
+        // A big import writes its log in fewer, larger steps; the log's
+        // file is cut back to a few MiB after each.
         conn.pragma_update(None, "wal_autocheckpoint", 8192)?;
+        conn.pragma_update(None, "journal_size_limit", 8 * 1024 * 1024)?;
         // An upgrade keeps a copy of the data as it was, first.
         if found > 0 && found < schema_version() {
             let stamp = now.format("%Y%m%dT%H%M%SZ");

@@ -118,6 +118,16 @@ pub fn genesis(conn: &Connection) -> Result<Option<Genesis>> {
     }))
 }
 
+/// A state whose writing failed is not held: the tables may not show it
+/// (the transaction rolled back), so the next use folds from the log and
+/// writes whatever differs.
+fn forget_unless_written(held: &mut Option<Held>, result: Result<Withdrawn>) -> Result<Withdrawn> {
+    if result.is_err() {
+        *held = None;
+    }
+    result
+}
+
 /// Withdrawals a change made: stories withdrawn after it that were not
 /// before.
 fn newly_withdrawn(before: &TeamState, after: &TeamState, keys: &Touched) -> Withdrawn {
@@ -211,11 +221,23 @@ impl Current {
         now: DateTime<Utc>,
     ) -> Result<Withdrawn> {
         let mut held = self.lock();
+        let result = self.bring_up(&mut held, conn, added, me, now);
+        forget_unless_written(&mut held, result)
+    }
+
+    fn bring_up(
+        &self,
+        held: &mut Option<Held>,
+        conn: &Connection,
+        added: &[Accepted],
+        me: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Withdrawn> {
         let log = events::version(conn)?;
         let genesis = genesis(conn)?;
         let (rowid, taken_out) = match held.as_ref() {
             Some(h) if Some(&h.genesis) == genesis.as_ref() => h.log,
-            _ => return self.refold(&mut held, conn, me, now),
+            _ => return self.refold(held, conn, me, now),
         };
         if log == (rowid, taken_out) {
             return Ok(Vec::new());
@@ -223,18 +245,19 @@ impl Current {
         // Only added since: taken in where each falls.
         if log.1 == taken_out && log.0 > rowid {
             if events::count_since(conn, rowid)? == added.len() as i64 {
-                return self.take(&mut held, conn, added, log, me, now);
+                return self.take(held, conn, added, log, me, now);
             }
             let added = events::since(conn, rowid)?;
-            return self.take(&mut held, conn, &added, log, me, now);
+            return self.take(held, conn, &added, log, me, now);
         }
-        self.refold(&mut held, conn, me, now)
+        self.refold(held, conn, me, now)
     }
 
     /// Folds again whatever the log says (an event's date has come).
     pub fn fold_again(&self, conn: &Connection, me: &str, now: DateTime<Utc>) -> Result<Withdrawn> {
         let mut held = self.lock();
-        self.refold(&mut held, conn, me, now)
+        let result = self.refold(&mut held, conn, me, now);
+        forget_unless_written(&mut held, result)
     }
 
     /// Who counts, as held (folded first where needed).

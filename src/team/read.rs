@@ -136,6 +136,12 @@ impl Message {
     }
 }
 
+fn tell_unread(out: &std::sync::mpsc::SyncSender<Message>, index: usize, err: OpenError) {
+    if let Some(message) = Message::from_open_error(index, err) {
+        let _ = out.send(message);
+    }
+}
+
 /// Reads the jobs chunk by chunk within the budget; returns whether the
 /// budget ran out before the end. Every open and read has the folder's
 /// deadline: a file that does not answer costs at most that, once.
@@ -150,9 +156,7 @@ fn produce(jobs: &[Job], budget: Budget, out: std::sync::mpsc::SyncSender<Messag
         let file = match FolderFile::open(&job.path) {
             Ok(file) => file,
             Err(err) => {
-                if let Some(message) = Message::from_open_error(index, err) {
-                    let _ = out.send(message);
-                }
+                tell_unread(&out, index, err);
                 continue;
             }
         };
@@ -167,9 +171,7 @@ fn produce(jobs: &[Job], budget: Budget, out: std::sync::mpsc::SyncSender<Messag
                     }
                 }
                 Err(err) => {
-                    if let Some(message) = Message::from_open_error(index, err) {
-                        let _ = out.send(message);
-                    }
+                    tell_unread(&out, index, err);
                     continue;
                 }
             }
@@ -182,9 +184,7 @@ fn produce(jobs: &[Job], budget: Budget, out: std::sync::mpsc::SyncSender<Messag
             let chunk = match read_chunk(&file, cursor) {
                 Ok(chunk) => chunk,
                 Err(err) => {
-                    if let Some(message) = Message::from_open_error(index, err) {
-                        let _ = out.send(message);
-                    }
+                    tell_unread(&out, index, err);
                     break;
                 }
             };
@@ -200,9 +200,7 @@ fn produce(jobs: &[Job], budget: Budget, out: std::sync::mpsc::SyncSender<Messag
             let tail_hash = match tail_hash_after(&file, &chunk, cursor.pos) {
                 Ok(hash) => hash,
                 Err(err) => {
-                    if let Some(message) = Message::from_open_error(index, err) {
-                        let _ = out.send(message);
-                    }
+                    tell_unread(&out, index, err);
                     break;
                 }
             };
@@ -487,8 +485,10 @@ pub fn pass(
                         book.add(rel, refusal, 1, *offset);
                     }
                 }
-                book.save(&tx, now)?;
-                tx.commit()?;
+                // Where the store does not keep it, the state forgets it too.
+                book.save(&tx, now)
+                    .and_then(|()| Ok(tx.commit()?))
+                    .inspect_err(|_| runtime.current.forget())?;
                 drop(conn);
                 settle::scrub_backups(store, &withdrawn);
                 current = runtime.current.authority(&store.conn(), me, now)?;
