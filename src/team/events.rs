@@ -14,7 +14,11 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 /// The event as the store names it: ids belong to their author.
 pub fn event_key(event: &Event) -> String {
-    format!("{}/{}", event.member, event.identity())
+    key_of(&event.member, &event.identity())
+}
+
+fn key_of(member: &str, identity: &str) -> String {
+    format!("{member}/{identity}")
 }
 
 /// A verified event, as the log keeps it (its body parsed here where it
@@ -38,7 +42,7 @@ pub fn accepted_typed(
         hash.to_string()
     };
     Accepted {
-        key: format!("{}/{identity}", event.member),
+        key: key_of(&event.member, &identity),
         member: event.member.clone(),
         seq: event.seq,
         v: event.v,
