@@ -71,6 +71,9 @@ pub enum CoreError {
     #[error("join or create a team first")]
     NoTeam,
 
+    #[error("you are in this team: its numbers are on your own Insights")]
+    FollowOwnTeam,
+
     #[error("team.json changed since you looked at it; look at the folder again")]
     TeamFileChanged,
 
@@ -115,6 +118,7 @@ impl CoreError {
             CoreError::TeamFolder(_) => "team_folder",
             CoreError::TeamFolderWaiting { .. } => "team_folder_waiting",
             CoreError::NoTeam => "no_team",
+            CoreError::FollowOwnTeam => "follow_own_team",
             CoreError::TeamFileChanged => "team_file_changed",
             CoreError::RequestKeyChanged => "request_key_changed",
             CoreError::KeyringUnavailable => "keyring_unavailable",

@@ -57,7 +57,7 @@ impl What {
 
 /// Spreadsheet programs run a cell that starts with these as a formula; a
 /// leading apostrophe keeps such text as text.
-fn safe_cell(text: &str) -> String {
+pub(crate) fn safe_cell(text: &str) -> String {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {
@@ -65,7 +65,7 @@ fn safe_cell(text: &str) -> String {
     }
 }
 
-fn csv_error(err: csv::Error) -> CoreError {
+pub(crate) fn csv_error(err: csv::Error) -> CoreError {
     match err.into_kind() {
         csv::ErrorKind::Io(io) if crate::error::is_disk_full(&io) => CoreError::DiskFull,
         other => CoreError::Storage(format!("{other:?}")),
@@ -83,7 +83,7 @@ fn io_error(err: std::io::Error) -> CoreError {
 /// A CSV as Excel opens it: a byte-order mark first (or Excel reads the
 /// letters as another code page) and records ending in CRLF, RFC 4180's
 /// line end; a field with a comma, a quote or a line break is quoted.
-fn excel_csv(out: &mut dyn Write) -> Result<csv::Writer<&mut dyn Write>> {
+pub(crate) fn excel_csv(out: &mut dyn Write) -> Result<csv::Writer<&mut dyn Write>> {
     out.write_all("\u{feff}".as_bytes()).map_err(io_error)?;
     Ok(csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)

@@ -25,6 +25,7 @@ pub mod misses;
 pub(crate) mod moment;
 pub(crate) mod profile;
 pub mod reflection;
+pub mod region;
 pub mod reminder;
 pub(crate) mod reminder_words;
 mod sql;

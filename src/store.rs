@@ -27,6 +27,7 @@ const MIGRATION_STEPS: &[&str] = &[
     include_str!("../migrations/010_tallies.sql"),
     include_str!("../migrations/011_feedback.sql"),
     include_str!("../migrations/012_lineup_voice.sql"),
+    include_str!("../migrations/013_follows.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

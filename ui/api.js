@@ -97,6 +97,13 @@ export const EVENTS = Object.freeze({
   logMoment: 'fanday://log-moment',
   snoozed: 'fanday://snoozed',
   teamRead: 'fanday://team-read',
+  regionProgress: 'fanday://region-progress',
 });
 
 export const listen = (event, handler) => window.__TAURI__.event.listen(event, handler);
+
+// A region's view: teams followed read-only
+export const followTeam = (folder, fingerprint) => call('follow_team', { folder, fingerprint });
+export const region = (read) => call('region', { read });
+export const stopFollowing = (teamId) => call('stop_following', { teamId });
+export const exportRegion = (title) => call('export_region', { title });

@@ -9,6 +9,7 @@ mod feedback_commands;
 mod file_chooser;
 mod first_screen;
 mod notification;
+mod region_commands;
 mod reminders;
 mod single_instance;
 mod team_commands;

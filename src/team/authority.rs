@@ -32,6 +32,8 @@ pub struct Request {
     pub key: VerifyingKey,
     pub name: String,
     pub declined: bool,
+    /// To follow the team read-only, not to be a member.
+    pub follow: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -39,6 +41,9 @@ pub struct MemberAuth {
     pub keys: Steps<VerifyingKey>,
     pub admitted: Steps<bool>,
     pub lead: Steps<bool>,
+    /// Let in to follow read-only (a region's manager): their key is
+    /// known, nothing they sign counts, and they are no member.
+    pub follower: bool,
     pub name: String,
     /// Format-1 events count up to this number (the upgrade's admission).
     pub legacy_until: u64,
@@ -83,8 +88,10 @@ impl MemberAuth {
         match (self.admitted.last(), &self.request) {
             (Some(true), Some(r)) if !r.declined && self.keys.last() != Some(&r.key) => "returning",
             (Some(true), _) => "admitted",
+            _ if self.follower => "follower",
             (Some(false), _) => "removed",
             (None, Some(r)) if r.declined => "declined",
+            (None, Some(r)) if r.follow => "asks_to_follow",
             (None, Some(_)) => "pending",
             (None, None) => "unknown",
         }
@@ -431,7 +438,8 @@ fn replay_step(auth: &mut Authority, step: &Accepted) -> Outcome {
                 return Outcome::Refused(Refusal::BodyMismatch);
             };
             let entry = auth.entry(actor);
-            if entry.keys.last() == Some(&key) && entry.admitted.last() == Some(&true) {
+            let let_in = entry.admitted.last() == Some(&true) || entry.follower;
+            if entry.keys.last() == Some(&key) && let_in {
                 return Outcome::Applied;
             }
             // The latest request holds (by the member's own numbers, not by
@@ -451,6 +459,7 @@ fn replay_step(auth: &mut Authority, step: &Accepted) -> Outcome {
                 key,
                 name: fitting_name(&request.name).unwrap_or_default(),
                 declined,
+                follow: request.follow,
             });
             Outcome::Applied
         }
@@ -463,8 +472,11 @@ fn replay_step(auth: &mut Authority, step: &Accepted) -> Outcome {
             };
             let entry = auth.entry(&admit.member);
             entry.keys.set_after(admit.after, key);
-            entry.admitted.set_after(admit.after, true);
-            entry.admitted_at = entry.admitted_at.max(Some(step.at));
+            entry.follower = admit.follower;
+            if !admit.follower {
+                entry.admitted.set_after(admit.after, true);
+                entry.admitted_at = entry.admitted_at.max(Some(step.at));
+            }
             if let Some(name) = fitting_name(&admit.name) {
                 if entry.name != name {
                     entry.named = Some((step.at, step.hash.clone()));
@@ -499,6 +511,7 @@ fn replay_step(auth: &mut Authority, step: &Accepted) -> Outcome {
                 return Outcome::Refused(Refusal::LastLead);
             }
             let entry = auth.entry(&removal.member);
+            entry.follower = false;
             entry.admitted.set_after(removal.after, false);
             entry.lead.set_after(removal.after, false);
             entry.removed_at = entry.removed_at.max(Some(step.at));

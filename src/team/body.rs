@@ -175,10 +175,18 @@ pub struct RoleBody {
 }
 
 /// A request to join (or to come back with a new key), signed by that key.
+/// `follow`: to follow the team read-only (a region's manager), not to be
+/// a member.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestBody {
     pub name: String,
     pub key: String,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub follow: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -193,6 +201,10 @@ pub struct AdmitBody {
     /// to this number.
     #[serde(default)]
     pub legacy_until: u64,
+    /// Let in to follow the team read-only: the key is known, and nothing
+    /// it signs counts.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub follower: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -386,6 +398,32 @@ impl Body {
         value.unwrap_or(Value::Null)
     }
 
+    /// The body as a follower keeps it: what people wrote is left out (a
+    /// region sees counts, never texts).
+    pub fn without_words(self) -> Body {
+        match self {
+            Body::StoryShared(story) => Body::StoryShared(StoryBody {
+                text: None,
+                reaction: None,
+                ..story
+            }),
+            Body::StoryEdited(story) => Body::StoryEdited(StoryBody {
+                text: None,
+                reaction: None,
+                ..story
+            }),
+            Body::CommentAdded(comment) => Body::CommentAdded(CommentBody {
+                text: String::new(),
+                ..comment
+            }),
+            Body::LineupVoice(voice) => Body::LineupVoice(VoiceBody {
+                text: String::new(),
+                ..voice
+            }),
+            other => other,
+        }
+    }
+
     /// As [`Body::parse`], from the body's JSON text (as the log keeps it).
     pub fn parse_text(kind: &str, body: &str) -> Result<Body, Refusal> {
         Self::parse_from(kind, body)
@@ -496,6 +534,7 @@ mod tests {
                 name: "Sara".into(),
                 after: 0,
                 legacy_until: 0,
+                follower: true,
             }),
             Body::TallyWeek(TallyBody {
                 week: "2026-W48".into(),

@@ -34,7 +34,7 @@ impl Fanday {
         let key = signing.verifying_key();
         let team = membership::new_team_file(name, &me, &signing, now)?;
         membership::found_in(folder, &team, &me, &key)?;
-        membership::save_team(&self.store.conn(), &team, folder, &me, &key, now)?;
+        membership::save_team(&self.store.conn(), &team, folder, &me, &key, now, false)?;
         self.team.forget_own_read();
         self.sync_team();
         self.team_info()?
@@ -67,6 +67,21 @@ impl Fanday {
     /// In format 2 joining writes a signed request, which a lead admits
     /// after comparing the joiner's own fingerprint with them.
     pub fn join_team(&self, folder: &Path, founder_fingerprint: &str) -> Result<TeamInfo> {
+        self.join(folder, founder_fingerprint, false)
+    }
+
+    /// As [`Fanday::join_team`], to follow the team read-only: this store
+    /// then holds a follower's view of it (a region's, `region`), asks to
+    /// follow, and never shares, tallies or reads a story's file.
+    pub(crate) fn follow_folder(
+        &self,
+        folder: &Path,
+        founder_fingerprint: &str,
+    ) -> Result<TeamInfo> {
+        self.join(folder, founder_fingerprint, true)
+    }
+
+    fn join(&self, folder: &Path, founder_fingerprint: &str, follows: bool) -> Result<TeamInfo> {
         membership::whole_path(folder)?;
         let me = self.current_profile()?;
         let now = self.clock.now_utc();
@@ -75,9 +90,14 @@ impl Fanday {
         if membership::preview_of(team.clone())?.founder_fingerprint != founder_fingerprint.trim() {
             return Err(CoreError::TeamFileChanged);
         }
+        if follows && team.v != EVENT_VERSION {
+            return Err(CoreError::TeamFolder(
+                "this team's folder is of an older Fanday: it can be followed once its founder has opened this Fanday".into(),
+            ));
+        }
         let key = membership::device_key(&self.store.conn(), now)?.verifying_key();
         membership::write_member_profile(folder, &me, &key)?;
-        membership::save_team(&self.store.conn(), &team, folder, &me, &key, now)?;
+        membership::save_team(&self.store.conn(), &team, folder, &me, &key, now, follows)?;
         self.team.forget_own_read();
         // Joining waits for the whole of its own folder: a request already
         // there is not asked again.
@@ -100,13 +120,14 @@ impl Fanday {
         let known: bool = query_one(
             &conn,
             "SELECT EXISTS (SELECT 1 FROM team_members WHERE member_id = ?1 AND public_key = ?2
-                              AND status = 'admitted')
+                              AND status IN ('admitted', 'follower'))
                  OR EXISTS (SELECT 1 FROM team WHERE founder_id = ?1 AND founder_key = ?2)",
             rusqlite::params![me.id, key],
             |row| row.get(0),
         )? || super::events::requests_of(&conn, &me.id)?
             .iter()
             .any(|(_, asked)| *asked == key);
+        let follow = membership::follows(&conn)?;
         drop(conn);
         if known {
             return Ok(());
@@ -114,6 +135,7 @@ impl Fanday {
         self.team_event(Body::MemberRequested(RequestBody {
             name: membership::truncate(&me.display_name, 60),
             key,
+            follow,
         }))
     }
 

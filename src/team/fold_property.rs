@@ -74,6 +74,8 @@ enum Act {
         pinned: bool,
     },
     Admit(usize),
+    /// Let in to follow read-only: nothing the person signs counts.
+    AdmitFollower(usize),
     Decline(usize),
     Rename(u8),
     Rotate,
@@ -143,6 +145,7 @@ fn act() -> impl Strategy<Value = Act> {
         person.clone().prop_map(Act::Revoke),
         (person.clone(), any::<bool>()).prop_map(|(target, pinned)| Act::Remove { target, pinned }),
         person.clone().prop_map(Act::Admit),
+        person.clone().prop_map(Act::AdmitFollower),
         person.clone().prop_map(Act::Decline),
         (0..3u8).prop_map(Act::Rename),
         Just(Act::Rotate),
@@ -399,12 +402,13 @@ impl<'a> Writer<'a> {
                     String::new()
                 },
             }),
-            Act::Admit(target) => Body::MemberAdmitted(AdmitBody {
+            Act::Admit(target) | Act::AdmitFollower(target) => Body::MemberAdmitted(AdmitBody {
                 member: id(*target),
                 key: public_key_text(&self.cast.keys[*target].verifying_key()),
                 name: format!("Person {target}"),
                 after: self.seq[*target].saturating_sub(1),
                 legacy_until: 0,
+                follower: matches!(step.act, Act::AdmitFollower(_)),
             }),
             Act::Decline(target) => Body::MemberDeclined(DeclineBody {
                 member: id(*target),
@@ -422,11 +426,13 @@ impl<'a> Writer<'a> {
             Act::Request => Body::MemberRequested(RequestBody {
                 name: format!("Person {who}"),
                 key: public_key_text(&self.signing(who).verifying_key()),
+                follow: false,
             }),
             Act::Impostor { target } => {
                 let request = Body::MemberRequested(RequestBody {
                     name: "Lena".into(),
                     key: public_key_text(&self.cast.impostor.verifying_key()),
+                    follow: false,
                 });
                 let seq = self.seq[*target] + 1;
                 let event = self.event(*target, seq, "", at, &request);

@@ -103,6 +103,22 @@ pub struct Job {
     pub check: Option<(u64, String)>,
     /// How the file looked when the pass began.
     pub sighting: Sighting,
+    /// Whether story texts are read beside the events (not where the team
+    /// is only followed).
+    pub texts: bool,
+}
+
+impl Job {
+    /// Where the texts of the stories this file names are, if they are
+    /// read: only from a real folder, never through a link, wherever it
+    /// points.
+    pub fn stories_dir(&self) -> Option<PathBuf> {
+        self.path
+            .parent()
+            .filter(|_| self.texts)
+            .map(|dir| dir.join(crate::folder::STORIES_DIR))
+            .filter(|dir| crate::folder::is_real_dir(dir) == Ok(true))
+    }
 }
 
 #[derive(Default)]
@@ -198,6 +214,8 @@ pub struct Seen<'a> {
     pub waits: &'a WaitBook,
     pub sightings: &'a Sightings,
     pub now: DateTime<Utc>,
+    /// Whether story texts are read (not where the team is only followed).
+    pub texts: bool,
 }
 
 /// Looks at the folder (no lock held): which files have news, what is
@@ -451,6 +469,7 @@ fn plan_member(
             from,
             check,
             sighting,
+            texts: seen.texts,
         });
     }
 }

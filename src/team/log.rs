@@ -42,6 +42,8 @@ pub struct Reader<'a> {
     pub device: Option<&'a str>,
     pub authority: &'a Authority,
     pub now: chrono::DateTime<chrono::Utc>,
+    /// Only following the team: what people wrote is not kept.
+    pub follows: bool,
 }
 
 /// Accepts one verified event.
@@ -50,7 +52,22 @@ pub fn accept(conn: &Connection, signed: &Signed, reader: &Reader<'_>) -> Result
     if event.v == EVENT_VERSION && event.team != reader.authority.team_id {
         return Ok(Accept::Refused(Refusal::OtherTeam));
     }
-    let accepted = events::accepted_typed(event, &signed.hash, signed.signer, signed.body.clone());
+    let mut accepted =
+        events::accepted_typed(event, &signed.hash, signed.signer, signed.body.clone());
+    let without_words;
+    let event = if reader.follows {
+        accepted.body = accepted.body.map(super::body::Body::without_words);
+        without_words = crate::team_event::Event {
+            body: accepted
+                .body
+                .as_ref()
+                .map_or(serde_json::Value::Null, |b| b.to_value()),
+            ..event.clone()
+        };
+        &without_words
+    } else {
+        event
+    };
     let me = reader.me;
     // A line of this person's own: signed with this PC's key, or the key
     // the team knows for them at that number.

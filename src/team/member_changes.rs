@@ -41,20 +41,32 @@ impl Fanday {
                 .unwrap_or_default(),
         )
     }
+}
 
+/// A request to come in, as a lead answers it.
+struct Asked {
+    key: String,
+    name: String,
+    /// The request's number: the key counts for the numbers from it on.
+    asked_at: u64,
+    /// To follow the team read-only, not to be a member.
+    follow: bool,
+}
+
+impl Fanday {
     fn highest_seq(&self, member: &str) -> Result<u64> {
         Ok(self.chain_end(member)?.0)
     }
 
     /// The request a lead answers: only the one whose key they compared.
-    fn request_of(&self, member: &str, compared: &str) -> Result<(String, String, u64)> {
+    fn request_of(&self, member: &str, compared: &str) -> Result<Asked> {
         let conn = self.store.conn();
-        let (key, name): (String, String) = query_one(
+        let (key, name, status): (String, String, String) = query_one(
             &conn,
-            "SELECT public_key, name FROM team_members
-              WHERE member_id = ?1 AND status IN ('pending', 'returning')",
+            "SELECT public_key, name, status FROM team_members
+              WHERE member_id = ?1 AND status IN ('pending', 'returning', 'asks_to_follow')",
             [member],
-            |row| Ok((row.get(0)?, row.get(1)?)),
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
         )
         .optional()?
         .ok_or(CoreError::NotFound {
@@ -68,8 +80,13 @@ impl Fanday {
             .unwrap_or(1)
             .max(1);
         drop(conn);
-        let request = (key, name, asked_at);
-        let shown = crate::team_event::parse_public_key(&request.0)
+        let request = Asked {
+            key,
+            name,
+            asked_at,
+            follow: status == "asks_to_follow",
+        };
+        let shown = crate::team_event::parse_public_key(&request.key)
             .map(|key| crate::team_event::fingerprint(&key))
             .unwrap_or_default();
         if shown != compared.trim() {
@@ -83,22 +100,23 @@ impl Fanday {
     /// only that key: a newer request since is not let in by this).
     pub fn admit(&self, member: &str, compared_fingerprint: &str) -> Result<()> {
         self.as_team_lead()?;
-        let (key, name, requested_at) = self.request_of(member, compared_fingerprint)?;
+        let asked = self.request_of(member, compared_fingerprint)?;
         self.team_event(Body::MemberAdmitted(AdmitBody {
             member: member.to_string(),
-            key,
-            name,
-            after: requested_at - 1,
+            key: asked.key,
+            name: asked.name,
+            after: asked.asked_at - 1,
             legacy_until: 0,
+            follower: asked.follow,
         }))
     }
 
     pub fn decline(&self, member: &str, compared_fingerprint: &str) -> Result<()> {
         self.as_team_lead()?;
-        let (key, _, _) = self.request_of(member, compared_fingerprint)?;
+        let asked = self.request_of(member, compared_fingerprint)?;
         self.team_event(Body::MemberDeclined(DeclineBody {
             member: member.to_string(),
-            key,
+            key: asked.key,
         }))
     }
 
@@ -242,6 +260,7 @@ impl Fanday {
                 name,
                 after: 0,
                 legacy_until: highest,
+                follower: false,
             }))?;
         }
         Ok(true)

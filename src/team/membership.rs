@@ -113,7 +113,8 @@ pub struct TeamMember {
     /// rewritten file): put aside.
     pub forks: u32,
     /// `admitted`, `pending` (asks to join), `returning` (asks to come back
-    /// with a new key), `declined` or `removed`.
+    /// with a new key), `asks_to_follow` (read-only, for a region),
+    /// `follower`, `declined` or `removed`.
     pub status: String,
     /// Stories they shared while their request waits: seen by leads only.
     pub waiting_stories: Vec<String>,
@@ -327,12 +328,13 @@ pub fn save_team(
     me: &Profile,
     my_key: &VerifyingKey,
     now: DateTime<Utc>,
+    follows: bool,
 ) -> Result<()> {
     exec(
         conn,
         "INSERT OR REPLACE INTO team (singleton, team_id, name, folder, founder_id, founder_key,
-                                      joined_at, format, created_at, founder_name)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                      joined_at, format, created_at, founder_name, follows)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
             team.team_id,
             team.name,
@@ -342,7 +344,8 @@ pub fn save_team(
             now,
             team.v,
             team.created_at,
-            team.founder_name
+            team.founder_name,
+            follows
         ],
     )?;
     exec(
@@ -358,7 +361,9 @@ pub fn save_team(
         [&team.founder],
     )?;
     // In format 2 a joiner counts once a lead admits them.
-    let status = if team.v == EVENT_VERSION && me.id != team.founder {
+    let status = if follows {
+        "asks_to_follow"
+    } else if team.v == EVENT_VERSION && me.id != team.founder {
         "pending"
     } else {
         "admitted"
@@ -403,16 +408,31 @@ pub fn leave(conn: &mut Connection) -> Result<()> {
 #[derive(Debug, Clone)]
 pub struct Joined {
     pub folder: PathBuf,
+    /// Followed read-only (a region's view): nothing of this person's is
+    /// shared or tallied, and no story file is read.
+    pub follows: bool,
 }
 
 pub fn joined(conn: &Connection) -> Result<Option<Joined>> {
     Ok(conn
-        .query_row("SELECT folder FROM team", [], |row| {
+        .query_row("SELECT folder, follows FROM team", [], |row| {
             Ok(Joined {
                 folder: PathBuf::from(row.get::<_, String>(0)?),
+                follows: row.get(1)?,
             })
         })
         .optional()?)
+}
+
+/// Is this person a member of the team in this store (not only a
+/// follower): the one who shares and tallies?
+pub fn in_team(conn: &Connection) -> Result<bool> {
+    Ok(joined(conn)?.is_some_and(|team| !team.follows))
+}
+
+/// Is the team in this store one followed read-only?
+pub fn follows(conn: &Connection) -> Result<bool> {
+    Ok(joined(conn)?.is_some_and(|team| team.follows))
 }
 
 fn print(text: &str) -> String {

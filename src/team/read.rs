@@ -189,13 +189,7 @@ fn produce(jobs: &[Job], budget: Budget, out: std::sync::mpsc::SyncSender<Messag
                 }
             };
             let taken = chunk.bytes_taken(&cursor);
-            // Story texts are read only from a real folder, never through
-            // a link, wherever it points.
-            let stories = job
-                .path
-                .parent()
-                .map(|dir| dir.join(crate::folder::STORIES_DIR))
-                .filter(|dir| crate::folder::is_real_dir(dir) == Ok(true));
+            let stories = job.stories_dir();
             let verified = verify_chunk(&chunk, &job.member, &mut book, stories.as_deref());
             let tail_hash = match tail_hash_after(&file, &chunk, cursor.pos) {
                 Ok(hash) => hash,
@@ -384,6 +378,7 @@ pub fn pass(
             waits: &runtime.waits,
             sightings: &runtime.sightings,
             now,
+            texts: !team.follows,
         },
     );
     result.folder_missing = plan.folder_missing;
@@ -448,6 +443,7 @@ pub fn pass(
                     device: device.as_deref(),
                     authority: &current,
                     now,
+                    follows: team.follows,
                 };
                 let mut events = take_message(
                     &tx,
@@ -561,6 +557,7 @@ mod tests {
                 len: 0,
                 modified: None,
             },
+            texts: true,
         }];
         let runtime = Runtime::default();
         let taking = Taking {
@@ -575,6 +572,7 @@ mod tests {
             device: None,
             authority: &authority,
             now,
+            follows: false,
         };
         for _ in 0..3 {
             let conn = store.conn();

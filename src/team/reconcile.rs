@@ -6,7 +6,7 @@
 use super::body::{kind, Body, ExceptionRef, StoryBody, StoryContent, StoryRef};
 use super::catalogue::{decision_body, proposal_body};
 use super::events;
-use super::membership::joined;
+use super::membership::in_team;
 use super::outbox::{append, team_format};
 use super::proposals::proposers_id;
 use crate::error::Result;
@@ -18,7 +18,7 @@ use rusqlite::{Connection, OptionalExtension};
 use std::collections::BTreeSet;
 
 pub fn reconcile(conn: &Connection, profile: &Profile, now: DateTime<Utc>) -> Result<u32> {
-    if joined(conn)?.is_none() {
+    if !in_team(conn)? {
         return Ok(0);
     }
     let mut sent = 0;

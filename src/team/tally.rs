@@ -11,7 +11,7 @@
 
 use super::body::{kind, Body, TallyBody, TallyStopBody};
 use super::events;
-use super::membership::joined;
+use super::membership::{in_team, joined};
 use super::outbox::{append, team_format};
 use super::refusal::Refusal;
 use crate::calendar::{monday_of, week_start};
@@ -146,7 +146,7 @@ pub fn publish(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<u32> {
-    if joined(conn)?.is_none() || team_format(conn)? != EVENT_VERSION || !sharing(conn)? {
+    if !in_team(conn)? || team_format(conn)? != EVENT_VERSION || !sharing(conn)? {
         return Ok(0);
     }
     let joined_at: Option<DateTime<Utc>> =

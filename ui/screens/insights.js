@@ -9,6 +9,7 @@ import { t, formatNumber, formatPercent } from '../i18n.js';
 import { SITUATIONS, CUSTOMERS } from '../parts/moment-form.js';
 import { feedbackSection } from './insights-feedback.js';
 import { participationText } from '../parts/participation.js';
+import { regionSection } from './insights-region.js';
 
 const pct = (x) => formatPercent(x / 100);
 // The core sends no numbers for a week with too few tallies.
@@ -80,7 +81,8 @@ async function fillPage(page) {
     h('div', { class: 'table-wrap' }, table),
     someHidden ? h('p', { class: 'hint', text: t('insights.fewTallies', { n: MIN_TALLIES }) }) : null,
     feedbackSection(insights, () => fillPage(page)),
-    recognition ? recognitionSection(recognition) : null);
+    recognition ? recognitionSection(recognition) : null,
+    regionSection());
 }
 
 export async function insightsScreen() {

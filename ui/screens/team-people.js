@@ -26,17 +26,20 @@ function action(redraw, { testid, label, confirm, request, memberId, done }) {
 
 function requestItem(redraw, member) {
   const name = member.name || t('team.someone');
-  const asks = member.status === 'returning' ? 'team.requestReturning' : 'team.request';
+  const asks = { returning: 'team.requestReturning', asks_to_follow: 'team.requestFollow' }[member.status] ?? 'team.request';
+  // Someone who asks to follow (a region) is let follow, not let in.
+  const follow = member.status === 'asks_to_follow';
+  const words = (key) => (follow ? `${key}Follow` : key);
   return h('li', { class: 'request', testid: 'team-request' },
     h('p', { dir: 'auto', text: t(asks, { name, key: member.fingerprint }) }),
-    h('p', { class: 'hint', text: t('team.requestCompare', { name }) }),
+    h('p', { class: 'hint', text: t(words('team.requestCompare'), { name }) }),
     member.waiting_stories.length ? h('ul', { class: 'waiting-stories' },
       member.waiting_stories.map((text) => h('li', { dir: 'auto', text }))) : null,
     h('div', { class: 'form-actions' },
       action(redraw, {
-        testid: 'team-admit', label: t('team.admit'),
+        testid: 'team-admit', label: t(words('team.admit')),
         request: () => api.admit(member.member_id, member.fingerprint),
-        confirm: t('team.admitConfirm', { name, key: member.fingerprint }), done: t('team.admitted', { name }),
+        confirm: t(words('team.admitConfirm'), { name, key: member.fingerprint }), done: t(words('team.admitted'), { name }),
       }),
       action(redraw, {
         testid: 'team-decline', label: t('team.decline'),
@@ -52,6 +55,7 @@ function memberItem(redraw, member, { meLead, leads }) {
     h('span', { dir: 'auto', class: 'member-name', text: name }),
     member.is_lead ? h('span', { class: 'badge', text: t('team.lead') }) : null,
     member.status === 'removed' ? h('span', { class: 'badge', text: t('team.removed') }) : null,
+    member.status === 'follower' ? h('span', { class: 'badge', text: t('team.follower') }) : null,
     h('span', { class: 'member-key', dir: 'ltr', text: member.fingerprint }),
     meLead && others && member.status === 'admitted' && !member.is_lead ? action(redraw, {
       testid: 'team-grant-lead', label: t('team.makeLead'), request: api.grantLead, memberId: member.member_id,
@@ -61,7 +65,7 @@ function memberItem(redraw, member, { meLead, leads }) {
       testid: 'team-revoke-lead', label: t('team.revokeLead'), request: api.revokeLead, memberId: member.member_id,
       confirm: t('team.revokeLeadConfirm', { name, key: member.fingerprint }), done: t('team.revokedLead', { name }),
     }) : null,
-    meLead && others && member.status === 'admitted' ? action(redraw, {
+    meLead && others && (member.status === 'admitted' || member.status === 'follower') ? action(redraw, {
       testid: 'team-remove', label: t('team.remove'), request: api.removeMember, memberId: member.member_id,
       confirm: t('team.removeConfirm', { name, key: member.fingerprint }), done: t('team.removedDone', { name }),
     }) : null);
@@ -71,8 +75,9 @@ function memberItem(redraw, member, { meLead, leads }) {
 export async function teamPeople(redraw) {
   const people = await api.teamMembers();
   const meLead = people.some((m) => m.is_me && m.is_lead);
-  const requests = people.filter((m) => !m.is_me && (m.status === 'pending' || m.status === 'returning'));
-  const members = people.filter((m) => !requests.includes(m) && m.status !== 'declined' && m.status !== 'pending');
+  const asking = ['pending', 'returning', 'asks_to_follow'];
+  const requests = people.filter((m) => !m.is_me && asking.includes(m.status));
+  const members = people.filter((m) => !requests.includes(m) && m.status !== 'declined' && !asking.includes(m.status));
   const leads = members.filter((m) => m.is_lead).length;
   const requestList = meLead && requests.length
     ? h('section', { 'aria-labelledby': 'requests-title', class: 'requests' },

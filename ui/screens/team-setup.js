@@ -55,28 +55,22 @@ function createForm(nav) {
   return form;
 }
 
-// The first press looks in the folder and shows the founder's key to
-// compare; the second asks to join.
-function joinForm(nav) {
-  const folder = h('input', { id: 'team-folder', testid: 'team-folder', dir: 'ltr', placeholder: t('team.folderPlaceholder') });
+// A form whose first press looks in the folder and shows the founder's
+// key to compare, and whose second asks (to join, or to follow): `ask`
+// gets what was looked at. `top` and `below` are shown above and below
+// the folder; `looked` hears each look (null when the folder changes).
+export function lookThenAsk({ folder, button, top, below = [], confirmLabel, ask, looked = () => {} }) {
   const fingerprint = h('div', { class: 'fingerprint', hidden: true });
-  const joinButton = h('button', { type: 'submit', class: 'primary', testid: 'team-join', text: t('team.look') });
-  const offer = keepOnDeviceOffer();
   let previewed = null;
   folder.addEventListener('input', () => {
     previewed = null;
     fingerprint.hidden = true;
-    offer.shown(null);
-    joinButton.textContent = t('team.look');
+    looked(null);
+    button.textContent = t('team.look');
   });
   const form = h('form', { class: 'exception-form', novalidate: true },
-    h('h2', { text: t('team.joinTitle') }),
-    h('p', { class: 'hint', text: t('team.joinHint') }),
-    h('p', { class: 'hint', testid: 'team-join-lead-sees', text: t('tally.joinLeadSees') }),
-    folderField(folder, t('team.folder')),
-    fingerprint,
-    offer.element,
-    h('div', { class: 'form-actions' }, joinButton));
+    ...top, folderField(folder, t('team.folder')), fingerprint, ...below,
+    h('div', { class: 'form-actions' }, button));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clearFormErrors(form);
@@ -87,17 +81,34 @@ function joinForm(nav) {
           h('p', { text: t('team.joinCompare', { name: previewed.name }) }),
           h('p', { class: 'fingerprint-value', testid: 'team-fingerprint', text: previewed.founder_fingerprint }));
         fingerprint.hidden = false;
-        offer.shown(previewed.cloud);
-        joinButton.textContent = t('team.joinConfirm', { name: previewed.name });
+        looked(previewed);
+        button.textContent = confirmLabel(previewed.name);
         return;
       }
-      const joined = await api.joinTeam(folder.value, previewed.founder_fingerprint);
-      await offer.apply();
-      toast(t(joined.my_status === 'admitted' ? 'team.joined' : 'team.asked', { name: previewed.name }));
-      await nav.show('team');
+      await ask(previewed, folder.value);
     } catch (error) { showFormError(form, error); }
   });
   return form;
+}
+
+function joinForm(nav) {
+  const offer = keepOnDeviceOffer();
+  return lookThenAsk({
+    folder: h('input', { id: 'team-folder', testid: 'team-folder', dir: 'ltr', placeholder: t('team.folderPlaceholder') }),
+    button: h('button', { type: 'submit', class: 'primary', testid: 'team-join', text: t('team.look') }),
+    top: [h('h2', { text: t('team.joinTitle') }),
+      h('p', { class: 'hint', text: t('team.joinHint') }),
+      h('p', { class: 'hint', testid: 'team-join-lead-sees', text: t('tally.joinLeadSees') })],
+    below: [offer.element],
+    looked: (previewed) => offer.shown(previewed ? previewed.cloud : null),
+    confirmLabel: (name) => t('team.joinConfirm', { name }),
+    ask: async (previewed, folder) => {
+      const joined = await api.joinTeam(folder, previewed.founder_fingerprint);
+      await offer.apply();
+      toast(t(joined.my_status === 'admitted' ? 'team.joined' : 'team.asked', { name: previewed.name }));
+      await nav.show('team');
+    },
+  });
 }
 
 export function teamSetup(nav) {

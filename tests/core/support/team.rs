@@ -192,6 +192,11 @@ fn team_of(tallies: bool) -> Team {
 /// Lena (lead) founds Kundtjänst in `folder`; Sara and Ali (staff) join
 /// and are let in. Their weekly tallies are off unless `tallies`.
 pub fn colleagues_in(folder: &Path, tallies: bool) -> (Member, Member, Member) {
+    colleagues_in_team(folder, "Kundtjänst", tallies)
+}
+
+/// As [`colleagues_in`], the team named `team`.
+pub fn colleagues_in_team(folder: &Path, team: &str, tallies: bool) -> (Member, Member, Member) {
     let lena = member("Lena (lead)", Role::Lead);
     let sara = member("Sara", Role::Staff);
     let ali = member("Ali", Role::Staff);
@@ -202,7 +207,7 @@ pub fn colleagues_in(folder: &Path, tallies: bool) -> (Member, Member, Member) {
     }
     let created = lena
         .app
-        .create_team("Kundtjänst", folder)
+        .create_team(team, folder)
         .unwrap_or_else(|err| panic!("{err}"));
     for joiner in [&sara, &ali] {
         let preview = joiner
@@ -367,6 +372,18 @@ pub fn secret_key(member: &Member) -> ed25519_dalek::SigningKey {
 /// their event before it where their app has it: a forgery that only the
 /// authority rules can catch.
 pub fn signed_by(member: &Member, kind: &str, body: serde_json::Value, seq: u64) -> String {
+    signed_with(member, &secret_key(member), kind, body, seq)
+}
+
+/// As [`signed_by`], with `key` (a key kept elsewhere than the member's
+/// data folder).
+pub fn signed_with(
+    member: &Member,
+    key: &ed25519_dalek::SigningKey,
+    kind: &str,
+    body: serde_json::Value,
+    seq: u64,
+) -> String {
     let db = rusqlite::Connection::open(member.app.database_path())
         .unwrap_or_else(|err| panic!("{err}"));
     let team: String = db
@@ -391,7 +408,7 @@ pub fn signed_by(member: &Member, kind: &str, body: serde_json::Value, seq: u64)
         body,
         sig: String::new(),
     }
-    .sign(&secret_key(member))
+    .sign(key)
     .to_line()
 }
 

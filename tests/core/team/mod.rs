@@ -11,6 +11,7 @@ mod hostile;
 mod lineup;
 mod own_folder;
 mod recognition;
+mod region;
 mod sent_once;
 mod tallies;
 mod trust;

@@ -1,0 +1,62 @@
+//! The region's commands: following teams read-only and their weekly
+//! numbers. Each calls the core and maps its error.
+
+use crate::commands::{core, Exported, Reply};
+use crate::file_chooser::{self, Choose};
+use crate::AppState;
+use fanday_core::region::{FollowedTeam, Region};
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, State};
+
+pub const EVENT_REGION_PROGRESS: &str = "fanday://region-progress";
+
+/// Weeks the region's screen and report show.
+const REGION_WEEKS: usize = 8;
+
+#[derive(Debug, Clone, Serialize)]
+struct Progress {
+    done: usize,
+    total: usize,
+}
+
+#[tauri::command]
+pub async fn follow_team(
+    state: State<'_, AppState>,
+    folder: String,
+    fingerprint: String,
+) -> Reply<FollowedTeam> {
+    Ok(core(&state)?.follow_team(std::path::Path::new(folder.trim()), &fingerprint)?)
+}
+
+/// Reads every followed team's folder (telling the window how far it is),
+/// then gives the region's numbers.
+#[tauri::command]
+pub async fn region(app: AppHandle, state: State<'_, AppState>, read: bool) -> Reply<Region> {
+    let fanday = core(&state)?;
+    if read {
+        fanday.read_region(|done, total| {
+            let _ = app.emit(EVENT_REGION_PROGRESS, Progress { done, total });
+        })?;
+    }
+    Ok(fanday.region(REGION_WEEKS)?)
+}
+
+#[tauri::command]
+pub async fn stop_following(state: State<'_, AppState>, team_id: String) -> Reply<()> {
+    Ok(core(&state)?.stop_following(&team_id)?)
+}
+
+/// Asks where to save, then writes the region's weeks there as CSV.
+#[tauri::command]
+pub async fn export_region(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    title: String,
+) -> Reply<Option<Exported>> {
+    let file_name = "fanday-region.csv".to_string();
+    let Some(path) = file_chooser::choose(&app, Choose::SaveAs { file_name }, &title) else {
+        return Ok(None);
+    };
+    let rows = core(&state)?.export_region(&path, REGION_WEEKS)?;
+    Ok(Some(Exported::new(&path, rows)))
+}

@@ -1,0 +1,231 @@
+//! A region's view: teams followed read-only. Each followed team lives in
+//! a store of its own (`region/<team id>/` beside this person's store),
+//! with its own key, so nothing of a followed team mixes with the team
+//! this person is in. A follower asks to follow the way a member asks to
+//! join, a lead of the team lets them in, and from then on the store
+//! reads the team's events (never its story files, and without the words
+//! people wrote) to show, per team and week, what the team's signed
+//! tallies say. No team is ranked: teams are listed by name.
+
+mod numbers;
+
+pub use numbers::{RegionTeam, RegionWeek, Together};
+
+use crate::error::{CoreError, Result};
+use crate::team::TeamInfo;
+use crate::{Fanday, ProfileInput};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// Where the followed teams' stores are, in the data folder.
+const REGION_DIR: &str = "region";
+
+/// Where following a team stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Following {
+    /// Asked; no lead of the team has let this person in yet.
+    Asking,
+    /// Let in: the team's weekly numbers are read.
+    Following,
+    /// A lead said no.
+    Declined,
+    /// A lead stopped it.
+    Stopped,
+}
+
+/// A team this person follows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FollowedTeam {
+    pub team_id: String,
+    pub name: String,
+    pub folder: String,
+    pub following: Following,
+    /// The fingerprint to read out to the team's lead, who compares it
+    /// before letting this person follow.
+    pub my_fingerprint: String,
+}
+
+impl FollowedTeam {
+    fn of(info: TeamInfo) -> FollowedTeam {
+        let following = match info.my_status.as_str() {
+            "follower" => Following::Following,
+            "declined" => Following::Declined,
+            "removed" => Following::Stopped,
+            _ => Following::Asking,
+        };
+        FollowedTeam {
+            team_id: info.team_id,
+            name: info.name,
+            folder: info.folder,
+            following,
+            my_fingerprint: info.my_fingerprint,
+        }
+    }
+}
+
+/// The region's numbers: per team followed, and all of them together.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Region {
+    /// By name.
+    pub teams: Vec<RegionTeam>,
+    /// Newest week first.
+    pub together: Vec<Together>,
+}
+
+/// An id as it may stand in a folder's name (a team's id comes from a
+/// file anyone could write).
+fn plain_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+impl Fanday {
+    fn region_dir(&self) -> PathBuf {
+        self.data_dir.join(REGION_DIR)
+    }
+
+    fn open_followed(&self, dir: &Path) -> Result<Fanday> {
+        Fanday::open(dir, self.clock.clone())
+    }
+
+    /// Follows the team in `folder` read-only, after the person compared
+    /// the founder's fingerprint; asks the team's leads to let them in.
+    pub fn follow_team(&self, folder: &Path, founder_fingerprint: &str) -> Result<FollowedTeam> {
+        let me = self.current_profile()?;
+        let preview = self.preview_team(folder)?;
+        if !plain_id(&preview.team_id) {
+            return Err(CoreError::TeamFolder(
+                "this folder's team.json names its team oddly; it cannot be followed".into(),
+            ));
+        }
+        if self
+            .team_info()?
+            .is_some_and(|mine| mine.team_id == preview.team_id)
+        {
+            return Err(CoreError::FollowOwnTeam);
+        }
+        let dir = self.region_dir().join(&preview.team_id);
+        let followed = self.open_followed(&dir)?;
+        if followed.profile()?.is_none() {
+            followed.save_profile(&ProfileInput {
+                display_name: me.display_name.clone(),
+                role: me.role,
+                language: me.language,
+            })?;
+        }
+        let info = followed.follow_folder(folder, founder_fingerprint);
+        if info.is_err() && followed.team_info().ok().flatten().is_none() {
+            drop(followed);
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        Ok(FollowedTeam::of(info?))
+    }
+
+    /// The stores of the teams followed, by team id.
+    fn followed_dirs(&self) -> Vec<PathBuf> {
+        let Ok(entries) = std::fs::read_dir(self.region_dir()) else {
+            return Vec::new();
+        };
+        let mut dirs: Vec<PathBuf> = entries
+            .filter_map(|entry| entry.ok())
+            .filter(|entry| entry.file_type().is_ok_and(|t| t.is_dir()))
+            .filter(|entry| entry.file_name().to_str().is_some_and(plain_id))
+            .map(|entry| entry.path())
+            .collect();
+        dirs.sort();
+        dirs
+    }
+
+    /// Each team followed, opened in turn (one store open at a time).
+    fn each_followed<T>(
+        &self,
+        mut each: impl FnMut(&Fanday) -> Result<Option<T>>,
+    ) -> Result<Vec<T>> {
+        let mut all = Vec::new();
+        for dir in self.followed_dirs() {
+            let followed = self.open_followed(&dir)?;
+            if let Some(value) = each(&followed)? {
+                all.push(value);
+            }
+        }
+        Ok(all)
+    }
+
+    /// The teams this person follows, by name.
+    pub fn followed_teams(&self) -> Result<Vec<FollowedTeam>> {
+        let mut teams =
+            self.each_followed(|followed| Ok(followed.team_info()?.map(FollowedTeam::of)))?;
+        teams.sort_by_key(|team| team.name.to_lowercase());
+        Ok(teams)
+    }
+
+    /// Reads every followed team's folder (within each one's pass budget;
+    /// what is left is read at the next). `progress` hears how many teams
+    /// of how many are read. A folder that is away is said in its team's
+    /// row, not an error here.
+    pub fn read_region(&self, mut progress: impl FnMut(usize, usize)) -> Result<usize> {
+        let dirs = self.followed_dirs();
+        let total = dirs.len();
+        for (done, dir) in dirs.iter().enumerate() {
+            progress(done, total);
+            let followed = self.open_followed(dir)?;
+            if followed.team_info()?.is_some() {
+                // A folder that cannot be read now is read at the next pass.
+                let _ = followed.read_team();
+            }
+        }
+        progress(total, total);
+        Ok(total)
+    }
+
+    /// The region's weekly numbers, the `weeks` weeks ending with this
+    /// one: per team followed (by name) and together.
+    pub fn region(&self, weeks: usize) -> Result<Region> {
+        let today = self.today();
+        let now = self.clock.now();
+        let mut teams = self.each_followed(|followed| {
+            let Some(info) = followed.team_info()? else {
+                return Ok(None);
+            };
+            let team = FollowedTeam::of(info);
+            // A team shows its numbers to those it let follow, and only
+            // while it does.
+            if team.following != Following::Following {
+                return Ok(Some(RegionTeam {
+                    team,
+                    weeks: Vec::new(),
+                }));
+            }
+            let conn = followed.store.conn();
+            Ok(Some(numbers::team_weeks(&conn, team, today, now, weeks)?))
+        })?;
+        teams.sort_by_key(|team| team.team.name.to_lowercase());
+        let together = numbers::together(&teams, weeks);
+        Ok(Region { teams, together })
+    }
+
+    /// The region's numbers as a CSV at `path` for a report: one row per
+    /// team and week, then the region's; returns the rows written.
+    pub fn export_region(&self, path: &Path, weeks: usize) -> Result<usize> {
+        let region = self.region(weeks)?;
+        crate::atomic::write(
+            path,
+            &mut std::fs::OpenOptions::new(),
+            crate::error::io_error,
+            |out| numbers::csv(&region, out),
+        )
+    }
+
+    /// Stops following a team: its store on this computer is erased;
+    /// nothing in the team's folder is touched.
+    pub fn stop_following(&self, team_id: &str) -> Result<()> {
+        if !plain_id(team_id) {
+            return Err(CoreError::NotFound { what: "team" });
+        }
+        let dir = self.region_dir().join(team_id);
+        if !dir.is_dir() {
+            return Err(CoreError::NotFound { what: "team" });
+        }
+        std::fs::remove_dir_all(&dir).map_err(|err| crate::error::io_error(&dir, err))
+    }
+}

@@ -1,0 +1,240 @@
+//! A region's view: a manager follows teams' folders read-only. A lead
+//! lets a follower in the way a member is let in; the follower sees each
+//! team's weekly numbers from its signed tallies, never a story's or a
+//! comment's words, and counts in no team; nothing a follower signs
+//! counts.
+
+use crate::support::team as support;
+
+use fanday_core::region::{Following, Region};
+use fanday_core::{Fanday, Role, Situation};
+use std::fs;
+use std::path::{Path, PathBuf};
+use support::{append_raw, colleagues_in, file_holds, member, read, share, Member};
+
+fn follow(region: &Member, folder: &Path) {
+    let preview = region
+        .app
+        .preview_team(folder)
+        .unwrap_or_else(|err| panic!("{err}"));
+    let followed = region
+        .app
+        .follow_team(folder, &preview.founder_fingerprint)
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(followed.following, Following::Asking);
+}
+
+fn region_now(region: &Member) -> Region {
+    region
+        .app
+        .read_region(|_, _| {})
+        .unwrap_or_else(|err| panic!("{err}"));
+    region.app.region(4).unwrap_or_else(|err| panic!("{err}"))
+}
+
+/// The follower's own store for a team, as its lead sees them.
+fn follower_id(lead: &Member, name: &str) -> (String, String, String) {
+    read(lead);
+    let people = lead
+        .app
+        .team_members()
+        .unwrap_or_else(|err| panic!("{err}"));
+    let asking = people
+        .iter()
+        .find(|m| m.name == name)
+        .unwrap_or_else(|| panic!("{name} is not among {people:?}"));
+    (
+        asking.member_id.clone(),
+        asking.fingerprint.clone(),
+        asking.status.clone(),
+    )
+}
+
+/// Every file under `dir`, however deep.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(next) = todo.pop() {
+        for entry in fs::read_dir(&next).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                todo.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn a_region_follows_two_teams_sees_their_weekly_numbers_and_never_a_word_of_their_stories() {
+    let north = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let south = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let (lena, sara, ali) = colleagues_in(north.path(), true);
+    let (karin, bo, eva) = support::colleagues_in_team(south.path(), "Butik Syd", true);
+    share(
+        &sara,
+        "Lånade ut mitt paraply till en kund",
+        Situation::JustBecause,
+    );
+    share(
+        &bo,
+        "Bytte en trasig kaffekopp utan kvitto",
+        Situation::Complaint,
+    );
+    read(&ali);
+    let story = support::feed(&ali)
+        .into_iter()
+        .find(|s| s.text.contains("paraply"))
+        .unwrap_or_else(|| panic!("Sara's story in Ali's feed"));
+    ali.app
+        .comment(&story.story_id, "Vilken räddning, hemligt ord kanelbulle")
+        .unwrap_or_else(|err| panic!("{err}"));
+    ali.app
+        .applaud(&story.story_id)
+        .unwrap_or_else(|err| panic!("{err}"));
+    for m in [&lena, &sara, &ali, &karin, &bo, &eva] {
+        read(m);
+    }
+
+    let rut = member("Rut (region)", Role::Lead);
+    follow(&rut, north.path());
+    follow(&rut, south.path());
+    // Until a lead lets her in, she sees the teams' names and no numbers.
+    let region = region_now(&rut);
+    assert_eq!(region.teams.len(), 2);
+    assert!(region
+        .teams
+        .iter()
+        .all(|t| t.team.following == Following::Asking && t.weeks.is_empty()));
+
+    // Each team's lead sees her ask to follow, compares her key, lets her in.
+    for lead in [&lena, &karin] {
+        let (id, fingerprint, status) = follower_id(lead, "Rut (region)");
+        assert_eq!(status, "asks_to_follow");
+        let shown: Vec<String> = rut
+            .app
+            .followed_teams()
+            .unwrap_or_else(|err| panic!("{err}"))
+            .into_iter()
+            .map(|t| t.my_fingerprint)
+            .collect();
+        assert!(shown.contains(&fingerprint), "{shown:?} / {fingerprint}");
+        lead.app
+            .admit(&id, &fingerprint)
+            .unwrap_or_else(|err| panic!("{err}"));
+        read(lead);
+        assert_eq!(follower_id(lead, "Rut (region)").2, "follower");
+        // A follower is no member: the team still counts three.
+        let info = lead
+            .app
+            .team_info()
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("team"));
+        assert_eq!(info.members, 3);
+    }
+
+    let region = region_now(&rut);
+    assert_eq!(region.teams.len(), 2);
+    for team in &region.teams {
+        assert_eq!(team.team.following, Following::Following, "{team:?}");
+        let week = &team.weeks[0].tallied;
+        // Three members' tallies are in: the week shows its numbers.
+        assert_eq!((week.members, week.numbers_shown), (3, true), "{week:?}");
+        assert_eq!(week.fans, 1, "{week:?}");
+        assert_eq!(week.active_members, 1);
+    }
+    let together = &region.together[0];
+    let summed = &together.week.tallied;
+    assert_eq!((together.teams, summed.members, summed.fans), (2, 6, 2));
+    assert_eq!(summed.participation, 33.3);
+    // Sara's story had applause and a comment from a colleague.
+    let north_week = &region
+        .teams
+        .iter()
+        .find(|t| t.team.folder == north.path().display().to_string())
+        .unwrap_or_else(|| panic!("north"))
+        .weeks[0];
+    assert_eq!(north_week.recognised, 1, "{north_week:?}");
+
+    // Nothing of what people wrote is on the region's computer.
+    for file in files_under(rut.data_dir()) {
+        for word in ["paraply", "kaffekopp", "kanelbulle"] {
+            assert!(!file_holds(&file, word), "{} holds {word}", file.display());
+        }
+    }
+
+    // The region's report.
+    let csv = rut.data_dir().join("region.csv");
+    let rows = rut
+        .app
+        .export_region(&csv, 4)
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(rows, 4 * 3);
+    let text = fs::read_to_string(&csv).unwrap_or_else(|err| panic!("{err}"));
+    assert!(
+        text.contains("Kundtjänst") && text.contains("region,"),
+        "{text}"
+    );
+    assert!(!text.contains("paraply"));
+}
+
+/// A follower's key signs nothing that counts: a tally she writes into
+/// her own folder is refused on every PC.
+#[test]
+fn nothing_a_follower_signs_counts_in_the_team() {
+    let north = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let (lena, sara, ali) = colleagues_in(north.path(), true);
+    let rut = member("Rut (region)", Role::Lead);
+    follow(&rut, north.path());
+    let (id, fingerprint, _) = follower_id(&lena, "Rut (region)");
+    lena.app
+        .admit(&id, &fingerprint)
+        .unwrap_or_else(|err| panic!("{err}"));
+    region_now(&rut);
+
+    // Her own store for the team signs a tally of fifty fans.
+    let team_id = rut
+        .app
+        .followed_teams()
+        .unwrap_or_else(|err| panic!("{err}"))[0]
+        .team_id
+        .clone();
+    let store = rut.data_dir().join("region").join(&team_id);
+    let hers = Fanday::open(
+        &store,
+        std::sync::Arc::new(support::TickingClock::new(support::monday_morning())),
+    )
+    .unwrap_or_else(|err| panic!("{err}"));
+    let as_member = Member {
+        dir: tempfile::tempdir().unwrap_or_else(|err| panic!("{err}")),
+        app: hers,
+        id: id.clone(),
+    };
+    let key = fanday_core::team_event::parse_secret_key(
+        &fs::read_to_string(store.join("device-key")).unwrap_or_else(|err| panic!("{err}")),
+    )
+    .unwrap_or_else(|| panic!("key"));
+    let line = support::signed_with(
+        &as_member,
+        &key,
+        "tally.week",
+        serde_json::json!({"week": "2026-W48", "fans": 50, "just_because": 50, "said_no": 0,
+            "complaint": 0, "external": 50, "internal": 0, "exceptions_used": 0,
+            "plans_followed": 0}),
+        2,
+    );
+    append_raw(&support::events_file(north.path(), &id), &line);
+    for m in [&lena, &sara, &ali] {
+        read(m);
+    }
+    let insights = lena
+        .app
+        .lead_insights(1)
+        .unwrap_or_else(|err| panic!("{err}"));
+    let week = &insights.weeks[0];
+    assert_eq!((week.members, week.fans), (3, 0), "{week:?}");
+    assert_eq!(insights.source.members, 3);
+}
