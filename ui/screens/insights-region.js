@@ -16,14 +16,18 @@ const MIN_PARTICIPATION = 2;
 // Asks the team in a folder to let this person follow, after comparing
 // the founder's key.
 function followForm(refresh) {
+  const input = h('input', { id: 'region-folder', testid: 'region-folder', dir: 'ltr', placeholder: t('team.folderPlaceholder') });
   return lookThenAsk({
-    folder: h('input', { id: 'region-folder', testid: 'region-folder', dir: 'ltr', placeholder: t('team.folderPlaceholder') }),
+    folder: input,
     button: h('button', { type: 'submit', class: 'primary', testid: 'team-follow', text: t('team.look') }),
     top: [h('h3', { text: t('region.followTitle') }), h('p', { class: 'hint', text: t('region.followHint') })],
     confirmLabel: (name) => t('region.followConfirm', { name }),
     ask: async (previewed, folder) => {
       await api.followTeam(folder, previewed.founder_fingerprint);
       toast(t('region.asked', { name: previewed.name }));
+      // Ready for the next team's folder.
+      input.value = '';
+      input.dispatchEvent(new Event('input'));
       await refresh(true);
     },
   });
@@ -72,6 +76,22 @@ function regionTable(region, refresh) {
       region.together[0] && region.together[0].teams > 0 ? togetherRow(region.together[0]) : null));
 }
 
+// The app tells how far reading the teams' folders is; one listener for
+// the window's life, showing it in the section on screen now.
+let progressShown = null;
+let listening = false;
+function showProgressIn(progress) {
+  progressShown = progress;
+  if (listening) return;
+  listening = true;
+  api.listen(api.EVENTS.regionProgress, (event) => {
+    const { done, total } = event.payload;
+    if (!progressShown) return;
+    progressShown.max = Math.max(total, 1);
+    progressShown.value = done;
+  }).catch(() => { listening = false; });
+}
+
 export function regionSection() {
   const body = h('div', { testid: 'region-body' });
   const progress = h('progress', { class: 'region-progress', max: 1, value: 0, hidden: true, 'aria-label': t('region.reading') });
@@ -93,11 +113,7 @@ export function regionSection() {
       : h('p', { class: 'empty', testid: 'region-empty', text: t('region.empty') }));
     exportButton.hidden = region.teams.length === 0;
   };
-  api.listen(api.EVENTS.regionProgress, (event) => {
-    const { done, total } = event.payload;
-    progress.max = Math.max(total, 1);
-    progress.value = done;
-  }).catch(() => {});
+  showProgressIn(progress);
   refresh(true).catch((error) => toast(errorText(error)));
   return h('section', { 'aria-labelledby': 'region-title' },
     h('h2', { id: 'region-title', text: t('region.title') }),

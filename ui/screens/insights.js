@@ -4,7 +4,7 @@
 // recognised lately, as names to act on; then the customers' own score
 // beside them. No one is ranked, and no one's own numbers are shown.
 import * as api from '../api.js';
-import { h, clear } from '../dom.js';
+import { h, clear, append } from '../dom.js';
 import { t, formatNumber, formatPercent } from '../i18n.js';
 import { SITUATIONS, CUSTOMERS } from '../parts/moment-form.js';
 import { feedbackSection } from './insights-feedback.js';
@@ -72,8 +72,8 @@ async function fillPage(page) {
       .map((key) => h('th', { scope: 'col', text: t(`insights.${key}`) })))),
     h('tbody', {}, weeks.map((week) => weekRow(week, fromTallies))));
   const someHidden = weeks.some((week) => !week.numbers_shown && week.members > 0);
-  clear(page);
-  page.append(
+  // `append` leaves out the sections a page has not (null).
+  append(clear(page), [
     h('h1', { text: t('insights.title') }),
     h('p', { class: 'lead', text: t('insights.intro') }),
     h('p', { class: 'hint', testid: 'insights-source', text: sourceText(source) }),
@@ -82,7 +82,7 @@ async function fillPage(page) {
     someHidden ? h('p', { class: 'hint', text: t('insights.fewTallies', { n: MIN_TALLIES }) }) : null,
     feedbackSection(insights, () => fillPage(page)),
     recognition ? recognitionSection(recognition) : null,
-    regionSection());
+    regionSection()]);
 }
 
 export async function insightsScreen() {
