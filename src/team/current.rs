@@ -121,6 +121,21 @@ pub fn genesis(conn: &Connection) -> Result<Option<Genesis>> {
 /// A state whose writing failed is not held: the tables may not show it
 /// (the transaction rolled back), so the next use folds from the log and
 /// writes whatever differs.
+/// Runs `write` in one transaction where the caller has none open: a
+/// whole state written row by row, each its own commit, took seconds.
+fn in_one_transaction(
+    conn: &Connection,
+    write: impl FnOnce() -> Result<Withdrawn>,
+) -> Result<Withdrawn> {
+    if !conn.is_autocommit() {
+        return write();
+    }
+    let tx = conn.unchecked_transaction()?;
+    let withdrawn = write()?;
+    tx.commit()?;
+    Ok(withdrawn)
+}
+
 fn forget_unless_written(held: &mut Option<Held>, result: Result<Withdrawn>) -> Result<Withdrawn> {
     if result.is_err() {
         *held = None;
@@ -221,7 +236,7 @@ impl Current {
         now: DateTime<Utc>,
     ) -> Result<Withdrawn> {
         let mut held = self.lock();
-        let result = self.bring_up(&mut held, conn, added, me, now);
+        let result = in_one_transaction(conn, || self.bring_up(&mut held, conn, added, me, now));
         forget_unless_written(&mut held, result)
     }
 
@@ -256,7 +271,7 @@ impl Current {
     /// Folds again whatever the log says (an event's date has come).
     pub fn fold_again(&self, conn: &Connection, me: &str, now: DateTime<Utc>) -> Result<Withdrawn> {
         let mut held = self.lock();
-        let result = self.refold(&mut held, conn, me, now);
+        let result = in_one_transaction(conn, || self.refold(&mut held, conn, me, now));
         forget_unless_written(&mut held, result)
     }
 
