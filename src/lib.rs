@@ -59,6 +59,7 @@ pub struct Fanday {
     clock: Arc<dyn Clock>,
     reminder_override: Mutex<Option<reminder::RunOverride>>,
     team: team::Runtime,
+    region_kept: region::Kept,
 }
 
 impl Fanday {
@@ -71,6 +72,7 @@ impl Fanday {
             clock,
             reminder_override: Mutex::new(None),
             team: team::Runtime::default(),
+            region_kept: region::Kept::default(),
         })
     }
 

@@ -374,17 +374,13 @@ async fn a_daily_backup_is_there_and_restoring_it_brings_a_deleted_moment_back()
     // a person types where to.
     let exported = data_dir.with_file_name("exported moments.csv");
     click(&app, "export-csv").await;
-    let chooser = desktop::wait_for_window(&desktop, "Exportera: Mina fans som CSV").await;
-    screenshot(&desktop, "export-save-dialog");
-    let target = exported.display().to_string();
-    for keys in [
-        vec!["windowfocus", "--sync", chooser.as_str()],
-        vec!["key", "--clearmodifiers", "ctrl+a"],
-        vec!["type", "--delay", "20", target.as_str()],
-        vec!["key", "Return"],
-    ] {
-        desktop.xdotool(&keys).unwrap_or_else(|err| panic!("{err}"));
-    }
+    desktop::save_as(
+        &desktop,
+        "Exportera: Mina fans som CSV",
+        &exported,
+        "export-save-dialog",
+    )
+    .await;
     let moments = moment_rows(&data_dir);
     wait_for_text(&app, "toast", &format!("Exporterade {moments} rader")).await;
     let csv = std::fs::read_to_string(&exported).unwrap_or_else(|err| panic!("{err}"));

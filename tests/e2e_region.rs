@@ -188,16 +188,7 @@ async fn a_region_follows_two_teams_sees_their_weekly_numbers_and_never_a_story(
     // The region's report, through the system's save dialog.
     let exported = work.path().join("region report.csv");
     click(&app, "region-export").await;
-    let chooser = desktop::wait_for_window(&pc, "Export for a report").await;
-    let target = exported.display().to_string();
-    for keys in [
-        vec!["windowfocus", "--sync", chooser.as_str()],
-        vec!["key", "--clearmodifiers", "ctrl+a"],
-        vec!["type", "--delay", "20", target.as_str()],
-        vec!["key", "Return"],
-    ] {
-        pc.xdotool(&keys).unwrap_or_else(|err| panic!("{err}"));
-    }
+    desktop::save_as(&pc, "Export for a report", &exported, "region-save-dialog").await;
     wait_for_text(&app, "toast", "Exported").await;
     let csv = std::fs::read_to_string(&exported).unwrap_or_else(|err| panic!("{err}"));
     assert!(

@@ -427,6 +427,45 @@ pub fn sight_folder(folder: &Path) -> FolderSighting {
     })
 }
 
+/// How the folder's files look to the file system, as one number: team.json
+/// and every file in the members' own folders (their names, lengths and
+/// times; not what is in them, and not the story folders). The same number
+/// again says nobody's file changed. `None` where the folder does not
+/// answer in time.
+pub fn files_look(folder: &Path) -> Option<u64> {
+    use std::hash::{Hash, Hasher};
+    let owned = folder.to_path_buf();
+    deadline::within(&folder.join(MEMBERS_DIR), move || {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        let mut look = |path: &Path| {
+            if let Ok(meta) = fs::symlink_metadata(path) {
+                (path, meta.len(), meta.modified().ok(), meta.is_dir()).hash(&mut hasher);
+            }
+        };
+        look(&owned.join(TEAM_FILE));
+        let mut members: Vec<PathBuf> = fs::read_dir(owned.join(MEMBERS_DIR))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|entry| entry.path())
+            .collect();
+        members.sort();
+        for member in members {
+            look(&member);
+            let mut files: Vec<PathBuf> = fs::read_dir(&member)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|entry| entry.path())
+                .collect();
+            files.sort();
+            files.iter().for_each(|file| look(file));
+        }
+        hasher.finish()
+    })
+    .ok()
+}
+
 /// A short, stable fingerprint of some bytes: how a file is recognised as
 /// the one read before.
 pub fn short_hash(bytes: &[u8]) -> String {

@@ -14,8 +14,15 @@ pub use numbers::{RegionTeam, RegionWeek, Together};
 use crate::error::{CoreError, Result};
 use crate::team::TeamInfo;
 use crate::{Fanday, ProfileInput};
+use chrono::NaiveDate;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// How many passes (each within the reading loop's budget) one read of
+/// the region gives a team at most.
+const MAX_PASSES_PER_TEAM: usize = 100;
 
 /// Where the followed teams' stores are, in the data folder.
 const REGION_DIR: &str = "region";
@@ -73,6 +80,61 @@ pub struct Region {
     pub together: Vec<Together>,
 }
 
+/// What the region keeps in memory of each followed team: how its folder
+/// looked when it was last read to its end (one that looks the same is not
+/// opened again, nor its team's state folded from its log, so reading many
+/// teams costs what changed in them), and its numbers as last worked out
+/// (until the team is read again or the day changes).
+#[derive(Default)]
+pub(crate) struct Kept(Mutex<HashMap<PathBuf, KeptTeam>>);
+
+#[derive(Default)]
+struct KeptTeam {
+    look: Option<u64>,
+    /// For which day and how many weeks.
+    numbers: Option<(NaiveDate, usize, RegionTeam)>,
+}
+
+impl Kept {
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, KeptTeam>> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn seen(&self, dir: &Path) -> Option<u64> {
+        self.map().get(dir).and_then(|kept| kept.look)
+    }
+
+    /// The team was read: its numbers are worked out again when asked.
+    fn read(&self, dir: &Path, look: Option<u64>) {
+        self.map().insert(
+            dir.to_path_buf(),
+            KeptTeam {
+                look,
+                numbers: None,
+            },
+        );
+    }
+
+    fn numbers(&self, dir: &Path, today: NaiveDate, weeks: usize) -> Option<RegionTeam> {
+        self.map()
+            .get(dir)
+            .and_then(|kept| kept.numbers.as_ref())
+            .filter(|(day, count, _)| *day == today && *count == weeks)
+            .map(|(_, _, team)| team.clone())
+    }
+
+    fn keep_numbers(&self, dir: &Path, today: NaiveDate, weeks: usize, team: &RegionTeam) {
+        self.map().entry(dir.to_path_buf()).or_default().numbers =
+            Some((today, weeks, team.clone()));
+    }
+
+    fn forget(&self, dir: &Path) {
+        self.map().remove(dir);
+    }
+}
+
 /// An id as it may stand in a folder's name (a team's id comes from a
 /// file anyone could write).
 fn plain_id(id: &str) -> bool {
@@ -105,6 +167,7 @@ impl Fanday {
             return Err(CoreError::FollowOwnTeam);
         }
         let dir = self.region_dir().join(&preview.team_id);
+        self.region_kept.forget(&dir);
         let followed = self.open_followed(&dir)?;
         if followed.profile()?.is_none() {
             followed.save_profile(&ProfileInput {
@@ -159,23 +222,43 @@ impl Fanday {
         Ok(teams)
     }
 
-    /// Reads every followed team's folder (within each one's pass budget;
-    /// what is left is read at the next). `progress` hears how many teams
-    /// of how many are read. A folder that is away is said in its team's
-    /// row, not an error here.
-    pub fn read_region(&self, mut progress: impl FnMut(usize, usize)) -> Result<usize> {
+    /// Reads every followed team's folder to its end, one team after the
+    /// other (one store open at a time). `progress` hears how many teams
+    /// of how many are read. A folder that cannot be read just now is read
+    /// at the next time; it is not an error here. Returns the events read.
+    pub fn read_region(&self, mut progress: impl FnMut(usize, usize)) -> Result<u64> {
         let dirs = self.followed_dirs();
         let total = dirs.len();
+        let mut events = 0;
         for (done, dir) in dirs.iter().enumerate() {
             progress(done, total);
             let followed = self.open_followed(dir)?;
-            if followed.team_info()?.is_some() {
-                // A folder that cannot be read now is read at the next pass.
-                let _ = followed.read_team();
+            let Some(info) = followed.team_info()? else {
+                continue;
+            };
+            // Taken before reading: a file that changes while it is read
+            // has the folder read again next time.
+            let look = crate::folder::files_look(Path::new(&info.folder));
+            if look.is_some() && self.region_kept.seen(dir) == look {
+                continue;
             }
+            // Pass after pass, each within its budget; a folder that grows
+            // faster than it is read waits for the next time.
+            let mut read_to_end = false;
+            for _ in 0..MAX_PASSES_PER_TEAM {
+                let Ok(report) = followed.read_team() else {
+                    break;
+                };
+                events += u64::from(report.new_events);
+                if !report.more {
+                    read_to_end = report.waiting_files.is_empty() && !report.folder_missing;
+                    break;
+                }
+            }
+            self.region_kept.read(dir, look.filter(|_| read_to_end));
         }
         progress(total, total);
-        Ok(total)
+        Ok(events)
     }
 
     /// The region's weekly numbers, the `weeks` weeks ending with this
@@ -183,22 +266,30 @@ impl Fanday {
     pub fn region(&self, weeks: usize) -> Result<Region> {
         let today = self.today();
         let now = self.clock.now();
-        let mut teams = self.each_followed(|followed| {
+        let mut teams = Vec::new();
+        for dir in self.followed_dirs() {
+            if let Some(kept) = self.region_kept.numbers(&dir, today, weeks) {
+                teams.push(kept);
+                continue;
+            }
+            let followed = self.open_followed(&dir)?;
             let Some(info) = followed.team_info()? else {
-                return Ok(None);
+                continue;
             };
             let team = FollowedTeam::of(info);
             // A team shows its numbers to those it let follow, and only
             // while it does.
-            if team.following != Following::Following {
-                return Ok(Some(RegionTeam {
+            let numbers = if team.following == Following::Following {
+                numbers::team_weeks(&followed.store.conn(), team, today, now, weeks)?
+            } else {
+                RegionTeam {
                     team,
                     weeks: Vec::new(),
-                }));
-            }
-            let conn = followed.store.conn();
-            Ok(Some(numbers::team_weeks(&conn, team, today, now, weeks)?))
-        })?;
+                }
+            };
+            self.region_kept.keep_numbers(&dir, today, weeks, &numbers);
+            teams.push(numbers);
+        }
         teams.sort_by_key(|team| team.team.name.to_lowercase());
         let together = numbers::together(&teams, weeks);
         Ok(Region { teams, together })
@@ -226,6 +317,7 @@ impl Fanday {
         if !dir.is_dir() {
             return Err(CoreError::NotFound { what: "team" });
         }
+        self.region_kept.forget(&dir);
         std::fs::remove_dir_all(&dir).map_err(|err| crate::error::io_error(&dir, err))
     }
 }

@@ -398,32 +398,6 @@ impl Body {
         value.unwrap_or(Value::Null)
     }
 
-    /// The body as a follower keeps it: what people wrote is left out (a
-    /// region sees counts, never texts).
-    pub fn without_words(self) -> Body {
-        match self {
-            Body::StoryShared(story) => Body::StoryShared(StoryBody {
-                text: None,
-                reaction: None,
-                ..story
-            }),
-            Body::StoryEdited(story) => Body::StoryEdited(StoryBody {
-                text: None,
-                reaction: None,
-                ..story
-            }),
-            Body::CommentAdded(comment) => Body::CommentAdded(CommentBody {
-                text: String::new(),
-                ..comment
-            }),
-            Body::LineupVoice(voice) => Body::LineupVoice(VoiceBody {
-                text: String::new(),
-                ..voice
-            }),
-            other => other,
-        }
-    }
-
     /// As [`Body::parse`], from the body's JSON text (as the log keeps it).
     pub fn parse_text(kind: &str, body: &str) -> Result<Body, Refusal> {
         Self::parse_from(kind, body)

@@ -16,6 +16,7 @@ use super::project;
 use super::state::TeamState;
 use super::touched::{changes, everything, Touched};
 use crate::error::Result;
+use crate::sql::{exec, query_one};
 use crate::team_event::{parse_public_key, EVENT_VERSION, LEGACY_VERSION};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
@@ -121,6 +122,76 @@ pub fn genesis(conn: &Connection) -> Result<Option<Genesis>> {
 /// A state whose writing failed is not held: the tables may not show it
 /// (the transaction rolled back), so the next use folds from the log and
 /// writes whatever differs.
+/// What the tables the screens read were last written for: the log's
+/// version, the team as this PC pinned it, the person, and the build that
+/// wrote them (another build may fold or write differently).
+fn written_for(genesis: &Genesis, log: (i64, i64), me: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut team = std::collections::hash_map::DefaultHasher::new();
+    format!("{genesis:?}").hash(&mut team);
+    format!(
+        "{}:{}:{me}:{}:{}:{:x}",
+        crate::store::schema_version(),
+        env!("CARGO_PKG_VERSION"),
+        log.0,
+        log.1,
+        team.finish()
+    )
+}
+
+fn note_written(
+    conn: &Connection,
+    genesis: &Genesis,
+    log: (i64, i64),
+    me: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    exec(
+        conn,
+        "UPDATE team SET projected = ?1, projected_at = ?2",
+        rusqlite::params![written_for(genesis, log, me), now],
+    )?;
+    Ok(())
+}
+
+/// Do the tables hold the state folded now: written for this log and team
+/// (format 2, whose start does not itself come from those tables), and no
+/// event of the log crossed the edge of the dates that count (a day after
+/// `now`) between then and now, whichever way the clock went?
+fn written_before(
+    conn: &Connection,
+    genesis: &Genesis,
+    log: (i64, i64),
+    me: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    if genesis.format != EVENT_VERSION {
+        return Ok(false);
+    }
+    let written: Option<(Option<String>, Option<DateTime<Utc>>)> = conn
+        .query_row("SELECT projected, projected_at FROM team", [], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .optional()?;
+    let Some((Some(written), Some(at))) = written else {
+        return Ok(false);
+    };
+    if written != written_for(genesis, log, me) {
+        return Ok(false);
+    }
+    let (from, to) = (at.min(now), at.max(now));
+    let crossed: bool = query_one(
+        conn,
+        "SELECT EXISTS (SELECT 1 FROM team_events WHERE at > ?1 AND at <= ?2)",
+        rusqlite::params![
+            from + chrono::Duration::days(1),
+            to + chrono::Duration::days(1)
+        ],
+        |row| row.get(0),
+    )?;
+    Ok(!crossed)
+}
+
 /// Runs `write` in one transaction where the caller has none open: a
 /// whole state written row by row, each its own commit, took seconds.
 fn in_one_transaction(
@@ -200,6 +271,9 @@ impl Current {
                 let withdrawn = newly_withdrawn(&old.state, &state, &touched);
                 (Some(old.state), withdrawn)
             }
+            // The tables hold this very state already: written for this
+            // log, and no event's date came (or went) since.
+            _ if written_before(conn, &genesis, log, me, now)? => (None, Vec::new()),
             _ => {
                 project::clear(conn)?;
                 let touched = everything(&state);
@@ -208,6 +282,7 @@ impl Current {
                 (None, withdrawn)
             }
         };
+        note_written(conn, &genesis, log, me, now)?;
         drop(before);
         *held = Some(Held {
             log,
@@ -368,6 +443,7 @@ impl Current {
         }
         project::write(conn, &h.state, &touched, me)?;
         h.log = log;
+        note_written(conn, &h.genesis, log, me, now)?;
         Ok(withdrawn)
     }
 }

@@ -9,7 +9,10 @@
 
 use super::accepted::Accepted;
 use super::authority::Authority;
+use super::body::{Body, CommentBody, StoryBody, VoiceBody};
+use super::content::MAX_STORY_CHARS;
 use super::events;
+use super::lineup::MAX_VOICE_CHARS;
 use super::outbox;
 use super::refusal::Refusal;
 use super::verify::Signed;
@@ -54,17 +57,17 @@ pub fn accept(conn: &Connection, signed: &Signed, reader: &Reader<'_>) -> Result
     }
     let mut accepted =
         events::accepted_typed(event, &signed.hash, signed.signer, signed.body.clone());
-    let without_words;
+    let kept;
     let event = if reader.follows {
-        accepted.body = accepted.body.map(super::body::Body::without_words);
-        without_words = crate::team_event::Event {
+        accepted.body = accepted.body.map(without_words);
+        kept = crate::team_event::Event {
             body: accepted
                 .body
                 .as_ref()
                 .map_or(serde_json::Value::Null, |b| b.to_value()),
             ..event.clone()
         };
-        &without_words
+        &kept
     } else {
         event
     };
@@ -103,6 +106,43 @@ pub fn accept(conn: &Connection, signed: &Signed, reader: &Reader<'_>) -> Result
         outbox::resign(conn, me, set_aside, reader.now)?;
     }
     Ok(Accept::New(Box::new(accepted)))
+}
+
+/// A body as a follower keeps it: what people wrote is left out (a region
+/// sees counts, never texts). A text stands in for each, as the fold
+/// judges it: fitting, empty or too long alike, so the follower's fold
+/// comes to what every member's does.
+fn without_words(body: Body) -> Body {
+    let stand_in = |text: &str, max: usize| {
+        if text.trim().is_empty() {
+            String::new()
+        } else if text.chars().count() > max {
+            "…".repeat(max + 1)
+        } else {
+            "…".to_string()
+        }
+    };
+    match body {
+        Body::StoryShared(story) => Body::StoryShared(StoryBody {
+            text: None,
+            reaction: None,
+            ..story
+        }),
+        Body::StoryEdited(story) => Body::StoryEdited(StoryBody {
+            text: None,
+            reaction: None,
+            ..story
+        }),
+        Body::CommentAdded(comment) => Body::CommentAdded(CommentBody {
+            text: stand_in(&comment.text, MAX_STORY_CHARS),
+            ..comment
+        }),
+        Body::LineupVoice(voice) => Body::LineupVoice(VoiceBody {
+            text: stand_in(&voice.text, MAX_VOICE_CHARS),
+            ..voice
+        }),
+        other => other,
+    }
 }
 
 /// Makes sure a member has a row, before their events are read.

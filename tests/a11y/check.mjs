@@ -107,6 +107,21 @@ function mockTauri(role) {
         })),
       },
     },
+    // A region following two teams: one lets it follow, one not yet.
+    region: (() => {
+      const week = (teams) => ({
+        iso_year: 2026, iso_week: 48, monday: today, members: 9 * teams, active_members: 6 * teams, participation: 66.7,
+        fans: 14 * teams, fans_per_member: 1.6, situations: {}, customers: {}, exceptions_used: teams, plans_followed: 0,
+        numbers_shown: true, recognised: 8 * teams, team_members: 12 * teams, recognition: 66.7,
+      });
+      return {
+        teams: [
+          { team: { team_id: 'a', name: 'Butik Nord', folder: 'N', following: 'following', my_fingerprint: '1111-2222-3333-4444' }, weeks: [week(1)] },
+          { team: { team_id: 'b', name: 'Kundtjänst Syd', folder: 'S', following: 'asking', my_fingerprint: '5555-6666-7777-8888' }, weeks: [] },
+        ],
+        together: [{ teams: 1, ...week(1) }],
+      };
+    })(),
     tally_sharing: true,
     feedback_comments: [
       { id: 1, week: '2026-W48', answered_on: today, score: 10, text: 'Toppen! Ring mig på 070-123 45 67' },
@@ -170,6 +185,8 @@ function mockTauri(role) {
       { member_id: 'p1', name: 'Sara Lindqvist', is_lead: role === 'lead', fingerprint: '1234-5678-9ABC-DEF0', is_me: true, status: 'admitted', waiting_stories: [] },
       { member_id: 'p2', name: 'Ali', is_lead: false, fingerprint: '5555-6666-7777-8888', is_me: false, status: 'admitted', waiting_stories: [] },
       { member_id: 'p4', name: 'Kim', is_lead: false, fingerprint: '9999-AAAA-BBBB-CCCC', is_me: false, status: 'pending', waiting_stories: role === 'lead' ? ['Bar en kartong åt en kund'] : [] },
+      { member_id: 'p5', name: 'Rut', is_lead: false, fingerprint: 'DDDD-EEEE-FFFF-0000', is_me: false, status: 'asks_to_follow', waiting_stories: [] },
+      { member_id: 'p6', name: 'Region Öst', is_lead: false, fingerprint: '0101-0202-0303-0404', is_me: false, status: 'follower', waiting_stories: [] },
     ],
     lineup: {
       week: '2026-W48', monday: today, picked: true,

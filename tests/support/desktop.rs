@@ -504,6 +504,22 @@ pub async fn wait_for_window(desktop: &Desktop, title: &str) -> String {
     }
 }
 
+/// Answers the system's save dialog titled `title` (once it shows, in
+/// the screenshot `shot`) as a person does: types where to, then Enter.
+pub async fn save_as(desktop: &Desktop, title: &str, path: &Path, shot: &str) {
+    let chooser = wait_for_window(desktop, title).await;
+    screenshot(desktop, shot);
+    let target = path.display().to_string();
+    for keys in [
+        vec!["windowfocus", "--sync", chooser.as_str()],
+        vec!["key", "--clearmodifiers", "ctrl+a"],
+        vec!["type", "--delay", "20", target.as_str()],
+        vec!["key", "Return"],
+    ] {
+        desktop.xdotool(&keys).unwrap_or_else(|err| panic!("{err}"));
+    }
+}
+
 /// The texts of every element with test id `id`, in page order.
 pub async fn texts_of(client: &Client, id: &str) -> Vec<String> {
     texts_at(client, &testid(id)).await

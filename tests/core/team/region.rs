@@ -94,6 +94,15 @@ fn a_region_follows_two_teams_sees_their_weekly_numbers_and_never_a_word_of_thei
     ali.app
         .applaud(&story.story_id)
         .unwrap_or_else(|err| panic!("{err}"));
+    // In the south team a colleague only comments: recognition all the same.
+    read(&eva);
+    let bos = support::feed(&eva)
+        .into_iter()
+        .find(|s| s.text.contains("kaffekopp"))
+        .unwrap_or_else(|| panic!("Bo's story in Eva's feed"));
+    eva.app
+        .comment(&bos.story_id, "Snyggt, hemligt ord mandelkubb")
+        .unwrap_or_else(|err| panic!("{err}"));
     for m in [&lena, &sara, &ali, &karin, &bo, &eva] {
         read(m);
     }
@@ -158,10 +167,17 @@ fn a_region_follows_two_teams_sees_their_weekly_numbers_and_never_a_word_of_thei
         .unwrap_or_else(|| panic!("north"))
         .weeks[0];
     assert_eq!(north_week.recognised, 1, "{north_week:?}");
+    let south_week = &region
+        .teams
+        .iter()
+        .find(|t| t.team.name == "Butik Syd")
+        .unwrap_or_else(|| panic!("south"))
+        .weeks[0];
+    assert_eq!(south_week.recognised, 1, "{south_week:?}");
 
     // Nothing of what people wrote is on the region's computer.
     for file in files_under(rut.data_dir()) {
-        for word in ["paraply", "kaffekopp", "kanelbulle"] {
+        for word in ["paraply", "kaffekopp", "kanelbulle", "mandelkubb"] {
             assert!(!file_holds(&file, word), "{} holds {word}", file.display());
         }
     }
@@ -237,4 +253,65 @@ fn nothing_a_follower_signs_counts_in_the_team() {
     let week = &insights.weeks[0];
     assert_eq!((week.members, week.fans), (3, 0), "{week:?}");
     assert_eq!(insights.source.members, 3);
+}
+
+/// Following is for teams one is not in, through a folder whose team.json
+/// names its team plainly; stopping forgets the team on this computer
+/// only.
+#[test]
+fn a_region_cannot_follow_its_own_team_or_an_oddly_named_one_and_can_stop_following() {
+    let north = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let (lena, _sara, _ali) = colleagues_in(north.path(), true);
+    let preview = lena
+        .app
+        .preview_team(north.path())
+        .unwrap_or_else(|err| panic!("{err}"));
+    let own = lena
+        .app
+        .follow_team(north.path(), &preview.founder_fingerprint)
+        .err()
+        .map(|err| err.code());
+    assert_eq!(own, Some("follow_own_team"));
+    assert!(lena.app.followed_teams().unwrap_or_default().is_empty());
+
+    // A team.json, signed by its founder, whose id would climb out of the
+    // region's folder.
+    let odd = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let team_file: fanday_core::team::TeamFile = serde_json::from_slice(
+        &fs::read(north.path().join("team.json")).unwrap_or_else(|err| panic!("{err}")),
+    )
+    .unwrap_or_else(|err| panic!("{err}"));
+    let climbing = fanday_core::team::TeamFile {
+        team_id: "../../elsewhere".into(),
+        sig: String::new(),
+        ..team_file
+    }
+    .sign(&support::secret_key(&lena));
+    fs::write(
+        odd.path().join("team.json"),
+        serde_json::to_vec(&climbing).unwrap_or_default(),
+    )
+    .unwrap_or_else(|err| panic!("{err}"));
+    let rut = member("Rut (region)", Role::Lead);
+    let refused = rut
+        .app
+        .follow_team(odd.path(), &preview.founder_fingerprint)
+        .err()
+        .map(|err| err.code());
+    assert_eq!(refused, Some("team_folder"));
+    assert!(!rut.data_dir().join("elsewhere").exists());
+    assert!(rut.app.followed_teams().unwrap_or_default().is_empty());
+
+    // Following, then stopping: the team is forgotten here; its folder
+    // keeps what was written there.
+    follow(&rut, north.path());
+    let followed = rut.app.followed_teams().unwrap_or_default();
+    assert_eq!(followed.len(), 1);
+    rut.app
+        .stop_following(&followed[0].team_id)
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert!(rut.app.followed_teams().unwrap_or_default().is_empty());
+    assert_eq!(follower_id(&lena, "Rut (region)").2, "asks_to_follow");
+    let odd_id = rut.app.stop_following("../..").err().map(|err| err.code());
+    assert_eq!(odd_id, Some("not_found"));
 }

@@ -224,13 +224,15 @@ fn tallies_an_earlier_fanday_refused_as_unknown_count_after_the_update() {
     log(&t.sara, Situation::SaidNo);
     read(&t.sara);
     assert_eq!(this_week(&t.lena).active_members, 1);
-    // As a Fanday before schema 10 stored them: refused, an unknown kind.
+    // As a Fanday before schema 10 stored them: refused, an unknown kind
+    // (and, before schema 13, no note of what its tables were written for).
     let db = rusqlite::Connection::open(t.lena.app.database_path())
         .unwrap_or_else(|err| panic!("{err}"));
     db.execute_batch(
         "UPDATE team_events SET applied = 2, reason = 'unknown_kind'
           WHERE kind IN ('tally.week', 'tally.stopped');
-         DELETE FROM team_tallies;",
+         DELETE FROM team_tallies;
+         UPDATE team SET projected = NULL, projected_at = NULL;",
     )
     .unwrap_or_else(|err| panic!("{err}"));
     assert_eq!(this_week(&t.lena).members, 0, "none counts");
