@@ -74,6 +74,11 @@ pub enum CoreError {
     #[error("you are in this team: its numbers are on your own Insights")]
     FollowOwnTeam,
 
+    #[error(
+        "this request changed since you looked at it (to join or to follow); look at it again"
+    )]
+    RequestChanged,
+
     #[error("team.json changed since you looked at it; look at the folder again")]
     TeamFileChanged,
 
@@ -119,6 +124,7 @@ impl CoreError {
             CoreError::TeamFolderWaiting { .. } => "team_folder_waiting",
             CoreError::NoTeam => "no_team",
             CoreError::FollowOwnTeam => "follow_own_team",
+            CoreError::RequestChanged => "request_changed",
             CoreError::TeamFileChanged => "team_file_changed",
             CoreError::RequestKeyChanged => "request_key_changed",
             CoreError::KeyringUnavailable => "keyring_unavailable",

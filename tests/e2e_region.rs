@@ -99,7 +99,7 @@ fn let_follow(lead: &Fanday) {
         .into_iter()
         .find(|m| m.status == "asks_to_follow")
         .unwrap_or_else(|| panic!("nobody asks to follow"));
-    lead.admit(&asking.member_id, &asking.fingerprint)
+    lead.let_follow(&asking.member_id, &asking.fingerprint)
         .unwrap_or_else(|err| panic!("{err}"));
     lead.read_team_whole().unwrap_or_else(|err| panic!("{err}"));
 }

@@ -106,4 +106,5 @@ export const listen = (event, handler) => window.__TAURI__.event.listen(event, h
 export const followTeam = (folder, fingerprint) => call('follow_team', { folder, fingerprint });
 export const region = (read) => call('region', { read });
 export const stopFollowing = (teamId) => call('stop_following', { teamId });
+export const letFollow = (memberId, fingerprint) => call('let_follow', { memberId, fingerprint });
 export const exportRegion = (title) => call('export_region', { title });

@@ -38,6 +38,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("region_commands", "follow_team"),
     ("region_commands", "region"),
     ("region_commands", "stop_following"),
+    ("region_commands", "let_follow"),
     ("region_commands", "export_region"),
     ("team_commands", "team_state"),
     ("team_commands", "preview_team"),

@@ -2,11 +2,12 @@
 //! numbers. Each calls the core and maps its error.
 
 use crate::commands::{core, Exported, Reply};
+use crate::error::UiError;
 use crate::file_chooser::{self, Choose};
 use crate::AppState;
 use fanday_core::region::{FollowedTeam, Region};
 use serde::Serialize;
-use tauri::{AppHandle, Emitter, State};
+use tauri::{AppHandle, Emitter, Manager, State};
 
 pub const EVENT_REGION_PROGRESS: &str = "fanday://region-progress";
 
@@ -29,16 +30,35 @@ pub async fn follow_team(
 }
 
 /// Reads every followed team's folder (telling the window how far it is),
-/// then gives the region's numbers.
+/// then gives the region's numbers. The reading runs on a thread of its
+/// own: it may take minutes the first time.
 #[tauri::command]
-pub async fn region(app: AppHandle, state: State<'_, AppState>, read: bool) -> Reply<Region> {
-    let fanday = core(&state)?;
-    if read {
-        fanday.read_region(|done, total| {
-            let _ = app.emit(EVENT_REGION_PROGRESS, Progress { done, total });
-        })?;
-    }
-    Ok(fanday.region(REGION_WEEKS)?)
+pub async fn region(app: AppHandle, read: bool) -> Reply<Region> {
+    tauri::async_runtime::spawn_blocking(move || {
+        let state = app.state::<AppState>();
+        let fanday = core(&state)?;
+        if read {
+            fanday.read_region(|done, total| {
+                let _ = app.emit(EVENT_REGION_PROGRESS, Progress { done, total });
+            })?;
+        }
+        Ok(fanday.region(REGION_WEEKS)?)
+    })
+    .await
+    .map_err(|err| UiError::from(fanday_core::CoreError::Storage(err.to_string())))?
+}
+
+/// A lead lets a person follow the team read-only, after comparing keys.
+#[tauri::command]
+pub async fn let_follow(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    member_id: String,
+    fingerprint: String,
+) -> Reply<()> {
+    core(&state)?.let_follow(&member_id, &fingerprint)?;
+    crate::team_sync::wake(&app);
+    Ok(())
 }
 
 #[tauri::command]

@@ -39,6 +39,9 @@ pub enum Following {
     Declined,
     /// A lead stopped it.
     Stopped,
+    /// Its store on this computer cannot be opened (damaged, or from a
+    /// newer Fanday): it can only be stopped.
+    Unreadable,
 }
 
 /// A team this person follows.
@@ -54,6 +57,21 @@ pub struct FollowedTeam {
 }
 
 impl FollowedTeam {
+    /// A followed team whose store cannot be opened, named by its folder.
+    fn unreadable(dir: &Path) -> FollowedTeam {
+        let id = dir
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        FollowedTeam {
+            team_id: id.clone(),
+            name: id,
+            folder: String::new(),
+            following: Following::Unreadable,
+            my_fingerprint: String::new(),
+        }
+    }
+
     fn of(info: TeamInfo) -> FollowedTeam {
         let following = match info.my_status.as_str() {
             "follower" => Following::Following,
@@ -86,10 +104,17 @@ pub struct Region {
 /// teams costs what changed in them), and its numbers as last worked out
 /// (until the team is read again or the day changes).
 #[derive(Default)]
-pub(crate) struct Kept(Mutex<HashMap<PathBuf, KeptTeam>>);
+pub(crate) struct Kept {
+    teams: Mutex<HashMap<PathBuf, KeptTeam>>,
+    /// One reading of the region at a time: two would open one team's
+    /// store twice.
+    reading: Mutex<()>,
+}
 
 #[derive(Default)]
 struct KeptTeam {
+    /// The team's folder, so that it is looked at without opening the store.
+    folder: Option<PathBuf>,
     look: Option<u64>,
     /// For which day and how many weeks.
     numbers: Option<(NaiveDate, usize, RegionTeam)>,
@@ -97,24 +122,31 @@ struct KeptTeam {
 
 impl Kept {
     fn map(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, KeptTeam>> {
-        self.0
+        self.teams
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn seen(&self, dir: &Path) -> Option<u64> {
-        self.map().get(dir).and_then(|kept| kept.look)
+    /// Does the team's folder look as when it was last read to its end?
+    fn unchanged(&self, dir: &Path) -> bool {
+        let kept = self
+            .map()
+            .get(dir)
+            .map(|kept| (kept.folder.clone(), kept.look));
+        let Some((Some(folder), Some(look))) = kept else {
+            return false;
+        };
+        crate::folder::files_look(&folder) == Some(look)
     }
 
     /// The team was read: its numbers are worked out again when asked.
-    fn read(&self, dir: &Path, look: Option<u64>) {
-        self.map().insert(
-            dir.to_path_buf(),
-            KeptTeam {
-                look,
-                numbers: None,
-            },
-        );
+    fn read(&self, dir: &Path, folder: PathBuf, look: Option<u64>) {
+        let kept = KeptTeam {
+            folder: Some(folder),
+            look,
+            numbers: None,
+        };
+        self.map().insert(dir.to_path_buf(), kept);
     }
 
     fn numbers(&self, dir: &Path, today: NaiveDate, weeks: usize) -> Option<RegionTeam> {
@@ -137,11 +169,40 @@ impl Kept {
 
 /// An id as it may stand in a folder's name (a team's id comes from a
 /// file anyone could write).
+/// Lower case only: two ids that differ in case alone would be one folder
+/// on Windows.
 fn plain_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// The setting of a followed team's store: how its folder looked when the
+/// store last read it to its end.
+const READ_LOOK: &str = "region.read_look";
+
 impl Fanday {
+    fn read_look(&self) -> Result<Option<u64>> {
+        Ok(crate::reminder::setting(&self.store.conn(), READ_LOOK)?
+            .and_then(|text| text.parse().ok()))
+    }
+
+    fn note_read_look(&self, look: Option<u64>) -> Result<()> {
+        let conn = self.store.conn();
+        match look {
+            Some(look) => crate::sql::exec(
+                &conn,
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                rusqlite::params![READ_LOOK, look.to_string()],
+            )?,
+            None => crate::sql::exec(&conn, "DELETE FROM settings WHERE key = ?1", [READ_LOOK])?,
+        };
+        Ok(())
+    }
+
     fn region_dir(&self) -> PathBuf {
         self.data_dir.join(REGION_DIR)
     }
@@ -168,7 +229,20 @@ impl Fanday {
         }
         let dir = self.region_dir().join(&preview.team_id);
         self.region_kept.forget(&dir);
-        let followed = self.open_followed(&dir)?;
+        let mut followed = self.open_followed(&dir)?;
+        if let Some(before) = followed.team_info()? {
+            if before.team_id != preview.team_id {
+                return Err(CoreError::TeamFileChanged);
+            }
+            let before = FollowedTeam::of(before);
+            if matches!(before.following, Following::Asking | Following::Following) {
+                return Ok(before);
+            }
+            // Said no to, or stopped: asked again with a new key, as anew.
+            drop(followed);
+            std::fs::remove_dir_all(&dir).map_err(|err| crate::error::io_error(&dir, err))?;
+            followed = self.open_followed(&dir)?;
+        }
         if followed.profile()?.is_none() {
             followed.save_profile(&ProfileInput {
                 display_name: me.display_name.clone(),
@@ -176,8 +250,18 @@ impl Fanday {
                 language: me.language,
             })?;
         }
-        let info = followed.follow_folder(folder, founder_fingerprint);
-        if info.is_err() && followed.team_info().ok().flatten().is_none() {
+        // The team.json read again must name the team this store is named
+        // after (it may have changed in between).
+        let info = followed
+            .follow_folder(folder, founder_fingerprint)
+            .and_then(|info| {
+                if info.team_id == preview.team_id {
+                    Ok(info)
+                } else {
+                    Err(CoreError::TeamFileChanged)
+                }
+            });
+        if info.is_err() {
             drop(followed);
             let _ = std::fs::remove_dir_all(&dir);
         }
@@ -199,25 +283,16 @@ impl Fanday {
         dirs
     }
 
-    /// Each team followed, opened in turn (one store open at a time).
-    fn each_followed<T>(
-        &self,
-        mut each: impl FnMut(&Fanday) -> Result<Option<T>>,
-    ) -> Result<Vec<T>> {
-        let mut all = Vec::new();
+    /// The teams this person follows, by name (one whose store cannot be
+    /// opened too, so that it can be stopped).
+    pub fn followed_teams(&self) -> Result<Vec<FollowedTeam>> {
+        let mut teams = Vec::new();
         for dir in self.followed_dirs() {
-            let followed = self.open_followed(&dir)?;
-            if let Some(value) = each(&followed)? {
-                all.push(value);
+            match self.open_followed(&dir) {
+                Ok(followed) => teams.extend(followed.team_info()?.map(FollowedTeam::of)),
+                Err(_) => teams.push(FollowedTeam::unreadable(&dir)),
             }
         }
-        Ok(all)
-    }
-
-    /// The teams this person follows, by name.
-    pub fn followed_teams(&self) -> Result<Vec<FollowedTeam>> {
-        let mut teams =
-            self.each_followed(|followed| Ok(followed.team_info()?.map(FollowedTeam::of)))?;
         teams.sort_by_key(|team| team.name.to_lowercase());
         Ok(teams)
     }
@@ -227,19 +302,34 @@ impl Fanday {
     /// of how many are read. A folder that cannot be read just now is read
     /// at the next time; it is not an error here. Returns the events read.
     pub fn read_region(&self, mut progress: impl FnMut(usize, usize)) -> Result<u64> {
+        let _one_at_a_time = self
+            .region_kept
+            .reading
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let dirs = self.followed_dirs();
         let total = dirs.len();
         let mut events = 0;
         for (done, dir) in dirs.iter().enumerate() {
             progress(done, total);
-            let followed = self.open_followed(dir)?;
+            if self.region_kept.unchanged(dir) {
+                continue;
+            }
+            // One store that cannot be opened does not stop the others.
+            let Ok(followed) = self.open_followed(dir) else {
+                continue;
+            };
             let Some(info) = followed.team_info()? else {
                 continue;
             };
             // Taken before reading: a file that changes while it is read
             // has the folder read again next time.
-            let look = crate::folder::files_look(Path::new(&info.folder));
-            if look.is_some() && self.region_kept.seen(dir) == look {
+            let folder = PathBuf::from(&info.folder);
+            let look = crate::folder::files_look(&folder);
+            // As it looked when this store last read it to its end (before
+            // this app was started, too): nothing to read.
+            if look.is_some() && followed.read_look()? == look {
+                self.region_kept.read(dir, folder, look);
                 continue;
             }
             // Pass after pass, each within its budget; a folder that grows
@@ -255,7 +345,9 @@ impl Fanday {
                     break;
                 }
             }
-            self.region_kept.read(dir, look.filter(|_| read_to_end));
+            let look = look.filter(|_| read_to_end);
+            followed.note_read_look(look)?;
+            self.region_kept.read(dir, folder, look);
         }
         progress(total, total);
         Ok(events)
@@ -272,7 +364,13 @@ impl Fanday {
                 teams.push(kept);
                 continue;
             }
-            let followed = self.open_followed(&dir)?;
+            let Ok(followed) = self.open_followed(&dir) else {
+                teams.push(RegionTeam {
+                    team: FollowedTeam::unreadable(&dir),
+                    weeks: Vec::new(),
+                });
+                continue;
+            };
             let Some(info) = followed.team_info()? else {
                 continue;
             };

@@ -237,7 +237,10 @@ impl Authority {
 fn is_own_step(body: &Body) -> bool {
     matches!(
         body,
-        Body::MemberRequested(_) | Body::MemberRenamed(_) | Body::KeyRotated(_)
+        Body::MemberRequested(_)
+            | Body::FollowRequested(_)
+            | Body::MemberRenamed(_)
+            | Body::KeyRotated(_)
     )
 }
 
@@ -248,6 +251,7 @@ fn needs_lead(body: &Body) -> bool {
         Body::RoleGranted(_)
             | Body::RoleRevoked(_)
             | Body::MemberAdmitted(_)
+            | Body::FollowAdmitted(_)
             | Body::MemberDeclined(_)
             | Body::MemberRemoved(_)
     )
@@ -433,7 +437,8 @@ fn replay_step(auth: &mut Authority, step: &Accepted) -> Outcome {
     };
     let parse = |text: &str| crate::team_event::parse_public_key(text);
     match body {
-        Body::MemberRequested(request) => {
+        Body::MemberRequested(request) | Body::FollowRequested(request) => {
+            let follow = matches!(body, Body::FollowRequested(_));
             let Some(key) = parse(&request.key) else {
                 return Outcome::Refused(Refusal::BodyMismatch);
             };
@@ -459,11 +464,12 @@ fn replay_step(auth: &mut Authority, step: &Accepted) -> Outcome {
                 key,
                 name: fitting_name(&request.name).unwrap_or_default(),
                 declined,
-                follow: request.follow,
+                follow,
             });
             Outcome::Applied
         }
-        Body::MemberAdmitted(admit) => {
+        Body::MemberAdmitted(admit) | Body::FollowAdmitted(admit) => {
+            let follower = matches!(body, Body::FollowAdmitted(_));
             if !by_lead {
                 return need_lead(false);
             }
@@ -472,8 +478,8 @@ fn replay_step(auth: &mut Authority, step: &Accepted) -> Outcome {
             };
             let entry = auth.entry(&admit.member);
             entry.keys.set_after(admit.after, key);
-            entry.follower = admit.follower;
-            if !admit.follower {
+            entry.follower = follower;
+            if !follower {
                 entry.admitted.set_after(admit.after, true);
                 entry.admitted_at = entry.admitted_at.max(Some(step.at));
             }

@@ -174,19 +174,13 @@ pub struct RoleBody {
     pub after: u64,
 }
 
-/// A request to join (or to come back with a new key), signed by that key.
-/// `follow`: to follow the team read-only (a region's manager), not to be
-/// a member.
+/// A request to join (or to come back with a new key), signed by that key;
+/// as `follow.requested`, to follow the team read-only (a region's
+/// manager), never to be a member.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestBody {
     pub name: String,
     pub key: String,
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub follow: bool,
-}
-
-fn is_false(value: &bool) -> bool {
-    !*value
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -201,10 +195,6 @@ pub struct AdmitBody {
     /// to this number.
     #[serde(default)]
     pub legacy_until: u64,
-    /// Let in to follow the team read-only: the key is known, and nothing
-    /// it signs counts.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub follower: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -294,6 +284,10 @@ pub enum Body {
     RoleRevoked(RoleBody),
     MemberRequested(RequestBody),
     MemberAdmitted(AdmitBody),
+    /// Kinds of their own, so that a Fanday before followers refuses them
+    /// (an unknown kind) rather than reading a follower as a member.
+    FollowRequested(RequestBody),
+    FollowAdmitted(AdmitBody),
     MemberDeclined(DeclineBody),
     MemberRemoved(RemoveBody),
     MemberRenamed(RenameBody),
@@ -319,6 +313,8 @@ pub mod kind {
     pub const ROLE_REVOKED: &str = "role.revoked";
     pub const MEMBER_REQUESTED: &str = "member.requested";
     pub const MEMBER_ADMITTED: &str = "member.admitted";
+    pub const FOLLOW_REQUESTED: &str = "follow.requested";
+    pub const FOLLOW_ADMITTED: &str = "follow.admitted";
     pub const MEMBER_DECLINED: &str = "member.declined";
     pub const MEMBER_REMOVED: &str = "member.removed";
     pub const MEMBER_RENAMED: &str = "member.renamed";
@@ -362,6 +358,8 @@ impl Body {
             Body::RoleRevoked(_) => kind::ROLE_REVOKED,
             Body::MemberRequested(_) => kind::MEMBER_REQUESTED,
             Body::MemberAdmitted(_) => kind::MEMBER_ADMITTED,
+            Body::FollowRequested(_) => kind::FOLLOW_REQUESTED,
+            Body::FollowAdmitted(_) => kind::FOLLOW_ADMITTED,
             Body::MemberDeclined(_) => kind::MEMBER_DECLINED,
             Body::MemberRemoved(_) => kind::MEMBER_REMOVED,
             Body::MemberRenamed(_) => kind::MEMBER_RENAMED,
@@ -383,8 +381,8 @@ impl Body {
             Body::ExceptionProposed(b) => serde_json::to_value(b),
             Body::ExceptionDecided(b) => serde_json::to_value(b),
             Body::RoleGranted(b) | Body::RoleRevoked(b) => serde_json::to_value(b),
-            Body::MemberRequested(b) => serde_json::to_value(b),
-            Body::MemberAdmitted(b) => serde_json::to_value(b),
+            Body::MemberRequested(b) | Body::FollowRequested(b) => serde_json::to_value(b),
+            Body::MemberAdmitted(b) | Body::FollowAdmitted(b) => serde_json::to_value(b),
             Body::MemberDeclined(b) => serde_json::to_value(b),
             Body::MemberRemoved(b) => serde_json::to_value(b),
             Body::MemberRenamed(b) => serde_json::to_value(b),
@@ -422,6 +420,8 @@ impl Body {
             kind::ROLE_REVOKED => Body::RoleRevoked(body.typed()?),
             kind::MEMBER_REQUESTED => Body::MemberRequested(body.typed()?),
             kind::MEMBER_ADMITTED => Body::MemberAdmitted(body.typed()?),
+            kind::FOLLOW_REQUESTED => Body::FollowRequested(body.typed()?),
+            kind::FOLLOW_ADMITTED => Body::FollowAdmitted(body.typed()?),
             kind::MEMBER_DECLINED => Body::MemberDeclined(body.typed()?),
             kind::MEMBER_REMOVED => Body::MemberRemoved(body.typed()?),
             kind::MEMBER_RENAMED => Body::MemberRenamed(body.typed()?),
@@ -439,7 +439,10 @@ impl Body {
     /// (a request to join, a new key): learned in file order as a member's
     /// lines are verified.
     pub fn names_keys(name: &str) -> bool {
-        matches!(name, kind::MEMBER_REQUESTED | kind::KEY_ROTATED)
+        matches!(
+            name,
+            kind::MEMBER_REQUESTED | kind::FOLLOW_REQUESTED | kind::KEY_ROTATED
+        )
     }
 }
 
@@ -508,7 +511,6 @@ mod tests {
                 name: "Sara".into(),
                 after: 0,
                 legacy_until: 0,
-                follower: true,
             }),
             Body::TallyWeek(TallyBody {
                 week: "2026-W48".into(),

@@ -60,6 +60,9 @@ struct Held {
     genesis: Genesis,
     state: TeamState,
     lines: Lines,
+    /// The time the state was folded as of: which events were within the
+    /// team's dates.
+    folded_at: DateTime<Utc>,
 }
 
 /// The state, held while the app runs.
@@ -119,9 +122,6 @@ pub fn genesis(conn: &Connection) -> Result<Option<Genesis>> {
     }))
 }
 
-/// A state whose writing failed is not held: the tables may not show it
-/// (the transaction rolled back), so the next use folds from the log and
-/// writes whatever differs.
 /// What the tables the screens read were last written for: the log's
 /// version, the team as this PC pinned it, the person, and the build that
 /// wrote them (another build may fold or write differently).
@@ -207,11 +207,24 @@ fn in_one_transaction(
     Ok(withdrawn)
 }
 
+/// A state whose writing failed is not held: the tables may not show it
+/// (the transaction rolled back), so the next use folds from the log and
+/// writes whatever differs.
 fn forget_unless_written(held: &mut Option<Held>, result: Result<Withdrawn>) -> Result<Withdrawn> {
     if result.is_err() {
         *held = None;
     }
     result
+}
+
+/// Every story withdrawn in the state.
+fn all_withdrawn(state: &TeamState) -> Withdrawn {
+    state
+        .stories
+        .values()
+        .filter(|story| story.withdrawn)
+        .map(|story| (story.author.clone(), story.story_id.clone()))
+        .collect()
 }
 
 /// Withdrawals a change made: stories withdrawn after it that were not
@@ -272,8 +285,10 @@ impl Current {
                 (Some(old.state), withdrawn)
             }
             // The tables hold this very state already: written for this
-            // log, and no event's date came (or went) since.
-            _ if written_before(conn, &genesis, log, me, now)? => (None, Vec::new()),
+            // log, and no event's date came (or went) since. The withdrawn
+            // are told again all the same: erasing their texts from the
+            // backups is tried again at each start.
+            _ if written_before(conn, &genesis, log, me, now)? => (None, all_withdrawn(&state)),
             _ => {
                 project::clear(conn)?;
                 let touched = everything(&state);
@@ -289,6 +304,7 @@ impl Current {
             genesis,
             state,
             lines,
+            folded_at: now,
         });
         Ok(withdrawn)
     }
@@ -443,7 +459,7 @@ impl Current {
         }
         project::write(conn, &h.state, &touched, me)?;
         h.log = log;
-        note_written(conn, &h.genesis, log, me, now)?;
+        note_written(conn, &h.genesis, log, me, h.folded_at)?;
         Ok(withdrawn)
     }
 }

@@ -394,13 +394,17 @@ pub fn kept_aside_counts(conn: &Connection, limit: i64) -> Result<Vec<(String, S
 
 /// The keys a member asked to join with, by the number of the request.
 pub fn requests_of(conn: &Connection, member: &str) -> Result<Vec<(u64, String)>> {
-    Ok(of_member(conn, member, &[kind::MEMBER_REQUESTED])?
-        .into_iter()
-        .filter_map(|(seq, body)| match body {
-            Body::MemberRequested(request) => Some((seq, request.key)),
-            _ => None,
-        })
-        .collect())
+    Ok(of_member(
+        conn,
+        member,
+        &[kind::MEMBER_REQUESTED, kind::FOLLOW_REQUESTED],
+    )?
+    .into_iter()
+    .filter_map(|(seq, body)| match body {
+        Body::MemberRequested(request) | Body::FollowRequested(request) => Some((seq, request.key)),
+        _ => None,
+    })
+    .collect())
 }
 
 #[cfg(test)]

@@ -132,11 +132,15 @@ impl Fanday {
         if known {
             return Ok(());
         }
-        self.team_event(Body::MemberRequested(RequestBody {
+        let request = RequestBody {
             name: membership::truncate(&me.display_name, 60),
             key,
-            follow,
-        }))
+        };
+        self.team_event(if follow {
+            Body::FollowRequested(request)
+        } else {
+            Body::MemberRequested(request)
+        })
     }
 
     /// Leaves the team on this computer: the team's data here is forgotten;

@@ -402,14 +402,20 @@ impl<'a> Writer<'a> {
                     String::new()
                 },
             }),
-            Act::Admit(target) | Act::AdmitFollower(target) => Body::MemberAdmitted(AdmitBody {
-                member: id(*target),
-                key: public_key_text(&self.cast.keys[*target].verifying_key()),
-                name: format!("Person {target}"),
-                after: self.seq[*target].saturating_sub(1),
-                legacy_until: 0,
-                follower: matches!(step.act, Act::AdmitFollower(_)),
-            }),
+            Act::Admit(target) | Act::AdmitFollower(target) => {
+                let admit = AdmitBody {
+                    member: id(*target),
+                    key: public_key_text(&self.cast.keys[*target].verifying_key()),
+                    name: format!("Person {target}"),
+                    after: self.seq[*target].saturating_sub(1),
+                    legacy_until: 0,
+                };
+                if matches!(step.act, Act::AdmitFollower(_)) {
+                    Body::FollowAdmitted(admit)
+                } else {
+                    Body::MemberAdmitted(admit)
+                }
+            }
             Act::Decline(target) => Body::MemberDeclined(DeclineBody {
                 member: id(*target),
                 key: public_key_text(&self.cast.keys[*target].verifying_key()),
@@ -426,13 +432,11 @@ impl<'a> Writer<'a> {
             Act::Request => Body::MemberRequested(RequestBody {
                 name: format!("Person {who}"),
                 key: public_key_text(&self.signing(who).verifying_key()),
-                follow: false,
             }),
             Act::Impostor { target } => {
                 let request = Body::MemberRequested(RequestBody {
                     name: "Lena".into(),
                     key: public_key_text(&self.cast.impostor.verifying_key()),
-                    follow: false,
                 });
                 let seq = self.seq[*target] + 1;
                 let event = self.event(*target, seq, "", at, &request);

@@ -122,17 +122,25 @@ fn without_words(body: Body) -> Body {
             "…".to_string()
         }
     };
+    // A text there or not (format 1 carries it in the event) is judged as
+    // such: only the words go.
+    let story = |story: StoryBody| StoryBody {
+        text: story
+            .text
+            .as_deref()
+            .map(|text| stand_in(text, MAX_STORY_CHARS)),
+        reaction: story.reaction.as_deref().map(|reaction| {
+            if reaction.chars().count() > MAX_STORY_CHARS {
+                "…".repeat(MAX_STORY_CHARS + 1)
+            } else {
+                String::new()
+            }
+        }),
+        ..story
+    };
     match body {
-        Body::StoryShared(story) => Body::StoryShared(StoryBody {
-            text: None,
-            reaction: None,
-            ..story
-        }),
-        Body::StoryEdited(story) => Body::StoryEdited(StoryBody {
-            text: None,
-            reaction: None,
-            ..story
-        }),
+        Body::StoryShared(shared) => Body::StoryShared(story(shared)),
+        Body::StoryEdited(edited) => Body::StoryEdited(story(edited)),
         Body::CommentAdded(comment) => Body::CommentAdded(CommentBody {
             text: stand_in(&comment.text, MAX_STORY_CHARS),
             ..comment

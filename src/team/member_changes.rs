@@ -99,16 +99,36 @@ impl Fanday {
     /// them: their events count from their request on, with that key (and
     /// only that key: a newer request since is not let in by this).
     pub fn admit(&self, member: &str, compared_fingerprint: &str) -> Result<()> {
+        self.let_in(member, compared_fingerprint, false)
+    }
+
+    /// A lead lets a person follow the team's weekly numbers read-only (a
+    /// region), after comparing the key's fingerprint with them: their key
+    /// is known from then on, and nothing it signs counts.
+    pub fn let_follow(&self, member: &str, compared_fingerprint: &str) -> Result<()> {
+        self.let_in(member, compared_fingerprint, true)
+    }
+
+    /// Only as the lead saw the request: one that asks to join now, where
+    /// it asked to follow (or the other way), is not answered.
+    fn let_in(&self, member: &str, compared_fingerprint: &str, follow: bool) -> Result<()> {
         self.as_team_lead()?;
         let asked = self.request_of(member, compared_fingerprint)?;
-        self.team_event(Body::MemberAdmitted(AdmitBody {
+        if asked.follow != follow {
+            return Err(CoreError::RequestChanged);
+        }
+        let admit = AdmitBody {
             member: member.to_string(),
             key: asked.key,
             name: asked.name,
             after: asked.asked_at - 1,
             legacy_until: 0,
-            follower: asked.follow,
-        }))
+        };
+        self.team_event(if follow {
+            Body::FollowAdmitted(admit)
+        } else {
+            Body::MemberAdmitted(admit)
+        })
     }
 
     pub fn decline(&self, member: &str, compared_fingerprint: &str) -> Result<()> {
@@ -260,7 +280,6 @@ impl Fanday {
                 name,
                 after: 0,
                 legacy_until: highest,
-                follower: false,
             }))?;
         }
         Ok(true)

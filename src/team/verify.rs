@@ -102,7 +102,7 @@ impl KeyBook {
     /// Learns from a request or a rotation in the file, in file order.
     fn learn(&mut self, event: &Event, body: &Result<Body, Refusal>) -> Option<VerifyingKey> {
         match body {
-            Ok(Body::MemberRequested(request)) => {
+            Ok(Body::MemberRequested(request) | Body::FollowRequested(request)) => {
                 let key = parse_public_key(&request.key)?;
                 if !event.verify(&key) {
                     return None;

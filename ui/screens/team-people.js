@@ -38,7 +38,7 @@ function requestItem(redraw, member) {
     h('div', { class: 'form-actions' },
       action(redraw, {
         testid: 'team-admit', label: t(words('team.admit')),
-        request: () => api.admit(member.member_id, member.fingerprint),
+        request: () => (follow ? api.letFollow : api.admit)(member.member_id, member.fingerprint),
         confirm: t(words('team.admitConfirm'), { name, key: member.fingerprint }), done: t(words('team.admitted'), { name }),
       }),
       action(redraw, {
@@ -77,7 +77,7 @@ export async function teamPeople(redraw) {
   const meLead = people.some((m) => m.is_me && m.is_lead);
   const asking = ['pending', 'returning', 'asks_to_follow'];
   const requests = people.filter((m) => !m.is_me && asking.includes(m.status));
-  const members = people.filter((m) => !requests.includes(m) && m.status !== 'declined' && !asking.includes(m.status));
+  const members = people.filter((m) => !requests.includes(m) && !['declined', 'pending', 'asks_to_follow'].includes(m.status));
   const leads = members.filter((m) => m.is_lead).length;
   const requestList = meLead && requests.length
     ? h('section', { 'aria-labelledby': 'requests-title', class: 'requests' },

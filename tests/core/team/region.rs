@@ -131,7 +131,7 @@ fn a_region_follows_two_teams_sees_their_weekly_numbers_and_never_a_word_of_thei
             .collect();
         assert!(shown.contains(&fingerprint), "{shown:?} / {fingerprint}");
         lead.app
-            .admit(&id, &fingerprint)
+            .let_follow(&id, &fingerprint)
             .unwrap_or_else(|err| panic!("{err}"));
         read(lead);
         assert_eq!(follower_id(lead, "Rut (region)").2, "follower");
@@ -207,32 +207,12 @@ fn nothing_a_follower_signs_counts_in_the_team() {
     follow(&rut, north.path());
     let (id, fingerprint, _) = follower_id(&lena, "Rut (region)");
     lena.app
-        .admit(&id, &fingerprint)
+        .let_follow(&id, &fingerprint)
         .unwrap_or_else(|err| panic!("{err}"));
     region_now(&rut);
 
     // Her own store for the team signs a tally of fifty fans.
-    let team_id = rut
-        .app
-        .followed_teams()
-        .unwrap_or_else(|err| panic!("{err}"))[0]
-        .team_id
-        .clone();
-    let store = rut.data_dir().join("region").join(&team_id);
-    let hers = Fanday::open(
-        &store,
-        std::sync::Arc::new(support::TickingClock::new(support::monday_morning())),
-    )
-    .unwrap_or_else(|err| panic!("{err}"));
-    let as_member = Member {
-        dir: tempfile::tempdir().unwrap_or_else(|err| panic!("{err}")),
-        app: hers,
-        id: id.clone(),
-    };
-    let key = fanday_core::team_event::parse_secret_key(
-        &fs::read_to_string(store.join("device-key")).unwrap_or_else(|err| panic!("{err}")),
-    )
-    .unwrap_or_else(|| panic!("key"));
+    let (as_member, key) = her_store(&rut, &id);
     let line = support::signed_with(
         &as_member,
         &key,
@@ -242,10 +222,15 @@ fn nothing_a_follower_signs_counts_in_the_team() {
             "plans_followed": 0}),
         2,
     );
-    append_raw(&support::events_file(north.path(), &id), &line);
+    append_raw(
+        &support::events_file(north.path(), &id),
+        &format!("{line}\n"),
+    );
     for m in [&lena, &sara, &ali] {
         read(m);
     }
+    // Her line was read, and counts for nothing.
+    assert_eq!(outcomes_of(&lena, &id, "tally.week"), vec![0]);
     let insights = lena
         .app
         .lead_insights(1)
@@ -314,4 +299,85 @@ fn a_region_cannot_follow_its_own_team_or_an_oddly_named_one_and_can_stop_follow
     assert_eq!(follower_id(&lena, "Rut (region)").2, "asks_to_follow");
     let odd_id = rut.app.stop_following("../..").err().map(|err| err.code());
     assert_eq!(odd_id, Some("not_found"));
+}
+
+/// The region's own store for the one team it follows, as a member of the
+/// tests' helpers (to sign lines with its key), and that key.
+fn her_store(rut: &Member, id: &str) -> (Member, ed25519_dalek::SigningKey) {
+    let team_id = rut
+        .app
+        .followed_teams()
+        .unwrap_or_else(|err| panic!("{err}"))[0]
+        .team_id
+        .clone();
+    let store = rut.data_dir().join("region").join(&team_id);
+    let hers = Fanday::open(
+        &store,
+        std::sync::Arc::new(support::TickingClock::new(support::monday_morning())),
+    )
+    .unwrap_or_else(|err| panic!("{err}"));
+    let key = fanday_core::team_event::parse_secret_key(
+        &fs::read_to_string(store.join("device-key")).unwrap_or_else(|err| panic!("{err}")),
+    )
+    .unwrap_or_else(|| panic!("key"));
+    let member = Member {
+        dir: tempfile::tempdir().unwrap_or_else(|err| panic!("{err}")),
+        app: hers,
+        id: id.to_string(),
+    };
+    (member, key)
+}
+
+/// A request to follow that becomes a request to join (the same key
+/// asking again, to join) is not let in by "let follow": the lead answers
+/// only what they saw.
+#[test]
+fn letting_follow_answers_only_a_request_to_follow() {
+    let north = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let (lena, _sara, _ali) = colleagues_in(north.path(), true);
+    let rut = member("Rut (region)", Role::Lead);
+    follow(&rut, north.path());
+    let (id, fingerprint, status) = follower_id(&lena, "Rut (region)");
+    assert_eq!(status, "asks_to_follow");
+    let (as_member, key) = her_store(&rut, &id);
+    let line = support::signed_with(
+        &as_member,
+        &key,
+        "member.requested",
+        serde_json::json!({"name": "Rut (region)",
+            "key": fanday_core::team_event::public_key_text(&key.verifying_key())}),
+        2,
+    );
+    append_raw(
+        &support::events_file(north.path(), &id),
+        &format!("{line}\n"),
+    );
+    let (_, same_fingerprint, status) = follower_id(&lena, "Rut (region)");
+    assert_eq!(
+        (status.as_str(), same_fingerprint == fingerprint),
+        ("pending", true)
+    );
+    let answered = lena
+        .app
+        .let_follow(&id, &fingerprint)
+        .err()
+        .map(|err| err.code());
+    assert_eq!(answered, Some("request_changed"));
+    let (_, _, status) = follower_id(&lena, "Rut (region)");
+    assert_eq!(status, "pending", "nobody was let in");
+}
+
+/// What became of a member's events of one kind in the lead's log: 1
+/// counted, 0 kept aside, 2 refused.
+fn outcomes_of(lead: &Member, member: &str, kind: &str) -> Vec<i64> {
+    let db =
+        rusqlite::Connection::open(lead.app.database_path()).unwrap_or_else(|err| panic!("{err}"));
+    let mut query = db
+        .prepare("SELECT applied FROM team_events WHERE member_id = ?1 AND kind = ?2 ORDER BY seq")
+        .unwrap_or_else(|err| panic!("{err}"));
+    query
+        .query_map([member, kind], |row| row.get(0))
+        .unwrap_or_else(|err| panic!("{err}"))
+        .filter_map(|row| row.ok())
+        .collect()
 }
