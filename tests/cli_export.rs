@@ -29,7 +29,8 @@ fn fanday_export_writes_csv_and_json_and_explains_mistakes() {
         ))
         .unwrap_or_else(|err| panic!("{err}"));
     }
-    let week = chrono::Local::now().date_naive().iso_week();
+    // The app's day (before 04:00 it is still yesterday), not the calendar's.
+    let week = core.today().iso_week();
     core.save_reflection(&fanday_core::reflection::ReflectionInput {
         iso_year: week.year(),
         iso_week: week.week(),

@@ -7,7 +7,7 @@
 #[path = "support/desktop.rs"]
 mod desktop;
 
-use chrono::{Datelike, Duration as Days, Local};
+use chrono::{Datelike, Duration as Days};
 use desktop::{click, quit, screenshot, texts_of, wait_for_count, wait_for_text, Desktop};
 use fanday_core::{
     Customer, Fanday, Language, MomentInput, ProfileInput, Role, Situation, SystemClock,
@@ -18,11 +18,11 @@ use std::time::Duration;
 
 const EMAIL: &str = "kund.karlsson@example.se";
 
-/// A Swedish Excel export (semicolons, Windows-1252): 20 answers this
-/// week (12 promoters, 4 passives, 4 detractors: NPS 40), one comment
-/// with the customer's email, and one row with a score out of range.
-fn survey_export(path: &Path) {
-    let today = Local::now().date_naive();
+/// A Swedish Excel export (semicolons, Windows-1252): 20 answers in the
+/// week of `today` (12 promoters, 4 passives, 4 detractors: NPS 40), one
+/// comment with the customer's email, and one row with a score out of
+/// range. `today` is the app's day: before 04:00 it is still yesterday.
+fn survey_export(path: &Path, today: chrono::NaiveDate) {
     let monday = today - Days::days(i64::from(today.weekday().num_days_from_monday()));
     let mut text = String::from("Datum;Betyg;Kommentar\r\n");
     let scores = [
@@ -94,7 +94,7 @@ async fn a_lead_imports_the_customers_score_and_sees_it_beside_the_fans() {
     let desktop = Desktop::start();
     let data_dir = desktop.data_dir();
     let folder = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
-    {
+    let today = {
         let lena =
             Fanday::open(&data_dir, Arc::new(SystemClock)).unwrap_or_else(|err| panic!("{err}"));
         lena.save_profile(&ProfileInput {
@@ -113,9 +113,10 @@ async fn a_lead_imports_the_customers_score_and_sees_it_beside_the_fans() {
         moment.shared = true;
         lena.add_moment(&moment)
             .unwrap_or_else(|err| panic!("{err}"));
-    }
+        lena.today()
+    };
     let export = desktop.data_dir().with_file_name("survey export.csv");
-    survey_export(&export);
+    survey_export(&export, today);
 
     let app = desktop.launch_quiet().await;
     click(&app, "nav-insights").await;
