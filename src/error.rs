@@ -74,6 +74,9 @@ pub enum CoreError {
     #[error("you are in this team: its numbers are on your own Insights")]
     FollowOwnTeam,
 
+    #[error("you are in this team already: pick it with the team switch")]
+    AlreadyInTeam,
+
     #[error(
         "this request changed since you looked at it (to join or to follow); look at it again"
     )]
@@ -124,6 +127,7 @@ impl CoreError {
             CoreError::TeamFolderWaiting { .. } => "team_folder_waiting",
             CoreError::NoTeam => "no_team",
             CoreError::FollowOwnTeam => "follow_own_team",
+            CoreError::AlreadyInTeam => "already_in_team",
             CoreError::RequestChanged => "request_changed",
             CoreError::TeamFileChanged => "team_file_changed",
             CoreError::RequestKeyChanged => "request_key_changed",

@@ -28,11 +28,13 @@ pub mod reflection;
 pub mod region;
 pub mod reminder;
 pub(crate) mod reminder_words;
+mod side_store;
 mod sql;
 pub mod stats;
 pub mod store;
 pub mod team;
 pub mod team_event;
+pub mod teams;
 #[cfg(windows)]
 pub mod windows_credential;
 
@@ -60,6 +62,7 @@ pub struct Fanday {
     reminder_override: Mutex<Option<reminder::RunOverride>>,
     team: team::Runtime,
     region_kept: region::Kept,
+    further: teams::Opened,
 }
 
 impl Fanday {
@@ -73,6 +76,7 @@ impl Fanday {
             reminder_override: Mutex::new(None),
             team: team::Runtime::default(),
             region_kept: region::Kept::default(),
+            further: teams::Opened::default(),
         })
     }
 
@@ -94,7 +98,9 @@ impl Fanday {
     }
 
     pub fn save_profile(&self, input: &ProfileInput) -> Result<Profile> {
-        profile::save(&self.store.conn(), input, self.clock.now_utc())
+        let saved = profile::save(&self.store.conn(), input, self.clock.now_utc())?;
+        self.copy_profile_to_teams(&saved)?;
+        Ok(saved)
     }
 
     /// The person's language; English before there is a profile.

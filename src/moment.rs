@@ -101,6 +101,10 @@ pub struct Moment {
     pub exception_rule: Option<String>,
     pub told_customer: bool,
     pub plan_id: Option<String>,
+    /// The further teams (beyond this store's own) it is shared with, by
+    /// team id, when the person is in several teams.
+    #[serde(default)]
+    pub also_shared_with: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -222,7 +226,8 @@ fn search_text(text: &str, reaction: Option<&str>) -> String {
 const COLUMNS: &str = "id, author, local_date, created_at, updated_at, situation, customer, \
                        text, reaction, took, shared, exception_id, \
                        (SELECT rule FROM exceptions x WHERE x.id = exception_id), told_customer, \
-                       plan_id";
+                       plan_id, (SELECT group_concat(team_id, ' ') FROM moment_teams t \
+                                 WHERE t.moment_id = moments.id)";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Moment> {
     Ok(Moment {
@@ -241,6 +246,10 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Moment> {
         exception_rule: row.get(12)?,
         told_customer: row.get(13)?,
         plan_id: row.get(14)?,
+        also_shared_with: row
+            .get::<_, Option<String>>(15)?
+            .map(|ids| ids.split(' ').map(str::to_string).collect())
+            .unwrap_or_default(),
     })
 }
 
@@ -321,6 +330,77 @@ pub(crate) fn set_deleted(
     if changed == 0 {
         return Err(CoreError::NotFound { what: "moment" });
     }
+    Ok(())
+}
+
+/// A moment as it is, deleted or not, with when it was deleted.
+pub(crate) fn get_any(conn: &Connection, id: &str) -> Result<(Moment, Option<DateTime<Utc>>)> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS}, deleted_at FROM moments WHERE id = ?1"),
+        [id],
+        |row| Ok((from_row(row)?, row.get(16)?)),
+    )
+    .optional()?
+    .ok_or(CoreError::NotFound { what: "moment" })
+}
+
+/// The ids of every moment, deleted or not, oldest first.
+pub(crate) fn all_ids(conn: &Connection) -> Result<Vec<String>> {
+    let mut statement =
+        conn.prepare("SELECT id FROM moments ORDER BY local_date, created_at, id")?;
+    let ids = statement.query_map([], |row| row.get(0))?;
+    Ok(ids.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Writes `moment` into this store as it is, under `id` (a copy kept by a
+/// further team's store, `author` being this person there): added, or
+/// replaced. Shared here only when `shared`; it points to no exception or plan,
+/// which are the other store's.
+pub(crate) fn put_copy(
+    conn: &Connection,
+    author: &str,
+    id: &str,
+    moment: &Moment,
+    shared: bool,
+    deleted_at: Option<DateTime<Utc>>,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO moments (id, author, local_date, created_at, updated_at, situation, customer,
+                              text, reaction, took, shared, search_text, told_customer,
+                              deleted_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+         ON CONFLICT (id) DO UPDATE SET
+            local_date = excluded.local_date, updated_at = excluded.updated_at,
+            situation = excluded.situation, customer = excluded.customer,
+            text = excluded.text, reaction = excluded.reaction, took = excluded.took,
+            shared = excluded.shared, search_text = excluded.search_text,
+            told_customer = excluded.told_customer, deleted_at = excluded.deleted_at",
+        params![
+            id,
+            author,
+            moment.date,
+            moment.created_at,
+            moment.updated_at,
+            enum_text(&moment.situation),
+            enum_text(&moment.customer),
+            moment.text,
+            moment.reaction,
+            moment.took.as_ref().map(enum_text),
+            shared,
+            search_text(&moment.text, moment.reaction.as_deref()),
+            moment.told_customer,
+            deleted_at,
+        ],
+    )?;
+    Ok(())
+}
+
+/// A copy whose moment is gone: deleted here too.
+pub(crate) fn put_gone(conn: &Connection, id: &str, now: DateTime<Utc>) -> Result<()> {
+    conn.execute(
+        "UPDATE moments SET deleted_at = ?2 WHERE id = ?1 AND deleted_at IS NULL",
+        params![id, now],
+    )?;
     Ok(())
 }
 

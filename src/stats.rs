@@ -12,7 +12,7 @@ use crate::moment::{Customer, Situation};
 use crate::sql::enum_column;
 use chrono::{Datelike, Duration, IsoWeek, NaiveDate};
 use rusqlite::Connection;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// How many weeks the fan club chart shows.
@@ -152,7 +152,7 @@ fn all_weeks_before(history: &History, monday: NaiveDate) -> Vec<u32> {
 }
 
 /// A team lead's leading indicators for one week: activity, not a ranking.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WeekInsight {
     pub iso_year: i32,
     pub iso_week: u32,
@@ -198,12 +198,19 @@ impl WeekInsight {
 }
 
 /// `part` of `whole` members, 0 to 100 with one decimal.
+/// Of nobody, 0 (never NaN: a week nobody was in shows 0 %).
 pub(crate) fn percent(part: u32, whole: u32) -> f64 {
+    if whole == 0 {
+        return 0.0;
+    }
     (f64::from(part) * 1000.0 / f64::from(whole)).round() / 10.0
 }
 
 /// `n` per member, with one decimal.
 pub(crate) fn per_member(n: u32, members: u32) -> f64 {
+    if members == 0 {
+        return 0.0;
+    }
     (f64::from(n) * 10.0 / f64::from(members)).round() / 10.0
 }
 

@@ -28,6 +28,7 @@ const MIGRATION_STEPS: &[&str] = &[
     include_str!("../migrations/011_feedback.sql"),
     include_str!("../migrations/012_lineup_voice.sql"),
     include_str!("../migrations/013_follows.sql"),
+    include_str!("../migrations/014_moment_teams.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -1,9 +1,11 @@
-//! A region's view in the real window: a regional manager follows two
-//! teams' folders from Insights, each team's lead lets her follow, and
-//! her window shows both teams' weekly numbers and the region's, exported
-//! through the system's save dialog. Neither her window nor anything in
-//! her data folder ever holds a word of the teams' stories. The teams are
-//! set up through the core beforehand.
+//! Several teams and a region's view in the real window. A person joins
+//! two teams from the Team screen, switches between them and shares a
+//! story with one of them only: the other team never sees it. A regional
+//! manager follows two teams' folders from Insights, each team's lead lets
+//! her follow, and her window shows both teams' weekly numbers and the
+//! region's, exported through the system's save dialog. Neither her window
+//! nor anything in her data folder ever holds a word of the teams'
+//! stories. The teams are set up through the core beforehand.
 
 #[path = "support/desktop.rs"]
 mod desktop;
@@ -213,5 +215,169 @@ async fn a_region_follows_two_teams_sees_their_weekly_numbers_and_never_a_story(
             );
         }
     }
+    quit(app).await;
+}
+
+/// The lead lets in the person named `name` who asked to join.
+fn admit_named(lead: &Fanday, name: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let asking = loop {
+        lead.read_team_whole().unwrap_or_else(|err| panic!("{err}"));
+        let people = lead.team_members().unwrap_or_else(|err| panic!("{err}"));
+        if let Some(asking) = people.into_iter().find(|m| m.name == name) {
+            break asking;
+        }
+        assert!(Instant::now() < deadline, "{name} never asked to join");
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    lead.admit(&asking.member_id, &asking.fingerprint)
+        .unwrap_or_else(|err| panic!("{err}"));
+    lead.read_team_whole().unwrap_or_else(|err| panic!("{err}"));
+}
+
+/// Joins the team in `folder` from the team set-up form: look, compare, ask.
+async fn join_in_window(app: &Client, folder: &Path) {
+    paste_into(app, "team-folder", &folder.display().to_string()).await;
+    click(app, "team-join").await;
+    wait_for(app, "team-fingerprint").await;
+    click(app, "team-join").await;
+    wait_for(app, "feed-status").await;
+}
+
+/// Reads the folder until the window no longer waits for a lead.
+async fn let_in_seen(app: &Client) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        click(app, "team-read").await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let waiting = app
+            .execute(
+                "return Boolean(document.querySelector('[data-testid=\"team-my-fingerprint\"]'));",
+                vec![],
+            )
+            .await
+            .unwrap_or_else(|err| panic!("{err}"));
+        if waiting == serde_json::json!(false) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "the window never saw her let in");
+    }
+}
+
+/// Picks the team named `name` in the team switch.
+async fn switch_to(app: &Client, name: &str) {
+    wait_for(app, "team-switch").await;
+    app.execute(
+        "const pick = document.querySelector('[data-testid=\"team-switch\"]');
+         pick.value = [...pick.options].find((o) => o.text === arguments[0]).value;
+         pick.dispatchEvent(new Event('change'));",
+        vec![serde_json::json!(name)],
+    )
+    .await
+    .unwrap_or_else(|err| panic!("{err}"));
+}
+
+fn feed_holds(lead: &Fanday, words: &str) -> bool {
+    lead.read_team_whole().unwrap_or_else(|err| panic!("{err}"));
+    lead.feed(None, 50)
+        .unwrap_or_else(|err| panic!("{err}"))
+        .iter()
+        .any(|story| story.text.contains(words))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_app_joins_two_teams_and_shares_a_story_with_one_of_them_only() {
+    let work = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let north = work.path().join("Butik Nord Fanday");
+    let south = work.path().join("Kundtjänst Syd Fanday");
+    let north_lead = a_team(&north, work.path(), "Butik Nord", "Ett fan i norr");
+    let south_lead = a_team(&south, work.path(), "Kundtjänst Syd", "Ett fan i syd");
+
+    let pc = Desktop::start();
+    drop(open(&pc.data_dir(), "Maja", Role::Staff));
+    let app = pc.launch_quiet().await;
+    click(&app, "nav-team").await;
+    join_in_window(&app, &north).await;
+    admit_named(&north_lead, "Maja");
+    let_in_seen(&app).await;
+    // A second team, from the first team's screen.
+    click(&app, "team-about").await;
+    click(&app, "team-add").await;
+    join_in_window(&app, &south).await;
+    admit_named(&south_lead, "Maja");
+    let_in_seen(&app).await;
+    wait_for_text(&app, "team-switch", "Butik Nord").await;
+    screenshot(&pc, "teams-switch-en");
+
+    // A story for the team in view (the south one, joined last) only.
+    click(&app, "nav-today").await;
+    paste_into(
+        &app,
+        "moment-text",
+        "Bar hem soffan åt en kund, hemligt ord pepparkaka",
+    )
+    .await;
+    click(&app, "moment-more").await;
+    click(&app, "share-toggle").await;
+    let picked = app
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=\"share-team\"]')]
+               .map((box) => `${box.dataset.team}:${box.checked}`);",
+            vec![],
+        )
+        .await
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(
+        picked,
+        serde_json::json!(["Butik Nord:false", "Kundtjänst Syd:true"])
+    );
+    screenshot(&pc, "teams-share-picks-en");
+    click(&app, "moment-save").await;
+    wait_for_text(&app, "today-status", "made").await;
+
+    // The south team's lead reads it; the north team never does.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !feed_holds(&south_lead, "pepparkaka") {
+        assert!(
+            Instant::now() < deadline,
+            "the story never reached the south team"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    assert!(!feed_holds(&north_lead, "pepparkaka"));
+    for file in files_under(&north) {
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("pepparkaka"),
+            "{} holds the south team's story",
+            file.display()
+        );
+    }
+    // In the window: the south team's feed has it, the north team's not.
+    click(&app, "nav-team").await;
+    wait_for_text(&app, "feed-list", "pepparkaka").await;
+    switch_to(&app, "Butik Nord").await;
+    wait_for_text(&app, "feed-list", "Ett fan i norr").await;
+    let north_feed = texts_of(&app, "feed-list").await.join(" ");
+    assert!(!north_feed.contains("pepparkaka"), "{north_feed}");
+    screenshot(&pc, "teams-north-in-view-en");
+    // Exceptions and the team's part of Settings follow the switch too.
+    click(&app, "nav-exceptions").await;
+    wait_for_text(&app, "team-switch", "Kundtjänst Syd").await;
+    app.execute("document.querySelector('main').scrollTo(0, 0);", vec![])
+        .await
+        .unwrap_or_else(|err| panic!("{err}"));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    screenshot(&pc, "teams-exceptions-en");
+    click(&app, "nav-settings").await;
+    wait_for_text(&app, "team-switch", "Kundtjänst Syd").await;
+    app.execute(
+        "document.querySelector('[data-testid=\"team-switch\"]').scrollIntoView({block: 'start'});",
+        vec![],
+    )
+    .await
+    .unwrap_or_else(|err| panic!("{err}"));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    screenshot(&pc, "teams-settings-en");
     quit(app).await;
 }

@@ -16,8 +16,8 @@ export const saveProfile = (profile) => call('save_profile', { profile });
 export const todayStatus = () => call('today_status');
 
 // Moments
-export const addMoment = (moment) => call('add_moment', { moment });
-export const updateMoment = (id, moment) => call('update_moment', { id, moment });
+export const addMoment = (moment, teams = null) => call('add_moment', { moment, teams });
+export const updateMoment = (id, moment, teams = null) => call('update_moment', { id, moment, teams });
 export const deleteMoment = (id) => call('delete_moment', { id });
 export const restoreMoment = (id) => call('restore_moment', { id });
 export const listMoments = (filter) => call('list_moments', { filter });
@@ -33,6 +33,7 @@ export const pendingReminder = () => call('pending_reminder');
 
 // Rule exceptions
 export const listExceptions = (filter) => call('list_exceptions', { filter });
+export const momentExceptions = () => call('moment_exceptions');
 export const proposeException = (exception) => call('propose_exception', { exception });
 export const actOnException = (id, action, note) => call('act_on_exception', { id, action, note });
 export const addApprovedException = (exception) => call('add_approved_exception', { exception });
@@ -56,6 +57,8 @@ export const deletePlan = (situation) => call('delete_plan', { situation });
 
 // The team
 export const teamState = () => call('team_state');
+export const teams = () => call('teams');
+export const showTeam = (teamId) => call('show_team', { teamId });
 export const previewTeam = (folder) => call('preview_team', { folder });
 export const createTeam = (name, folder) => call('create_team', { name, folder });
 export const joinTeam = (folder, fingerprint) => call('join_team', { folder, fingerprint });

@@ -6,7 +6,7 @@
 import * as api from './api.js';
 import { h, clear, icon } from './dom.js';
 import { t, setLanguage, languageFromLocale, errorText, normalizeError, formatTime } from './i18n.js';
-import { state } from './state.js';
+import { state, myIdInView } from './state.js';
 import { errorBox, hideToast, pendingUndo, toast } from './parts/feedback.js';
 import { todayScreen } from './screens/today.js';
 
@@ -25,7 +25,7 @@ const SCREENS = {
 
 // The screens in the rail, in order (Ctrl+1, Ctrl+2, ...); Insights for leads.
 const screens = () => ['today', 'moments', 'team', 'progress', 'exceptions',
-  ...(state.profile?.role === 'lead' ? ['insights'] : []), 'settings'];
+  ...(state.profile?.role === 'lead' || state.teams.some((team) => team.is_lead) ? ['insights'] : []), 'settings'];
 
 const main = document.getElementById('main');
 const rail = document.getElementById('rail');
@@ -160,7 +160,7 @@ async function refreshUnread() {
     if (!team) return;
     const stories = await api.teamFeed(null);
     const seen = seenStories();
-    updateUnread(stories.filter((s) => !seen.has(s.story_id) && s.author_id !== state.profile.id).length);
+    updateUnread(stories.filter((s) => !seen.has(s.story_id) && s.author_id !== myIdInView()).length);
   } catch { /* the count is a nicety */ }
 }
 
@@ -261,6 +261,7 @@ async function start() {
     state.profile = boot.profile;
     state.today = boot.today;
     state.dataDir = boot.data_dir;
+    state.teams = boot.teams ?? [];
     state.systemLanguage = boot.system_language;
     if (!state.profile) {
       await showSetup();

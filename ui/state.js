@@ -15,7 +15,21 @@ export const state = {
   onTeamRead: null, // the Team screen's redraw when the folder has been read
   onTodayChanged: null, // the Today screen's status line redraw
   plans: null, // list_plans: the if-then plans and their words, once asked for
+  teams: [], // the teams the person is in (teams), the one in view marked
 };
+
+// Who the person is in the team in view: each team knows them by an id of
+// its own.
+export function myIdInView() {
+  return state.teams.find((team) => team.in_view)?.member_id ?? state.profile?.id;
+}
+
+// Does the person lead the team in view? Their own store's team follows
+// their role; a further team, what that team granted them.
+export function leadInView() {
+  const inView = state.teams.find((team) => team.in_view);
+  return inView && !inView.own ? inView.is_lead : state.profile?.role === 'lead';
+}
 
 // What the first screen needs came with the start-up call; each part is
 // used once, for the first paint, and asked for afresh after that.

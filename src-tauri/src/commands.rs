@@ -5,6 +5,7 @@ use crate::file_chooser::{self, Choose};
 use crate::first_screen::FirstScreen;
 use crate::{reminders, team_sync, tray, AppState};
 use fanday_core::exception::Action;
+use fanday_core::teams::TeamView;
 use fanday_core::{
     Exception, ExceptionFilter, ExceptionInput, Fanday, Language, Moment, MomentFilter,
     MomentInput, NotificationText, Profile, ProfileInput, ReminderSettings, TodayStatus,
@@ -19,6 +20,12 @@ pub(crate) fn core<'a>(state: &'a State<'_, AppState>) -> Reply<&'a Fanday> {
     state.core.as_ref().map_err(UiError::clone)
 }
 
+/// The store of the team in view: the team screens show one team at a
+/// time when the person is in several.
+pub(crate) fn in_view<'a>(state: &'a State<'_, AppState>) -> Reply<TeamView<'a>> {
+    Ok(core(state)?.team_in_view()?)
+}
+
 /// Everything the first screen shows, in one call: each extra round trip
 /// before the first paint is time the person waits.
 #[derive(Debug, Serialize)]
@@ -29,6 +36,8 @@ pub struct Bootstrap {
     data_dir: String,
     recent_moments: Vec<Moment>,
     approved_exceptions: Vec<Exception>,
+    /// The teams the person is in: a moment may be shared with several.
+    teams: Vec<fanday_core::teams::TeamChoice>,
 }
 
 /// How many moments Today lists under the form.
@@ -61,6 +70,8 @@ pub async fn bootstrap(state: State<'_, AppState>) -> Reply<Bootstrap> {
         data_dir: fanday.data_dir().display().to_string(),
         recent_moments,
         approved_exceptions,
+        // One team's store that cannot be read does not stop the window.
+        teams: fanday.teams().unwrap_or_default(),
     })
 }
 
@@ -80,8 +91,9 @@ pub async fn add_moment(
     app: AppHandle,
     state: State<'_, AppState>,
     moment: MomentInput,
+    teams: Option<Vec<String>>,
 ) -> Reply<Moment> {
-    let added = core(&state)?.add_moment(&moment)?;
+    let added = core(&state)?.add_moment_shared_with(&moment, teams.as_deref())?;
     reminders::wake(&app);
     Ok(added)
 }
@@ -92,8 +104,9 @@ pub async fn update_moment(
     state: State<'_, AppState>,
     id: String,
     moment: MomentInput,
+    teams: Option<Vec<String>>,
 ) -> Reply<Moment> {
-    let updated = core(&state)?.update_moment(&id, &moment)?;
+    let updated = core(&state)?.update_moment_shared_with(&id, &moment, teams.as_deref())?;
     reminders::wake(&app);
     Ok(updated)
 }
@@ -189,7 +202,18 @@ pub async fn list_exceptions(
     state: State<'_, AppState>,
     filter: ExceptionFilter,
 ) -> Reply<Vec<Exception>> {
-    Ok(core(&state)?.list_exceptions(&filter)?)
+    Ok(in_view(&state)?.list_exceptions(&filter)?)
+}
+
+/// The approved exceptions a moment may use: the person's own store's
+/// (moments live there whichever team is in view).
+#[tauri::command]
+pub async fn moment_exceptions(state: State<'_, AppState>) -> Reply<Vec<Exception>> {
+    let approved = ExceptionFilter {
+        status: Some(fanday_core::exception::Status::Approved),
+        ..ExceptionFilter::default()
+    };
+    Ok(core(&state)?.list_exceptions(&approved)?)
 }
 
 #[tauri::command]
@@ -197,7 +221,7 @@ pub async fn propose_exception(
     state: State<'_, AppState>,
     exception: ExceptionInput,
 ) -> Reply<Exception> {
-    Ok(core(&state)?.propose_exception(&exception)?)
+    Ok(in_view(&state)?.propose_exception(&exception)?)
 }
 
 #[tauri::command]
@@ -207,7 +231,7 @@ pub async fn act_on_exception(
     action: Action,
     note: Option<String>,
 ) -> Reply<Exception> {
-    Ok(core(&state)?.act_on_exception(&id, action, note.as_deref())?)
+    Ok(in_view(&state)?.act_on_exception(&id, action, note.as_deref())?)
 }
 
 #[tauri::command]
@@ -215,7 +239,7 @@ pub async fn add_approved_exception(
     state: State<'_, AppState>,
     exception: ExceptionInput,
 ) -> Reply<Exception> {
-    Ok(core(&state)?.add_approved_exception(&exception, None)?)
+    Ok(in_view(&state)?.add_approved_exception(&exception, None)?)
 }
 
 #[tauri::command]
@@ -264,7 +288,7 @@ const INSIGHT_WEEKS: usize = 8;
 
 #[tauri::command]
 pub async fn insights(state: State<'_, AppState>) -> Reply<fanday_core::Insights> {
-    Ok(core(&state)?.lead_insights(INSIGHT_WEEKS)?)
+    Ok(in_view(&state)?.lead_insights(INSIGHT_WEEKS)?)
 }
 
 /// The system's folder picker, for the team folder.

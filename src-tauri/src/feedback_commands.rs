@@ -2,7 +2,7 @@
 //! the system's file chooser and sees what Fanday understood; saving
 //! imports exactly the file picked (the window never names a path).
 
-use crate::commands::{core, Exported, Reply};
+use crate::commands::{in_view, Exported, Reply};
 use crate::error::UiError;
 use crate::file_chooser::{self, Choose};
 use crate::AppState;
@@ -28,7 +28,7 @@ pub async fn choose_feedback_file(
     let Some(path) = file_chooser::choose(&app, open, &title) else {
         return Ok(None);
     };
-    let preview = core(&state)?.preview_feedback(&path)?;
+    let preview = in_view(&state)?.preview_feedback(&path)?;
     if let Ok(mut last) = picked.0.lock() {
         *last = Some(path);
     }
@@ -43,7 +43,7 @@ pub async fn import_feedback(
 ) -> Reply<fanday_core::FeedbackImport> {
     let path = picked.0.lock().ok().and_then(|mut last| last.take());
     let path = path.ok_or_else(|| UiError::new("not_found", "pick the file to import again"))?;
-    Ok(core(&state)?.import_feedback(&path)?)
+    Ok(in_view(&state)?.import_feedback(&path)?)
 }
 
 /// Asks where to save (the system's save dialog), then writes a year of
@@ -58,7 +58,7 @@ pub async fn export_insights(
     let Some(path) = file_chooser::choose(&app, Choose::SaveAs { file_name }, &title) else {
         return Ok(None);
     };
-    let rows = core(&state)?.export_insights(&path)?;
+    let rows = in_view(&state)?.export_insights(&path)?;
     Ok(Some(Exported::new(&path, rows)))
 }
 
@@ -68,7 +68,7 @@ pub async fn feedback_comments(
     state: State<'_, AppState>,
     week: String,
 ) -> Reply<Vec<fanday_core::feedback::Comment>> {
-    Ok(core(&state)?.feedback_comments(&week)?)
+    Ok(in_view(&state)?.feedback_comments(&week)?)
 }
 
 /// A comment as the team would see it in the line-up; shares nothing.
@@ -77,7 +77,7 @@ pub async fn customer_voice(
     state: State<'_, AppState>,
     comment_id: i64,
 ) -> Reply<fanday_core::CustomerVoice> {
-    Ok(core(&state)?.customer_voice(comment_id)?)
+    Ok(in_view(&state)?.customer_voice(comment_id)?)
 }
 
 /// Shares a comment, made fit, as its week's customer voice.
@@ -86,5 +86,5 @@ pub async fn share_customer_voice(
     state: State<'_, AppState>,
     comment_id: i64,
 ) -> Reply<fanday_core::CustomerVoice> {
-    Ok(core(&state)?.share_customer_voice(comment_id)?)
+    Ok(in_view(&state)?.share_customer_voice(comment_id)?)
 }

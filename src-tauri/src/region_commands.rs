@@ -56,7 +56,7 @@ pub async fn let_follow(
     member_id: String,
     fingerprint: String,
 ) -> Reply<()> {
-    core(&state)?.let_follow(&member_id, &fingerprint)?;
+    crate::commands::in_view(&state)?.let_follow(&member_id, &fingerprint)?;
     crate::team_sync::wake(&app);
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! The team screen's commands: each one calls the core and maps its error.
 
-use crate::commands::{core, Reply};
+use crate::commands::{core, in_view, Reply};
 use crate::{team_sync, AppState};
 use serde::Serialize;
 use tauri::{AppHandle, State};
@@ -16,10 +16,13 @@ pub async fn team_state(
     state: State<'_, AppState>,
     sync: State<'_, team_sync::TeamSync>,
 ) -> Reply<TeamState> {
-    Ok(TeamState {
-        team: core(&state)?.team_info()?,
-        status: sync.last(),
-    })
+    let team = in_view(&state)?.team_info()?;
+    // The last reading's status, if it was of the team in view.
+    let status = sync.last().filter(|status| {
+        team.as_ref()
+            .is_some_and(|team| team.team_id == status.team_id)
+    });
+    Ok(TeamState { team, status })
 }
 
 #[tauri::command]
@@ -37,7 +40,7 @@ pub async fn create_team(
     name: String,
     folder: String,
 ) -> Reply<fanday_core::team::TeamInfo> {
-    let info = core(&state)?.create_team(&name, std::path::Path::new(folder.trim()))?;
+    let info = core(&state)?.found_team(&name, std::path::Path::new(folder.trim()))?;
     team_sync::wake(&app);
     Ok(info)
 }
@@ -51,7 +54,7 @@ pub async fn join_team(
     folder: String,
     fingerprint: String,
 ) -> Reply<fanday_core::team::TeamInfo> {
-    let info = core(&state)?.join_team(std::path::Path::new(folder.trim()), &fingerprint)?;
+    let info = core(&state)?.enter_team(std::path::Path::new(folder.trim()), &fingerprint)?;
     team_sync::wake(&app);
     Ok(info)
 }
@@ -71,12 +74,12 @@ pub async fn keep_team_folder_on_device(
     state: State<'_, AppState>,
     keep: bool,
 ) -> Reply<fanday_core::team::CloudFolder> {
-    Ok(core(&state)?.keep_team_folder_on_device(keep)?)
+    Ok(in_view(&state)?.keep_team_folder_on_device(keep)?)
 }
 
 #[tauri::command]
 pub async fn leave_team(state: State<'_, AppState>) -> Reply<()> {
-    Ok(core(&state)?.leave_team()?)
+    Ok(core(&state)?.leave_team_in_view()?)
 }
 
 /// Reads the folder now and returns what was read.
@@ -95,32 +98,32 @@ pub async fn team_feed(
     state: State<'_, AppState>,
     situation: Option<fanday_core::Situation>,
 ) -> Reply<Vec<fanday_core::team::Story>> {
-    Ok(core(&state)?.feed(situation, 200)?)
+    Ok(in_view(&state)?.feed(situation, 200)?)
 }
 
 #[tauri::command]
 pub async fn applaud(state: State<'_, AppState>, story_id: String) -> Reply<()> {
-    Ok(core(&state)?.applaud(&story_id)?)
+    Ok(in_view(&state)?.applaud(&story_id)?)
 }
 
 #[tauri::command]
 pub async fn comment(state: State<'_, AppState>, story_id: String, text: String) -> Reply<()> {
-    Ok(core(&state)?.comment(&story_id, &text)?)
+    Ok(in_view(&state)?.comment(&story_id, &text)?)
 }
 
 #[tauri::command]
 pub async fn review(state: State<'_, AppState>, story_id: String, featured: bool) -> Reply<()> {
-    Ok(core(&state)?.review(&story_id, featured)?)
+    Ok(in_view(&state)?.review(&story_id, featured)?)
 }
 
 #[tauri::command]
 pub async fn team_members(state: State<'_, AppState>) -> Reply<Vec<fanday_core::team::TeamMember>> {
-    Ok(core(&state)?.team_members()?)
+    Ok(in_view(&state)?.team_members()?)
 }
 
 #[tauri::command]
 pub async fn grant_lead(state: State<'_, AppState>, member_id: String) -> Reply<()> {
-    Ok(core(&state)?.grant_lead(&member_id)?)
+    Ok(in_view(&state)?.grant_lead(&member_id)?)
 }
 
 #[tauri::command]
@@ -130,7 +133,7 @@ pub async fn admit(
     member_id: String,
     fingerprint: String,
 ) -> Reply<()> {
-    core(&state)?.admit(&member_id, &fingerprint)?;
+    in_view(&state)?.admit(&member_id, &fingerprint)?;
     team_sync::wake(&app);
     Ok(())
 }
@@ -142,7 +145,7 @@ pub async fn decline(
     member_id: String,
     fingerprint: String,
 ) -> Reply<()> {
-    core(&state)?.decline(&member_id, &fingerprint)?;
+    in_view(&state)?.decline(&member_id, &fingerprint)?;
     team_sync::wake(&app);
     Ok(())
 }
@@ -153,7 +156,7 @@ pub async fn remove_member(
     state: State<'_, AppState>,
     member_id: String,
 ) -> Reply<()> {
-    core(&state)?.remove_member(&member_id)?;
+    in_view(&state)?.remove_member(&member_id)?;
     team_sync::wake(&app);
     Ok(())
 }
@@ -164,7 +167,7 @@ pub async fn revoke_lead(
     state: State<'_, AppState>,
     member_id: String,
 ) -> Reply<()> {
-    core(&state)?.revoke_lead(&member_id)?;
+    in_view(&state)?.revoke_lead(&member_id)?;
     team_sync::wake(&app);
     Ok(())
 }
@@ -172,7 +175,7 @@ pub async fn revoke_lead(
 /// A new key for this PC; returns its fingerprint.
 #[tauri::command]
 pub async fn rotate_key(app: AppHandle, state: State<'_, AppState>) -> Reply<String> {
-    let fingerprint = core(&state)?.rotate_key()?;
+    let fingerprint = in_view(&state)?.rotate_key()?;
     team_sync::wake(&app);
     Ok(fingerprint)
 }
@@ -182,7 +185,7 @@ pub async fn lineup(
     state: State<'_, AppState>,
     week: Option<String>,
 ) -> Reply<fanday_core::team::Lineup> {
-    Ok(core(&state)?.lineup(week.as_deref())?)
+    Ok(in_view(&state)?.lineup(week.as_deref())?)
 }
 
 #[tauri::command]
@@ -191,17 +194,17 @@ pub async fn set_lineup(
     week: Option<String>,
     stories: Vec<String>,
 ) -> Reply<fanday_core::team::Lineup> {
-    Ok(core(&state)?.set_lineup(week.as_deref(), &stories)?)
+    Ok(in_view(&state)?.set_lineup(week.as_deref(), &stories)?)
 }
 
 #[tauri::command]
 pub async fn lineup_anonymous(state: State<'_, AppState>) -> Reply<bool> {
-    Ok(core(&state)?.lineup_anonymous()?)
+    Ok(in_view(&state)?.lineup_anonymous()?)
 }
 
 #[tauri::command]
 pub async fn set_lineup_anonymous(state: State<'_, AppState>, anonymous: bool) -> Reply<()> {
-    Ok(core(&state)?.set_lineup_anonymous(anonymous)?)
+    Ok(in_view(&state)?.set_lineup_anonymous(anonymous)?)
 }
 
 /// The line-up fills the screen; leaving it gives the window back.
@@ -220,7 +223,25 @@ pub async fn tally_sharing(state: State<'_, AppState>) -> Reply<bool> {
 
 #[tauri::command]
 pub async fn set_tally_sharing(app: AppHandle, state: State<'_, AppState>, on: bool) -> Reply<()> {
-    core(&state)?.set_tally_sharing(on)?;
+    core(&state)?.set_tally_sharing_in_every_team(on)?;
     team_sync::wake(&app);
     Ok(())
+}
+
+/// The teams this person is in, for the team switch.
+#[tauri::command]
+pub async fn teams(state: State<'_, AppState>) -> Reply<Vec<fanday_core::teams::TeamChoice>> {
+    Ok(core(&state)?.teams()?)
+}
+
+/// Puts another team in view, and reads its folder.
+#[tauri::command]
+pub async fn show_team(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    team_id: String,
+) -> Reply<Vec<fanday_core::teams::TeamChoice>> {
+    let teams = core(&state)?.show_team(&team_id)?;
+    team_sync::wake(&app);
+    Ok(teams)
 }

@@ -27,11 +27,14 @@ const BETWEEN_PASSES: Duration = Duration::from_millis(100);
 pub struct TeamSync {
     wake: Arc<Notify>,
     last: Mutex<Option<Status>>,
-    healed_at: Mutex<Option<chrono::DateTime<chrono::Utc>>>,
+    /// When each team's own file was last written again, by team.
+    healed_at: Mutex<std::collections::HashMap<String, chrono::DateTime<chrono::Utc>>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Status {
+    /// The team read: the one in view then.
+    pub team_id: String,
     pub read_at: chrono::DateTime<chrono::Utc>,
     pub report: ReadReport,
     /// Why the folder could not be read, for the window to word.
@@ -56,20 +59,46 @@ pub fn wake(app: &AppHandle) {
     app.state::<TeamSync>().wake.notify_one();
 }
 
+/// The folder of the team in view: watched for changes.
 fn folder(app: &AppHandle) -> Option<PathBuf> {
     let state = app.state::<AppState>();
     let core = state.core.as_ref().ok()?;
-    core.team_info()
+    core.team_in_view()
+        .ok()?
+        .team_info()
         .ok()
         .flatten()
         .map(|team| PathBuf::from(team.folder))
 }
 
+/// Reads the team in view (what the window shows of it), then once each
+/// further team the person is in.
 pub fn read_now(app: &AppHandle) -> Option<Status> {
+    let status = read_in_view(app);
+    // While the team in view is read pass after pass, the others wait.
+    if status.as_ref().is_some_and(|status| status.report.more) {
+        return status;
+    }
+    let state = app.state::<AppState>();
+    if let Ok(core) = state.core.as_ref() {
+        if let Err(err) = core.read_teams_out_of_view() {
+            log::info!("the teams out of view were not read: {err}");
+        }
+    }
+    status
+}
+
+fn read_in_view(app: &AppHandle) -> Option<Status> {
     let state = app.state::<AppState>();
     let core = state.core.as_ref().ok()?;
-    core.team_info().ok().flatten()?;
-    let (report, error) = match core.read_team() {
+    let team_id = core
+        .team_in_view()
+        .ok()?
+        .team_info()
+        .ok()
+        .flatten()?
+        .team_id;
+    let (report, error) = match core.read_team_in_view() {
         Ok(report) => (report, None),
         Err(err) => (ReadReport::default(), Some(UiError::from(err))),
     };
@@ -81,11 +110,12 @@ pub fn read_now(app: &AppHandle) -> Option<Status> {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         if report.healed {
-            *healed = Some(read_at);
+            healed.insert(team_id.clone(), read_at);
         }
-        *healed
+        healed.get(&team_id).copied()
     };
     let status = Status {
+        team_id,
         read_at,
         report,
         error,

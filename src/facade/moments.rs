@@ -24,20 +24,51 @@ pub struct TodayStatus {
 
 impl Fanday {
     pub fn add_moment(&self, input: &MomentInput) -> Result<Moment> {
+        self.add_moment_shared_with(input, None)
+    }
+
+    /// Adds a moment, shared also with the further teams `teams` (when
+    /// given; see [`Fanday::share_moment_with`]).
+    pub fn add_moment_shared_with(
+        &self,
+        input: &MomentInput,
+        teams: Option<&[String]>,
+    ) -> Result<Moment> {
         let author = self.current_profile()?.id;
         let valid = moment::validate(input, self.today(), None)?;
+        if let Some(teams) = teams {
+            self.check_picks(teams)?;
+        }
         let added = {
             let conn = self.store.conn();
             exception::check_usable(&conn, valid.exception_id.as_deref(), None)?;
             if_then::check_followed(&conn, valid.plan_id.as_deref(), valid.situation)?;
-            moment::insert(&conn, &author, &valid, self.clock.now_utc())?
+            let added = moment::insert(&conn, &author, &valid, self.clock.now_utc())?;
+            if let Some(teams) = teams {
+                self.set_picks(&conn, &added.id, teams)?;
+            }
+            moment::get(&conn, &added.id)?
         };
-        self.sync_team();
+        self.changed(&added.id);
         Ok(added)
     }
 
     pub fn update_moment(&self, id: &str, input: &MomentInput) -> Result<Moment> {
+        self.update_moment_shared_with(id, input, None)
+    }
+
+    /// Changes a moment and (when `teams` is given) the further teams it is
+    /// shared with, in one step: a team unpicked never gets the new words.
+    pub fn update_moment_shared_with(
+        &self,
+        id: &str,
+        input: &MomentInput,
+        teams: Option<&[String]>,
+    ) -> Result<Moment> {
         let today = self.today();
+        if let Some(teams) = teams {
+            self.check_picks(teams)?;
+        }
         let updated = {
             let conn = self.store.conn();
             let kept_date = moment::date_of(&conn, id)?;
@@ -49,16 +80,27 @@ impl Fanday {
                 kept_exception.as_deref(),
             )?;
             if_then::check_followed(&conn, valid.plan_id.as_deref(), valid.situation)?;
-            moment::update(&conn, id, &valid, self.clock.now_utc())?
+            moment::update(&conn, id, &valid, self.clock.now_utc())?;
+            if let Some(teams) = teams {
+                self.set_picks(&conn, id, teams)?;
+            }
+            moment::get(&conn, id)?
         };
-        self.sync_team();
+        self.changed(id);
         Ok(updated)
+    }
+
+    /// After a moment changed: the team hears of it, and every further
+    /// team's copy is written.
+    fn changed(&self, id: &str) {
+        self.sync_team();
+        self.copy_moment_to_teams(id);
     }
 
     /// Soft delete: the moment disappears from every list but can be restored.
     pub fn delete_moment(&self, id: &str) -> Result<()> {
         moment::set_deleted(&self.store.conn(), id, Some(self.clock.now_utc()))?;
-        self.sync_team();
+        self.changed(id);
         Ok(())
     }
 
@@ -69,7 +111,7 @@ impl Fanday {
             moment::set_deleted(&conn, id, None)?;
             moment::get(&conn, id)?
         };
-        self.sync_team();
+        self.changed(id);
         Ok(restored)
     }
 

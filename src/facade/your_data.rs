@@ -56,6 +56,10 @@ impl Fanday {
         self.backup_to(&before)?;
         backup::restore_into(&mut self.store.conn(), source)?;
         self.team.forget_own_read();
-        self.store.migrate()
+        self.store.migrate()?;
+        // The further teams' copies follow the moments as restored; the
+        // region's numbers kept in the backup may be older than its stores.
+        self.further.forget_caught_up();
+        self.forget_all_region_numbers()
     }
 }

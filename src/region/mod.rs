@@ -7,18 +7,19 @@
 //! people wrote) to show, per team and week, what the team's signed
 //! tallies say. No team is ranked: teams are listed by name.
 
+mod kept;
 mod numbers;
+
+pub(crate) use kept::Kept;
 
 pub use numbers::{RegionTeam, RegionWeek, Together};
 
 use crate::error::{CoreError, Result};
+use crate::side_store::{self, plain_id};
 use crate::team::TeamInfo;
 use crate::{Fanday, ProfileInput};
-use chrono::NaiveDate;
-use serde::Serialize;
-use std::collections::HashMap;
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 /// How many passes (each within the reading loop's budget) one read of
 /// the region gives a team at most.
@@ -28,7 +29,7 @@ const MAX_PASSES_PER_TEAM: usize = 100;
 const REGION_DIR: &str = "region";
 
 /// Where following a team stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Following {
     /// Asked; no lead of the team has let this person in yet.
@@ -45,7 +46,7 @@ pub enum Following {
 }
 
 /// A team this person follows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FollowedTeam {
     pub team_id: String,
     pub name: String,
@@ -98,87 +99,6 @@ pub struct Region {
     pub together: Vec<Together>,
 }
 
-/// What the region keeps in memory of each followed team: how its folder
-/// looked when it was last read to its end (one that looks the same is not
-/// opened again, nor its team's state folded from its log, so reading many
-/// teams costs what changed in them), and its numbers as last worked out
-/// (until the team is read again or the day changes).
-#[derive(Default)]
-pub(crate) struct Kept {
-    teams: Mutex<HashMap<PathBuf, KeptTeam>>,
-    /// One reading of the region at a time: two would open one team's
-    /// store twice.
-    reading: Mutex<()>,
-}
-
-#[derive(Default)]
-struct KeptTeam {
-    /// The team's folder, so that it is looked at without opening the store.
-    folder: Option<PathBuf>,
-    look: Option<u64>,
-    /// For which day and how many weeks.
-    numbers: Option<(NaiveDate, usize, RegionTeam)>,
-}
-
-impl Kept {
-    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, KeptTeam>> {
-        self.teams
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// Does the team's folder look as when it was last read to its end?
-    fn unchanged(&self, dir: &Path) -> bool {
-        let kept = self
-            .map()
-            .get(dir)
-            .map(|kept| (kept.folder.clone(), kept.look));
-        let Some((Some(folder), Some(look))) = kept else {
-            return false;
-        };
-        crate::folder::files_look(&folder) == Some(look)
-    }
-
-    /// The team was read: its numbers are worked out again when asked.
-    fn read(&self, dir: &Path, folder: PathBuf, look: Option<u64>) {
-        let kept = KeptTeam {
-            folder: Some(folder),
-            look,
-            numbers: None,
-        };
-        self.map().insert(dir.to_path_buf(), kept);
-    }
-
-    fn numbers(&self, dir: &Path, today: NaiveDate, weeks: usize) -> Option<RegionTeam> {
-        self.map()
-            .get(dir)
-            .and_then(|kept| kept.numbers.as_ref())
-            .filter(|(day, count, _)| *day == today && *count == weeks)
-            .map(|(_, _, team)| team.clone())
-    }
-
-    fn keep_numbers(&self, dir: &Path, today: NaiveDate, weeks: usize, team: &RegionTeam) {
-        self.map().entry(dir.to_path_buf()).or_default().numbers =
-            Some((today, weeks, team.clone()));
-    }
-
-    fn forget(&self, dir: &Path) {
-        self.map().remove(dir);
-    }
-}
-
-/// An id as it may stand in a folder's name (a team's id comes from a
-/// file anyone could write).
-/// Lower case only: two ids that differ in case alone would be one folder
-/// on Windows.
-fn plain_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 64
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
-
 /// The setting of a followed team's store: how its folder looked when the
 /// store last read it to its end.
 const READ_LOOK: &str = "region.read_look";
@@ -222,13 +142,14 @@ impl Fanday {
             ));
         }
         if self
-            .team_info()?
-            .is_some_and(|mine| mine.team_id == preview.team_id)
+            .teams()?
+            .iter()
+            .any(|mine| mine.team_id == preview.team_id)
         {
             return Err(CoreError::FollowOwnTeam);
         }
         let dir = self.region_dir().join(&preview.team_id);
-        self.region_kept.forget(&dir);
+        self.forget_numbers(&dir)?;
         let mut followed = self.open_followed(&dir)?;
         if let Some(before) = followed.team_info()? {
             if before.team_id != preview.team_id {
@@ -270,17 +191,7 @@ impl Fanday {
 
     /// The stores of the teams followed, by team id.
     fn followed_dirs(&self) -> Vec<PathBuf> {
-        let Ok(entries) = std::fs::read_dir(self.region_dir()) else {
-            return Vec::new();
-        };
-        let mut dirs: Vec<PathBuf> = entries
-            .filter_map(|entry| entry.ok())
-            .filter(|entry| entry.file_type().is_ok_and(|t| t.is_dir()))
-            .filter(|entry| entry.file_name().to_str().is_some_and(plain_id))
-            .map(|entry| entry.path())
-            .collect();
-        dirs.sort();
-        dirs
+        side_store::dirs_under(&self.region_dir())
     }
 
     /// The teams this person follows, by name (one whose store cannot be
@@ -332,6 +243,7 @@ impl Fanday {
                 self.region_kept.read(dir, folder, look);
                 continue;
             }
+            self.forget_numbers(dir)?;
             // Pass after pass, each within its budget; a folder that grows
             // faster than it is read waits for the next time.
             let mut read_to_end = false;
@@ -348,6 +260,8 @@ impl Fanday {
             let look = look.filter(|_| read_to_end);
             followed.note_read_look(look)?;
             self.region_kept.read(dir, folder, look);
+            // Numbers worked out while it was read are of before.
+            self.forget_numbers(dir)?;
         }
         progress(total, total);
         Ok(events)
@@ -356,12 +270,25 @@ impl Fanday {
     /// The region's weekly numbers, the `weeks` weeks ending with this
     /// one: per team followed (by name) and together.
     pub fn region(&self, weeks: usize) -> Result<Region> {
+        // Numbers are kept only while no reading can change a store under
+        // them; during a reading they are worked out and shown, not kept.
+        let no_reading = self.region_kept.reading.try_lock().ok();
         let today = self.today();
         let now = self.clock.now();
         let mut teams = Vec::new();
+        let mut worked_out = Vec::new();
         for dir in self.followed_dirs() {
             if let Some(kept) = self.region_kept.numbers(&dir, today, weeks) {
                 teams.push(kept);
+                continue;
+            }
+            // As last worked out, before a start of the app: the team's
+            // store has read nothing since.
+            if let Some(stored) = self.stored_numbers(&dir, today, weeks) {
+                if no_reading.is_some() {
+                    self.region_kept.keep_numbers(&dir, today, weeks, &stored);
+                }
+                teams.push(stored);
                 continue;
             }
             let Ok(followed) = self.open_followed(&dir) else {
@@ -385,9 +312,16 @@ impl Fanday {
                     weeks: Vec::new(),
                 }
             };
-            self.region_kept.keep_numbers(&dir, today, weeks, &numbers);
+            if no_reading.is_some() {
+                self.region_kept.keep_numbers(&dir, today, weeks, &numbers);
+                worked_out.push((dir, numbers.clone()));
+            }
             teams.push(numbers);
         }
+        // Kept for the next start of the app if they can be: if not, they
+        // are worked out again then.
+        let _ = self.store_numbers(&worked_out, today, weeks);
+        drop(no_reading);
         teams.sort_by_key(|team| team.team.name.to_lowercase());
         let together = numbers::together(&teams, weeks);
         Ok(Region { teams, together })
@@ -415,7 +349,7 @@ impl Fanday {
         if !dir.is_dir() {
             return Err(CoreError::NotFound { what: "team" });
         }
-        self.region_kept.forget(&dir);
+        self.forget_numbers(&dir)?;
         std::fs::remove_dir_all(&dir).map_err(|err| crate::error::io_error(&dir, err))
     }
 }

@@ -11,12 +11,12 @@ use crate::stats::{per_member, percent, WeekInsight};
 use crate::team::{recognition, tally_insights};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use rusqlite::Connection;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::io::Write;
 
 /// One team's week: what its tallies say (as on a lead's Insights), and
 /// how many of its members a colleague recognised.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RegionWeek {
     #[serde(flatten)]
     pub tallied: WeekInsight,
@@ -26,7 +26,7 @@ pub struct RegionWeek {
     pub recognition: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RegionTeam {
     pub team: FollowedTeam,
     /// Newest first.

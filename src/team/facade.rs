@@ -208,7 +208,25 @@ impl Fanday {
             .team
             .sender
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(Box::new(wake));
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(std::sync::Arc::new(wake));
+    }
+
+    /// Who writes this store's events in the background, if anyone: a
+    /// further team's store is written by the same writer.
+    pub(crate) fn background_sender(&self) -> Option<super::Sender> {
+        self.team
+            .sender
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    pub(crate) fn send_in_background_with(&self, sender: super::Sender) {
+        *self
+            .team
+            .sender
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(sender);
     }
 
     /// Events wait to be sent: the background writer is woken, or (without

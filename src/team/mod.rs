@@ -88,7 +88,7 @@ pub(crate) struct Runtime {
 }
 
 /// Wakes whoever writes this PC's events to the folder.
-pub(crate) type Sender = Box<dyn Fn() + Send + Sync>;
+pub(crate) type Sender = std::sync::Arc<dyn Fn() + Send + Sync>;
 
 impl Runtime {
     /// After a restore or a change of team, what the folder holds of ours

@@ -200,9 +200,22 @@ function mockTauri(role) {
   };
   answers.add_moment = moment(9);
   answers.set_lineup = answers.lineup;
+  answers.moment_exceptions = answers.list_exceptions.filter((e) => e.status === 'approved');
+  // Sara is in two teams: the team screens have the switch, a moment the
+  // boxes of the teams to share it with.
+  answers.teams = [
+    { team_id: 't', member_id: 'p1', name: 'Kundtjänst', is_lead: role === 'lead', my_status: 'admitted', in_view: true, own: true },
+    { team_id: 'u', member_id: 'q1', name: 'Butikschefer', is_lead: false, my_status: 'admitted', in_view: false, own: false },
+  ];
+  answers.show_team = answers.teams;
+  answers.bootstrap.teams = answers.teams;
   window.__answers = answers;
   // Before joining a team: the Team screen offers to join or create one.
-  if (window.__noTeam) answers.team_state = { team: null, status: null };
+  if (window.__noTeam) {
+    answers.team_state = { team: null, status: null };
+    answers.teams = [];
+    answers.bootstrap.teams = [];
+  }
   window.__calls = [];
   window.__TAURI__ = {
     core: {

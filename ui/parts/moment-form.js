@@ -5,6 +5,7 @@ import { t, formatDay, addDays } from '../i18n.js';
 import { state, takePrefetched } from '../state.js';
 import { clearFormErrors, showFormError } from './feedback.js';
 import { radioGroup, checkedValue, ctrlEnterSubmits } from './forms.js';
+import { sharePicks } from './share-picks.js';
 
 // The kinds of moment and of customer, in the order the screens show them.
 export const SITUATIONS = ['just_because', 'said_no', 'complaint'];
@@ -24,7 +25,7 @@ function dayOptions(keepDate) {
 // Approved exceptions to pick from; an edited moment keeps its own even if retired.
 function fillExceptions(exceptionPick, moment, showTold) {
   const prefetched = moment ? null : takePrefetched('approved_exceptions');
-  (prefetched ? Promise.resolve(prefetched) : api.listExceptions({ status: 'approved' })).then((approved) => {
+  (prefetched ? Promise.resolve(prefetched) : api.momentExceptions()).then((approved) => {
     for (const exception of approved) {
       exceptionPick.append(h('option', { value: exception.id, text: exception.rule }));
     }
@@ -63,6 +64,12 @@ export function momentForm({ id, moment = null, onSaved }) {
   const shared = h('input', {
     type: 'checkbox', id: `${id}-shared`, testid: tid('share-toggle'), checked: Boolean(moment?.shared),
   });
+  const picks = sharePicks({ id, moment, tid });
+  if (picks) {
+    shared.checked = picks.any;
+    picks.box.hidden = !shared.checked;
+    shared.addEventListener('change', () => { picks.box.hidden = !shared.checked; });
+  }
   const exceptionPick = h('select', { id: `${id}-exception`, 'data-field': 'exception', testid: tid('moment-exception') },
     h('option', { value: '', text: t('form.noException') }));
   const told = h('input', {
@@ -94,7 +101,7 @@ export function momentForm({ id, moment = null, onSaved }) {
   const saveButton = h('button', { type: 'submit', class: 'primary', testid: tid('moment-save') },
     editing ? t('edit.save') : t('form.save'));
 
-  const details = h('details', { class: 'more', open: editing && Boolean(moment.reaction || moment.took || moment.shared) },
+  const details = h('details', { class: 'more', open: editing && Boolean(moment.reaction || moment.took || shared.checked) },
     h('summary', { testid: tid('moment-more'), text: t('form.more') }),
     h('div', { class: 'field' }, h('label', { for: reaction.id, text: t('form.reaction') }), reaction),
     h('div', { class: 'field' }, h('label', { for: date.id, text: t('form.date') }), date),
@@ -104,7 +111,8 @@ export function momentForm({ id, moment = null, onSaved }) {
     }),
     h('div', { class: 'field' },
       h('label', { for: exceptionPick.id, text: t('form.exception') }), exceptionPick, toldBox),
-    h('label', { class: 'check' }, shared, h('span', { text: t('form.shared') })));
+    h('label', { class: 'check' }, shared, h('span', { text: t('form.shared') })),
+    picks?.box);
   if (editing && moment.exception_id) details.open = true;
 
   const actions = h('div', { class: 'form-actions' },
@@ -151,13 +159,15 @@ export function momentForm({ id, moment = null, onSaved }) {
       text: text.value,
       reaction: reaction.value,
       took: checkedValue(form, `${id}-took`) || null,
-      shared: shared.checked,
+      shared: shared.checked && (!picks || picks.picked().own),
       exception_id: exceptionPick.value || null,
       told_customer: Boolean(exceptionPick.value) && told.checked,
       plan_id: shownPlan && planCheck.checked ? shownPlan.id : null,
     };
     try {
-      const saved = editing ? await api.updateMoment(moment.id, input) : await api.addMoment(input);
+      // With several teams, the further ones picked (none when not shared).
+      const teams = picks ? (shared.checked ? picks.picked().further : []) : null;
+      const saved = editing ? await api.updateMoment(moment.id, input, teams) : await api.addMoment(input, teams);
       await onSaved(saved);
     } catch (error) {
       showFormError(form, error);

@@ -4,7 +4,7 @@
 import * as api from '../api.js';
 import { h } from '../dom.js';
 import { t, formatDay } from '../i18n.js';
-import { state } from '../state.js';
+import { state, myIdInView } from '../state.js';
 import { clearFormErrors, showFormError, toast } from '../parts/feedback.js';
 
 export function exceptionCard(exception, { lead, onChanged }) {
@@ -26,7 +26,7 @@ export function exceptionCard(exception, { lead, onChanged }) {
   if (lead && exception.status === 'approved') {
     actions.push(act('retire', 'exception-retire', t('exceptions.retire')));
   }
-  if (exception.status === 'proposed' && exception.proposed_by === state.profile.id) {
+  if (exception.status === 'proposed' && exception.proposed_by === myIdInView()) {
     actions.push(act('withdraw', 'exception-withdraw', t('exceptions.withdraw')));
   }
   const used = exception.uses === 0 ? t('exception.neverUsed')

@@ -5,8 +5,9 @@
 import * as api from '../api.js';
 import { h, clear, icon } from '../dom.js';
 import { t, errorText } from '../i18n.js';
-import { state } from '../state.js';
+import { state, leadInView, myIdInView } from '../state.js';
 import { toast } from '../parts/feedback.js';
+import { teamSwitch } from '../parts/team-switch.js';
 import { exceptionCard } from './exception-card.js';
 import { exceptionForm } from './exceptions-form.js';
 
@@ -30,8 +31,9 @@ function ideaList(fill) {
     }))));
 }
 
-export async function exceptionsScreen() {
-  const lead = state.profile.role === 'lead';
+export async function exceptionsScreen(nav) {
+  const switcher = await teamSwitch(nav);
+  const lead = leadInView();
   const search = h('input', {
     type: 'search', id: 'exception-search', testid: 'exception-search', dir: 'auto',
     placeholder: t('exceptions.searchPlaceholder'),
@@ -64,7 +66,7 @@ export async function exceptionsScreen() {
     for (const exception of approved) catalogue.append(exceptionCard(exception, { lead, onChanged: load }));
 
     const proposed = all.filter((e) => e.status === 'proposed'
-      && (lead || e.proposed_by === state.profile.id));
+      && (lead || e.proposed_by === myIdInView()));
     clear(queue);
     if (proposed.length === 0) {
       queue.append(h('li', { class: 'empty', text: lead ? t('exceptions.queueEmpty') : t('exceptions.mineEmpty') }));
@@ -92,6 +94,7 @@ export async function exceptionsScreen() {
   });
   await load();
   const page = h('div', { class: 'page exceptions' },
+    switcher,
     h('h1', { text: t('exceptions.title') }),
     h('p', { class: 'lead', text: t('exceptions.intro') }),
     ideas,

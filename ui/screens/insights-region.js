@@ -104,9 +104,14 @@ export function regionSection() {
       } catch (error) { toast(errorText(error)); }
     },
   });
+  // Only the latest answer draws: the numbers as kept may come after a
+  // reading asked for later.
+  let asked = 0;
   const refresh = async (read) => {
+    const mine = ++asked;
     progress.hidden = !read;
     const region = await api.region(read);
+    if (mine !== asked) return;
     progress.hidden = true;
     clear(body).append(region.teams.length
       ? h('div', { class: 'table-wrap' }, regionTable(region, refresh))
@@ -114,7 +119,10 @@ export function regionSection() {
     exportButton.hidden = region.teams.length === 0;
   };
   showProgressIn(progress);
-  refresh(true).catch((error) => toast(errorText(error)));
+  // The numbers as last worked out at once, then the folders are read.
+  refresh(false)
+    .catch(() => {})
+    .finally(() => refresh(true).catch((error) => toast(errorText(error))));
   return h('section', { 'aria-labelledby': 'region-title' },
     h('h2', { id: 'region-title', text: t('region.title') }),
     h('p', { class: 'section-intro', text: t('region.intro') }),

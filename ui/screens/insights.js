@@ -4,6 +4,8 @@
 // recognised lately, as names to act on; then the customers' own score
 // beside them. No one is ranked, and no one's own numbers are shown.
 import * as api from '../api.js';
+import { teamSwitch } from '../parts/team-switch.js';
+import { errorBox } from '../parts/feedback.js';
 import { h, clear, append } from '../dom.js';
 import { t, formatNumber, formatPercent } from '../i18n.js';
 import { SITUATIONS, CUSTOMERS } from '../parts/moment-form.js';
@@ -62,7 +64,7 @@ function recognitionSection(recognition) {
 }
 
 // Built again after a feedback import, in place.
-async function fillPage(page) {
+async function fillPage(page, switcher) {
   const insights = await api.insights();
   const { source, weeks, recognition } = insights;
   const fromTallies = source.kind === 'tallies';
@@ -74,19 +76,27 @@ async function fillPage(page) {
   const someHidden = weeks.some((week) => !week.numbers_shown && week.members > 0);
   // `append` leaves out the sections a page has not (null).
   append(clear(page), [
+    switcher,
     h('h1', { text: t('insights.title') }),
     h('p', { class: 'lead', text: t('insights.intro') }),
     h('p', { class: 'hint', testid: 'insights-source', text: sourceText(source) }),
     fromTallies ? h('p', { class: 'hint', text: t('insights.talliesHint') }) : null,
     h('div', { class: 'table-wrap' }, table),
     someHidden ? h('p', { class: 'hint', text: t('insights.fewTallies', { n: MIN_TALLIES }) }) : null,
-    feedbackSection(insights, () => fillPage(page)),
+    feedbackSection(insights, () => fillPage(page, switcher)),
     recognition ? recognitionSection(recognition) : null,
     regionSection()]);
 }
 
-export async function insightsScreen() {
+export async function insightsScreen(nav) {
   const page = h('div', { class: 'page insights-page' });
-  await fillPage(page);
+  const switcher = await teamSwitch(nav);
+  // A team in view that this person does not lead has no Insights: the
+  // switch stays, to pick another.
+  try {
+    await fillPage(page, switcher);
+  } catch (error) {
+    append(clear(page), [switcher, h('h1', { text: t('insights.title') }), errorBox(error)]);
+  }
   return { page, focus: null };
 }

@@ -13,6 +13,7 @@ import { lineupNameSetting } from './settings-lineup.js';
 import { tallySection } from './settings-tally.js';
 import { cloudSection } from './settings-cloud.js';
 import { reminderForm } from './settings-reminders.js';
+import { teamSwitch } from '../parts/team-switch.js';
 
 // `nav.renderRail` re-words the rail after a change of language or role;
 // `nav.restart` starts the window afresh after a restore.
@@ -26,7 +27,7 @@ export async function settingsScreen(nav) {
     },
   });
   const reminder = reminderForm(await api.reminderSettings());
-  const [{ team }, tallyOn] = await Promise.all([api.teamState(), api.tallySharing()]);
+  const [{ team }, tallyOn, switcher] = await Promise.all([api.teamState(), api.tallySharing(), teamSwitch(nav)]);
   const key = keySection(team);
   const page = h('div', { class: 'page settings' },
     h('h1', { text: t('settings.title') }),
@@ -42,6 +43,8 @@ export async function settingsScreen(nav) {
       h('p', { class: 'path', testid: 'data-dir', dir: 'ltr', text: state.dataDir }),
       await dataTools(nav.restart)),
     tallySection(tallyOn),
+    // What follows is the team in view's, when the person is in several.
+    switcher ?? '',
     cloudSection(team) ?? '',
     key,
     await lineupNameSetting(team));

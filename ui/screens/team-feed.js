@@ -5,7 +5,7 @@
 import * as api from '../api.js';
 import { h } from '../dom.js';
 import { t, errorText, formatDay } from '../i18n.js';
-import { state } from '../state.js';
+import { state, myIdInView } from '../state.js';
 import { toast } from '../parts/feedback.js';
 import { pickButton } from './lineup.js';
 
@@ -15,7 +15,7 @@ import { pickButton } from './lineup.js';
 // cursor back where it was after such a redraw.
 export function storyItem(story, { lead, onChanged, drafts, inputs = null, compact = false, lineup = null }) {
   const when = formatDay(story.date, state.today.date);
-  const mine = story.author_id === state.profile.id;
+  const mine = story.author_id === myIdInView();
   const act = (fn) => async () => {
     try { await fn(); await onChanged(); } catch (error) { toast(errorText(error)); }
   };

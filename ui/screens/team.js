@@ -5,9 +5,10 @@
 import * as api from '../api.js';
 import { h, clear } from '../dom.js';
 import { t, errorText, formatTime } from '../i18n.js';
-import { state } from '../state.js';
+import { state, leadInView, myIdInView } from '../state.js';
 import { confirmDialog } from '../parts/confirm.js';
 import { toast } from '../parts/feedback.js';
+import { teamSwitch } from '../parts/team-switch.js';
 import { SITUATIONS } from '../parts/moment-form.js';
 import { lineupSection } from './lineup.js';
 import { storyItem } from './team-feed.js';
@@ -18,9 +19,9 @@ import { renderTeamStatus } from './team-status.js';
 // `nav.show` moves to (or redraws) a screen; `nav.markSeen` tells the rail
 // which stories have been seen.
 export async function teamScreen(nav) {
-  const { team, status } = await api.teamState();
+  const [{ team, status }, switcher] = await Promise.all([api.teamState(), teamSwitch(nav)]);
   if (!team) return { page: teamSetup(nav), focus: null };
-  const lead = state.profile.role === 'lead';
+  const lead = leadInView();
   const redraw = () => nav.show('team');
   const filter = h('select', { id: 'feed-filter', testid: 'feed-filter' },
     h('option', { value: '', text: t('moments.filterAll') }),
@@ -53,7 +54,7 @@ export async function teamScreen(nav) {
     nav.markSeen(stories);
     if (lead) {
       clear(queue);
-      const unreviewed = stories.filter((s) => !s.review && s.author_id !== state.profile.id);
+      const unreviewed = stories.filter((s) => !s.review && s.author_id !== myIdInView());
       if (unreviewed.length === 0) queue.append(h('li', { class: 'empty', text: t('team.queueEmpty') }));
       for (const story of unreviewed) queue.append(storyItem(story, { lead, onChanged: load, drafts, compact: true }));
     }
@@ -81,6 +82,7 @@ export async function teamScreen(nav) {
   await loadMembers();
   await load();
   const page = h('div', { class: 'page team' },
+    switcher,
     h('h1', { text: team.name }),
     h('p', { class: 'lead', text: t('team.intro') }),
     waitingToBeLetIn(team),
@@ -104,6 +106,12 @@ export async function teamScreen(nav) {
       membersBox,
       h('p', { text: t('team.founderKey', { founder: team.founder_fingerprint }) }),
       h('p', {}, t('team.myKey'), ' ', h('span', { class: 'member-key', dir: 'ltr', testid: 'team-my-key', text: team.my_fingerprint })),
+      h('button', {
+        type: 'button', class: 'quiet', testid: 'team-add', text: t('teams.add'),
+        // Joining or making a team beside this one: the same steps as the first.
+        // A reading of the folder meanwhile leaves the form as it is.
+        onclick: () => { state.onTeamRead = null; page.replaceWith(teamSetup(nav)); },
+      }),
       h('button', {
         type: 'button', class: 'quiet', testid: 'team-leave', text: t('team.leave'),
         onclick: async () => {

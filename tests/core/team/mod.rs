@@ -13,6 +13,7 @@ mod own_folder;
 mod recognition;
 mod region;
 mod sent_once;
+mod several_teams;
 mod tallies;
 mod trust;
 mod trust_chains;

@@ -197,18 +197,25 @@ fn a_region_follows_two_teams_sees_their_weekly_numbers_and_never_a_word_of_thei
     assert!(!text.contains("paraply"));
 }
 
+/// Lena's team (Sara and Ali, tallies on), and Rut of the region, whom
+/// Lena let follow; with Rut's id in the team.
+fn a_team_rut_follows(folder: &Path) -> (Member, Member, Member, Member, String) {
+    let (lena, sara, ali) = colleagues_in(folder, true);
+    let rut = member("Rut (region)", Role::Lead);
+    follow(&rut, folder);
+    let (id, fingerprint, _) = follower_id(&lena, "Rut (region)");
+    lena.app
+        .let_follow(&id, &fingerprint)
+        .unwrap_or_else(|err| panic!("{err}"));
+    (lena, sara, ali, rut, id)
+}
+
 /// A follower's key signs nothing that counts: a tally she writes into
 /// her own folder is refused on every PC.
 #[test]
 fn nothing_a_follower_signs_counts_in_the_team() {
     let north = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
-    let (lena, sara, ali) = colleagues_in(north.path(), true);
-    let rut = member("Rut (region)", Role::Lead);
-    follow(&rut, north.path());
-    let (id, fingerprint, _) = follower_id(&lena, "Rut (region)");
-    lena.app
-        .let_follow(&id, &fingerprint)
-        .unwrap_or_else(|err| panic!("{err}"));
+    let (lena, sara, ali, rut, id) = a_team_rut_follows(north.path());
     region_now(&rut);
 
     // Her own store for the team signs a tally of fifty fans.
@@ -238,6 +245,33 @@ fn nothing_a_follower_signs_counts_in_the_team() {
     let week = &insights.weeks[0];
     assert_eq!((week.members, week.fans), (3, 0), "{week:?}");
     assert_eq!(insights.source.members, 3);
+}
+
+/// After a start of the app the region's numbers show at once, as last
+/// worked out; they never outlive a tally read since.
+#[test]
+fn the_regions_numbers_show_at_once_after_a_start_and_never_outlive_a_new_tally() {
+    let north = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let (lena, sara, ali, rut, _) = a_team_rut_follows(north.path());
+    for m in [&lena, &sara, &ali] {
+        read(m);
+    }
+    let before = region_now(&rut);
+    assert_eq!(before.teams[0].weeks[0].tallied.fans, 0);
+
+    let rut = rut.reopen();
+    let at_start = rut.app.region(4).unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(at_start, before);
+
+    share(&sara, "Hämtade en stol åt en kund", Situation::SaidNo);
+    read(&sara);
+    let after = region_now(&rut);
+    assert_eq!(after.teams[0].weeks[0].tallied.fans, 1, "{after:?}");
+    let rut = rut.reopen();
+    assert_eq!(
+        rut.app.region(4).unwrap_or_else(|err| panic!("{err}")),
+        after
+    );
 }
 
 /// Following is for teams one is not in, through a folder whose team.json
