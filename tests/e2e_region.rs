@@ -13,6 +13,7 @@ mod desktop;
 use desktop::{
     click, paste_into, quit, screenshot, texts_of, wait_for, wait_for_count, wait_for_text, Desktop,
 };
+use fanday_core::region::Following;
 use fanday_core::{
     Customer, Fanday, Language, MomentInput, ProfileInput, Role, Situation, SystemClock,
 };
@@ -158,8 +159,24 @@ async fn a_region_follows_two_teams_sees_their_weekly_numbers_and_never_a_story(
 
     let_follow(&north_lead);
     let_follow(&south_lead);
-    // Opening Insights again reads the folders.
-    click(&app, "nav-today").await;
+    // Started again, the app reads the followed folders in the background,
+    // before anyone opens Insights.
+    quit(app).await;
+    let app = pc.launch_quiet().await;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let teams = Fanday::open(&pc.data_dir(), Arc::new(SystemClock))
+            .and_then(|core| core.followed_teams())
+            .unwrap_or_default();
+        if teams.len() == 2 && teams.iter().all(|t| t.following == Following::Following) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "never read in the background: {teams:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
     click(&app, "nav-insights").await;
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {

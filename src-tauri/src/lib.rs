@@ -118,6 +118,7 @@ pub fn run() {
             if opened {
                 reminders::start(app.handle());
                 team_sync::start(app.handle());
+                region_commands::start(app.handle());
             }
             Ok(())
         })

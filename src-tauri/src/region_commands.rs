@@ -38,14 +38,46 @@ pub async fn region(app: AppHandle, read: bool) -> Reply<Region> {
         let state = app.state::<AppState>();
         let fanday = core(&state)?;
         if read {
-            fanday.read_region(|done, total| {
-                let _ = app.emit(EVENT_REGION_PROGRESS, Progress { done, total });
-            })?;
+            read_region(&app, fanday)?;
         }
         Ok(fanday.region(REGION_WEEKS)?)
     })
     .await
     .map_err(|err| UiError::from(fanday_core::CoreError::Storage(err.to_string())))?
+}
+
+/// Reads the followed teams' folders, telling the window how far it is.
+fn read_region(app: &AppHandle, fanday: &fanday_core::Fanday) -> Reply<u64> {
+    Ok(fanday.read_region(|done, total| {
+        let _ = app.emit(EVENT_REGION_PROGRESS, Progress { done, total });
+    })?)
+}
+
+/// How often the followed teams' folders are read in the background.
+const REGION_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// Reads the followed teams' folders in the background, after the first
+/// screen and then every few minutes, so that the region's numbers are
+/// ready when Insights opens (a person who follows no team costs a look
+/// at one empty folder).
+pub fn start(app: &AppHandle) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        crate::first_screen::painted(&app).await;
+        loop {
+            let reading = app.clone();
+            let _ = tauri::async_runtime::spawn_blocking(move || {
+                let state = reading.state::<AppState>();
+                if let Ok(fanday) = core(&state) {
+                    if let Err(err) = read_region(&reading, fanday) {
+                        log::info!("the region was not read: {}", err.message);
+                    }
+                }
+            })
+            .await;
+            tokio::time::sleep(REGION_EVERY).await;
+        }
+    });
 }
 
 /// A lead lets a person follow the team read-only, after comparing keys.
