@@ -128,7 +128,14 @@ impl Fanday {
     }
 
     fn open_followed(&self, dir: &Path) -> Result<Fanday> {
-        Fanday::open(dir, self.clock.clone())
+        let followed = Fanday::open(dir, self.clock.clone())?;
+        // It keeps no words people wrote: what it deletes needs no
+        // overwriting (a first open of a team is a little quicker).
+        followed
+            .store
+            .conn()
+            .pragma_update(None, "secure_delete", "OFF")?;
+        Ok(followed)
     }
 
     /// Follows the team in `folder` read-only, after the person compared

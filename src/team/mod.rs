@@ -7,6 +7,7 @@
 //! protocol is written down in docs/TEAM-FOLDER.md.
 
 mod accepted;
+mod allowance;
 mod authority;
 pub mod body;
 mod catalogue;

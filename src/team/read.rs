@@ -5,6 +5,7 @@
 //! counted, moved past for good, and never read again.
 
 use super::accepted::Outcome;
+pub use super::allowance::{Allowance, Budget};
 use super::body::Body;
 use super::folder_survey::{
     load_states, load_vouchers, plan, tail_hash, tail_hash_after, Job, Seen,
@@ -26,66 +27,13 @@ use crate::sql::exec;
 use crate::store::Store;
 use chrono::{DateTime, Utc};
 use rusqlite::params;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-/// At most this many events are taken under one hold of the store's lock.
+/// At most this many events are taken under one hold of the store's lock;
+/// on a followed team's store, read in the background with no command
+/// waiting on it, eight times as many (a first open an eighth quicker).
 const EVENTS_PER_TRANSACTION: usize = 4096;
-
-/// How much one pass may read before it lets the next pass go on.
-#[derive(Debug, Clone, Copy)]
-pub struct Budget {
-    pub bytes: u64,
-    pub time: Duration,
-}
-
-impl Budget {
-    /// A pass of the app's reading loop: short enough that nothing waits.
-    pub const PASS: Budget = Budget {
-        bytes: 32 * 1024 * 1024,
-        time: Duration::from_millis(1500),
-    };
-    pub const WHOLE: Budget = Budget {
-        bytes: u64::MAX,
-        time: Duration::MAX,
-    };
-}
-
-/// What is left of one read's budget, shared by the passes it makes (its
-/// own folder read back, everyone's, files read again with keys it
-/// learned): together they stay within it.
-#[derive(Debug, Clone, Copy)]
-pub struct Allowance {
-    budget: Budget,
-    started: Instant,
-    bytes: u64,
-}
-
-impl Allowance {
-    pub fn new(budget: Budget) -> Allowance {
-        Allowance {
-            budget,
-            started: Instant::now(),
-            bytes: 0,
-        }
-    }
-
-    pub fn left(&self) -> Budget {
-        Budget {
-            bytes: self.budget.bytes.saturating_sub(self.bytes),
-            time: self.budget.time.saturating_sub(self.started.elapsed()),
-        }
-    }
-
-    pub fn is_spent(&self) -> bool {
-        let left = self.left();
-        left.bytes == 0 || left.time.is_zero()
-    }
-
-    /// The bytes read so far.
-    pub fn bytes(&self) -> u64 {
-        self.bytes
-    }
-}
+const FOLLOWER_EVENTS_PER_TRANSACTION: usize = 32768;
 
 #[derive(Debug, Default)]
 pub struct Pass {
@@ -429,6 +377,11 @@ pub fn pass(
     } else {
         std::thread::scope(|scope| -> Result<bool> {
             let (sender, receiver) = std::sync::mpsc::sync_channel(6);
+            let per_transaction = if team.follows {
+                FOLLOWER_EVENTS_PER_TRANSACTION
+            } else {
+                EVENTS_PER_TRANSACTION
+            };
             let jobs_ref = &jobs;
             let producer = scope.spawn(move || produce(jobs_ref, budget, sender));
             // Batches that are ready together are taken in one transaction,
@@ -454,7 +407,7 @@ pub fn pass(
                     &mut book,
                     &mut result,
                 )?;
-                while events < EVENTS_PER_TRANSACTION {
+                while events < per_transaction {
                     let Ok(next) = receiver.try_recv() else {
                         break;
                     };
@@ -502,7 +455,7 @@ pub fn pass(
         )?;
     }
     result.more = more;
-    allowance.bytes = allowance.bytes.saturating_add(result.bytes_read);
+    allowance.spend(result.bytes_read);
     // Lines no key verified, of members whose keys the team knows better
     // now (an admission read after the lines it admits): their files are
     // read again, once per change of keys.
