@@ -56,9 +56,9 @@ fn read_region(app: &AppHandle, fanday: &fanday_core::Fanday) -> Reply<u64> {
 /// How often the followed teams' folders are read in the background.
 const REGION_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
 
-/// Reads the followed teams' folders in the background, after the first
-/// screen and then every few minutes, so that the region's numbers are
-/// ready when Insights opens (a person who follows no team costs a look
+/// Reads the followed teams' folders and works out their numbers in the
+/// background, after the first screen and then every few minutes, so that
+/// the region's numbers are ready when Insights opens (a person who follows no team costs a look
 /// at one empty folder).
 pub fn start(app: &AppHandle) {
     let app = app.clone();
@@ -68,8 +68,12 @@ pub fn start(app: &AppHandle) {
             let reading = app.clone();
             let _ = tauri::async_runtime::spawn_blocking(move || {
                 let state = reading.state::<AppState>();
+                // The numbers are worked out too (and kept), so that the
+                // first click on Insights of a day shows them at once.
                 if let Ok(fanday) = core(&state) {
-                    if let Err(err) = read_region(&reading, fanday) {
+                    let read = read_region(&reading, fanday)
+                        .and_then(|_| Ok(fanday.region(REGION_WEEKS)?));
+                    if let Err(err) = read {
                         log::info!("the region was not read: {}", err.message);
                     }
                 }
