@@ -63,6 +63,12 @@ impl Deref for TeamView<'_> {
 }
 
 impl Fanday {
+    /// The team this store holds, without a look at its folder (which may
+    /// be a share that does not answer just now).
+    fn held_team(&self) -> Result<Option<TeamInfo>> {
+        crate::team::membership::info(&self.store.conn())
+    }
+
     /// The teams this person is in: their own store's first, then the
     /// further ones by name. Empty when they are in no team. A further
     /// team's store that cannot be read just now is left out.
@@ -70,7 +76,7 @@ impl Fanday {
         self.recover_made();
         let in_view = self.in_view_id()?;
         let choice = |store: &Fanday, own: bool| -> Option<TeamChoice> {
-            let info = store.team_info().ok()??;
+            let info = store.held_team().ok()??;
             let me = store.current_profile().ok()?;
             Some(TeamChoice {
                 own,
@@ -104,7 +110,7 @@ impl Fanday {
                 return Ok(picked);
             }
         }
-        if let Some(own) = self.team_info()? {
+        if let Some(own) = self.held_team()? {
             return Ok(own.team_id);
         }
         Ok(further
@@ -152,7 +158,7 @@ impl Fanday {
     /// own store when it holds no team yet, else in a store of its own.
     /// The new team is put in view.
     pub fn found_team(&self, name: &str, folder: &Path) -> Result<TeamInfo> {
-        let info = if self.team_info()?.is_none() {
+        let info = if self.held_team()?.is_none() {
             self.create_team(name, folder)?
         } else {
             self.make_further(Role::Lead, |store| store.create_team(name, folder))?
@@ -166,7 +172,7 @@ impl Fanday {
     /// a store of its own. The team is put in view.
     pub fn enter_team(&self, folder: &Path, founder_fingerprint: &str) -> Result<TeamInfo> {
         let preview = self.preview_team(folder)?;
-        let own = self.team_info()?;
+        let own = self.held_team()?;
         let in_it = own.iter().any(|own| own.team_id == preview.team_id)
             || self
                 .further_teams()
@@ -206,14 +212,14 @@ impl Fanday {
                 self.further_teams().into_iter().next().map(|(id, _)| id)
             }
             TeamView::Further(further) => {
-                let left = further.team_info()?.map(|team| team.team_id);
+                let left = further.held_team()?.map(|team| team.team_id);
                 further.leave_team()?;
                 drop(further);
                 if let Some(left) = left {
                     self.forget_picks_of(&left)?;
                     self.erase_further(&left);
                 }
-                self.team_info()?.map(|team| team.team_id)
+                self.held_team()?.map(|team| team.team_id)
             }
         };
         self.note_in_view(&next.unwrap_or_default())
@@ -225,7 +231,7 @@ impl Fanday {
         match self.team_in_view()? {
             TeamView::Own(own) => own.read_team(),
             TeamView::Further(further) => {
-                if let Some(team) = further.team_info()? {
+                if let Some(team) = further.held_team()? {
                     self.catch_up_once(&team.team_id, &further);
                 }
                 further.read_team()
@@ -239,7 +245,7 @@ impl Fanday {
     pub fn read_teams_out_of_view(&self) -> Result<u32> {
         let in_view = self.in_view_id()?;
         let mut new_events = 0;
-        if let Some(own) = self.team_info()? {
+        if let Some(own) = self.held_team()? {
             if own.team_id != in_view {
                 new_events += self.read_team().map_or(0, |report| report.new_events);
             }

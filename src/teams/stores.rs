@@ -76,7 +76,7 @@ impl Fanday {
             .iter()
             .filter_map(|dir| {
                 let store = self.open_further(dir).ok()?;
-                let info = store.team_info().ok().flatten()?;
+                let info = store.held_team().ok().flatten()?;
                 Some((info.team_id, store))
             })
             .collect()
@@ -152,7 +152,7 @@ impl Fanday {
             let dir = entry.path();
             let team = Fanday::open(&dir, self.clock.clone())
                 .ok()
-                .and_then(|store| store.team_info().ok().flatten());
+                .and_then(|store| store.held_team().ok().flatten());
             match team {
                 Some(team) if side_store::plain_id(&team.team_id) => {
                     let _ = self.name_made(&dir, &team.team_id);
