@@ -503,6 +503,34 @@ for (const scheme of ['light', 'dark']) {
   await page.close();
 }
 
+// In two teams: ticking "share" shows a box per team, the team in view
+// ticked; they pass axe, and the further team picked goes with the moment.
+for (const scheme of ['light', 'dark']) {
+  const page = await browser.newPage({ colorScheme: scheme, viewport: { width: 1040, height: 720 } });
+  await page.addInitScript(mockTauri, 'staff');
+  await page.goto(base);
+  await page.waitForSelector('[data-testid="moment-text"]');
+  await page.fill('[data-testid="moment-text"]', 'Bar en kartong åt en kund');
+  await page.click('[data-testid="moment-more"]');
+  await page.click('[data-testid="share-toggle"]');
+  await page.waitForSelector('[data-testid="share-teams"]:not([hidden])');
+  const boxes = await page.$$eval('[data-testid="share-team"]', (all) => all.map((b) => `${b.dataset.team}:${b.checked}`));
+  if (boxes.join() !== 'Kundtjänst:true,Butikschefer:false') problems.push(`share-teams/${scheme}: the boxes are ${boxes.join()}`);
+  await check(page, `share-teams/${scheme}`);
+  if (scheme === 'light' && process.env.FANDAY_SCREENSHOTS) {
+    await page.$eval('[data-testid="share-teams"]', (el) => el.scrollIntoView({ block: 'center' }));
+    await page.screenshot({ path: join(process.env.FANDAY_SCREENSHOTS, 'share-teams.png') });
+  }
+  await page.check('[data-testid="share-team"][data-team="Butikschefer"]');
+  await page.click('[data-testid="moment-save"]');
+  await page.waitForFunction(() => window.__calls.some((c) => c.command === 'add_moment'));
+  const sent = await page.evaluate(() => window.__calls.find((c) => c.command === 'add_moment')?.args);
+  if (!(sent?.moment?.shared === true && JSON.stringify(sent?.teams) === '["u"]')) {
+    problems.push(`share-teams/${scheme}: sent ${JSON.stringify(sent)}`);
+  } else console.log(`share-teams/${scheme}: both teams picked go with the moment`);
+  await page.close();
+}
+
 // A slow screen that finishes after a newer one was asked for is not drawn:
 // Progress takes a second, Today is asked for meanwhile, and Today stays.
 {
