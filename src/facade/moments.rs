@@ -36,16 +36,17 @@ impl Fanday {
     ) -> Result<Moment> {
         let author = self.current_profile()?.id;
         let valid = moment::validate(input, self.today(), None)?;
-        if let Some(teams) = teams {
-            self.check_picks(teams)?;
-        }
+        let picks = match teams {
+            Some(teams) => Some((teams, self.check_picks(teams)?)),
+            None => None,
+        };
         let added = {
             let conn = self.store.conn();
             exception::check_usable(&conn, valid.exception_id.as_deref(), None)?;
             if_then::check_followed(&conn, valid.plan_id.as_deref(), valid.situation)?;
             let added = moment::insert(&conn, &author, &valid, self.clock.now_utc())?;
-            if let Some(teams) = teams {
-                self.set_picks(&conn, &added.id, teams)?;
+            if let Some((teams, listed)) = &picks {
+                Fanday::set_picks(&conn, &added.id, teams, listed)?;
             }
             moment::get(&conn, &added.id)?
         };
@@ -66,9 +67,10 @@ impl Fanday {
         teams: Option<&[String]>,
     ) -> Result<Moment> {
         let today = self.today();
-        if let Some(teams) = teams {
-            self.check_picks(teams)?;
-        }
+        let picks = match teams {
+            Some(teams) => Some((teams, self.check_picks(teams)?)),
+            None => None,
+        };
         let updated = {
             let conn = self.store.conn();
             let kept_date = moment::date_of(&conn, id)?;
@@ -81,8 +83,8 @@ impl Fanday {
             )?;
             if_then::check_followed(&conn, valid.plan_id.as_deref(), valid.situation)?;
             moment::update(&conn, id, &valid, self.clock.now_utc())?;
-            if let Some(teams) = teams {
-                self.set_picks(&conn, id, teams)?;
+            if let Some((teams, listed)) = &picks {
+                Fanday::set_picks(&conn, id, teams, listed)?;
             }
             moment::get(&conn, id)?
         };

@@ -267,8 +267,6 @@ impl Fanday {
             let look = look.filter(|_| read_to_end);
             followed.note_read_look(look)?;
             self.region_kept.read(dir, folder, look);
-            // Numbers worked out while it was read are of before.
-            self.forget_numbers(dir)?;
         }
         progress(total, total);
         Ok(events)

@@ -22,25 +22,25 @@ pub(crate) fn copy_id(team_id: &str, moment_id: &str) -> String {
 
 impl Fanday {
     /// Refuses picks of teams the person is not in (now), before anything
-    /// is saved.
-    pub(crate) fn check_picks(&self, team_ids: &[String]) -> Result<()> {
-        let further: HashSet<String> = self.further_teams().into_iter().map(|(id, _)| id).collect();
+    /// is saved; returns the further teams there are now, for `set_picks`.
+    pub(crate) fn check_picks(&self, team_ids: &[String]) -> Result<Vec<String>> {
+        let further: Vec<String> = self.further_teams().into_iter().map(|(id, _)| id).collect();
         if team_ids.iter().any(|id| !further.contains(id)) {
             return Err(CoreError::NotFound { what: "team" });
         }
-        Ok(())
+        Ok(further)
     }
 
     /// Notes which further teams a moment is shared with: `team_ids` of
-    /// the teams listed now (a team whose store cannot be read just now
+    /// the teams `listed` now (a team whose store cannot be read just now
     /// keeps what it had).
     pub(crate) fn set_picks(
-        &self,
         conn: &Connection,
         moment_id: &str,
         team_ids: &[String],
+        listed: &[String],
     ) -> Result<()> {
-        for (team_id, _) in self.further_teams() {
+        for team_id in listed {
             conn.execute(
                 "DELETE FROM moment_teams WHERE moment_id = ?1 AND team_id = ?2",
                 params![moment_id, team_id],
@@ -59,11 +59,11 @@ impl Fanday {
     /// (and with no other further team): the person's own team is shared
     /// with through the moment's own `shared`.
     pub fn share_moment_with(&self, moment_id: &str, team_ids: &[String]) -> Result<crate::Moment> {
-        self.check_picks(team_ids)?;
+        let listed = self.check_picks(team_ids)?;
         {
             let conn = self.store.conn();
             moment::get(&conn, moment_id)?;
-            self.set_picks(&conn, moment_id, team_ids)?;
+            Fanday::set_picks(&conn, moment_id, team_ids, &listed)?;
         }
         self.copy_moment_to_teams(moment_id);
         moment::get(&self.store.conn(), moment_id)

@@ -103,36 +103,35 @@ impl Fanday {
     /// still in it, else their own store's team, else the first further
     /// one; empty in no team.
     fn in_view_id(&self) -> Result<String> {
+        Ok(self.in_view()?.0)
+    }
+
+    /// The team in view, with its store when it is a further team's.
+    fn in_view(&self) -> Result<(String, Option<Arc<Fanday>>)> {
         let picked = crate::reminder::setting(&self.store.conn(), IN_VIEW)?;
-        let further = self.further_teams();
-        if let Some(picked) = picked {
-            if further.iter().any(|(id, _)| *id == picked) {
-                return Ok(picked);
-            }
+        let mut further = self.further_teams();
+        if let Some(at) = further
+            .iter()
+            .position(|(id, _)| Some(id) == picked.as_ref())
+        {
+            let (id, store) = further.swap_remove(at);
+            return Ok((id, Some(store)));
         }
         if let Some(own) = self.held_team()? {
-            return Ok(own.team_id);
+            return Ok((own.team_id, None));
         }
-        Ok(further
-            .into_iter()
-            .next()
-            .map(|(id, _)| id)
-            .unwrap_or_default())
+        Ok(match further.into_iter().next() {
+            Some((id, store)) => (id, Some(store)),
+            None => (String::new(), None),
+        })
     }
 
     /// The store whose team the team screens show.
     pub fn team_in_view(&self) -> Result<TeamView<'_>> {
-        let id = self.in_view_id()?;
-        Ok(
-            match self
-                .further_teams()
-                .into_iter()
-                .find(|(team, _)| *team == id)
-            {
-                Some((_, store)) => TeamView::Further(store),
-                None => TeamView::Own(self),
-            },
-        )
+        Ok(match self.in_view()?.1 {
+            Some(store) => TeamView::Further(store),
+            None => TeamView::Own(self),
+        })
     }
 
     /// Puts the team `team_id` in view (remembered across starts).
