@@ -14,6 +14,7 @@ pub(crate) mod demo;
 pub mod digest;
 pub(crate) mod error;
 pub mod exception;
+mod exchange;
 pub mod export;
 mod facade;
 pub mod feedback;
@@ -60,7 +61,7 @@ pub struct Fanday {
     data_dir: PathBuf,
     clock: Arc<dyn Clock>,
     reminder_override: Mutex<Option<reminder::RunOverride>>,
-    team: team::Runtime,
+    team: exchange::runtime::Runtime,
     region_kept: region::Kept,
     further: teams::Opened,
 }
@@ -74,7 +75,7 @@ impl Fanday {
             data_dir: data_dir.to_path_buf(),
             clock,
             reminder_override: Mutex::new(None),
-            team: team::Runtime::default(),
+            team: exchange::runtime::Runtime::default(),
             region_kept: region::Kept::default(),
             further: teams::Opened::default(),
         })

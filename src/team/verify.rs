@@ -292,8 +292,8 @@ fn stories_beside(
             .into_iter()
             .map(|named| {
                 let (story_id, hash) = named.filter(|_| allowance > 0)?;
-                let super::story_files::Found::Content(story) =
-                    super::story_files::read_here(&dir, &story_id, &hash)
+                let crate::exchange::story_files::Found::Content(story) =
+                    crate::exchange::story_files::read_here(&dir, &story_id, &hash)
                 else {
                     return None;
                 };

@@ -3,9 +3,9 @@
 //! all), whose events are missing or reuse a number, and what waits to be
 //! sent.
 
-use super::refusal::Refusal;
 use crate::error::Result;
 use crate::sql::exec;
+use crate::team::refusal::Refusal;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
 use serde::Serialize;
@@ -249,7 +249,7 @@ pub fn skips(conn: &Connection) -> Result<Vec<Skip>> {
         rows.collect::<rusqlite::Result<_>>()?;
     // What waits: kept aside in the store, per member and reason, as it is
     // now (a later admission or rebuild may have taken it since).
-    let waiting = super::events::kept_aside_counts(conn, MAX_SKIP_ROWS)?;
+    let waiting = crate::team::events::kept_aside_counts(conn, MAX_SKIP_ROWS)?;
     found.extend(
         waiting
             .into_iter()

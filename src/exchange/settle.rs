@@ -4,14 +4,14 @@
 //! author's in turn), and withdrawn texts erased from the store's log and
 //! backups.
 
-use super::membership::{self, TeamFile};
-use super::project;
+use super::runtime::Runtime;
 use super::story_files::{self, Found};
-use super::Runtime;
 use crate::error::Result;
 use crate::folder::{self, member_dir, TEAM_FILE};
 use crate::sql::exec;
 use crate::store::Store;
+use crate::team::membership::{self, TeamFile};
+use crate::team::project;
 use crate::team_event::{EVENT_VERSION, LEGACY_VERSION};
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::params;
@@ -94,7 +94,7 @@ fn texts_to_look_for(
         .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
     rows.extend(
-        super::events::waiting_stories(conn, None)?
+        crate::team::events::waiting_stories(conn, None)?
             .into_iter()
             .filter_map(|(member, story)| Some((member, story.story_id, story.hash?))),
     );
@@ -146,7 +146,8 @@ pub fn settle(
         return Ok(());
     }
     let not_before = created_at.map(|c| c - Duration::days(7));
-    let due = super::events::dated_ahead_due(&store.conn(), now + Duration::days(1), not_before)?;
+    let due =
+        crate::team::events::dated_ahead_due(&store.conn(), now + Duration::days(1), not_before)?;
     if due {
         let withdrawn = {
             let conn = store.conn();
@@ -154,7 +155,7 @@ pub fn settle(
         };
         scrub_backups(store, &withdrawn);
     }
-    if super::membership::follows(&store.conn())? {
+    if crate::team::membership::follows(&store.conn())? {
         return Ok(());
     }
     let waiting = texts_to_look_for(&store.conn(), runtime)?;

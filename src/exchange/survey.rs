@@ -3,10 +3,6 @@
 //! whose key to pin (format 1) or which keys each member's lines may carry
 //! (format 2).
 
-use super::authority::Authority;
-use super::membership::MemberFile;
-use super::refusal::Refusal;
-use super::verify::KeyBook;
 use crate::error::Result;
 use crate::folder::deadline;
 use crate::folder::file_names::{classify, FileRole};
@@ -16,6 +12,10 @@ use crate::folder::{
     self, list, member_dir, relative, EntryKind, FolderFile, OpenError, MEMBERS_DIR, PROFILE_FILE,
 };
 use crate::store::Store;
+use crate::team::authority::Authority;
+use crate::team::membership::MemberFile;
+use crate::team::refusal::Refusal;
+use crate::team::verify::KeyBook;
 use crate::team_event::{parse_public_key, LEGACY_VERSION};
 use chrono::{DateTime, Utc};
 use ed25519_dalek::VerifyingKey;
@@ -193,7 +193,7 @@ pub fn load_vouchers(store: &Store) -> Result<Vouchers> {
         .collect::<rusqlite::Result<_>>()?;
     let mut vouchers = Vouchers::new();
     for member in members {
-        for (seq, prev, signer) in super::events::vouchers(&conn, &member)? {
+        for (seq, prev, signer) in crate::team::events::vouchers(&conn, &member)? {
             if let Some(key) = parse_public_key(&signer) {
                 vouchers
                     .entry(member.clone())

@@ -4,11 +4,11 @@
 //! conflict copy of it); erased, with every copy, when the story is
 //! withdrawn. Every open has the folder's deadline.
 
-use super::body::StoryContent;
-use super::refusal::Refusal;
 use crate::error::{CoreError, Result};
 use crate::folder::waits::WaitReason;
 use crate::folder::{self, EntryKind, OpenError, MAX_SMALL_FILE, STORIES_DIR};
+use crate::team::body::StoryContent;
+use crate::team::refusal::Refusal;
 use std::path::{Path, PathBuf};
 
 /// An id as it may stand in a file name: letters, digits and dashes.

@@ -8,12 +8,8 @@
 //! by another program, on a share that is away) is not damage: nothing is
 //! written until it can be read, and what waits, waits in the store.
 
-use super::body::{Body, StoryContent};
-use super::events::event_key;
-use super::membership::{device_key, joined, MemberFile};
+use super::runtime::Runtime;
 use super::story_files;
-use super::verify::{verify_chunk, KeyBook};
-use super::Runtime;
 use crate::error::{CoreError, Result};
 use crate::folder::file_names::{classify, event_file_name, event_file_number, FileRole};
 use crate::folder::lines::{read_chunk, Cursor};
@@ -25,6 +21,10 @@ use crate::folder::{
 use crate::profile::Profile;
 use crate::sql::exec;
 use crate::store::Store;
+use crate::team::body::{Body, StoryContent};
+use crate::team::events::event_key;
+use crate::team::membership::{device_key, joined, MemberFile};
+use crate::team::verify::{verify_chunk, KeyBook};
 use crate::team_event::{public_key_text, Event, EVENT_VERSION};
 use chrono::{DateTime, Utc};
 use ed25519_dalek::VerifyingKey;
@@ -208,7 +208,7 @@ fn heal_story_files(
         }
         let path = stories.join(format!("{story_id}.json"));
         let rel = folder::relative(team, &path);
-        let sighting = super::folder_survey::Sighting::of(&path);
+        let sighting = super::survey::Sighting::of(&path);
         if !thorough && sighting.is_some_and(|seen| runtime.sightings.is(&rel, &seen)) {
             continue;
         }
@@ -218,7 +218,7 @@ fn heal_story_files(
             story_files::Found::Waiting(_) => continue,
             _ => story_files::write(dir, &story_id, &attachment)?,
         }
-        if let Some(seen) = super::folder_survey::Sighting::of(&path) {
+        if let Some(seen) = super::survey::Sighting::of(&path) {
             runtime.sightings.saw(&rel, seen);
         }
     }

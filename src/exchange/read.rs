@@ -4,27 +4,25 @@
 //! at its byte and time budget and goes on there at the next. Junk is
 //! counted, moved past for good, and never read again.
 
-use super::accepted::Outcome;
 pub use super::allowance::{Allowance, Budget};
-use super::body::Body;
-use super::folder_survey::{
-    load_states, load_vouchers, plan, tail_hash, tail_hash_after, Job, Seen,
-};
-pub use super::folder_survey::{Scope, MAX_FILE_BYTES};
-use super::log::{self, Accept, Reader};
-use super::membership;
-use super::project;
-use super::refusal::Refusal;
 use super::report::{self, ReadAgain, SkipBook};
+use super::runtime::Runtime;
 use super::settle;
-use super::verify::{verify_chunk, KeyBook, Signed, Tally};
-use super::Runtime;
+use super::survey::{load_states, load_vouchers, plan, tail_hash, tail_hash_after, Job, Seen};
+pub use super::survey::{Scope, MAX_FILE_BYTES};
 use crate::error::Result;
 use crate::folder::lines::{read_chunk, Cursor};
 use crate::folder::waits::WaitReason;
 use crate::folder::{FolderFile, OpenError};
 use crate::sql::exec;
 use crate::store::Store;
+use crate::team::accepted::Outcome;
+use crate::team::body::Body;
+use crate::team::log::{self, Accept, Reader};
+use crate::team::membership;
+use crate::team::project;
+use crate::team::refusal::Refusal;
+use crate::team::verify::{verify_chunk, KeyBook, Signed, Tally};
 use chrono::{DateTime, Utc};
 use rusqlite::params;
 use std::time::Instant;
@@ -184,7 +182,7 @@ struct Taking<'a> {
 /// makes of them is said per file.
 #[derive(Default)]
 struct Arrived {
-    events: Vec<super::accepted::Accepted>,
+    events: Vec<crate::team::accepted::Accepted>,
     read_at: Vec<(String, u64)>,
 }
 
@@ -506,7 +504,7 @@ mod tests {
             book: KeyBook::default(),
             from: Cursor::default(),
             check: None,
-            sighting: super::super::folder_survey::Sighting {
+            sighting: super::super::survey::Sighting {
                 len: 0,
                 modified: None,
             },
@@ -519,7 +517,7 @@ mod tests {
             me: "me",
             now,
         };
-        let authority = super::super::authority::Authority::default();
+        let authority = crate::team::authority::Authority::default();
         let reader = Reader {
             me: "me",
             device: None,
