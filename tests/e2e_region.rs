@@ -286,7 +286,7 @@ async fn switch_to(app: &Client, name: &str) {
     wait_for(app, "team-switch").await;
     app.execute(
         "const pick = document.querySelector('[data-testid=\"team-switch\"]');
-         pick.value = [...pick.options].find((o) => o.text === arguments[0]).value;
+         pick.value = [...pick.options].find((o) => o.text === arguments[0] || o.text.startsWith(arguments[0] + ' · ')).value;
          pick.dispatchEvent(new Event('change'));",
         vec![serde_json::json!(name)],
     )

@@ -147,6 +147,30 @@ impl Fanday {
     }
 
     pub fn read_team_within(&self, budget: Budget) -> Result<ReadReport> {
+        let read = self.read_pass(budget);
+        *self
+            .team
+            .trouble
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = match &read {
+            Err(err) => Some(err.code().to_string()),
+            Ok(report) if report.folder_missing => Some("folder_missing".to_string()),
+            Ok(report) => report.send_error.as_ref().map(|sent| sent.code.to_string()),
+        };
+        read
+    }
+
+    /// What stood in the way when this store's team was last read in this
+    /// run of the app (a code the window words); none before a reading.
+    pub(crate) fn team_trouble(&self) -> Option<String> {
+        self.team
+            .trouble
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    fn read_pass(&self, budget: Budget) -> Result<ReadReport> {
         let Some(me) = self.profile()? else {
             return Ok(ReadReport::default());
         };

@@ -30,6 +30,9 @@ pub(crate) struct Runtime {
     /// woken by this): commands then only store and queue their events.
     /// Without it (the command line, the tests) they are written at once.
     pub(crate) sender: Mutex<Option<Sender>>,
+    /// What stood in the way at the last reading, as a code the window
+    /// words: the team switch tells of a team out of view that needs a look.
+    pub(crate) trouble: Mutex<Option<String>>,
 }
 
 /// Wakes whoever writes this PC's events to the folder.

@@ -43,6 +43,10 @@ pub struct TeamChoice {
     /// Held in the person's own store: shared with through a moment's own
     /// `shared`, the further ones through `also_shared_with`.
     pub own: bool,
+    /// What stood in the way when the team was last read in this run of
+    /// the app (a code the window words), none before a reading: a team
+    /// out of view that needs a look says so in the switch.
+    pub trouble: Option<String>,
 }
 
 /// The store whose team is in view: the person's own, or a further team's.
@@ -86,6 +90,7 @@ impl Fanday {
                 team_id: info.team_id,
                 name: info.name,
                 my_status: info.my_status,
+                trouble: store.team_trouble(),
             })
         };
         let mut further: Vec<TeamChoice> = self

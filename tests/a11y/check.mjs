@@ -205,7 +205,7 @@ function mockTauri(role) {
   // boxes of the teams to share it with.
   answers.teams = [
     { team_id: 't', member_id: 'p1', name: 'Kundtjänst', is_lead: role === 'lead', my_status: 'admitted', in_view: true, own: true },
-    { team_id: 'u', member_id: 'q1', name: 'Butikschefer', is_lead: false, my_status: 'admitted', in_view: false, own: false },
+    { team_id: 'u', member_id: 'q1', name: 'Butikschefer', is_lead: false, my_status: 'admitted', in_view: false, own: false, trouble: 'folder_missing' },
   ];
   answers.show_team = answers.teams;
   answers.bootstrap.teams = answers.teams;
@@ -328,6 +328,11 @@ async function checkTeamPeople(page, role) {
   for (const [id, want] of Object.entries(expected)) {
     const got = await count(id);
     if (got !== want) problems.push(`${role}/team: ${got} of ${id}, expected ${want}`);
+  }
+  // The team out of view whose folder was away at its last reading says so.
+  const choices = await page.$$eval('[data-testid="team-switch"] option', (els) => els.map((el) => el.textContent));
+  if (choices.join('|') !== 'Kundtjänst|Butikschefer · mappen nås inte') {
+    problems.push(`${role}/team: the team switch shows ${choices.join('|')}`);
   }
   const request = lead ? await page.$eval('[data-testid="team-request"]', (el) => el.textContent) : '';
   if (lead && !(request.includes('9999-AAAA-BBBB-CCCC') && request.includes('Bar en kartong'))) {

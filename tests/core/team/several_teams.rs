@@ -297,6 +297,63 @@ fn a_lead_founds_a_second_team_and_leaving_it_keeps_the_first() {
     assert_eq!(in_view(&lena.app).1, "Kundtjänst");
 }
 
+#[test]
+fn a_team_out_of_view_whose_folder_is_away_says_so_in_the_switch_until_it_is_back() {
+    let north = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let south = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let (lena, _, _) = colleagues_in(north.path(), true);
+    let (karin, _, _) = colleagues_in_team(south.path(), "Butik Syd", true);
+    let maja = member("Maja", Role::Staff);
+    enter(&maja, north.path());
+    let_in(&lena, &maja, "Maja");
+    enter(&maja, south.path());
+    let_in(&karin, &maja, "Maja");
+    show(&maja.app, "Kundtjänst");
+    let troubles = |app: &Fanday| -> Vec<(String, Option<String>)> {
+        app.teams()
+            .unwrap_or_else(|err| panic!("{err}"))
+            .into_iter()
+            .map(|team| (team.name, team.trouble))
+            .collect()
+    };
+    maja.app
+        .read_every_team()
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(
+        troubles(&maja.app),
+        [
+            ("Kundtjänst".to_string(), None),
+            ("Butik Syd".to_string(), None)
+        ]
+    );
+
+    // The south share drops away while the north team is in view.
+    let away = south.path().with_extension("away");
+    std::fs::rename(south.path(), &away).unwrap_or_else(|err| panic!("{err}"));
+    maja.app
+        .read_every_team()
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(
+        troubles(&maja.app),
+        [
+            ("Kundtjänst".to_string(), None),
+            ("Butik Syd".to_string(), Some("folder_missing".to_string()))
+        ]
+    );
+
+    std::fs::rename(&away, south.path()).unwrap_or_else(|err| panic!("{err}"));
+    maja.app
+        .read_every_team()
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(
+        troubles(&maja.app),
+        [
+            ("Kundtjänst".to_string(), None),
+            ("Butik Syd".to_string(), None)
+        ]
+    );
+}
+
 /// Does any file in the team folder hold `words`?
 fn folder_holds(folder: &Path, words: &str) -> bool {
     let mut todo = vec![folder.to_path_buf()];
