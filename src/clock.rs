@@ -39,18 +39,12 @@ impl FixedClock {
     }
 
     pub fn set(&self, at: DateTime<FixedOffset>) {
-        *self
-            .0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = at;
+        *crate::lock::locked(&self.0) = at;
     }
 }
 
 impl Clock for FixedClock {
     fn now(&self) -> DateTime<FixedOffset> {
-        *self
-            .0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        *crate::lock::locked(&self.0)
     }
 }

@@ -4,11 +4,19 @@
 //! Service on Linux, the Credential Manager on Windows, there kept on this
 //! PC only, never roaming with the person's profile) where one answers;
 //! otherwise, and for the tests and the command line, in a file beside the
-//! database, readable by its owner only. Settings says which.
+//! database, readable by its owner only. Settings says which. The
+//! database's `device_key` row keeps the public half and where the secret
+//! is.
 
-use crate::error::Result;
-use crate::team_event::{fingerprint, parse_secret_key, secret_key_text};
+use crate::error::{CoreError, Result};
+use crate::sql::exec;
+use crate::team_event::{
+    fingerprint, new_signing_key, parse_public_key, parse_secret_key, public_key_text,
+    secret_key_text,
+};
+use chrono::{DateTime, Utc};
 use ed25519_dalek::SigningKey;
+use rusqlite::{params, Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -191,6 +199,87 @@ pub fn load(
         },
         Place::File => Ok(file_load(data_dir, public)),
     }
+}
+
+fn data_dir(conn: &Connection) -> PathBuf {
+    conn.path()
+        .map(Path::new)
+        .and_then(Path::parent)
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// This computer's signing key, made the first time it is needed. The
+/// secret is kept outside the database (above): a key an earlier Fanday
+/// kept in the database is moved out the first time it is used. Where the
+/// secret is not there (a backup restored on another PC), a new key is
+/// made, which a lead lets in again; where the keyring keeping it cannot be
+/// asked just now (locked), nothing is made: [`CoreError::KeyringUnavailable`].
+pub fn device_key(conn: &Connection, now: DateTime<Utc>) -> Result<SigningKey> {
+    let dir = data_dir(conn);
+    let stored: Option<(String, String, String)> = conn
+        .query_row(
+            "SELECT secret_key, public_key, stored_in FROM device_key",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
+        .optional()?;
+    if let Some((secret, public, place)) = stored {
+        if let Some(key) = parse_secret_key(&secret).filter(|_| !secret.is_empty()) {
+            let place = save(&dir, &key)?;
+            exec(
+                conn,
+                "UPDATE device_key SET secret_key = '', stored_in = ?1",
+                [place.name()],
+            )?;
+            // Backups made before held it too (the day's, and the one made
+            // before the upgrade): a copied backup must not carry it.
+            let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+            crate::backup::erase_from_all(&dir, |backup| {
+                backup.execute("UPDATE device_key SET secret_key = ''", [])?;
+                Ok(())
+            });
+            return Ok(key);
+        }
+        if let Some((public, place)) = parse_public_key(&public).zip(Place::from_name(&place)) {
+            match load(&dir, place, &public) {
+                Ok(Some(key)) => return Ok(key),
+                Ok(None) => {}
+                Err(KeyringUnavailable) => return Err(CoreError::KeyringUnavailable),
+            }
+        }
+    }
+    let key = new_signing_key()
+        .ok_or_else(|| CoreError::TeamFolder("no randomness for a new key".into()))?;
+    replace_device_key(conn, &key, now)?;
+    Ok(key)
+}
+
+/// Where this PC's key is kept: `keyring` or `file`.
+pub fn key_place(conn: &Connection) -> Result<String> {
+    Ok(conn
+        .query_row("SELECT stored_in FROM device_key", [], |row| row.get(0))
+        .optional()?
+        .unwrap_or_default())
+}
+
+/// This PC's key, new or after a rotation: the secret kept outside the
+/// database, the public half in it.
+pub fn replace_device_key(conn: &Connection, key: &SigningKey, now: DateTime<Utc>) -> Result<()> {
+    let place = save(&data_dir(conn), key)?;
+    exec(
+        conn,
+        "INSERT OR REPLACE INTO device_key (singleton, secret_key, public_key, created_at, stored_in)
+         VALUES (1, '', ?1, ?2, ?3)",
+        params![public_key_text(&key.verifying_key()), now, place.name()],
+    )?;
+    Ok(())
+}
+
+/// This PC's own key, as the log writes signers.
+pub fn device_key_text(conn: &Connection) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT public_key FROM device_key", [], |row| row.get(0))
+        .optional()?)
 }
 
 #[cfg(test)]

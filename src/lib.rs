@@ -22,6 +22,7 @@ pub mod folder;
 mod history;
 pub mod if_then;
 pub mod keys;
+mod lock;
 pub mod misses;
 pub(crate) mod moment;
 pub(crate) mod profile;

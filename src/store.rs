@@ -118,9 +118,7 @@ impl Store {
     /// The one connection. A panic while it was held leaves SQLite itself
     /// consistent (every write is a transaction), so the lock is taken anyway.
     pub fn conn(&self) -> MutexGuard<'_, Connection> {
-        self.conn
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        crate::lock::locked(&self.conn)
     }
 }
 

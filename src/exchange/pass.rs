@@ -9,6 +9,7 @@ use super::read::{self, Scope};
 use super::report::{self, ReadReport};
 use super::write::{self, Flushed};
 use crate::error::{CoreError, Result};
+use crate::lock::locked;
 use crate::profile::{self, Profile, Role};
 use crate::team::{membership, outbox, reconcile, tally};
 use crate::team_event::EVENT_VERSION;
@@ -65,39 +66,23 @@ impl Fanday {
     /// reads the team (which sends them first). Commands then never wait
     /// on the folder.
     pub fn send_in_background(&self, wake: impl Fn() + Send + Sync + 'static) {
-        *self
-            .team
-            .sender
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(std::sync::Arc::new(wake));
+        *locked(&self.team.sender) = Some(std::sync::Arc::new(wake));
     }
 
     /// Who writes this store's events in the background, if anyone: a
     /// further team's store is written by the same writer.
     pub(crate) fn background_sender(&self) -> Option<super::runtime::Sender> {
-        self.team
-            .sender
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone()
+        locked(&self.team.sender).clone()
     }
 
     pub(crate) fn send_in_background_with(&self, sender: super::runtime::Sender) {
-        *self
-            .team
-            .sender
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(sender);
+        *locked(&self.team.sender) = Some(sender);
     }
 
     /// Events wait to be sent: the background writer is woken, or (without
     /// one) they are written now.
     pub(crate) fn send_team(&self, me: &Profile) {
-        let sender = self
-            .team
-            .sender
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let sender = locked(&self.team.sender);
         match sender.as_ref() {
             Some(wake) => wake(),
             None => {
@@ -108,11 +93,7 @@ impl Fanday {
     }
 
     pub(crate) fn in_background(&self) -> bool {
-        self.team
-            .sender
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .is_some()
+        locked(&self.team.sender).is_some()
     }
 
     pub(crate) fn flush_team(&self, me: &Profile) -> Result<Flushed> {
@@ -120,11 +101,7 @@ impl Fanday {
     }
 
     fn flush_team_within(&self, me: &Profile, allowance: &mut Allowance) -> Result<Flushed> {
-        let _writer = self
-            .team
-            .writer
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let _writer = locked(&self.team.writer);
         if self.read_own_folder(me, allowance)? {
             // Numbers of ours may wait unread in the folder: what waits is
             // written once they are known.
@@ -148,11 +125,7 @@ impl Fanday {
 
     pub fn read_team_within(&self, budget: Budget) -> Result<ReadReport> {
         let read = self.read_pass(budget);
-        *self
-            .team
-            .trouble
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = match &read {
+        *locked(&self.team.trouble) = match &read {
             Err(err) => Some(err.code().to_string()),
             Ok(report) if report.folder_missing => Some("folder_missing".to_string()),
             Ok(report) => report.send_error.as_ref().map(|sent| sent.code.to_string()),
@@ -163,11 +136,7 @@ impl Fanday {
     /// What stood in the way when this store's team was last read in this
     /// run of the app (a code the window words); none before a reading.
     pub(crate) fn team_trouble(&self) -> Option<String> {
-        self.team
-            .trouble
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone()
+        locked(&self.team.trouble).clone()
     }
 
     fn read_pass(&self, budget: Budget) -> Result<ReadReport> {
@@ -249,13 +218,7 @@ impl Fanday {
             report.became_lead = profile::promote_to_lead(&conn, now)?;
         }
         report.healed |= write::take_healed(&conn)?;
-        report.replaced = std::mem::take(
-            &mut *self
-                .team
-                .replaced
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner()),
-        );
+        report.replaced = std::mem::take(&mut *locked(&self.team.replaced));
         report.skipped = report::skips(&conn)?;
         report.gaps = report::gaps(&conn)?;
         report.waiting_to_send = report::waiting_to_send(&conn)?;

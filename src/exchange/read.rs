@@ -369,7 +369,7 @@ pub fn pass(
         me,
         now,
     };
-    let device = log::device_key_text(&store.conn())?;
+    let device = crate::keys::device_key_text(&store.conn())?;
     let more = if jobs.is_empty() {
         false
     } else {

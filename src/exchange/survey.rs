@@ -70,9 +70,7 @@ pub struct Sightings(Mutex<HashMap<String, Sighting>>);
 
 impl Sightings {
     fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, Sighting>> {
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        crate::lock::locked(&self.0)
     }
 
     pub fn is(&self, path: &str, sighting: &Sighting) -> bool {

@@ -388,11 +388,7 @@ pub fn flush(
         now,
         &mut replaced,
     );
-    runtime
-        .replaced
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .extend(replaced);
+    crate::lock::locked(&runtime.replaced).extend(replaced);
     flushed
 }
 

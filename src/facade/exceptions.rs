@@ -2,6 +2,10 @@
 
 use crate::error::Result;
 use crate::exception::{self, Action};
+use crate::profile::Profile;
+use crate::team::body::{Body, ProposalBody};
+use crate::team::catalogue::decision_body;
+use crate::team::membership::joined;
 use crate::{Exception, ExceptionFilter, ExceptionInput, Fanday};
 
 impl Fanday {
@@ -62,5 +66,66 @@ impl Fanday {
 
     pub fn list_exceptions(&self, filter: &ExceptionFilter) -> Result<Vec<Exception>> {
         exception::list(&self.store.conn(), filter)
+    }
+}
+
+impl Fanday {
+    /// In a team: the proposal as an event, shown once the state holds
+    /// it. `None` outside a team (the catalogue is this PC's alone).
+    pub(crate) fn propose_in_team(
+        &self,
+        input: &ExceptionInput,
+        proposer: &Profile,
+    ) -> Result<Option<Exception>> {
+        if joined(&self.store.conn())?.is_none() {
+            return Ok(None);
+        }
+        let input = exception::validate(input)?;
+        let id = uuid::Uuid::now_v7().to_string();
+        self.team_event(Body::ExceptionProposed(ProposalBody {
+            exception_id: id.clone(),
+            exception: input.clone(),
+        }))?;
+        self.shown_in_catalogue(&id, &input, proposer).map(Some)
+    }
+
+    /// In a team: the decision as an event, checked here first as the
+    /// team will check it. `None` outside a team.
+    pub(crate) fn decide_in_team(
+        &self,
+        id: &str,
+        action: Action,
+        note: Option<&str>,
+        actor: &Profile,
+    ) -> Result<Option<Exception>> {
+        let body = {
+            let conn = self.store.conn();
+            if joined(&conn)?.is_none() {
+                return Ok(None);
+            }
+            let note = exception::validate_note(note)?;
+            let current = exception::get(&conn, id)?;
+            exception::check_move(&current, action, actor)?;
+            let decision_id = uuid::Uuid::now_v7().to_string();
+            decision_body(&conn, id, &current.proposed_by, decision_id, action, note)?
+        };
+        self.team_event(body)?;
+        exception::get(&self.store.conn(), id).map(Some)
+    }
+
+    /// What the catalogue shows of a proposal sent just now. A key the
+    /// team does not count yet (waiting to be let in) keeps its proposal
+    /// here as proposed; the team's state takes it over once it counts.
+    fn shown_in_catalogue(
+        &self,
+        id: &str,
+        input: &ExceptionInput,
+        proposer: &Profile,
+    ) -> Result<Exception> {
+        let conn = self.store.conn();
+        if exception::status_of(&conn, id)?.is_none() {
+            exception::insert_proposal(&conn, id, input, proposer, self.clock.now_utc())?;
+        }
+        exception::get(&conn, id)
     }
 }

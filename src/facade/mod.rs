@@ -5,8 +5,11 @@
 pub mod exceptions;
 pub mod feedback;
 pub mod insights;
+pub mod lineup;
 pub mod moments;
 pub mod plans;
 pub mod progress;
 pub mod reminders;
+pub mod team;
+pub mod team_members;
 pub mod your_data;

@@ -47,9 +47,7 @@ impl Fanday {
     }
 
     fn run_override(&self) -> std::sync::MutexGuard<'_, Option<RunOverride>> {
-        self.reminder_override
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        crate::lock::locked(&self.reminder_override)
     }
 
     fn log_reminder(&self, kind: LogKind, until: Option<DateTime<Utc>>) -> Result<()> {

@@ -25,9 +25,7 @@ const MAX_IN_FLIGHT: usize = 16;
 static IN_FLIGHT: Mutex<Option<HashSet<PathBuf>>> = Mutex::new(None);
 
 fn in_flight() -> std::sync::MutexGuard<'static, Option<HashSet<PathBuf>>> {
-    IN_FLIGHT
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+    crate::lock::locked(&IN_FLIGHT)
 }
 
 /// Takes `path` off the list when its work ends, however it ends.
@@ -79,11 +77,7 @@ impl Pool {
         if !free && !self.grow() {
             return false;
         }
-        self.queue
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .send(task)
-            .is_ok()
+        crate::lock::locked(&self.queue).send(task).is_ok()
     }
 
     /// One more thread, taken as busy with the task about to be queued.
@@ -97,10 +91,7 @@ impl Pool {
         let spawned = std::thread::Builder::new()
             .name("fanday-folder-io".into())
             .spawn(move || loop {
-                let task = tasks
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner())
-                    .recv();
+                let task = crate::lock::locked(&tasks).recv();
                 let Ok(task) = task else {
                     return;
                 };

@@ -173,9 +173,7 @@ pub struct WaitBook(Mutex<HashMap<String, Wait>>);
 
 impl WaitBook {
     fn book(&self) -> std::sync::MutexGuard<'_, HashMap<String, Wait>> {
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        crate::lock::locked(&self.0)
     }
 
     /// May `path` be tried now?

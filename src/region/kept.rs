@@ -36,9 +36,7 @@ struct KeptTeam {
 
 impl Kept {
     fn map(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, KeptTeam>> {
-        self.teams
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        crate::lock::locked(&self.teams)
     }
 
     /// Does the team's folder look as when it was last read to its end?

@@ -220,11 +220,7 @@ impl Fanday {
     /// of how many are read. A folder that cannot be read just now is read
     /// at the next time; it is not an error here. Returns the events read.
     pub fn read_region(&self, mut progress: impl FnMut(usize, usize)) -> Result<u64> {
-        let _one_at_a_time = self
-            .region_kept
-            .reading
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let _one_at_a_time = crate::lock::locked(&self.region_kept.reading);
         let dirs = self.followed_dirs();
         let total = dirs.len();
         let mut events = 0;

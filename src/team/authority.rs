@@ -145,14 +145,6 @@ impl Authority {
                 .is_some_and(|m| !ended_by(m.lead_ended, m.lead_given, event.at))
     }
 
-    /// May this key take back what `member` shared? Taking back only ever
-    /// erases the member's own stories, so it counts with the key the team
-    /// knew for that number even after a removal, and with the key of a
-    /// request to join nobody has answered yet.
-    pub fn may_withdraw(&self, member: &str, seq: u64, key: &VerifyingKey) -> bool {
-        self.is_members_key(member, seq, key)
-    }
-
     /// Is `key` the member's own at `seq`: the key the team knew for that
     /// number (also after a removal), or, for someone never let in, the key
     /// of their request? Only such lines say which numbers the member used.
@@ -425,16 +417,12 @@ fn replay_step(auth: &mut Authority, step: &Accepted) -> Outcome {
     let actor = step.member.as_str();
     let as_member = auth.counts_event(step);
     let by_lead = as_member && auth.leads_event(step);
-    let need_lead = |ok: bool| {
-        if ok {
-            Outcome::Applied
-        } else {
-            Outcome::KeptAside(Refusal::NotLead)
-        }
-    };
     let Ok(body) = &step.body else {
         return Outcome::Refused(Refusal::BodyMismatch);
     };
+    if needs_lead(body) && !by_lead {
+        return Outcome::KeptAside(Refusal::NotLead);
+    }
     let parse = |text: &str| crate::team_event::parse_public_key(text);
     match body {
         Body::MemberRequested(request) | Body::FollowRequested(request) => {
@@ -470,9 +458,6 @@ fn replay_step(auth: &mut Authority, step: &Accepted) -> Outcome {
         }
         Body::MemberAdmitted(admit) | Body::FollowAdmitted(admit) => {
             let follower = matches!(body, Body::FollowAdmitted(_));
-            if !by_lead {
-                return need_lead(false);
-            }
             let Some(key) = parse(&admit.key) else {
                 return Outcome::Refused(Refusal::BodyMismatch);
             };
@@ -496,9 +481,6 @@ fn replay_step(auth: &mut Authority, step: &Accepted) -> Outcome {
             Outcome::Applied
         }
         Body::MemberDeclined(decline) => {
-            if !by_lead {
-                return need_lead(false);
-            }
             let Some(key) = parse(&decline.key) else {
                 return Outcome::Refused(Refusal::BodyMismatch);
             };
@@ -510,9 +492,6 @@ fn replay_step(auth: &mut Authority, step: &Accepted) -> Outcome {
             Outcome::Applied
         }
         Body::MemberRemoved(removal) => {
-            if !by_lead {
-                return need_lead(false);
-            }
             if auth.is_lead_now(&removal.member) && auth.leads_now() <= 1 {
                 return Outcome::Refused(Refusal::LastLead);
             }
@@ -552,18 +531,12 @@ fn replay_step(auth: &mut Authority, step: &Accepted) -> Outcome {
             Outcome::Applied
         }
         Body::RoleGranted(RoleBody { member, after, .. }) => {
-            if !by_lead {
-                return need_lead(false);
-            }
             let entry = auth.entry(member);
             entry.lead.set_after(*after, true);
             entry.lead_given = entry.lead_given.max(Some(step.at));
             Outcome::Applied
         }
         Body::RoleRevoked(RoleBody { member, after, .. }) => {
-            if !by_lead {
-                return need_lead(false);
-            }
             if auth.is_lead_now(member) && auth.leads_now() <= 1 {
                 return Outcome::Refused(Refusal::LastLead);
             }

@@ -120,15 +120,6 @@ pub enum Mark {
     Featured,
 }
 
-impl Mark {
-    pub fn text(self) -> &'static str {
-        match self {
-            Mark::Reviewed => "reviewed",
-            Mark::Featured => "featured",
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReviewBody {
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -269,61 +260,73 @@ pub struct TallyBody {
 #[serde(deny_unknown_fields)]
 pub struct TallyStopBody {}
 
-/// A team event's body, by kind.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Body {
-    StoryShared(StoryBody),
-    StoryEdited(StoryBody),
-    StoryWithdrawn(StoryRef),
-    ReactionAdded(StoryRef),
-    CommentAdded(CommentBody),
-    ReviewMarked(ReviewBody),
-    ExceptionProposed(ProposalBody),
-    ExceptionDecided(DecisionBody),
-    RoleGranted(RoleBody),
-    RoleRevoked(RoleBody),
-    MemberRequested(RequestBody),
-    MemberAdmitted(AdmitBody),
-    /// Kinds of their own, so that a Fanday before followers refuses them
-    /// (an unknown kind) rather than reading a follower as a member.
-    FollowRequested(RequestBody),
-    FollowAdmitted(AdmitBody),
-    MemberDeclined(DeclineBody),
-    MemberRemoved(RemoveBody),
-    MemberRenamed(RenameBody),
-    KeyRotated(RotateBody),
-    LineupSet(LineupBody),
-    LineupName(LineupNameBody),
-    LineupVoice(VoiceBody),
-    TallyWeek(TallyBody),
-    TallyStopped(TallyStopBody),
+/// The kinds of team event, each once: its variant with its body's type,
+/// and its name (a constant in [`kind`]). The enum, the names, and reading
+/// and writing a body by its kind all come from this one list.
+macro_rules! bodies {
+    ($($(#[$doc:meta])* $variant:ident($body:ty) = $name:ident $text:literal;)*) => {
+        /// A team event's body, by kind.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum Body {
+            $($(#[$doc])* $variant($body),)*
+        }
+
+        /// An event's kinds, named once: the parser and the log's queries use these.
+        pub mod kind {
+            $(pub const $name: &str = $text;)*
+        }
+
+        impl Body {
+            pub fn kind(&self) -> &'static str {
+                match self {
+                    $(Body::$variant(_) => kind::$name,)*
+                }
+            }
+
+            pub fn to_value(&self) -> Value {
+                let value = match self {
+                    $(Body::$variant(b) => serde_json::to_value(b),)*
+                };
+                value.unwrap_or(Value::Null)
+            }
+
+            /// The one place a kind's name decides what its body is.
+            fn parse_from(name: &str, body: impl BodySource) -> Result<Body, Refusal> {
+                Ok(match name {
+                    $(kind::$name => Body::$variant(body.typed()?),)*
+                    _ => return Err(Refusal::UnknownKind),
+                })
+            }
+        }
+    };
 }
 
-/// An event's kinds, named once: the parser and the log's queries use these.
-pub mod kind {
-    pub const STORY_SHARED: &str = "story.shared";
-    pub const STORY_EDITED: &str = "story.edited";
-    pub const STORY_WITHDRAWN: &str = "story.withdrawn";
-    pub const REACTION_ADDED: &str = "reaction.added";
-    pub const COMMENT_ADDED: &str = "comment.added";
-    pub const REVIEW_MARKED: &str = "review.marked";
-    pub const EXCEPTION_PROPOSED: &str = "exception.proposed";
-    pub const EXCEPTION_DECIDED: &str = "exception.decided";
-    pub const ROLE_GRANTED: &str = "role.granted";
-    pub const ROLE_REVOKED: &str = "role.revoked";
-    pub const MEMBER_REQUESTED: &str = "member.requested";
-    pub const MEMBER_ADMITTED: &str = "member.admitted";
-    pub const FOLLOW_REQUESTED: &str = "follow.requested";
-    pub const FOLLOW_ADMITTED: &str = "follow.admitted";
-    pub const MEMBER_DECLINED: &str = "member.declined";
-    pub const MEMBER_REMOVED: &str = "member.removed";
-    pub const MEMBER_RENAMED: &str = "member.renamed";
-    pub const KEY_ROTATED: &str = "key.rotated";
-    pub const LINEUP_SET: &str = "lineup.set";
-    pub const LINEUP_NAME: &str = "lineup.anonymous";
-    pub const LINEUP_VOICE: &str = "lineup.voice";
-    pub const TALLY_WEEK: &str = "tally.week";
-    pub const TALLY_STOPPED: &str = "tally.stopped";
+bodies! {
+    StoryShared(StoryBody) = STORY_SHARED "story.shared";
+    StoryEdited(StoryBody) = STORY_EDITED "story.edited";
+    StoryWithdrawn(StoryRef) = STORY_WITHDRAWN "story.withdrawn";
+    ReactionAdded(StoryRef) = REACTION_ADDED "reaction.added";
+    CommentAdded(CommentBody) = COMMENT_ADDED "comment.added";
+    ReviewMarked(ReviewBody) = REVIEW_MARKED "review.marked";
+    ExceptionProposed(ProposalBody) = EXCEPTION_PROPOSED "exception.proposed";
+    ExceptionDecided(DecisionBody) = EXCEPTION_DECIDED "exception.decided";
+    RoleGranted(RoleBody) = ROLE_GRANTED "role.granted";
+    RoleRevoked(RoleBody) = ROLE_REVOKED "role.revoked";
+    MemberRequested(RequestBody) = MEMBER_REQUESTED "member.requested";
+    MemberAdmitted(AdmitBody) = MEMBER_ADMITTED "member.admitted";
+    /// Kinds of their own, so that a Fanday before followers refuses them
+    /// (an unknown kind) rather than reading a follower as a member.
+    FollowRequested(RequestBody) = FOLLOW_REQUESTED "follow.requested";
+    FollowAdmitted(AdmitBody) = FOLLOW_ADMITTED "follow.admitted";
+    MemberDeclined(DeclineBody) = MEMBER_DECLINED "member.declined";
+    MemberRemoved(RemoveBody) = MEMBER_REMOVED "member.removed";
+    MemberRenamed(RenameBody) = MEMBER_RENAMED "member.renamed";
+    KeyRotated(RotateBody) = KEY_ROTATED "key.rotated";
+    LineupSet(LineupBody) = LINEUP_SET "lineup.set";
+    LineupName(LineupNameBody) = LINEUP_NAME "lineup.anonymous";
+    LineupVoice(VoiceBody) = LINEUP_VOICE "lineup.voice";
+    TallyWeek(TallyBody) = TALLY_WEEK "tally.week";
+    TallyStopped(TallyStopBody) = TALLY_STOPPED "tally.stopped";
 }
 
 /// A body as JSON, parsed or as text.
@@ -344,58 +347,6 @@ impl BodySource for &str {
 }
 
 impl Body {
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Body::StoryShared(_) => kind::STORY_SHARED,
-            Body::StoryEdited(_) => kind::STORY_EDITED,
-            Body::StoryWithdrawn(_) => kind::STORY_WITHDRAWN,
-            Body::ReactionAdded(_) => kind::REACTION_ADDED,
-            Body::CommentAdded(_) => kind::COMMENT_ADDED,
-            Body::ReviewMarked(_) => kind::REVIEW_MARKED,
-            Body::ExceptionProposed(_) => kind::EXCEPTION_PROPOSED,
-            Body::ExceptionDecided(_) => kind::EXCEPTION_DECIDED,
-            Body::RoleGranted(_) => kind::ROLE_GRANTED,
-            Body::RoleRevoked(_) => kind::ROLE_REVOKED,
-            Body::MemberRequested(_) => kind::MEMBER_REQUESTED,
-            Body::MemberAdmitted(_) => kind::MEMBER_ADMITTED,
-            Body::FollowRequested(_) => kind::FOLLOW_REQUESTED,
-            Body::FollowAdmitted(_) => kind::FOLLOW_ADMITTED,
-            Body::MemberDeclined(_) => kind::MEMBER_DECLINED,
-            Body::MemberRemoved(_) => kind::MEMBER_REMOVED,
-            Body::MemberRenamed(_) => kind::MEMBER_RENAMED,
-            Body::KeyRotated(_) => kind::KEY_ROTATED,
-            Body::LineupSet(_) => kind::LINEUP_SET,
-            Body::LineupName(_) => kind::LINEUP_NAME,
-            Body::LineupVoice(_) => kind::LINEUP_VOICE,
-            Body::TallyWeek(_) => kind::TALLY_WEEK,
-            Body::TallyStopped(_) => kind::TALLY_STOPPED,
-        }
-    }
-
-    pub fn to_value(&self) -> Value {
-        let value = match self {
-            Body::StoryShared(b) | Body::StoryEdited(b) => serde_json::to_value(b),
-            Body::StoryWithdrawn(b) | Body::ReactionAdded(b) => serde_json::to_value(b),
-            Body::CommentAdded(b) => serde_json::to_value(b),
-            Body::ReviewMarked(b) => serde_json::to_value(b),
-            Body::ExceptionProposed(b) => serde_json::to_value(b),
-            Body::ExceptionDecided(b) => serde_json::to_value(b),
-            Body::RoleGranted(b) | Body::RoleRevoked(b) => serde_json::to_value(b),
-            Body::MemberRequested(b) | Body::FollowRequested(b) => serde_json::to_value(b),
-            Body::MemberAdmitted(b) | Body::FollowAdmitted(b) => serde_json::to_value(b),
-            Body::MemberDeclined(b) => serde_json::to_value(b),
-            Body::MemberRemoved(b) => serde_json::to_value(b),
-            Body::MemberRenamed(b) => serde_json::to_value(b),
-            Body::KeyRotated(b) => serde_json::to_value(b),
-            Body::LineupSet(b) => serde_json::to_value(b),
-            Body::LineupName(b) => serde_json::to_value(b),
-            Body::LineupVoice(b) => serde_json::to_value(b),
-            Body::TallyWeek(b) => serde_json::to_value(b),
-            Body::TallyStopped(b) => serde_json::to_value(b),
-        };
-        value.unwrap_or(Value::Null)
-    }
-
     /// As [`Body::parse`], from the body's JSON text (as the log keeps it).
     pub fn parse_text(kind: &str, body: &str) -> Result<Body, Refusal> {
         Self::parse_from(kind, body)
@@ -403,36 +354,6 @@ impl Body {
 
     pub fn parse(kind: &str, body: &Value) -> Result<Body, Refusal> {
         Self::parse_from(kind, body)
-    }
-
-    /// The one place a kind's name decides what its body is.
-    fn parse_from(name: &str, body: impl BodySource) -> Result<Body, Refusal> {
-        Ok(match name {
-            kind::STORY_SHARED => Body::StoryShared(body.typed()?),
-            kind::STORY_EDITED => Body::StoryEdited(body.typed()?),
-            kind::STORY_WITHDRAWN => Body::StoryWithdrawn(body.typed()?),
-            kind::REACTION_ADDED => Body::ReactionAdded(body.typed()?),
-            kind::COMMENT_ADDED => Body::CommentAdded(body.typed()?),
-            kind::REVIEW_MARKED => Body::ReviewMarked(body.typed()?),
-            kind::EXCEPTION_PROPOSED => Body::ExceptionProposed(body.typed()?),
-            kind::EXCEPTION_DECIDED => Body::ExceptionDecided(body.typed()?),
-            kind::ROLE_GRANTED => Body::RoleGranted(body.typed()?),
-            kind::ROLE_REVOKED => Body::RoleRevoked(body.typed()?),
-            kind::MEMBER_REQUESTED => Body::MemberRequested(body.typed()?),
-            kind::MEMBER_ADMITTED => Body::MemberAdmitted(body.typed()?),
-            kind::FOLLOW_REQUESTED => Body::FollowRequested(body.typed()?),
-            kind::FOLLOW_ADMITTED => Body::FollowAdmitted(body.typed()?),
-            kind::MEMBER_DECLINED => Body::MemberDeclined(body.typed()?),
-            kind::MEMBER_REMOVED => Body::MemberRemoved(body.typed()?),
-            kind::MEMBER_RENAMED => Body::MemberRenamed(body.typed()?),
-            kind::KEY_ROTATED => Body::KeyRotated(body.typed()?),
-            kind::LINEUP_SET => Body::LineupSet(body.typed()?),
-            kind::LINEUP_NAME => Body::LineupName(body.typed()?),
-            kind::LINEUP_VOICE => Body::LineupVoice(body.typed()?),
-            kind::TALLY_WEEK => Body::TallyWeek(body.typed()?),
-            kind::TALLY_STOPPED => Body::TallyStopped(body.typed()?),
-            _ => return Err(Refusal::UnknownKind),
-        })
     }
 
     /// Kinds that name the keys a member's next lines may be signed with

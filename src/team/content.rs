@@ -15,6 +15,7 @@ use super::state::{CommentState, Latest, StoryState, TallyState, TeamState};
 use super::tally;
 use crate::team_event::LEGACY_VERSION;
 use chrono::Duration;
+use std::collections::BTreeMap;
 
 /// The longest story, reaction or comment, in characters.
 pub const MAX_STORY_CHARS: usize = 2000;
@@ -96,11 +97,13 @@ pub fn apply_story(state: &mut TeamState, event: &Accepted, body: &Body) -> Outc
         }
         Body::StoryWithdrawn(story) => {
             // Taking back only erases the member's own stories: it counts
-            // with their key at that number, also after a removal.
-            let may = event
-                .signer
-                .as_ref()
-                .is_some_and(|key| state.authority.may_withdraw(&event.member, event.seq, key));
+            // with the key the team knew for that number, also after a
+            // removal, and with the key of a request nobody answered yet.
+            let may = event.signer.as_ref().is_some_and(|key| {
+                state
+                    .authority
+                    .is_members_key(&event.member, event.seq, key)
+            });
             if !may && !counts {
                 return Outcome::KeptAside(Refusal::NotAdmitted);
             }
@@ -160,15 +163,22 @@ fn keep_latest(state: &mut TeamState, key: String, version: StoryState) {
 
 /// Any other content event, once every story is in.
 pub fn apply_other(state: &mut TeamState, event: &Accepted, body: &Body) -> Outcome {
-    let counts = state.authority.counts_event(event);
+    let members_own = matches!(
+        body,
+        Body::ReactionAdded(_)
+            | Body::CommentAdded(_)
+            | Body::LineupName(_)
+            | Body::TallyWeek(_)
+            | Body::TallyStopped(_)
+    );
+    if members_own && !state.authority.counts_event(event) {
+        return Outcome::KeptAside(Refusal::NotAdmitted);
+    }
     match body {
         Body::ReactionAdded(StoryRef {
             story_author,
             story_id,
         }) => {
-            if !counts {
-                return Outcome::KeptAside(Refusal::NotAdmitted);
-            }
             let key = story_key(state, story_author, story_id);
             let when = state
                 .applause
@@ -180,9 +190,6 @@ pub fn apply_other(state: &mut TeamState, event: &Accepted, body: &Body) -> Outc
             Outcome::Applied
         }
         Body::CommentAdded(comment) => {
-            if !counts {
-                return Outcome::KeptAside(Refusal::NotAdmitted);
-            }
             if !text_fits(&comment.text) {
                 return Outcome::Refused(Refusal::TextInvalid);
             }
@@ -203,22 +210,11 @@ pub fn apply_other(state: &mut TeamState, event: &Accepted, body: &Body) -> Outc
                 return Outcome::KeptAside(Refusal::NotLead);
             }
             let story = story_key(state, &review.story_author, &review.story_id);
-            let latest = latest(event, review.mark);
-            if state
-                .reviews
-                .get(&story)
-                .map_or(true, |found| latest.is_after(found))
-            {
-                state.reviews.insert(story, latest);
-            }
-            Outcome::Applied
+            keep_later(&mut state.reviews, story, latest(event, review.mark))
         }
         Body::LineupSet(lineup) => apply_lineup(state, event, lineup),
         Body::LineupVoice(voice) => apply_voice(state, event, voice),
         Body::LineupName(choice) => {
-            if !counts {
-                return Outcome::KeptAside(Refusal::NotAdmitted);
-            }
             let entry = state
                 .anonymous
                 .entry(event.member.clone())
@@ -229,9 +225,6 @@ pub fn apply_other(state: &mut TeamState, event: &Accepted, body: &Body) -> Outc
             Outcome::Applied
         }
         Body::TallyWeek(counted) => {
-            if !counts {
-                return Outcome::KeptAside(Refusal::NotAdmitted);
-            }
             let monday = match tally::check(counted, event.at) {
                 Ok(monday) => monday,
                 Err(refusal) => return Outcome::Refused(refusal),
@@ -253,9 +246,6 @@ pub fn apply_other(state: &mut TeamState, event: &Accepted, body: &Body) -> Outc
             Outcome::Applied
         }
         Body::TallyStopped(_) => {
-            if !counts {
-                return Outcome::KeptAside(Refusal::NotAdmitted);
-            }
             let stop = state
                 .tally_stops
                 .entry(event.member.clone())
@@ -267,6 +257,18 @@ pub fn apply_other(state: &mut TeamState, event: &Accepted, body: &Body) -> Outc
         }
         _ => Outcome::Refused(Refusal::UnknownKind),
     }
+}
+
+/// Keeps a lead's decision where it is later than the one kept.
+fn keep_later<T>(
+    kept: &mut BTreeMap<String, Latest<T>>,
+    key: String,
+    latest: Latest<T>,
+) -> Outcome {
+    if kept.get(&key).map_or(true, |found| latest.is_after(found)) {
+        kept.insert(key, latest);
+    }
+    Outcome::Applied
 }
 
 fn latest<T>(event: &Accepted, value: T) -> Latest<T> {
@@ -292,15 +294,11 @@ fn apply_voice(state: &mut TeamState, event: &Accepted, voice: &VoiceBody) -> Ou
     if !state.authority.leads_event(event) {
         return Outcome::KeptAside(Refusal::NotLead);
     }
-    let latest = latest(event, voice.text.clone());
-    if state
-        .voices
-        .get(&voice.week)
-        .map_or(true, |found| latest.is_after(found))
-    {
-        state.voices.insert(voice.week.clone(), latest);
-    }
-    Outcome::Applied
+    keep_later(
+        &mut state.voices,
+        voice.week.clone(),
+        latest(event, voice.text.clone()),
+    )
 }
 
 fn apply_lineup(state: &mut TeamState, event: &Accepted, lineup: &LineupBody) -> Outcome {
@@ -319,13 +317,9 @@ fn apply_lineup(state: &mut TeamState, event: &Accepted, lineup: &LineupBody) ->
         .iter()
         .map(|s| (s.story_author.clone(), s.story_id.clone()))
         .collect();
-    let latest = latest(event, stories);
-    if state
-        .lineups
-        .get(&lineup.week)
-        .map_or(true, |found| latest.is_after(found))
-    {
-        state.lineups.insert(lineup.week.clone(), latest);
-    }
-    Outcome::Applied
+    keep_later(
+        &mut state.lineups,
+        lineup.week.clone(),
+        latest(event, stories),
+    )
 }

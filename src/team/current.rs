@@ -73,53 +73,42 @@ pub struct Current(Mutex<Option<Held>>);
 /// backups too.
 pub type Withdrawn = Vec<(String, String)>;
 
-/// The `team` row: id, format, founder, their key and name, when it began.
-type TeamRow = (String, u32, String, String, String, Option<DateTime<Utc>>);
-
 /// The team as this PC pinned it; `None` outside a team.
 pub fn genesis(conn: &Connection) -> Result<Option<Genesis>> {
-    let team: Option<TeamRow> = conn
+    let team = conn
         .query_row(
             "SELECT team_id, format, founder_id, founder_key, founder_name, created_at FROM team",
             [],
             |row| {
-                Ok((
-                    row.get(0)?,
-                    row.get(1)?,
-                    row.get(2)?,
-                    row.get(3)?,
-                    row.get(4)?,
-                    row.get(5)?,
-                ))
+                Ok(Genesis {
+                    team_id: row.get(0)?,
+                    format: row.get(1)?,
+                    founder: row.get(2)?,
+                    founder_key: parse_public_key(&row.get::<_, String>(3)?),
+                    founder_name: row.get(4)?,
+                    created_at: row.get(5)?,
+                    pins: BTreeMap::new(),
+                })
             },
         )
         .optional()?;
-    let Some((team_id, format, founder, founder_key, founder_name, created_at)) = team else {
+    let Some(mut genesis) = team else {
         return Ok(None);
     };
-    let mut pins = BTreeMap::new();
-    if format == LEGACY_VERSION {
+    if genesis.format == LEGACY_VERSION {
         let rows: Vec<(String, String, String)> = conn
             .prepare_cached(
                 "SELECT member_id, public_key, name FROM team_members WHERE public_key <> ''",
             )?
-            .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+            .query_map([], |row| row.try_into())?
             .collect::<rusqlite::Result<_>>()?;
         for (member, key, name) in rows {
             if let Some(key) = parse_public_key(&key) {
-                pins.insert(member, (key, name));
+                genesis.pins.insert(member, (key, name));
             }
         }
     }
-    Ok(Some(Genesis {
-        team_id,
-        format,
-        founder_key: parse_public_key(&founder_key),
-        founder,
-        founder_name,
-        created_at,
-        pins,
-    }))
+    Ok(Some(genesis))
 }
 
 /// What the tables the screens read were last written for: the log's
@@ -246,9 +235,7 @@ fn newly_withdrawn(before: &TeamState, after: &TeamState, keys: &Touched) -> Wit
 
 impl Current {
     fn lock(&self) -> MutexGuard<'_, Option<Held>> {
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        crate::lock::locked(&self.0)
     }
 
     /// Forgets the state: it is folded again at the next use (after a

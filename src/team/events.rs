@@ -82,19 +82,6 @@ pub fn insert(conn: &Connection, event: &Event, accepted: &Accepted) -> Result<b
     Ok(added > 0)
 }
 
-type Row = (
-    String,
-    String,
-    i64,
-    DateTime<Utc>,
-    String,
-    String,
-    u32,
-    String,
-    Option<String>,
-    Option<String>,
-);
-
 /// Keys as the log writes them, parsed once each (a key is a point on a
 /// curve, costly to read; a team has a few hundred at most).
 #[derive(Default)]
@@ -111,43 +98,27 @@ impl Keys {
     }
 }
 
-fn from_row(row: Row, keys: &mut Keys) -> Accepted {
-    let (key, member, seq, at, kind, body, v, signer, hash, prev) = row;
-    let body = Body::parse_text(&kind, &body);
+fn from_row(row: &rusqlite::Row<'_>, keys: &mut Keys) -> rusqlite::Result<Accepted> {
+    let (key, v, hash): (String, u32, Option<String>) = (row.get(0)?, row.get(6)?, row.get(8)?);
     // A format-1 event's identity is its id (the key's second part).
     let identity = key.split_once('/').map(|(_, id)| id.to_string());
-    Accepted {
+    Ok(Accepted {
         hash: hash
             .filter(|_| v != LEGACY_VERSION)
             .or(identity)
             .unwrap_or_default(),
         key,
-        member,
-        seq: seq.max(0) as u64,
+        member: row.get(1)?,
+        seq: row.get::<_, i64>(2)?.max(0) as u64,
         v,
-        prev,
-        at,
-        signer: keys.parse(signer),
-        body,
-    }
+        prev: row.get(9)?,
+        at: row.get(3)?,
+        signer: keys.parse(row.get(7)?),
+        body: Body::parse_text(&row.get::<_, String>(4)?, &row.get::<_, String>(5)?),
+    })
 }
 
 const COLUMNS: &str = "id, member_id, seq, at, kind, body, v, signer, hash, prev";
-
-fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
-    Ok((
-        row.get(0)?,
-        row.get(1)?,
-        row.get(2)?,
-        row.get(3)?,
-        row.get(4)?,
-        row.get(5)?,
-        row.get(6)?,
-        row.get(7)?,
-        row.get(8)?,
-        row.get(9)?,
-    ))
-}
 
 /// The whole log.
 pub fn all(conn: &Connection) -> Result<Vec<Accepted>> {
@@ -162,15 +133,11 @@ pub fn since(conn: &Connection, rowid: i64) -> Result<Vec<Accepted>> {
 /// The log's events `tail` (a WHERE and ORDER BY) picks, each signer's key
 /// parsed once.
 fn select(conn: &Connection, tail: &str, params: impl rusqlite::Params) -> Result<Vec<Accepted>> {
-    let rows: Vec<Row> = conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM team_events {tail}"))?
-        .query_map(params, read_row)?
-        .collect::<rusqlite::Result<_>>()?;
     let mut keys = Keys::default();
-    Ok(rows
-        .into_iter()
-        .map(|row| from_row(row, &mut keys))
-        .collect())
+    Ok(conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM team_events {tail}"))?
+        .query_map(params, |row| from_row(row, &mut keys))?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 /// How many events were stored after the row `rowid`.
@@ -232,17 +199,9 @@ pub fn own_end(
     member: &str,
     is_own: impl Fn(&Accepted) -> bool,
 ) -> Result<Option<(u64, String)>> {
-    let rows: Vec<Row> = conn
-        .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM team_events
-              WHERE member_id = ?1 AND reason IS NOT ?2 ORDER BY seq DESC"
-        ))?
-        .query_map(params![member, Refusal::Fork.code()], read_row)?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut keys = Keys::default();
-    Ok(rows
+    let tail = "WHERE member_id = ?1 AND reason IS NOT ?2 ORDER BY seq DESC";
+    Ok(select(conn, tail, params![member, Refusal::Fork.code()])?
         .into_iter()
-        .map(|row| from_row(row, &mut keys))
         .find(|event| is_own(event))
         .map(|event| (event.seq, event.hash)))
 }

@@ -20,7 +20,7 @@ pub const MAX_LINEUP_STORIES: usize = 20;
 /// The most characters a customer's voice in the line-up has.
 pub const MAX_VOICE_CHARS: usize = 500;
 
-/// A week as the line-up names it: `2026-W48`.
+/// A week as the line-up and the tallies name it: `2026-W48`.
 pub fn week_name(day: NaiveDate) -> String {
     let week = day.iso_week();
     format!("{}-W{:02}", week.year(), week.week())

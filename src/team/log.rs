@@ -32,13 +32,6 @@ pub enum Accept {
     New(Box<Accepted>),
 }
 
-/// This PC's own key, as the log writes signers.
-pub fn device_key_text(conn: &Connection) -> Result<Option<String>> {
-    Ok(conn
-        .query_row("SELECT public_key FROM device_key", [], |row| row.get(0))
-        .optional()?)
-}
-
 /// Who is reading: this PC's person and key, and who counts in the team.
 pub struct Reader<'a> {
     pub me: &'a str,

@@ -1,14 +1,14 @@
-//! Who is in the team: this PC's key, creating and joining a team, the
-//! members and their pinned keys, and who the leads are.
+//! Who is in the team: creating and joining a team, the members and their
+//! pinned keys, and who the leads are (this PC's own key is `keys`'s).
 
 use crate::error::{CoreError, Result};
 use crate::folder::{self, member_dir, MAX_SMALL_FILE, MEMBERS_DIR, PROFILE_FILE, TEAM_FILE};
-use crate::keys;
+// The folder's writer still names it from here.
+pub(crate) use crate::keys::device_key;
 use crate::profile::Profile;
 use crate::sql::{exec, query_one};
 use crate::team_event::{
-    fingerprint, new_signing_key, parse_public_key, parse_secret_key, public_key_text,
-    EVENT_VERSION, LEGACY_VERSION,
+    fingerprint, parse_public_key, public_key_text, EVENT_VERSION, LEGACY_VERSION,
 };
 use chrono::{DateTime, Utc};
 use ed25519_dalek::{SigningKey, VerifyingKey};
@@ -133,80 +133,6 @@ pub fn whole_path(folder: &Path) -> Result<()> {
 
 fn team_error(reason: impl Into<String>) -> CoreError {
     CoreError::TeamFolder(reason.into())
-}
-
-fn data_dir(conn: &Connection) -> PathBuf {
-    conn.path()
-        .map(Path::new)
-        .and_then(Path::parent)
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-}
-
-/// This computer's signing key, made the first time it is needed. The
-/// secret is kept outside the database (`keys`): a key an earlier Fanday
-/// kept in the database is moved out the first time it is used. Where the
-/// secret is not there (a backup restored on another PC), a new key is
-/// made, which a lead lets in again; where the keyring keeping it cannot be
-/// asked just now (locked), nothing is made: [`CoreError::KeyringUnavailable`].
-pub fn device_key(conn: &Connection, now: DateTime<Utc>) -> Result<SigningKey> {
-    let dir = data_dir(conn);
-    let stored: Option<(String, String, String)> = conn
-        .query_row(
-            "SELECT secret_key, public_key, stored_in FROM device_key",
-            [],
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-        )
-        .optional()?;
-    if let Some((secret, public, place)) = stored {
-        if let Some(key) = parse_secret_key(&secret).filter(|_| !secret.is_empty()) {
-            let place = keys::save(&dir, &key)?;
-            exec(
-                conn,
-                "UPDATE device_key SET secret_key = '', stored_in = ?1",
-                [place.name()],
-            )?;
-            // Backups made before held it too (the day's, and the one made
-            // before the upgrade): a copied backup must not carry it.
-            let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
-            crate::backup::erase_from_all(&dir, |backup| {
-                backup.execute("UPDATE device_key SET secret_key = ''", [])?;
-                Ok(())
-            });
-            return Ok(key);
-        }
-        if let Some((public, place)) = parse_public_key(&public).zip(keys::Place::from_name(&place))
-        {
-            match keys::load(&dir, place, &public) {
-                Ok(Some(key)) => return Ok(key),
-                Ok(None) => {}
-                Err(keys::KeyringUnavailable) => return Err(CoreError::KeyringUnavailable),
-            }
-        }
-    }
-    let key = new_signing_key().ok_or_else(|| team_error("no randomness for a new key"))?;
-    replace_device_key(conn, &key, now)?;
-    Ok(key)
-}
-
-/// Where this PC's key is kept: `keyring` or `file`.
-pub fn key_place(conn: &Connection) -> Result<String> {
-    Ok(conn
-        .query_row("SELECT stored_in FROM device_key", [], |row| row.get(0))
-        .optional()?
-        .unwrap_or_default())
-}
-
-/// This PC's key, new or after a rotation: the secret kept outside the
-/// database, the public half in it.
-pub fn replace_device_key(conn: &Connection, key: &SigningKey, now: DateTime<Utc>) -> Result<()> {
-    let place = keys::save(&data_dir(conn), key)?;
-    exec(
-        conn,
-        "INSERT OR REPLACE INTO device_key (singleton, secret_key, public_key, created_at, stored_in)
-         VALUES (1, '', ?1, ?2, ?3)",
-        params![public_key_text(&key.verifying_key()), now, place.name()],
-    )?;
-    Ok(())
 }
 
 pub fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
@@ -442,32 +368,16 @@ fn print(text: &str) -> String {
 }
 
 pub fn info(conn: &Connection) -> Result<Option<TeamInfo>> {
-    let row = conn
+    let row: Option<(String, String, String, String, u32)> = conn
         .query_row(
-            "SELECT team_id, name, folder, founder_key FROM team",
+            "SELECT team_id, name, folder, founder_key, format FROM team",
             [],
-            |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, String>(2)?,
-                    row.get::<_, String>(3)?,
-                ))
-            },
+            |row| row.try_into(),
         )
         .optional()?;
-    let Some((team_id, name, folder, founder_key)) = row else {
+    let Some((team_id, name, folder, founder_key, format)) = row else {
         return Ok(None);
     };
-    let mine: Option<String> = conn
-        .query_row("SELECT public_key FROM device_key", [], |row| row.get(0))
-        .optional()?;
-    let members: u32 = query_one(
-        conn,
-        "SELECT count(*) FROM team_members WHERE status = 'admitted' AND public_key <> ''",
-        [],
-        |row| row.get(0),
-    )?;
     let my_status: String = query_one(
         conn,
         "SELECT coalesce((SELECT status FROM team_members
@@ -475,19 +385,31 @@ pub fn info(conn: &Connection) -> Result<Option<TeamInfo>> {
         [],
         |row| row.get(0),
     )?;
-    let format: u32 = query_one(conn, "SELECT format FROM team", [], |row| row.get(0))?;
     Ok(Some(TeamInfo {
         team_id,
         name,
         folder,
         founder_fingerprint: print(&founder_key),
-        my_fingerprint: mine.as_deref().map(print).unwrap_or_default(),
-        members,
+        my_fingerprint: crate::keys::device_key_text(conn)?
+            .as_deref()
+            .map(print)
+            .unwrap_or_default(),
+        members: admitted_members(conn)?,
         my_status,
         format,
-        key_kept_in: key_place(conn)?,
+        key_kept_in: crate::keys::key_place(conn)?,
         cloud: Default::default(),
     }))
+}
+
+/// How many members the team counts now.
+pub fn admitted_members(conn: &Connection) -> Result<u32> {
+    Ok(query_one(
+        conn,
+        "SELECT count(*) FROM team_members WHERE status = 'admitted' AND public_key <> ''",
+        [],
+        |row| row.get(0),
+    )?)
 }
 
 /// Everyone this computer knows in the team, leads first, then by name;

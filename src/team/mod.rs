@@ -9,20 +9,17 @@
 pub(crate) mod accepted;
 pub(crate) mod authority;
 pub mod body;
-mod catalogue;
+pub(crate) mod catalogue;
 mod chain;
 mod content;
 pub(crate) mod current;
 pub(crate) mod events;
-mod facade;
 pub(crate) mod feed;
 pub(crate) mod fold;
 #[cfg(test)]
 mod fold_property;
 pub(crate) mod lineup;
-mod lineup_facade;
 pub(crate) mod log;
-mod member_changes;
 pub(crate) mod membership;
 pub(crate) mod outbox;
 pub(crate) mod project;

@@ -7,8 +7,9 @@
 
 use super::body::{kind, Body, StoryContent};
 use super::events::event_key;
-use super::membership::{device_key, joined};
+use super::membership::joined;
 use crate::error::Result;
+use crate::keys::device_key;
 use crate::profile::Profile;
 use crate::sql::{exec, query_one};
 use crate::team_event::{Event, EVENT_VERSION, LEGACY_VERSION};
@@ -48,10 +49,7 @@ fn next_seq(conn: &Connection, me: &str) -> Result<u64> {
         [me],
         |row| Ok((row.get(0)?, row.get(1)?)),
     )?;
-    let key: Option<String> = query_one(conn, "SELECT public_key FROM device_key", [], |row| {
-        row.get(0)
-    })
-    .optional()?;
+    let key = crate::keys::device_key_text(conn)?;
     let in_log = super::events::highest_seq(conn, me, Some(key.as_deref().unwrap_or_default()))?;
     let highest = (outbox.max(in_folder).max(0) as u64).max(in_log);
     if highest >= i64::MAX as u64 {
@@ -62,21 +60,12 @@ fn next_seq(conn: &Connection, me: &str) -> Result<u64> {
     Ok(highest + 1)
 }
 
-/// The hash of this member's event just before `seq`, as the chain needs.
-fn hash_before(conn: &Connection, me: &str, seq: u64) -> Result<String> {
-    Ok(super::events::hash_at(conn, me, seq.saturating_sub(1))?.unwrap_or_default())
-}
-
 /// The format the team writes now: 1 until its founder upgraded it.
 pub fn team_format(conn: &Connection) -> Result<u32> {
     Ok(conn
         .query_row("SELECT format FROM team", [], |row| row.get(0))
         .optional()?
         .unwrap_or(EVENT_VERSION))
-}
-
-fn team_id(conn: &Connection) -> Result<String> {
-    Ok(conn.query_row("SELECT team_id FROM team", [], |row| row.get(0))?)
 }
 
 /// Signs `body` as this member's next event, keeps it to be sent (with the
@@ -142,26 +131,22 @@ fn sign(
     now: DateTime<Utc>,
     key: &ed25519_dalek::SigningKey,
 ) -> Result<Event> {
-    let legacy = format == LEGACY_VERSION;
+    // Format 2 names the team and, for the chain, the hash of the event
+    // just before; format 1 gives each event an id of its own.
+    let (id, team, prev) = if format == LEGACY_VERSION {
+        (uuid::Uuid::now_v7().to_string(), String::new(), None)
+    } else {
+        let team = conn.query_row("SELECT team_id FROM team", [], |row| row.get(0))?;
+        let prev = super::events::hash_at(conn, me, seq.saturating_sub(1))?;
+        (String::new(), team, Some(prev.unwrap_or_default()))
+    };
     Ok(Event {
         v: format,
-        id: if legacy {
-            uuid::Uuid::now_v7().to_string()
-        } else {
-            String::new()
-        },
-        team: if legacy {
-            String::new()
-        } else {
-            team_id(conn)?
-        },
+        id,
+        team,
         member: me.to_string(),
         seq,
-        prev: if legacy {
-            None
-        } else {
-            Some(hash_before(conn, me, seq)?)
-        },
+        prev,
         at: now,
         kind: body.kind().to_string(),
         body: body.to_value(),

@@ -129,10 +129,20 @@ pub fn text(conn: &Connection, author: &str, content: &StoryContent) -> Result<(
     Ok(())
 }
 
+/// Takes out the rows of `table` whose `column` is `key`, before what
+/// the state holds for that key is written again.
+fn delete(conn: &Connection, table: &str, column: &str, key: &str) -> Result<()> {
+    exec(
+        conn,
+        &format!("DELETE FROM {table} WHERE {column} = ?1"),
+        [key],
+    )?;
+    Ok(())
+}
+
 fn story(conn: &Connection, key: &str, story: Option<&StoryState>, me: &str) -> Result<()> {
     let Some(story) = story else {
-        exec(conn, "DELETE FROM stories WHERE story_key = ?1", [key])?;
-        return Ok(());
+        return delete(conn, "stories", "story_key", key);
     };
     // Format 1: the text came in the event; format 2: from its file, where
     // it was read (else '' until it is).
@@ -177,7 +187,7 @@ fn story(conn: &Connection, key: &str, story: Option<&StoryState>, me: &str) -> 
         ],
     )?;
     if story.withdrawn {
-        exec(conn, "DELETE FROM story_texts WHERE story_key = ?1", [key])?;
+        delete(conn, "story_texts", "story_key", key)?;
         exec(
             conn,
             "DELETE FROM story_texts WHERE story_key = ?1 || '/' || ?2",
@@ -192,11 +202,7 @@ fn applause(
     story: &str,
     by: Option<&BTreeMap<String, chrono::DateTime<chrono::Utc>>>,
 ) -> Result<()> {
-    exec(
-        conn,
-        "DELETE FROM story_reactions WHERE story_id = ?1",
-        [story],
-    )?;
+    delete(conn, "story_reactions", "story_id", story)?;
     for (member, at) in by.into_iter().flatten() {
         exec(
             conn,
@@ -208,11 +214,7 @@ fn applause(
 }
 
 fn comment(conn: &Connection, key: &str, state: &TeamState) -> Result<()> {
-    exec(
-        conn,
-        "DELETE FROM story_comments WHERE event_id = ?1",
-        [key],
-    )?;
+    delete(conn, "story_comments", "event_id", key)?;
     if let Some(comment) = state.comments.get(key) {
         exec(
             conn,
@@ -225,11 +227,7 @@ fn comment(conn: &Connection, key: &str, state: &TeamState) -> Result<()> {
 }
 
 fn review(conn: &Connection, story: &str, review: Option<&Latest<Mark>>) -> Result<()> {
-    exec(
-        conn,
-        "DELETE FROM story_reviews WHERE story_id = ?1",
-        [story],
-    )?;
+    delete(conn, "story_reviews", "story_id", story)?;
     if let Some(review) = review {
         exec(
             conn,
@@ -237,7 +235,7 @@ fn review(conn: &Connection, story: &str, review: Option<&Latest<Mark>>) -> Resu
              VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
                 story,
-                review.value.text(),
+                enum_text(&review.value),
                 review.by,
                 review.at,
                 review.event
@@ -248,7 +246,7 @@ fn review(conn: &Connection, story: &str, review: Option<&Latest<Mark>>) -> Resu
 }
 
 fn voice(conn: &Connection, week: &str, voice: Option<&Latest<String>>) -> Result<()> {
-    exec(conn, "DELETE FROM lineup_voices WHERE week = ?1", [week])?;
+    delete(conn, "lineup_voices", "week", week)?;
     if let Some(voice) = voice {
         exec(
             conn,
@@ -264,7 +262,7 @@ fn lineup(
     week: &str,
     lineup: Option<&Latest<Vec<(String, String)>>>,
 ) -> Result<()> {
-    exec(conn, "DELETE FROM lineups WHERE week = ?1", [week])?;
+    delete(conn, "lineups", "week", week)?;
     if let Some(lineup) = lineup {
         let stories: Vec<[&str; 2]> = lineup
             .value
@@ -287,11 +285,7 @@ fn lineup(
 }
 
 fn anonymous(conn: &Connection, member: &str, choice: Option<&(u64, bool)>) -> Result<()> {
-    exec(
-        conn,
-        "DELETE FROM lineup_names WHERE member_id = ?1",
-        [member],
-    )?;
+    delete(conn, "lineup_names", "member_id", member)?;
     if let Some((seq, anonymous)) = choice {
         exec(
             conn,
@@ -303,16 +297,8 @@ fn anonymous(conn: &Connection, member: &str, choice: Option<&(u64, bool)>) -> R
 }
 
 fn tallies(conn: &Connection, member: &str, state: &TeamState) -> Result<()> {
-    exec(
-        conn,
-        "DELETE FROM team_tallies WHERE member_id = ?1",
-        [member],
-    )?;
-    exec(
-        conn,
-        "DELETE FROM team_tally_stops WHERE member_id = ?1",
-        [member],
-    )?;
+    delete(conn, "team_tallies", "member_id", member)?;
+    delete(conn, "team_tally_stops", "member_id", member)?;
     for (monday, TallyState { seq, event, tally }) in
         state.tallies.get(member).into_iter().flatten()
     {
@@ -459,16 +445,6 @@ fn members(conn: &Connection, state: &TeamState) -> Result<()> {
     Ok(())
 }
 
-fn status_text(status: Status) -> &'static str {
-    match status {
-        Status::Proposed => "proposed",
-        Status::Approved => "approved",
-        Status::Rejected => "rejected",
-        Status::Retired => "retired",
-        Status::Withdrawn => "withdrawn",
-    }
-}
-
 /// A team proposal in this PC's catalogue: its content as proposed, its
 /// status and its history as the decisions made them.
 fn exception(
@@ -508,7 +484,7 @@ fn exception(
             params![
                 local_id(&step.member, &step.decision_id, me),
                 local,
-                status_text(step.status),
+                enum_text(&step.status),
                 step.member,
                 name(&step.member),
                 step.note,
@@ -528,7 +504,7 @@ fn exception(
          WHERE id = ?1",
         params![
             local,
-            status_text(e.status),
+            enum_text(&e.status),
             decided.map(|d| d.member.clone()),
             decided.map(|d| name(&d.member)),
             decided.and_then(|d| d.note.clone()),

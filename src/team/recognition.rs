@@ -90,11 +90,7 @@ pub fn coverage(
                 monday,
                 members: total,
                 recognised,
-                share: if total == 0 {
-                    0.0
-                } else {
-                    (f64::from(recognised) * 1000.0 / f64::from(total)).round() / 10.0
-                },
+                share: crate::stats::percent(recognised, total),
             }
         })
         .collect();

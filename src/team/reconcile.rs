@@ -192,15 +192,7 @@ fn reconcile_exceptions(conn: &Connection, profile: &Profile, now: DateTime<Utc>
               WHERE v.actor_id = ?1 AND v.kind <> 'proposed'
               ORDER BY v.at, v.id",
         )?
-        .query_map([&profile.id], |row| {
-            Ok((
-                row.get(0)?,
-                row.get(1)?,
-                row.get(2)?,
-                row.get(3)?,
-                row.get(4)?,
-            ))
-        })?
+        .query_map([&profile.id], |row| row.try_into())?
         .collect::<rusqlite::Result<_>>()?;
     let decisions = decisions
         .into_iter()

@@ -11,6 +11,7 @@
 
 use super::body::{kind, Body, TallyBody, TallyStopBody};
 use super::events;
+use super::lineup::week_name;
 use super::membership::{in_team, joined};
 use super::outbox::{append, team_format};
 use super::refusal::Refusal;
@@ -20,7 +21,7 @@ use crate::profile::Profile;
 use crate::reminder::setting;
 use crate::sql::query_one;
 use crate::team_event::EVENT_VERSION;
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
 /// More moments in one week than anyone makes (a fan a day is the goal):
@@ -29,12 +30,6 @@ pub const MAX_TALLY_COUNT: u32 = 1000;
 
 /// The setting that says whether this person's tallies are published.
 pub const SETTING: &str = "team.tally";
-
-/// An ISO week as the tally names it: `2026-W48`.
-pub fn week_name(monday: NaiveDate) -> String {
-    let iso = monday.iso_week();
-    format!("{}-W{:02}", iso.year(), iso.week())
-}
 
 /// The Monday of a week named as [`week_name`] writes it, and only so.
 pub fn parse_week(text: &str) -> Option<NaiveDate> {

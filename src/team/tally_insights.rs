@@ -7,7 +7,7 @@
 //! and mix would be one or two people's own numbers; a week with a single
 //! tally shows not even that.
 
-use super::membership::joined;
+use super::membership::{admitted_members, joined};
 use super::outbox::team_format;
 use crate::calendar::{first_of_weeks, week_start};
 use crate::error::Result;
@@ -49,15 +49,6 @@ pub struct Source {
 /// Whether this PC's team sends tallies (joined, format 2).
 pub fn team_tallies(conn: &Connection) -> Result<bool> {
     Ok(joined(conn)?.is_some() && team_format(conn)? == EVENT_VERSION)
-}
-
-pub fn admitted_members(conn: &Connection) -> Result<u32> {
-    Ok(query_one(
-        conn,
-        "SELECT count(*) FROM team_members WHERE status = 'admitted' AND public_key <> ''",
-        [],
-        |row| row.get(0),
-    )?)
 }
 
 pub fn source(conn: &Connection, today: NaiveDate) -> Result<Source> {

@@ -2,12 +2,13 @@
 //! and kept open, made whole before anything lists them, and erased.
 
 use crate::error::{io_error, CoreError, Result};
+use crate::lock::locked;
 use crate::side_store;
 use crate::team::TeamInfo;
 use crate::{Fanday, ProfileInput, Role};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Where the further teams' stores are, in the data folder.
@@ -28,12 +29,6 @@ pub(crate) struct Opened {
     caught_up: Mutex<HashSet<PathBuf>>,
     /// Stores left half made by an earlier run were seen to.
     recovered: std::sync::atomic::AtomicBool,
-}
-
-fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Opened {

@@ -1,9 +1,9 @@
 //! The line-up as the app and the tests use it: a few calls on [`Fanday`].
 
-use super::body::{Body, LineupBody, LineupNameBody, StoryRef};
-use super::lineup::{self, Lineup, MAX_LINEUP_STORIES};
-use super::membership;
 use crate::error::{CoreError, Result};
+use crate::team::body::{Body, LineupBody, LineupNameBody, StoryRef};
+use crate::team::lineup::{self, Lineup, MAX_LINEUP_STORIES};
+use crate::team::membership;
 use crate::{calendar, Fanday, ValidationError};
 
 impl Fanday {

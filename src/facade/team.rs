@@ -3,15 +3,15 @@
 //! lock is taken for each step on the store, never while the folder is
 //! read or written.
 
-use super::body::{Body, CommentBody, Mark, RequestBody, ReviewBody, StoryRef};
-use super::membership::{self, TeamInfo, TeamPreview};
-use super::outbox;
-use super::{feed, MAX_STORY_CHARS};
 use crate::error::{CoreError, Result};
 use crate::exchange::allowance::{Allowance, Budget};
 use crate::folder::cloud::{self, CloudFolder};
 use crate::profile::Profile;
 use crate::sql::query_one;
+use crate::team::body::{Body, CommentBody, Mark, RequestBody, ReviewBody, StoryRef};
+use crate::team::membership::{self, TeamInfo, TeamPreview};
+use crate::team::outbox;
+use crate::team::{feed, MAX_STORY_CHARS};
 use crate::team_event::{public_key_text, EVENT_VERSION};
 use crate::{Fanday, Situation, ValidationError};
 use rusqlite::OptionalExtension;
@@ -23,7 +23,7 @@ impl Fanday {
         membership::whole_path(folder)?;
         let me = self.current_profile()?;
         let now = self.clock.now_utc();
-        let signing = membership::device_key(&self.store.conn(), now)?;
+        let signing = crate::keys::device_key(&self.store.conn(), now)?;
         let key = signing.verifying_key();
         let team = membership::new_team_file(name, &me, &signing, now)?;
         membership::found_in(folder, &team, &me, &key)?;
@@ -88,7 +88,7 @@ impl Fanday {
                 "this team's folder is of an older Fanday: it can be followed once its founder has opened this Fanday".into(),
             ));
         }
-        let key = membership::device_key(&self.store.conn(), now)?.verifying_key();
+        let key = crate::keys::device_key(&self.store.conn(), now)?.verifying_key();
         membership::write_member_profile(folder, &me, &key)?;
         membership::save_team(&self.store.conn(), &team, folder, &me, &key, now, follows)?;
         self.team.forget_own_read();
@@ -108,7 +108,7 @@ impl Fanday {
     pub(crate) fn ask_to_join(&self, me: &Profile) -> Result<()> {
         let now = self.clock.now_utc();
         let key =
-            public_key_text(&membership::device_key(&self.store.conn(), now)?.verifying_key());
+            public_key_text(&crate::keys::device_key(&self.store.conn(), now)?.verifying_key());
         let conn = self.store.conn();
         let known: bool = query_one(
             &conn,
@@ -117,7 +117,7 @@ impl Fanday {
                  OR EXISTS (SELECT 1 FROM team WHERE founder_id = ?1 AND founder_key = ?2)",
             rusqlite::params![me.id, key],
             |row| row.get(0),
-        )? || super::events::requests_of(&conn, &me.id)?
+        )? || crate::team::events::requests_of(&conn, &me.id)?
             .iter()
             .any(|(_, asked)| *asked == key);
         let follow = membership::follows(&conn)?;
@@ -177,7 +177,7 @@ impl Fanday {
 
     /// A story as the feed names it (its author and id), for an event
     /// about it.
-    pub(super) fn story_ref(&self, story: &str) -> Result<(String, String)> {
+    pub(crate) fn story_ref(&self, story: &str) -> Result<(String, String)> {
         query_one(
             &self.store.conn(),
             "SELECT author_id, story_id FROM stories WHERE story_key = ?1",

@@ -4,12 +4,12 @@
 //! rotating their own key; and the founder moving a format-1 team to
 //! format 2.
 
-use super::body::{AdmitBody, Body, DeclineBody, RemoveBody, RoleBody, RotateBody, TeamRole};
-use super::membership::{self, TeamFile};
-use super::outbox::team_format;
 use crate::error::{CoreError, Result};
 use crate::profile::Profile;
 use crate::sql::query_one;
+use crate::team::body::{AdmitBody, Body, DeclineBody, RemoveBody, RoleBody, RotateBody, TeamRole};
+use crate::team::membership::{self, TeamFile};
+use crate::team::outbox::team_format;
 use crate::team_event::{new_signing_key, public_key_text, EVENT_VERSION, LEGACY_VERSION};
 use crate::Fanday;
 use rusqlite::{params, OptionalExtension};
@@ -37,7 +37,7 @@ impl Fanday {
             .current
             .authority(&conn, &me.id, self.clock.now_utc())?;
         Ok(
-            super::events::own_end(&conn, member, |event| auth.is_own_line(event))?
+            crate::team::events::own_end(&conn, member, |event| auth.is_own_line(event))?
                 .unwrap_or_default(),
         )
     }
@@ -54,10 +54,6 @@ struct Asked {
 }
 
 impl Fanday {
-    fn highest_seq(&self, member: &str) -> Result<u64> {
-        Ok(self.chain_end(member)?.0)
-    }
-
     /// The request a lead answers: only the one whose key they compared.
     fn request_of(&self, member: &str, compared: &str) -> Result<Asked> {
         let conn = self.store.conn();
@@ -72,7 +68,7 @@ impl Fanday {
         .ok_or(CoreError::NotFound {
             what: "request to join",
         })?;
-        let asked_at = super::events::requests_of(&conn, member)?
+        let asked_at = crate::team::events::requests_of(&conn, member)?
             .into_iter()
             .filter(|(_, asked)| *asked == key)
             .map(|(seq, _)| seq)
@@ -159,7 +155,7 @@ impl Fanday {
     /// now on count on every computer of the team.
     pub fn grant_lead(&self, member: &str) -> Result<()> {
         self.as_team_lead()?;
-        let after = self.highest_seq(member)?;
+        let after = self.chain_end(member)?.0;
         self.team_event(Body::RoleGranted(RoleBody {
             member: member.to_string(),
             role: TeamRole::Lead,
@@ -180,7 +176,7 @@ impl Fanday {
         if leads <= 1 {
             return Err(CoreError::LastLead);
         }
-        let after = self.highest_seq(member)?;
+        let after = self.chain_end(member)?.0;
         self.team_event(Body::RoleRevoked(RoleBody {
             member: member.to_string(),
             role: TeamRole::Lead,
@@ -202,12 +198,12 @@ impl Fanday {
         }));
         match rotated {
             Ok(()) => {
-                membership::replace_device_key(&self.store.conn(), &new, self.clock.now_utc())?;
+                crate::keys::replace_device_key(&self.store.conn(), &new, self.clock.now_utc())?;
             }
             // The old key cannot sign its successor: the new key asks to
             // come back, and a lead lets it in after comparing it.
             Err(CoreError::KeyringUnavailable) => {
-                membership::replace_device_key(&self.store.conn(), &new, self.clock.now_utc())?;
+                crate::keys::replace_device_key(&self.store.conn(), &new, self.clock.now_utc())?;
                 self.ask_to_join(&me)?;
             }
             Err(err) => return Err(err),
@@ -251,13 +247,13 @@ impl Fanday {
         let known = known
             .into_iter()
             .map(|(member, key, name)| {
-                let highest = super::events::highest_seq(&conn, &member, None)?;
+                let highest = crate::team::events::highest_seq(&conn, &member, None)?;
                 Ok((member, key, name, highest))
             })
             .collect::<Result<Vec<_>>>()?;
-        let created_at = super::events::first_at(&conn)?;
-        let my_highest = super::events::highest_seq(&conn, &me.id, None)?;
-        let key = membership::device_key(&conn, self.clock.now_utc())?;
+        let created_at = crate::team::events::first_at(&conn)?;
+        let my_highest = crate::team::events::highest_seq(&conn, &me.id, None)?;
+        let key = crate::keys::device_key(&conn, self.clock.now_utc())?;
         drop(conn);
         let team = TeamFile {
             v: EVENT_VERSION,
