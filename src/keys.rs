@@ -94,6 +94,40 @@ fn keyring_save(_key: &SigningKey) -> bool {
     false
 }
 
+#[cfg(target_os = "linux")]
+fn keyring_delete(public: &ed25519_dalek::VerifyingKey) {
+    let _ =
+        keyring::Entry::new(SERVICE, &account(public)).and_then(|entry| entry.delete_credential());
+}
+
+#[cfg(windows)]
+fn keyring_delete(public: &ed25519_dalek::VerifyingKey) {
+    let _ = crate::windows_credential::delete(&credential_target(public));
+}
+
+#[cfg(not(any(target_os = "linux", windows)))]
+fn keyring_delete(_public: &ed25519_dalek::VerifyingKey) {}
+
+/// Takes the key of a store about to be erased (a team left, a team no
+/// longer followed) out of the desktop's keyring: nothing else signs with
+/// it, and a secret nobody uses should not stay behind. A key kept in the
+/// file goes with the store's folder.
+pub(crate) fn forget_device_key(conn: &Connection) -> Result<()> {
+    let kept: Option<(String, String)> = conn
+        .query_row("SELECT public_key, stored_in FROM device_key", [], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .optional()?;
+    if let Some((public, place)) = kept {
+        if let (Some(Place::Keyring), Some(public)) =
+            (Place::from_name(&place), parse_public_key(&public))
+        {
+            keyring_delete(&public);
+        }
+    }
+    Ok(())
+}
+
 /// Keeps `key` in the desktop's keyring; false where none answers.
 pub fn keep_in_keyring(key: &SigningKey) -> bool {
     keyring_save(key)

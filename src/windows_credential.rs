@@ -11,7 +11,8 @@
 use std::ptr::null_mut;
 use windows_sys::Win32::Foundation::{GetLastError, ERROR_NOT_FOUND, FILETIME};
 use windows_sys::Win32::Security::Credentials::{
-    CredFree, CredReadW, CredWriteW, CREDENTIALW, CRED_PERSIST_LOCAL_MACHINE, CRED_TYPE_GENERIC,
+    CredDeleteW, CredFree, CredReadW, CredWriteW, CREDENTIALW, CRED_PERSIST_LOCAL_MACHINE,
+    CRED_TYPE_GENERIC,
 };
 
 /// An entry as found.
@@ -58,6 +59,21 @@ pub fn write(target: &str, user: &str, secret: &str) -> Result<(), u32> {
         return Err(unsafe { GetLastError() });
     }
     Ok(())
+}
+
+/// Deletes the entry under `target`; none there is no error. `Err` carries
+/// the Windows error code.
+pub fn delete(target: &str) -> Result<(), u32> {
+    let target = wide(target);
+    // SAFETY: `target` is a NUL-terminated UTF-16 string.
+    if unsafe { CredDeleteW(target.as_ptr(), CRED_TYPE_GENERIC, 0) } != 0 {
+        return Ok(());
+    }
+    // SAFETY: reads this thread's last error, set by the call above.
+    match unsafe { GetLastError() } {
+        ERROR_NOT_FOUND => Ok(()),
+        code => Err(code),
+    }
 }
 
 /// Reads the entry under `target`: `None` where there is none. `Err`

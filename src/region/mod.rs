@@ -351,6 +351,9 @@ impl Fanday {
             return Err(CoreError::NotFound { what: "team" });
         }
         self.forget_numbers(&dir)?;
+        if let Ok(followed) = self.open_followed(&dir) {
+            let _ = crate::keys::forget_device_key(&followed.store.conn());
+        }
         std::fs::remove_dir_all(&dir).map_err(|err| crate::error::io_error(&dir, err))
     }
 }

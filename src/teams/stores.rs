@@ -163,6 +163,9 @@ impl Fanday {
     /// (Windows), it stays, holding no team, and gives way the next time.
     pub(super) fn erase_further(&self, team_id: &str) {
         let dir = self.teams_dir().join(team_id);
+        if let Ok(store) = self.open_further(&dir) {
+            let _ = crate::keys::forget_device_key(&store.store.conn());
+        }
         self.close_further(&dir);
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -47,6 +47,69 @@ fn child_makes_a_team_with_the_desktop_keyring() {
         "KEY {} {} {}",
         first.key_kept_in, first.my_fingerprint, again.my_fingerprint
     );
+    let (before, after) = a_further_team_joined_and_left(dir);
+    println!("FURTHER {before} {after}");
+    let (before, after) = a_team_followed_and_no_longer(dir);
+    println!("FOLLOWED {before} {after}");
+}
+
+/// Whether the keyring holds the key of the store in `store`, by the
+/// public half its database keeps.
+fn key_checker(store: &Path) -> impl Fn() -> bool + '_ {
+    let public: String = rusqlite::Connection::open(store.join(fanday_core::store::DB_FILE_NAME))
+        .and_then(|conn| conn.query_row("SELECT public_key FROM device_key", [], |row| row.get(0)))
+        .unwrap_or_else(|err| panic!("{err}"));
+    let public = fanday_core::team_event::parse_public_key(&public)
+        .unwrap_or_else(|| panic!("a public key"));
+    move || {
+        fanday_core::keys::load(store, fanday_core::keys::Place::Keyring, &public)
+            .is_ok_and(|found| found.is_some())
+    }
+}
+
+/// Follows a team read-only (a store and a key of its own) and stops:
+/// whether the keyring holds that store's key before, and after.
+fn a_team_followed_and_no_longer(dir: &Path) -> (bool, bool) {
+    let app = open_with_profile(&dir.join("data"));
+    let east = dir.join("east");
+    open_with_profile(&dir.join("east-lead"))
+        .create_team("Butik Öst", &east)
+        .unwrap_or_else(|err| panic!("{err}"));
+    let preview = app
+        .preview_team(&east)
+        .unwrap_or_else(|err| panic!("{err}"));
+    app.follow_team(&east, &preview.founder_fingerprint)
+        .unwrap_or_else(|err| panic!("{err}"));
+    let store = dir.join("data").join("region").join(&preview.team_id);
+    let in_keyring = key_checker(&store);
+    let before = in_keyring();
+    app.stop_following(&preview.team_id)
+        .unwrap_or_else(|err| panic!("{err}"));
+    (before, in_keyring())
+}
+
+/// Joins a second team (a store and a key of its own) and leaves it:
+/// whether the keyring holds that team's key before, and after.
+fn a_further_team_joined_and_left(dir: &Path) -> (bool, bool) {
+    let app = open_with_profile(&dir.join("data"));
+    let south = dir.join("south");
+    open_with_profile(&dir.join("south-lead"))
+        .create_team("Butik Syd", &south)
+        .unwrap_or_else(|err| panic!("{err}"));
+    let preview = app
+        .preview_team(&south)
+        .unwrap_or_else(|err| panic!("{err}"));
+    app.enter_team(&south, &preview.founder_fingerprint)
+        .unwrap_or_else(|err| panic!("{err}"));
+    let team_id = preview.team_id;
+    let store = dir.join("data").join("teams").join(&team_id);
+    let in_keyring = key_checker(&store);
+    let before = in_keyring();
+    app.show_team(&team_id)
+        .unwrap_or_else(|err| panic!("{err}"));
+    app.leave_team_in_view()
+        .unwrap_or_else(|err| panic!("{err}"));
+    (before, in_keyring())
 }
 
 #[cfg(target_os = "linux")]
@@ -121,6 +184,18 @@ fn the_key_lives_in_the_desktop_keyring_and_a_copied_database_does_not_carry_it(
         words.get(2),
         "the same key, found again: {line}"
     );
+    // A team joined beside the first has a key of its own in the keyring;
+    // once left, the keyring no longer holds it.
+    let further = stdout
+        .lines()
+        .find_map(|line| line.split("FURTHER ").nth(1))
+        .unwrap_or_default();
+    assert_eq!(further, "true false", "{stdout}");
+    let followed = stdout
+        .lines()
+        .find_map(|line| line.split("FOLLOWED ").nth(1))
+        .unwrap_or_default();
+    assert_eq!(followed, "true false", "{stdout}");
     let data = home.path().join("data");
     assert!(
         !data.join("device-key").exists(),
