@@ -29,16 +29,42 @@ const MIGRATION_STEPS: &[&str] = &[
     include_str!("../migrations/012_lineup_voice.sql"),
     include_str!("../migrations/013_follows.sql"),
     include_str!("../migrations/014_moment_teams.sql"),
+    include_str!("../migrations/015_follower_exception_words.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(MIGRATION_STEPS.iter().map(|sql| M::up(sql)).collect())
+    Migrations::new(
+        MIGRATION_STEPS
+            .iter()
+            .enumerate()
+            .map(|(at, sql)| match at + 1 {
+                FOLLOWER_EXCEPTION_WORDS => M::up_with_hook(sql, |tx: &rusqlite::Transaction| {
+                    Ok(crate::team::log::leave_out_exception_words(tx)?)
+                }),
+                _ => M::up(sql),
+            })
+            .collect(),
+    )
 }
+
+/// The step whose log part is worked in Rust: a body is the team's to read.
+const FOLLOWER_EXCEPTION_WORDS: usize = 15;
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {
     MIGRATION_STEPS.len() as i64
 }
+
+/// Whether the store (at schema version `found`) only follows a team.
+fn only_follows(conn: &Connection, found: i64) -> bool {
+    found >= FOLLOWS_SINCE
+        && conn
+            .query_row("SELECT follows FROM team", [], |row| row.get::<_, bool>(0))
+            .unwrap_or(false)
+}
+
+/// The schema version whose `team` row says whether the store follows.
+const FOLLOWS_SINCE: i64 = 13;
 
 pub struct Store {
     conn: Mutex<Connection>,
@@ -85,8 +111,10 @@ impl Store {
         // file is cut back to a few MiB after each.
         conn.pragma_update(None, "wal_autocheckpoint", 8192)?;
         conn.pragma_update(None, "journal_size_limit", 8 * 1024 * 1024)?;
-        // An upgrade keeps a copy of the data as it was, first.
-        if found > 0 && found < schema_version() {
+        // An upgrade keeps a copy of the data as it was, first; a store
+        // that only follows a team holds nothing its folder cannot give
+        // again, and its copy would keep what it no longer should.
+        if found > 0 && found < schema_version() && !only_follows(&conn, found) {
             let stamp = now.format("%Y%m%dT%H%M%SZ");
             let copy = crate::backup::backup_dir(data_dir)
                 .join(format!("before-upgrade-from-v{found}-{stamp}.sqlite3"));

@@ -85,6 +85,7 @@ impl Fanday {
         self.team_event(Body::ExceptionProposed(ProposalBody {
             exception_id: id.clone(),
             exception: input.clone(),
+            words_hash: None,
         }))?;
         self.shown_in_catalogue(&id, &input, proposer).map(Some)
     }

@@ -133,6 +133,11 @@ pub struct ProposalBody {
     pub exception_id: String,
     #[serde(flatten)]
     pub exception: ExceptionInput,
+    /// Only in a follower's own log, never in a line of the folder: the
+    /// hash of the words it left out, so that its fold judges a decision
+    /// on them as the members' does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub words_hash: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -352,8 +357,16 @@ impl Body {
         Self::parse_from(kind, body)
     }
 
+    /// A line's body, as the folder (or this PC's outbox) holds it.
     pub fn parse(kind: &str, body: &Value) -> Result<Body, Refusal> {
-        Self::parse_from(kind, body)
+        match Self::parse_from(kind, body)? {
+            // A follower's own note is never taken from a line.
+            Body::ExceptionProposed(ProposalBody {
+                words_hash: Some(_),
+                ..
+            }) => Err(Refusal::BodyMismatch),
+            body => Ok(body),
+        }
     }
 
     /// Kinds that name the keys a member's next lines may be signed with
@@ -412,6 +425,7 @@ mod tests {
                     amount_sek: Some(50),
                     ..ExceptionInput::default()
                 },
+                words_hash: None,
             }),
             Body::ExceptionDecided(DecisionBody {
                 proposer: "p".into(),
@@ -501,5 +515,26 @@ mod tests {
             Body::parse("party.started", &value),
             Err(Refusal::UnknownKind)
         );
+    }
+
+    #[test]
+    fn a_proposal_in_the_folder_carrying_a_followers_hash_of_other_words_is_refused() {
+        let value = serde_json::json!({
+            "exception_id": "e1", "rule": "Kvitto krävs", "allowed": "Byt ändå",
+            "limits": "", "amount_sek": null, "minutes": null, "applies_when": "",
+            "words_hash": "00".repeat(32),
+        });
+        assert_eq!(
+            Body::parse("exception.proposed", &value),
+            Err(Refusal::BodyMismatch)
+        );
+        // In this PC's own log (a follower's) it is the hash it kept.
+        assert!(matches!(
+            Body::parse_text("exception.proposed", &value.to_string()),
+            Ok(Body::ExceptionProposed(ProposalBody {
+                words_hash: Some(_),
+                ..
+            }))
+        ));
     }
 }

@@ -17,6 +17,7 @@ pub(crate) fn proposal_body(exception: Exception) -> Body {
     Body::ExceptionProposed(ProposalBody {
         exception_id: exception.id.clone(),
         exception: content_of(exception),
+        words_hash: None,
     })
 }
 

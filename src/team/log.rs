@@ -9,7 +9,7 @@
 
 use super::accepted::Accepted;
 use super::authority::Authority;
-use super::body::{Body, CommentBody, StoryBody, VoiceBody};
+use super::body::{kind, Body, CommentBody, DecisionBody, ProposalBody, StoryBody, VoiceBody};
 use super::content::MAX_STORY_CHARS;
 use super::events;
 use super::lineup::MAX_VOICE_CHARS;
@@ -17,6 +17,10 @@ use super::outbox;
 use super::refusal::Refusal;
 use super::verify::Signed;
 use crate::error::Result;
+use crate::exception::{
+    ExceptionInput, MAX_ALLOWED_CHARS, MAX_LIMITS_CHARS, MAX_NOTE_CHARS, MAX_RULE_CHARS,
+    MAX_WHEN_CHARS,
+};
 use crate::sql::exec;
 use crate::team_event::{public_key_text, EVENT_VERSION};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -105,6 +109,36 @@ pub fn accept(conn: &Connection, signed: &Signed, reader: &Reader<'_>) -> Result
 /// sees counts, never texts). A text stands in for each, as the fold
 /// judges it: fitting, empty or too long alike, so the follower's fold
 /// comes to what every member's does.
+/// Schema 15: a followed team's log, as an earlier Fanday kept it, keeps
+/// no words of the team's rule exceptions either, as a follower takes them
+/// in today.
+pub(crate) fn leave_out_exception_words(conn: &Connection) -> rusqlite::Result<()> {
+    let follows: bool = conn.query_row(
+        "SELECT coalesce((SELECT follows FROM team), 0)",
+        [],
+        |row| row.get(0),
+    )?;
+    if !follows {
+        return Ok(());
+    }
+    let kept: Vec<(String, String, String)> = conn
+        .prepare("SELECT id, kind, body FROM team_events WHERE kind IN (?1, ?2)")?
+        .query_map(
+            params![kind::EXCEPTION_PROPOSED, kind::EXCEPTION_DECIDED],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, kind, body) in kept {
+        if let Ok(body) = Body::parse_text(&kind, &body) {
+            conn.execute(
+                "UPDATE team_events SET body = ?1 WHERE id = ?2",
+                params![without_words(body).to_value().to_string(), id],
+            )?;
+        }
+    }
+    Ok(())
+}
+
 fn without_words(body: Body) -> Body {
     let stand_in = |text: &str, max: usize| {
         if text.trim().is_empty() {
@@ -141,6 +175,28 @@ fn without_words(body: Body) -> Body {
         Body::LineupVoice(voice) => Body::LineupVoice(VoiceBody {
             text: stand_in(&voice.text, MAX_VOICE_CHARS),
             ..voice
+        }),
+        // A rule exception's words are the team's too; the hash of those
+        // it fits is kept, which a decision names.
+        Body::ExceptionProposed(proposal) => Body::ExceptionProposed(ProposalBody {
+            words_hash: crate::exception::validate(&proposal.exception)
+                .ok()
+                .map(|words| crate::team_event::content_hash(&words)),
+            exception: ExceptionInput {
+                rule: stand_in(&proposal.exception.rule, MAX_RULE_CHARS),
+                allowed: stand_in(&proposal.exception.allowed, MAX_ALLOWED_CHARS),
+                limits: stand_in(&proposal.exception.limits, MAX_LIMITS_CHARS),
+                applies_when: stand_in(&proposal.exception.applies_when, MAX_WHEN_CHARS),
+                ..proposal.exception
+            },
+            ..proposal
+        }),
+        Body::ExceptionDecided(decision) => Body::ExceptionDecided(DecisionBody {
+            note: decision
+                .note
+                .as_deref()
+                .map(|note| stand_in(note, MAX_NOTE_CHARS)),
+            ..decision
         }),
         other => other,
     }

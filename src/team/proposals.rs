@@ -63,7 +63,10 @@ pub fn apply(
             continue;
         };
         let key = proposal_key(&event.member, &proposal.exception_id);
-        let hash = content_hash(&input);
+        let hash = proposal
+            .words_hash
+            .clone()
+            .unwrap_or_else(|| content_hash(&input));
         let outcome = match state.exceptions.get(&key) {
             // The same proposal again (sent twice): nothing changes.
             Some(found) if found.hash == hash => Outcome::Applied,

@@ -356,6 +356,7 @@ impl<'a> Writer<'a> {
             Act::Propose { id: n, text } => Body::ExceptionProposed(ProposalBody {
                 exception_id: format!("undantag-{n}"),
                 exception: proposal(*text),
+                words_hash: None,
             }),
             Act::Decide {
                 proposer,

@@ -6,8 +6,9 @@
 
 use crate::support::team as support;
 
+use fanday_core::exception::Action;
 use fanday_core::region::{Following, Region};
-use fanday_core::{Fanday, Role, Situation};
+use fanday_core::{ExceptionInput, Fanday, Role, Situation};
 use std::fs;
 use std::path::{Path, PathBuf};
 use support::{append_raw, colleagues_in, file_holds, member, read, share, Member};
@@ -103,6 +104,25 @@ fn a_region_follows_two_teams_sees_their_weekly_numbers_and_never_a_word_of_thei
     eva.app
         .comment(&bos.story_id, "Snyggt, hemligt ord mandelkubb")
         .unwrap_or_else(|err| panic!("{err}"));
+    // A rule exception, in words of its own, approved with a note.
+    let proposed = sara
+        .app
+        .propose_exception(&ExceptionInput {
+            rule: "Kvitto krävs, hemligt ord pepparkaka".into(),
+            allowed: "Byt utan kvitto, hemligt ord saffransbulle".into(),
+            limits: "Högst en gång, hemligt ord lussekatt".into(),
+            applies_when: "I kassan, hemligt ord glögg".into(),
+            ..ExceptionInput::default()
+        })
+        .unwrap_or_else(|err| panic!("{err}"));
+    read(&lena);
+    lena.app
+        .act_on_exception(
+            &format!("{}/{}", sara.id, proposed.id),
+            Action::Approve,
+            Some("Bra, hemligt ord lingonsylt"),
+        )
+        .unwrap_or_else(|err| panic!("{err}"));
     for m in [&lena, &sara, &ali, &karin, &bo, &eva] {
         read(m);
     }
@@ -175,9 +195,44 @@ fn a_region_follows_two_teams_sees_their_weekly_numbers_and_never_a_word_of_thei
         .weeks[0];
     assert_eq!(south_week.recognised, 1, "{south_week:?}");
 
+    // The exception's words are not kept, its decision is judged alike.
+    let north_id = lena
+        .app
+        .team_info()
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("team"))
+        .team_id;
+    let followed = rusqlite::Connection::open(
+        rut.data_dir()
+            .join("region")
+            .join(north_id)
+            .join(fanday_core::store::DB_FILE_NAME),
+    )
+    .unwrap_or_else(|err| panic!("{err}"));
+    let kept: (String, String, Option<String>) = followed
+        .query_row(
+            "SELECT status, rule, decision_note FROM exceptions",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(kept, ("approved".into(), "…".into(), Some("…".into())));
+    drop(followed);
+
     // Nothing of what people wrote is on the region's computer.
     for file in files_under(rut.data_dir()) {
-        for word in ["paraply", "kaffekopp", "kanelbulle", "mandelkubb"] {
+        for word in [
+            "paraply",
+            "kaffekopp",
+            "kanelbulle",
+            "mandelkubb",
+            "pepparkaka",
+            "saffransbulle",
+            "lussekatt",
+            "glögg",
+            "lingonsylt",
+        ] {
             assert!(!file_holds(&file, word), "{} holds {word}", file.display());
         }
     }
@@ -414,4 +469,79 @@ fn outcomes_of(lead: &Member, member: &str, kind: &str) -> Vec<i64> {
         .unwrap_or_else(|err| panic!("{err}"))
         .filter_map(|row| row.ok())
         .collect()
+}
+
+#[test]
+fn a_followed_teams_store_from_an_earlier_fanday_keeps_no_words_of_its_exceptions_after_the_update()
+{
+    let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let words = ["pepparkaka", "saffransbulle", "glögg", "lingonsylt"];
+    {
+        // A store that follows a team, as schema 14 kept it: the words of
+        // an approved exception in its log and in its tables.
+        let mut conn =
+            rusqlite::Connection::open(dir.path().join(fanday_core::store::DB_FILE_NAME))
+                .unwrap_or_else(|err| panic!("{err}"));
+        fanday_core::store::migrations()
+            .to_version(&mut conn, 14)
+            .unwrap_or_else(|err| panic!("{err}"));
+        conn.execute_batch(
+            "INSERT INTO profile VALUES (1, 'r1', 'Rut', 'lead', 'sv',
+                 '2026-01-01 08:00:00+00:00', '2026-01-01 08:00:00+00:00');
+             INSERT INTO team (singleton, team_id, name, folder, founder_id, founder_key,
+                               joined_at, format, created_at, founder_name, follows)
+             VALUES (1, 't1', 'Kundtjänst', '/team', 'p2', 'k', '2026-01-01 08:00:00+00:00',
+                     2, '2026-01-01 08:00:00+00:00', 'Lena', 1);
+             INSERT INTO team_events (id, member_id, seq, at, kind, body, v)
+             VALUES ('p1/3', 'p1', 3, '2026-01-02 08:00:00+00:00', 'exception.proposed',
+                     '{\"exception_id\":\"e1\",\"rule\":\"Kvitto, pepparkaka\",\"allowed\":\"Byt, saffransbulle\",\"limits\":\"\",\"amount_sek\":200,\"minutes\":null,\"applies_when\":\"glögg\"}', 2),
+                    ('p2/4', 'p2', 4, '2026-01-02 09:00:00+00:00', 'exception.decided',
+                     '{\"proposer\":\"p1\",\"exception_id\":\"e1\",\"proposal_hash\":\"h\",\"decision_id\":\"d1\",\"action\":\"approve\",\"note\":\"Bra, lingonsylt\"}', 2);
+             INSERT INTO exceptions (id, rule, allowed, limits, applies_when, status, proposed_by,
+                                     proposed_by_name, proposed_at, decision_note, updated_at,
+                                     search_text)
+             VALUES ('p1/e1', 'Kvitto, pepparkaka', 'Byt, saffransbulle', '', 'glögg', 'approved',
+                     'p1', 'Sara', '2026-01-02 08:00:00+00:00', 'Bra, lingonsylt',
+                     '2026-01-02 09:00:00+00:00',
+                     'kvitto, pepparkaka\nbyt, saffransbulle\n\nglögg');
+             INSERT INTO exception_events VALUES ('x1', 'p1/e1', 'approved', 'p2', 'Lena',
+                     'Bra, lingonsylt', '2026-01-02 09:00:00+00:00');",
+        )
+        .unwrap_or_else(|err| panic!("{err}"));
+    }
+    let updated = Fanday::open(dir.path(), std::sync::Arc::new(fanday_core::SystemClock))
+        .unwrap_or_else(|err| panic!("{err}"));
+    drop(updated);
+
+    // Nothing of the words is left, not even in a copy from before the
+    // update (a follower's store is made again from the folder).
+    for file in files_under(dir.path()) {
+        for word in words {
+            assert!(!file_holds(&file, word), "{} holds {word}", file.display());
+        }
+    }
+    let conn = rusqlite::Connection::open(dir.path().join(fanday_core::store::DB_FILE_NAME))
+        .unwrap_or_else(|err| panic!("{err}"));
+    let kept: (String, String, String, String, i64) = conn
+        .query_row(
+            "SELECT json_extract(body, '$.rule'), json_extract(body, '$.limits'),
+                    json_extract(body, '$.applies_when'), e.decision_note,
+                    json_extract(body, '$.amount_sek')
+               FROM team_events, exceptions e WHERE kind = 'exception.proposed'",
+            [],
+            |row| {
+                Ok((
+                    row.get(0)?,
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                    row.get(4)?,
+                ))
+            },
+        )
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(
+        kept,
+        ("…".into(), String::new(), "…".into(), "…".into(), 200)
+    );
 }
