@@ -267,7 +267,6 @@ pub fn plan(folder: &Path, me: &str, scope: Scope, seen: &Seen<'_>) -> Plan {
         };
         plan_member(folder, &name, me, book, seen, &mut plan);
     }
-    plan.jobs = take_turns(std::mem::take(&mut plan.jobs));
     {
         // A file of ours read before and gone now. One that cannot be
         // looked at just now is not gone: it waits.
@@ -290,26 +289,6 @@ pub fn plan(folder: &Path, me: &str, scope: Scope, seen: &Seen<'_>) -> Plan {
         });
     }
     plan
-}
-
-/// The members' files in turns: everyone's first file, then everyone's
-/// second, each member's in their own order. Who joined and who let them
-/// in stands at the start of the members' first files, so a first read
-/// learns it before the bulk of the lines, and the team's state is folded
-/// again from the log once, early, instead of at each member's request.
-fn take_turns(jobs: Vec<Job>) -> Vec<Job> {
-    let mut files_of: HashMap<String, usize> = HashMap::new();
-    let mut turns: Vec<(usize, Job)> = jobs
-        .into_iter()
-        .map(|job| {
-            let nth = files_of.entry(job.member.clone()).or_default();
-            *nth += 1;
-            (*nth, job)
-        })
-        .collect();
-    // Stable: each member's files stay in their order.
-    turns.sort_by_key(|(turn, _)| *turn);
-    turns.into_iter().map(|(_, job)| job).collect()
 }
 
 /// The member's key: pinned at first sight of their profile.json (the
