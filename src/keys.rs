@@ -108,24 +108,27 @@ fn keyring_delete(public: &ed25519_dalek::VerifyingKey) {
 #[cfg(not(any(target_os = "linux", windows)))]
 fn keyring_delete(_public: &ed25519_dalek::VerifyingKey) {}
 
-/// Takes the key of a store about to be erased (a team left, a team no
-/// longer followed) out of the desktop's keyring: nothing else signs with
-/// it, and a secret nobody uses should not stay behind. A key kept in the
-/// file goes with the store's folder.
-pub(crate) fn forget_device_key(conn: &Connection) -> Result<()> {
+/// The public half of this store's key where its secret is in the
+/// desktop's keyring: what [`forget`] takes out once the store is erased.
+pub(crate) fn kept_in_keyring(conn: &Connection) -> Result<Option<ed25519_dalek::VerifyingKey>> {
     let kept: Option<(String, String)> = conn
         .query_row("SELECT public_key, stored_in FROM device_key", [], |row| {
             Ok((row.get(0)?, row.get(1)?))
         })
         .optional()?;
-    if let Some((public, place)) = kept {
-        if let (Some(Place::Keyring), Some(public)) =
-            (Place::from_name(&place), parse_public_key(&public))
-        {
-            keyring_delete(&public);
-        }
-    }
-    Ok(())
+    Ok(kept.and_then(|(public, place)| {
+        (Place::from_name(&place) == Some(Place::Keyring))
+            .then(|| parse_public_key(&public))
+            .flatten()
+    }))
+}
+
+/// Takes the key of an erased store (a team left, a team no longer
+/// followed) out of the desktop's keyring: nothing else signs with it, and
+/// a secret nobody uses should not stay behind. A key kept in the file
+/// went with the store's folder.
+pub(crate) fn forget(public: &ed25519_dalek::VerifyingKey) {
+    keyring_delete(public);
 }
 
 /// Keeps `key` in the desktop's keyring; false where none answers.

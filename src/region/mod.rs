@@ -351,9 +351,17 @@ impl Fanday {
             return Err(CoreError::NotFound { what: "team" });
         }
         self.forget_numbers(&dir)?;
-        if let Ok(followed) = self.open_followed(&dir) {
-            let _ = crate::keys::forget_device_key(&followed.store.conn());
+        let key = self
+            .open_followed(&dir)
+            .ok()
+            .and_then(|followed| crate::keys::kept_in_keyring(&followed.store.conn()).ok())
+            .flatten();
+        std::fs::remove_dir_all(&dir).map_err(|err| crate::error::io_error(&dir, err))?;
+        // Only once the store is gone: one that stays still follows, and
+        // signs with its key.
+        if let Some(key) = key {
+            crate::keys::forget(&key);
         }
-        std::fs::remove_dir_all(&dir).map_err(|err| crate::error::io_error(&dir, err))
+        Ok(())
     }
 }

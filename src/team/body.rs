@@ -353,20 +353,21 @@ impl BodySource for &str {
 
 impl Body {
     /// As [`Body::parse`], from the body's JSON text (as the log keeps it).
-    pub fn parse_text(kind: &str, body: &str) -> Result<Body, Refusal> {
-        Self::parse_from(kind, body)
+    /// A body as a store's log keeps it. Only a follower's own log holds
+    /// a `words_hash` of its own making; a member's log keeps the lines as
+    /// they came, and one carrying it is refused again, as when it came.
+    pub fn parse_logged(kind: &str, body: &str, followers_log: bool) -> Result<Body, Refusal> {
+        let body = Self::parse_from(kind, body)?;
+        if followers_log {
+            Ok(body)
+        } else {
+            no_followers_note(body)
+        }
     }
 
     /// A line's body, as the folder (or this PC's outbox) holds it.
     pub fn parse(kind: &str, body: &Value) -> Result<Body, Refusal> {
-        match Self::parse_from(kind, body)? {
-            // A follower's own note is never taken from a line.
-            Body::ExceptionProposed(ProposalBody {
-                words_hash: Some(_),
-                ..
-            }) => Err(Refusal::BodyMismatch),
-            body => Ok(body),
-        }
+        no_followers_note(Self::parse_from(kind, body)?)
     }
 
     /// Kinds that name the keys a member's next lines may be signed with
@@ -377,6 +378,18 @@ impl Body {
             name,
             kind::MEMBER_REQUESTED | kind::FOLLOW_REQUESTED | kind::KEY_ROTATED
         )
+    }
+}
+
+/// A follower's own note (the hash of the words it left out) is never a
+/// line's to say.
+fn no_followers_note(body: Body) -> Result<Body, Refusal> {
+    match body {
+        Body::ExceptionProposed(ProposalBody {
+            words_hash: Some(_),
+            ..
+        }) => Err(Refusal::BodyMismatch),
+        body => Ok(body),
     }
 }
 
@@ -528,9 +541,14 @@ mod tests {
             Body::parse("exception.proposed", &value),
             Err(Refusal::BodyMismatch)
         );
-        // In this PC's own log (a follower's) it is the hash it kept.
+        // Read back from a member's log (which keeps lines as they came),
+        // it is refused again; in a follower's own log it is the hash kept.
+        assert_eq!(
+            Body::parse_logged("exception.proposed", &value.to_string(), false),
+            Err(Refusal::BodyMismatch)
+        );
         assert!(matches!(
-            Body::parse_text("exception.proposed", &value.to_string()),
+            Body::parse_logged("exception.proposed", &value.to_string(), true),
             Ok(Body::ExceptionProposed(ProposalBody {
                 words_hash: Some(_),
                 ..

@@ -98,7 +98,21 @@ impl Keys {
     }
 }
 
-fn from_row(row: &rusqlite::Row<'_>, keys: &mut Keys) -> rusqlite::Result<Accepted> {
+/// Whether this store's log is a follower's (its bodies are its own
+/// making, not the lines as they came).
+fn followers_log(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT coalesce((SELECT follows FROM team), 0)",
+        [],
+        |row| row.get(0),
+    )
+}
+
+fn from_row(
+    row: &rusqlite::Row<'_>,
+    keys: &mut Keys,
+    followers: bool,
+) -> rusqlite::Result<Accepted> {
     let (key, v, hash): (String, u32, Option<String>) = (row.get(0)?, row.get(6)?, row.get(8)?);
     // A format-1 event's identity is its id (the key's second part).
     let identity = key.split_once('/').map(|(_, id)| id.to_string());
@@ -114,7 +128,11 @@ fn from_row(row: &rusqlite::Row<'_>, keys: &mut Keys) -> rusqlite::Result<Accept
         prev: row.get(9)?,
         at: row.get(3)?,
         signer: keys.parse(row.get(7)?),
-        body: Body::parse_text(&row.get::<_, String>(4)?, &row.get::<_, String>(5)?),
+        body: Body::parse_logged(
+            &row.get::<_, String>(4)?,
+            &row.get::<_, String>(5)?,
+            followers,
+        ),
     })
 }
 
@@ -134,9 +152,10 @@ pub fn since(conn: &Connection, rowid: i64) -> Result<Vec<Accepted>> {
 /// parsed once.
 fn select(conn: &Connection, tail: &str, params: impl rusqlite::Params) -> Result<Vec<Accepted>> {
     let mut keys = Keys::default();
+    let followers = followers_log(conn)?;
     Ok(conn
         .prepare_cached(&format!("SELECT {COLUMNS} FROM team_events {tail}"))?
-        .query_map(params, |row| from_row(row, &mut keys))?
+        .query_map(params, |row| from_row(row, &mut keys, followers))?
         .collect::<rusqlite::Result<_>>()?)
 }
 
@@ -220,10 +239,14 @@ pub fn of_member(conn: &Connection, member: &str, kinds: &[&str]) -> Result<Vec<
             Ok((row.get(0)?, row.get(1)?, row.get(2)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
+    let followers = followers_log(conn)?;
     Ok(rows
         .into_iter()
         .filter_map(|(seq, kind, body)| {
-            Some((seq.max(0) as u64, Body::parse_text(&kind, &body).ok()?))
+            Some((
+                seq.max(0) as u64,
+                Body::parse_logged(&kind, &body, followers).ok()?,
+            ))
         })
         .collect())
 }
@@ -251,10 +274,11 @@ pub fn waiting_stories(
             |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
         )?
         .collect::<rusqlite::Result<_>>()?;
+    let followers = followers_log(conn)?;
     Ok(rows
         .into_iter()
         .filter_map(
-            |(member, kind, body)| match Body::parse_text(&kind, &body) {
+            |(member, kind, body)| match Body::parse_logged(&kind, &body, followers) {
                 Ok(Body::StoryShared(story) | Body::StoryEdited(story)) => Some((member, story)),
                 _ => None,
             },

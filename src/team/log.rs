@@ -105,10 +105,6 @@ pub fn accept(conn: &Connection, signed: &Signed, reader: &Reader<'_>) -> Result
     Ok(Accept::New(Box::new(accepted)))
 }
 
-/// A body as a follower keeps it: what people wrote is left out (a region
-/// sees counts, never texts). A text stands in for each, as the fold
-/// judges it: fitting, empty or too long alike, so the follower's fold
-/// comes to what every member's does.
 /// Schema 15: a followed team's log, as an earlier Fanday kept it, keeps
 /// no words of the team's rule exceptions either, as a follower takes them
 /// in today.
@@ -129,7 +125,7 @@ pub(crate) fn leave_out_exception_words(conn: &Connection) -> rusqlite::Result<(
         )?
         .collect::<rusqlite::Result<_>>()?;
     for (id, kind, body) in kept {
-        if let Ok(body) = Body::parse_text(&kind, &body) {
+        if let Ok(body) = Body::parse_logged(&kind, &body, false) {
             conn.execute(
                 "UPDATE team_events SET body = ?1 WHERE id = ?2",
                 params![without_words(body).to_value().to_string(), id],
@@ -139,6 +135,10 @@ pub(crate) fn leave_out_exception_words(conn: &Connection) -> rusqlite::Result<(
     Ok(())
 }
 
+/// A body as a follower keeps it: what people wrote is left out (a region
+/// sees counts, never texts). A text stands in for each, as the fold
+/// judges it: fitting, empty or too long alike, so the follower's fold
+/// comes to what every member's does.
 fn without_words(body: Body) -> Body {
     let stand_in = |text: &str, max: usize| {
         if text.trim().is_empty() {
@@ -177,16 +177,16 @@ fn without_words(body: Body) -> Body {
             ..voice
         }),
         // A rule exception's words are the team's too; the hash of those
-        // it fits is kept, which a decision names.
+        // it fits is kept, which a decision names. They are judged trimmed.
         Body::ExceptionProposed(proposal) => Body::ExceptionProposed(ProposalBody {
             words_hash: crate::exception::validate(&proposal.exception)
                 .ok()
                 .map(|words| crate::team_event::content_hash(&words)),
             exception: ExceptionInput {
-                rule: stand_in(&proposal.exception.rule, MAX_RULE_CHARS),
-                allowed: stand_in(&proposal.exception.allowed, MAX_ALLOWED_CHARS),
-                limits: stand_in(&proposal.exception.limits, MAX_LIMITS_CHARS),
-                applies_when: stand_in(&proposal.exception.applies_when, MAX_WHEN_CHARS),
+                rule: stand_in(proposal.exception.rule.trim(), MAX_RULE_CHARS),
+                allowed: stand_in(proposal.exception.allowed.trim(), MAX_ALLOWED_CHARS),
+                limits: stand_in(proposal.exception.limits.trim(), MAX_LIMITS_CHARS),
+                applies_when: stand_in(proposal.exception.applies_when.trim(), MAX_WHEN_CHARS),
                 ..proposal.exception
             },
             ..proposal
@@ -195,7 +195,7 @@ fn without_words(body: Body) -> Body {
             note: decision
                 .note
                 .as_deref()
-                .map(|note| stand_in(note, MAX_NOTE_CHARS)),
+                .map(|note| stand_in(note.trim(), MAX_NOTE_CHARS)),
             ..decision
         }),
         other => other,

@@ -163,11 +163,17 @@ impl Fanday {
     /// (Windows), it stays, holding no team, and gives way the next time.
     pub(super) fn erase_further(&self, team_id: &str) {
         let dir = self.teams_dir().join(team_id);
-        if let Ok(store) = self.open_further(&dir) {
-            let _ = crate::keys::forget_device_key(&store.store.conn());
-        }
+        let key = self
+            .open_further(&dir)
+            .ok()
+            .and_then(|store| crate::keys::kept_in_keyring(&store.store.conn()).ok())
+            .flatten();
         self.close_further(&dir);
         let _ = std::fs::remove_dir_all(&dir);
+        // The team is left even where a file of the store stays behind.
+        if let Some(key) = key {
+            crate::keys::forget(&key);
+        }
     }
 
     /// A further team's store at `dir`, with this person's profile in it.

@@ -507,6 +507,7 @@ export const en = {
   'teams.needsLook': 'needs a look',
   'teams.waiting': 'waiting for a lead',
   'teams.declined': 'not let in',
+  'teams.removed': 'no longer in the team',
   'err.already_in_team': 'You are in this team already: pick it with the team switch.',
   'team.leave': 'Leave the team',
   'team.leaveConfirm': 'Leave the team on this computer? Your own moments stay; the team folder is not touched.',

@@ -505,6 +505,7 @@ export const sv = {
   'teams.needsLook': 'behöver ses över',
   'teams.waiting': 'väntar på teamledaren',
   'teams.declined': 'inte insläppt',
+  'teams.removed': 'inte längre med i teamet',
   'err.already_in_team': 'Du är redan med i det här teamet: välj det i teamväljaren.',
   'team.leave': 'Lämna teamet',
   'team.leaveConfirm': 'Lämna teamet på den här datorn? Dina egna fans finns kvar; teammappen rörs inte.',

@@ -12,6 +12,7 @@ function label(team) {
   const note = team.trouble === 'folder_missing' ? t('teams.away')
     : team.trouble ? t('teams.needsLook')
     : team.my_status === 'declined' ? t('teams.declined')
+    : team.my_status === 'removed' ? t('teams.removed')
     : team.my_status === 'admitted' ? null : t('teams.waiting');
   return note ? `${team.name} · ${note}` : team.name;
 }

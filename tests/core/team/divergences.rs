@@ -390,3 +390,71 @@ fn a_decision_the_team_does_not_count_shows_on_no_pc_not_even_the_deciders() {
         assert_eq!(support::exception_statuses(viewer), ["proposed"], "{who}");
     }
 }
+
+#[test]
+fn a_proposal_carrying_a_followers_hash_of_other_words_never_takes_the_approval_of_those_words() {
+    let t = team();
+    // Sara's own lines: a proposal of "A" words that claims, as only a
+    // follower's log may, the hash of "B" words; then "B" with the same id.
+    let b_words =
+        fanday_core::exception::validate(&proposal("B")).unwrap_or_else(|err| panic!("{err}"));
+    let claimed = fanday_core::team_event::content_hash(&b_words);
+    let own_file = |t: &Team| {
+        let mut files: Vec<std::path::PathBuf> =
+            std::fs::read_dir(member_dir(t.path(), &t.sara.id))
+                .unwrap_or_else(|err| panic!("{err}"))
+                .filter_map(|entry| entry.ok().map(|e| e.path()))
+                .filter(|path| {
+                    path.file_name()
+                        .is_some_and(|name| name.to_string_lossy().starts_with("events-"))
+                })
+                .collect();
+        files.sort_by_key(|path| std::fs::metadata(path).and_then(|m| m.modified()).ok());
+        files.pop().unwrap_or_else(|| panic!("Sara's file"))
+    };
+    let seq = highest_seq(&t, &t.sara) + 1;
+    let hostile = signed_by(
+        &t.sara,
+        "exception.proposed",
+        json!({"exception_id": "e9", "rule": "A rule", "allowed": "A allowed",
+               "limits": "", "amount_sek": null, "minutes": null, "applies_when": "",
+               "words_hash": claimed}),
+        seq,
+    );
+    append_raw(&own_file(&t), &format!("{hostile}\n"));
+    read_all(&[&t.sara]);
+    let honest = signed_by(
+        &t.sara,
+        "exception.proposed",
+        json!({"exception_id": "e9", "rule": "B rule", "allowed": "B allowed",
+               "limits": "", "amount_sek": null, "minutes": null, "applies_when": ""}),
+        seq + 1,
+    );
+    append_raw(&own_file(&t), &format!("{honest}\n"));
+    read_all(&[&t.lena]);
+    let in_lenas = format!("{}/e9", t.sara.id);
+    t.lena
+        .app
+        .act_on_exception(&in_lenas, Action::Approve, Some("Ja"))
+        .unwrap_or_else(|err| panic!("{err}"));
+    read_all(&[&t.lena, &t.ali]);
+    // Folded again from the log (a start of the app), and on a late
+    // joiner's PC: the approval is of the words the lead saw.
+    let Team {
+        lena, ali, folder, ..
+    } = t;
+    let lena = lena.reopen();
+    let ali = ali.reopen();
+    for viewer in [&lena, &ali] {
+        read(viewer);
+        let seen = viewer
+            .app
+            .exception(&in_lenas)
+            .unwrap_or_else(|err| panic!("{err}"));
+        assert_eq!(
+            (seen.rule.as_str(), format!("{:?}", seen.status)),
+            ("B rule", "Approved".to_string())
+        );
+    }
+    drop(folder);
+}
