@@ -72,6 +72,9 @@ pub fn fold(genesis: &Genesis, events: &[Accepted], now: DateTime<Utc>) -> TeamS
     let format_2 = genesis.format == EVENT_VERSION;
     let mut ordered: Vec<&Accepted> = events.iter().collect();
     ordered.sort_by(|a, b| order(a, b));
+    // The log is a set: an event given twice is one event, as the log
+    // stores it once by its key (never a fork with itself).
+    ordered.dedup_by(|a, b| a.key == b.key);
     let (timely, dated): (Vec<&Accepted>, Vec<&Accepted>) = ordered
         .into_iter()
         .partition(|e| !format_2 || within_dates(genesis.created_at, e.at, now));
