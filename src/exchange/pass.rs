@@ -175,14 +175,17 @@ impl Fanday {
         unless_locked(tally::publish(&self.store.conn(), &me, today, now).map(|_| ()))?;
         self.take_own(&me)?;
         self.note_flush(&me, &mut report, &mut allowance);
-        let mut pass = read::pass(
-            &self.store,
-            &self.team,
-            &me.id,
-            Scope::Everyone,
-            &mut allowance,
-            now,
-        )?;
+        let everyones_pass = |allowance: &mut Allowance| {
+            read::pass(
+                &self.store,
+                &self.team,
+                &me.id,
+                Scope::Everyone,
+                allowance,
+                now,
+            )
+        };
+        let mut pass = everyones_pass(&mut allowance)?;
         // Files set to be read again with keys learned in the pass are read
         // at once while the budget lasts (twice at most: each time only
         // when keys changed); else at the next pass.
@@ -190,14 +193,7 @@ impl Fanday {
             if !pass.reread || allowance.is_spent() {
                 break;
             }
-            let again = read::pass(
-                &self.store,
-                &self.team,
-                &me.id,
-                Scope::Everyone,
-                &mut allowance,
-                now,
-            )?;
+            let again = everyones_pass(&mut allowance)?;
             pass.new_events += again.new_events;
             pass.more = again.more;
             pass.reread = again.reread;

@@ -399,19 +399,6 @@ fn a_proposal_carrying_a_followers_hash_of_other_words_never_takes_the_approval_
     let b_words =
         fanday_core::exception::validate(&proposal("B")).unwrap_or_else(|err| panic!("{err}"));
     let claimed = fanday_core::team_event::content_hash(&b_words);
-    let own_file = |t: &Team| {
-        let mut files: Vec<std::path::PathBuf> =
-            std::fs::read_dir(member_dir(t.path(), &t.sara.id))
-                .unwrap_or_else(|err| panic!("{err}"))
-                .filter_map(|entry| entry.ok().map(|e| e.path()))
-                .filter(|path| {
-                    path.file_name()
-                        .is_some_and(|name| name.to_string_lossy().starts_with("events-"))
-                })
-                .collect();
-        files.sort_by_key(|path| std::fs::metadata(path).and_then(|m| m.modified()).ok());
-        files.pop().unwrap_or_else(|| panic!("Sara's file"))
-    };
     let seq = highest_seq(&t, &t.sara) + 1;
     let hostile = signed_by(
         &t.sara,
@@ -421,7 +408,10 @@ fn a_proposal_carrying_a_followers_hash_of_other_words_never_takes_the_approval_
                "words_hash": claimed}),
         seq,
     );
-    append_raw(&own_file(&t), &format!("{hostile}\n"));
+    append_raw(
+        &support::events_file(t.path(), &t.sara.id),
+        &format!("{hostile}\n"),
+    );
     read_all(&[&t.sara]);
     let honest = signed_by(
         &t.sara,
@@ -430,7 +420,10 @@ fn a_proposal_carrying_a_followers_hash_of_other_words_never_takes_the_approval_
                "limits": "", "amount_sek": null, "minutes": null, "applies_when": ""}),
         seq + 1,
     );
-    append_raw(&own_file(&t), &format!("{honest}\n"));
+    append_raw(
+        &support::events_file(t.path(), &t.sara.id),
+        &format!("{honest}\n"),
+    );
     read_all(&[&t.lena]);
     let in_lenas = format!("{}/e9", t.sara.id);
     t.lena
@@ -438,8 +431,8 @@ fn a_proposal_carrying_a_followers_hash_of_other_words_never_takes_the_approval_
         .act_on_exception(&in_lenas, Action::Approve, Some("Ja"))
         .unwrap_or_else(|err| panic!("{err}"));
     read_all(&[&t.lena, &t.ali]);
-    // Folded again from the log (a start of the app), and on a late
-    // joiner's PC: the approval is of the words the lead saw.
+    // Folded again from the log (a start of the app), on the lead's PC
+    // and a colleague's: the approval is of the words the lead saw.
     let Team {
         lena, ali, folder, ..
     } = t;

@@ -66,6 +66,20 @@ fn show(app: &Fanday, name: &str) {
     app.show_team(&id).unwrap_or_else(|err| panic!("{err}"));
 }
 
+/// Maja joins the north team (Lena leads) and the south one (Karin
+/// leads), each lead lets her in, and the north team is in view.
+fn maja_in_north_and_south(north: &Path, south: &Path, tallies: bool) -> (Member, Member, Member) {
+    let (lena, _, _) = colleagues_in(north, tallies);
+    let (karin, _, _) = colleagues_in_team(south, "Butik Syd", tallies);
+    let maja = member("Maja", Role::Staff);
+    enter(&maja, north);
+    let_in(&lena, &maja, "Maja");
+    enter(&maja, south);
+    let_in(&karin, &maja, "Maja");
+    show(&maja.app, "Kundtjänst");
+    (lena, karin, maja)
+}
+
 #[test]
 fn one_person_in_two_teams_shares_with_the_team_she_picks_and_the_other_never_sees_it() {
     let north = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
@@ -191,14 +205,7 @@ fn one_person_in_two_teams_shares_with_the_team_she_picks_and_the_other_never_se
 fn leaving_the_first_team_puts_the_other_in_view_and_a_moment_still_reaches_it() {
     let north = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
     let south = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
-    let (lena, _, _) = colleagues_in(north.path(), false);
-    let (karin, _, _) = colleagues_in_team(south.path(), "Butik Syd", false);
-    let maja = member("Maja", Role::Staff);
-    enter(&maja, north.path());
-    let_in(&lena, &maja, "Maja");
-    enter(&maja, south.path());
-    let_in(&karin, &maja, "Maja");
-    show(&maja.app, "Kundtjänst");
+    let (_lena, karin, maja) = maja_in_north_and_south(north.path(), south.path(), false);
     maja.app
         .leave_team_in_view()
         .unwrap_or_else(|err| panic!("{err}"));
@@ -301,14 +308,7 @@ fn a_lead_founds_a_second_team_and_leaving_it_keeps_the_first() {
 fn a_team_out_of_view_whose_folder_is_away_says_so_in_the_switch_until_it_is_back() {
     let north = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
     let south = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
-    let (lena, _, _) = colleagues_in(north.path(), true);
-    let (karin, _, _) = colleagues_in_team(south.path(), "Butik Syd", true);
-    let maja = member("Maja", Role::Staff);
-    enter(&maja, north.path());
-    let_in(&lena, &maja, "Maja");
-    enter(&maja, south.path());
-    let_in(&karin, &maja, "Maja");
-    show(&maja.app, "Kundtjänst");
+    let (_lena, _karin, maja) = maja_in_north_and_south(north.path(), south.path(), true);
     let troubles = |app: &Fanday| -> Vec<(String, Option<String>)> {
         app.teams()
             .unwrap_or_else(|err| panic!("{err}"))
