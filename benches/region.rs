@@ -326,8 +326,9 @@ fn main() {
         .read_region(|_, _| {})
         .unwrap_or_else(|err| panic!("{err}"));
     println!(
-        "the region's first open of {teams} teams ({written} events): {:.1} s",
-        started.elapsed().as_secs_f64()
+        "the region's first open of {teams} teams ({written} events): {:.1} s, peak memory {:.0} MB",
+        started.elapsed().as_secs_f64(),
+        peak_memory_mb()
     );
 
     let started = Instant::now();

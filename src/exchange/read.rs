@@ -31,7 +31,7 @@ use std::time::Instant;
 /// on a followed team's store, read in the background with no command
 /// waiting on it, eight times as many (a first open an eighth quicker).
 const EVENTS_PER_TRANSACTION: usize = 4096;
-const FOLLOWER_EVENTS_PER_TRANSACTION: usize = 32768;
+const FOLLOWER_EVENTS_PER_TRANSACTION: usize = 4096;
 
 #[derive(Debug, Default)]
 pub struct Pass {
@@ -374,7 +374,7 @@ pub fn pass(
         false
     } else {
         std::thread::scope(|scope| -> Result<bool> {
-            let (sender, receiver) = std::sync::mpsc::sync_channel(6);
+            let (sender, receiver) = std::sync::mpsc::sync_channel(2);
             let per_transaction = if team.follows {
                 FOLLOWER_EVENTS_PER_TRANSACTION
             } else {

@@ -169,7 +169,7 @@ impl Authority {
                 .members
                 .get(&event.member)
                 .and_then(|m| m.keys.at(event.seq))
-                .is_some_and(|pinned| pinned == key),
+                .is_some_and(|pinned| *pinned == **key),
             None => event.v == LEGACY_VERSION,
         }
     }

@@ -11,6 +11,7 @@ use crate::sql::exec;
 use crate::team_event::{parse_public_key, public_key_text, Event, LEGACY_VERSION};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
+use std::sync::Arc;
 
 /// The event as the store names it: ids belong to their author.
 pub fn event_key(event: &Event) -> String {
@@ -49,7 +50,7 @@ pub fn accepted_typed(
         hash: identity,
         prev: event.prev.clone(),
         at: event.at,
-        signer: Some(signer),
+        signer: Some(std::sync::Arc::new(signer)),
         body,
     }
 }
@@ -75,7 +76,7 @@ pub fn insert(conn: &Connection, event: &Event, accepted: &Accepted) -> Result<b
             accepted
                 .signer
                 .as_ref()
-                .map(public_key_text)
+                .map(|key| public_key_text(key))
                 .unwrap_or_default()
         ],
     )?;
@@ -85,15 +86,15 @@ pub fn insert(conn: &Connection, event: &Event, accepted: &Accepted) -> Result<b
 /// Keys as the log writes them, parsed once each (a key is a point on a
 /// curve, costly to read; a team has a few hundred at most).
 #[derive(Default)]
-struct Keys(std::collections::HashMap<String, Option<ed25519_dalek::VerifyingKey>>);
+struct Keys(std::collections::HashMap<String, Option<Arc<ed25519_dalek::VerifyingKey>>>);
 
 impl Keys {
-    fn parse(&mut self, text: String) -> Option<ed25519_dalek::VerifyingKey> {
+    fn parse(&mut self, text: String) -> Option<Arc<ed25519_dalek::VerifyingKey>> {
         if let Some(key) = self.0.get(&text) {
-            return *key;
+            return key.clone();
         }
-        let key = parse_public_key(&text);
-        self.0.insert(text, key);
+        let key = parse_public_key(&text).map(Arc::new);
+        self.0.insert(text, key.clone());
         key
     }
 }
@@ -140,7 +141,12 @@ const COLUMNS: &str = "id, member_id, seq, at, kind, body, v, signer, hash, prev
 
 /// The whole log.
 pub fn all(conn: &Connection) -> Result<Vec<Accepted>> {
-    select(conn, "", [])
+    // Sized once: a log of a hundred thousand events grown by doubling
+    // would hold both the old and the new copy for a moment.
+    let count: i64 = conn.query_row("SELECT count(*) FROM team_events", [], |row| row.get(0))?;
+    let mut all = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
+    select_into(conn, "", [], &mut all)?;
+    Ok(all)
 }
 
 /// The events stored after the row `rowid`.
@@ -151,12 +157,25 @@ pub fn since(conn: &Connection, rowid: i64) -> Result<Vec<Accepted>> {
 /// The log's events `tail` (a WHERE and ORDER BY) picks, each signer's key
 /// parsed once.
 fn select(conn: &Connection, tail: &str, params: impl rusqlite::Params) -> Result<Vec<Accepted>> {
+    let mut events = Vec::new();
+    select_into(conn, tail, params, &mut events)?;
+    Ok(events)
+}
+
+fn select_into(
+    conn: &Connection,
+    tail: &str,
+    params: impl rusqlite::Params,
+    events: &mut Vec<Accepted>,
+) -> Result<()> {
     let mut keys = Keys::default();
     let followers = followers_log(conn)?;
-    Ok(conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM team_events {tail}"))?
-        .query_map(params, |row| from_row(row, &mut keys, followers))?
-        .collect::<rusqlite::Result<_>>()?)
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM team_events {tail}"))?;
+    let mut rows = stmt.query(params)?;
+    while let Some(row) = rows.next()? {
+        events.push(from_row(row, &mut keys, followers)?);
+    }
+    Ok(())
 }
 
 /// How many events were stored after the row `rowid`.
