@@ -27,11 +27,12 @@ use chrono::{DateTime, Utc};
 use rusqlite::params;
 use std::time::Instant;
 
-/// At most this many events are taken under one hold of the store's lock;
-/// on a followed team's store, read in the background with no command
-/// waiting on it, eight times as many (a first open an eighth quicker).
+/// At most this many events are taken under one hold of the store's lock
+/// (and held in memory together: a region reads two teams at once).
 const EVENTS_PER_TRANSACTION: usize = 4096;
-const FOLLOWER_EVENTS_PER_TRANSACTION: usize = 4096;
+
+/// How many chunks the reading thread reads ahead of the taking.
+const CHUNKS_AHEAD: usize = 2;
 
 #[derive(Debug, Default)]
 pub struct Pass {
@@ -374,12 +375,7 @@ pub fn pass(
         false
     } else {
         std::thread::scope(|scope| -> Result<bool> {
-            let (sender, receiver) = std::sync::mpsc::sync_channel(2);
-            let per_transaction = if team.follows {
-                FOLLOWER_EVENTS_PER_TRANSACTION
-            } else {
-                EVENTS_PER_TRANSACTION
-            };
+            let (sender, receiver) = std::sync::mpsc::sync_channel(CHUNKS_AHEAD);
             let jobs_ref = &jobs;
             let producer = scope.spawn(move || produce(jobs_ref, budget, sender));
             // Batches that are ready together are taken in one transaction,
@@ -405,7 +401,7 @@ pub fn pass(
                     &mut book,
                     &mut result,
                 )?;
-                while events < per_transaction {
+                while events < EVENTS_PER_TRANSACTION {
                     let Ok(next) = receiver.try_recv() else {
                         break;
                     };

@@ -303,8 +303,13 @@ impl Fanday {
         let folder = PathBuf::from(&info.folder);
         let look = crate::folder::files_look(&folder);
         // As it looked when this store last read it to its end (before
-        // this app was started, too): nothing to read.
-        if look.is_some() && followed.read_look()? == look {
+        // this app was started, too): nothing to read, unless the clock
+        // went back since (the store's numbers are worked out again).
+        let clock_went_back = crate::team::current::written_ahead(
+            &followed.store.conn(),
+            followed.clock.now().with_timezone(&chrono::Utc),
+        )?;
+        if look.is_some() && followed.read_look()? == look && !clock_went_back {
             self.region_kept.read(dir, folder, look);
             return Ok(0);
         }
@@ -330,8 +335,10 @@ impl Fanday {
     }
 
     /// The region's weekly numbers, the `weeks` weeks ending with this
-    /// one: per team followed (by name) and together.
+    /// one (a year at most: what a followed team's store keeps of
+    /// recognition): per team followed (by name) and together.
     pub fn region(&self, weeks: usize) -> Result<Region> {
+        let weeks = weeks.min(crate::team::recognition::REGION_MAX_WEEKS);
         // Numbers are kept only while no reading can change a store under
         // them; during a reading they are worked out and shown, not kept.
         let no_reading = self.region_kept.reading.try_lock().ok();

@@ -63,6 +63,9 @@ struct Held {
     /// The time the state was folded as of: which events were within the
     /// team's dates.
     folded_at: DateTime<Utc>,
+    /// A follower's store: recognition is written from this time on
+    /// (from `folded_at`, as the tables were written for it).
+    since: Option<DateTime<Utc>>,
 }
 
 /// The state, held while the app runs.
@@ -146,13 +149,16 @@ fn note_written(
 /// Do the tables hold the state folded now: written for this log and team
 /// (format 2, whose start does not itself come from those tables), and no
 /// event of the log crossed the edge of the dates that count (a day after
-/// `now`) between then and now, whichever way the clock went?
+/// `now`) between then and now, whichever way the clock went? A
+/// follower's tables hold recognition from a time before when they were
+/// written: not if the clock has gone back since.
 fn written_before(
     conn: &Connection,
     genesis: &Genesis,
     log: (i64, i64),
     me: &str,
     now: DateTime<Utc>,
+    follower: bool,
 ) -> Result<bool> {
     if genesis.format != EVENT_VERSION {
         return Ok(false);
@@ -165,7 +171,7 @@ fn written_before(
     let Some((Some(written), Some(at))) = written else {
         return Ok(false);
     };
-    if written != written_for(genesis, log, me) {
+    if written != written_for(genesis, log, me) || (follower && now < at) {
         return Ok(false);
     }
     let (from, to) = (at.min(now), at.max(now));
@@ -179,6 +185,16 @@ fn written_before(
         |row| row.get(0),
     )?;
     Ok(!crossed)
+}
+
+/// Were the tables written as of a time after `now` (the clock has gone
+/// back since)?
+pub fn written_ahead(conn: &Connection, now: DateTime<Utc>) -> Result<bool> {
+    let at: Option<DateTime<Utc>> = conn
+        .query_row("SELECT projected_at FROM team", [], |row| row.get(0))
+        .optional()?
+        .flatten();
+    Ok(at.is_some_and(|at| at > now))
 }
 
 /// Runs `write` in one transaction where the caller has none open: a
@@ -264,10 +280,13 @@ impl Current {
         for event in events.iter().filter(|e| is_own_line(&state, e)) {
             note_line(&mut lines, event);
         }
+        let since = project::recognition_since(conn, now)?;
         let (before, withdrawn) = match held.take() {
-            Some(old) if old.genesis == genesis => {
+            // A follower's rows from before: only while its clock went on
+            // (gone back, older recognition is asked for again).
+            Some(old) if old.genesis == genesis && old.since <= since => {
                 let touched = changes(&old.state, &state);
-                project::write(conn, &state, &touched, me)?;
+                project::write(conn, &state, &touched, me, since)?;
                 let withdrawn = newly_withdrawn(&old.state, &state, &touched);
                 (Some(old.state), withdrawn)
             }
@@ -275,11 +294,13 @@ impl Current {
             // log, and no event's date came (or went) since. The withdrawn
             // are told again all the same: erasing their texts from the
             // backups is tried again at each start.
-            _ if written_before(conn, &genesis, log, me, now)? => (None, all_withdrawn(&state)),
+            _ if written_before(conn, &genesis, log, me, now, since.is_some())? => {
+                (None, all_withdrawn(&state))
+            }
             _ => {
                 project::clear(conn)?;
                 let touched = everything(&state);
-                project::write(conn, &state, &touched, me)?;
+                project::write(conn, &state, &touched, me, since)?;
                 let withdrawn = newly_withdrawn(&TeamState::default(), &state, &touched);
                 (None, withdrawn)
             }
@@ -292,6 +313,7 @@ impl Current {
             state,
             lines,
             folded_at: now,
+            since,
         });
         Ok(withdrawn)
     }
@@ -444,7 +466,7 @@ impl Current {
             }
             note_own_line(&mut h.state, event, &mut touched);
         }
-        project::write(conn, &h.state, &touched, me)?;
+        project::write(conn, &h.state, &touched, me, h.since)?;
         h.log = log;
         note_written(conn, &h.genesis, log, me, h.folded_at)?;
         Ok(withdrawn)

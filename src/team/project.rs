@@ -15,11 +15,26 @@ use crate::error::Result;
 use crate::exception::Status;
 use crate::sql::{enum_text, exec};
 use crate::team_event::{fingerprint, public_key_text};
+use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
 use std::collections::BTreeMap;
 
-/// Writes everything `touched` names, as `state` has it.
-pub fn write(conn: &Connection, state: &TeamState, touched: &Touched, me: &str) -> Result<()> {
+/// Where a follower's store writes recognition from (see
+/// [`super::recognition::kept_by_follower`]); `None` for a member's,
+/// which writes all of it.
+pub fn recognition_since(conn: &Connection, at: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
+    Ok(super::membership::follows(conn)?.then(|| at - super::recognition::kept_by_follower()))
+}
+
+/// Writes everything `touched` names, as `state` has it; applause and
+/// comments from `since` on.
+pub fn write(
+    conn: &Connection,
+    state: &TeamState,
+    touched: &Touched,
+    me: &str,
+    since: Option<DateTime<Utc>>,
+) -> Result<()> {
     if touched.members {
         members(conn, state)?;
     } else {
@@ -31,10 +46,10 @@ pub fn write(conn: &Connection, state: &TeamState, touched: &Touched, me: &str) 
         story(conn, key, state.stories.get(key), me)?;
     }
     for key in &touched.applause {
-        applause(conn, key, state.applause.get(key))?;
+        applause(conn, key, state.applause.get(key), since)?;
     }
     for key in &touched.comments {
-        comment(conn, key, state)?;
+        comment(conn, key, state, since)?;
     }
     for key in &touched.reviews {
         review(conn, key, state.reviews.get(key))?;
@@ -200,10 +215,12 @@ fn story(conn: &Connection, key: &str, story: Option<&StoryState>, me: &str) -> 
 fn applause(
     conn: &Connection,
     story: &str,
-    by: Option<&BTreeMap<String, chrono::DateTime<chrono::Utc>>>,
+    by: Option<&BTreeMap<String, DateTime<Utc>>>,
+    since: Option<DateTime<Utc>>,
 ) -> Result<()> {
     delete(conn, "story_reactions", "story_id", story)?;
-    for (member, at) in by.into_iter().flatten() {
+    let kept = |at: &&DateTime<Utc>| since.map_or(true, |since| **at >= since);
+    for (member, at) in by.into_iter().flatten().filter(|(_, at)| kept(at)) {
         exec(
             conn,
             "INSERT INTO story_reactions (story_id, member_id, at) VALUES (?1, ?2, ?3)",
@@ -213,9 +230,15 @@ fn applause(
     Ok(())
 }
 
-fn comment(conn: &Connection, key: &str, state: &TeamState) -> Result<()> {
+fn comment(
+    conn: &Connection,
+    key: &str,
+    state: &TeamState,
+    since: Option<DateTime<Utc>>,
+) -> Result<()> {
     delete(conn, "story_comments", "event_id", key)?;
-    if let Some(comment) = state.comments.get(key) {
+    let kept = |at: DateTime<Utc>| since.map_or(true, |since| at >= since);
+    if let Some(comment) = state.comments.get(key).filter(|c| kept(c.at)) {
         exec(
             conn,
             "INSERT INTO story_comments (event_id, story_id, member_id, text, at)

@@ -15,6 +15,18 @@ use std::collections::BTreeSet;
 /// The days the list of members not recognised looks back.
 pub const RECENT_DAYS: i64 = 7;
 
+/// The most weeks a region's screen or report shows.
+pub const REGION_MAX_WEEKS: usize = 53;
+
+/// How far before its time a follower's store writes recognition where
+/// the region's numbers read it: the region's weeks at most, the week
+/// before them, and a day for the offset of local weeks. Older applause
+/// and comments are in its log and state, but no region screen asks for
+/// them (three in four of a five-year team's rows).
+pub fn kept_by_follower() -> Duration {
+    Duration::weeks(REGION_MAX_WEEKS as i64 + 1) + Duration::days(1)
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RecognisedWeek {
     pub iso_year: i32,

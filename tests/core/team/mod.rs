@@ -12,6 +12,7 @@ mod lineup;
 mod own_folder;
 mod recognition;
 mod region;
+mod region_reading;
 mod sent_once;
 mod several_teams;
 mod tallies;

@@ -13,7 +13,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use support::{append_raw, colleagues_in, file_holds, member, read, share, Member};
 
-fn follow(region: &Member, folder: &Path) {
+pub(super) fn follow(region: &Member, folder: &Path) {
     let preview = region
         .app
         .preview_team(folder)
@@ -25,7 +25,7 @@ fn follow(region: &Member, folder: &Path) {
     assert_eq!(followed.following, Following::Asking);
 }
 
-fn region_now(region: &Member) -> Region {
+pub(super) fn region_now(region: &Member) -> Region {
     region
         .app
         .read_region(|_, _| {})
@@ -34,7 +34,7 @@ fn region_now(region: &Member) -> Region {
 }
 
 /// The follower's own store for a team, as its lead sees them.
-fn follower_id(lead: &Member, name: &str) -> (String, String, String) {
+pub(super) fn follower_id(lead: &Member, name: &str) -> (String, String, String) {
     read(lead);
     let people = lead
         .app
@@ -254,7 +254,7 @@ fn a_region_follows_two_teams_sees_their_weekly_numbers_and_never_a_word_of_thei
 
 /// Lena's team (Sara and Ali, tallies on), and Rut of the region, whom
 /// Lena let follow; with Rut's id in the team.
-fn a_team_rut_follows(folder: &Path) -> (Member, Member, Member, Member, String) {
+pub(super) fn a_team_rut_follows(folder: &Path) -> (Member, Member, Member, Member, String) {
     let (lena, sara, ali) = colleagues_in(folder, true);
     let rut = member("Rut (region)", Role::Lead);
     follow(&rut, folder);
@@ -326,69 +326,6 @@ fn the_regions_numbers_show_at_once_after_a_start_and_never_outlive_a_new_tally(
     assert_eq!(
         rut.app.region(4).unwrap_or_else(|err| panic!("{err}")),
         after
-    );
-}
-
-/// The region reads its teams two at a time: every team is read, one
-/// whose store on this computer is damaged does not stop the others, and
-/// the window hears each team counted once, from none to all.
-#[test]
-fn reading_the_region_reads_every_team_and_tells_the_window_each_once_from_none_to_all() {
-    let north = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
-    let south = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
-    let (lena, sara, ali, rut, _) = a_team_rut_follows(north.path());
-    let (karin, bo, eva) = support::colleagues_in_team(south.path(), "Butik Syd", true);
-    follow(&rut, south.path());
-    let (id, fingerprint, _) = follower_id(&karin, "Rut (region)");
-    karin
-        .app
-        .let_follow(&id, &fingerprint)
-        .unwrap_or_else(|err| panic!("{err}"));
-    share(&sara, "Bar ut en soffa åt en kund", Situation::JustBecause);
-    share(&bo, "Sa nej till en retur, vänligt", Situation::SaidNo);
-    share(&eva, "Vände ett klagomål", Situation::Complaint);
-    for m in [&lena, &sara, &ali, &karin, &bo, &eva] {
-        read(m);
-    }
-    let damaged = rut.data_dir().join("region").join("0000damaged");
-    fs::create_dir_all(&damaged).unwrap_or_else(|err| panic!("{err}"));
-    fs::write(
-        damaged.join(fanday_core::store::DB_FILE_NAME),
-        b"not a database at all, as a half-synced copy may be",
-    )
-    .unwrap_or_else(|err| panic!("{err}"));
-
-    let heard = std::sync::Mutex::new(Vec::new());
-    rut.app
-        .read_region(|done, total| {
-            heard
-                .lock()
-                .unwrap_or_else(|err| err.into_inner())
-                .push((done, total))
-        })
-        .unwrap_or_else(|err| panic!("{err}"));
-    let heard = heard.into_inner().unwrap_or_else(|err| err.into_inner());
-    let dones: Vec<usize> = heard.iter().map(|(done, _)| *done).collect();
-    assert_eq!(dones, vec![0, 1, 2, 3], "{heard:?}");
-    assert!(heard.iter().all(|(_, total)| *total == 3), "{heard:?}");
-
-    let region = rut.app.region(4).unwrap_or_else(|err| panic!("{err}"));
-    let fans: Vec<(String, u32)> = region
-        .teams
-        .iter()
-        .filter(|t| t.team.following == Following::Following)
-        .map(|t| (t.team.name.clone(), t.weeks[0].tallied.fans))
-        .collect();
-    assert_eq!(fans.len(), 2, "{region:?}");
-    assert!(
-        fans.iter()
-            .any(|(name, fans)| name == "Butik Syd" && *fans == 2),
-        "{fans:?}"
-    );
-    assert!(
-        fans.iter()
-            .any(|(name, fans)| name != "Butik Syd" && *fans == 1),
-        "{fans:?}"
     );
 }
 

@@ -1,0 +1,125 @@
+//! How a region reads its teams: two at a time, past a damaged store,
+//! and again when the clock has gone back; a followed team's store keeps
+//! the recognition a region screen can ask for.
+
+use super::region::{a_team_rut_follows, follow, follower_id, region_now};
+use crate::support::team as support;
+
+use chrono::Duration;
+use fanday_core::region::Following;
+use fanday_core::Situation;
+use std::fs;
+use support::{monday_morning, read, share, story_key, Member};
+
+/// The region reads its teams two at a time: every team is read, one
+/// whose store on this computer is damaged does not stop the others, and
+/// the window hears each team counted once, from none to all.
+#[test]
+fn reading_the_region_reads_every_team_and_tells_the_window_each_once_from_none_to_all() {
+    let north = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let south = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let (lena, sara, ali, rut, _) = a_team_rut_follows(north.path());
+    let (karin, bo, eva) = support::colleagues_in_team(south.path(), "Butik Syd", true);
+    follow(&rut, south.path());
+    let (id, fingerprint, _) = follower_id(&karin, "Rut (region)");
+    karin
+        .app
+        .let_follow(&id, &fingerprint)
+        .unwrap_or_else(|err| panic!("{err}"));
+    share(&sara, "Bar ut en soffa åt en kund", Situation::JustBecause);
+    share(&bo, "Sa nej till en retur, vänligt", Situation::SaidNo);
+    share(&eva, "Vände ett klagomål", Situation::Complaint);
+    for m in [&lena, &sara, &ali, &karin, &bo, &eva] {
+        read(m);
+    }
+    let damaged = rut.data_dir().join("region").join("0000damaged");
+    fs::create_dir_all(&damaged).unwrap_or_else(|err| panic!("{err}"));
+    fs::write(
+        damaged.join(fanday_core::store::DB_FILE_NAME),
+        b"not a database at all, as a half-synced copy may be",
+    )
+    .unwrap_or_else(|err| panic!("{err}"));
+
+    let heard = std::sync::Mutex::new(Vec::new());
+    rut.app
+        .read_region(|done, total| {
+            heard
+                .lock()
+                .unwrap_or_else(|err| err.into_inner())
+                .push((done, total))
+        })
+        .unwrap_or_else(|err| panic!("{err}"));
+    let heard = heard.into_inner().unwrap_or_else(|err| err.into_inner());
+    let dones: Vec<usize> = heard.iter().map(|(done, _)| *done).collect();
+    assert_eq!(dones, vec![0, 1, 2, 3], "{heard:?}");
+    assert!(heard.iter().all(|(_, total)| *total == 3), "{heard:?}");
+
+    let region = rut.app.region(4).unwrap_or_else(|err| panic!("{err}"));
+    let fans: Vec<(String, u32)> = region
+        .teams
+        .iter()
+        .filter(|t| t.team.following == Following::Following)
+        .map(|t| (t.team.name.clone(), t.weeks[0].tallied.fans))
+        .collect();
+    assert_eq!(fans.len(), 2, "{region:?}");
+    assert!(
+        fans.iter()
+            .any(|(name, fans)| name == "Butik Syd" && *fans == 2),
+        "{fans:?}"
+    );
+    assert!(
+        fans.iter()
+            .any(|(name, fans)| name != "Butik Syd" && *fans == 1),
+        "{fans:?}"
+    );
+}
+
+/// The applause rows a followed team's store holds.
+fn applause_rows(rut: &Member) -> i64 {
+    let region = rut.data_dir().join("region");
+    let dir = fs::read_dir(&region)
+        .unwrap_or_else(|err| panic!("{err}"))
+        .flatten()
+        .map(|entry| entry.path())
+        .next()
+        .unwrap_or_else(|| panic!("no followed store"));
+    let conn = rusqlite::Connection::open(dir.join(fanday_core::store::DB_FILE_NAME))
+        .unwrap_or_else(|err| panic!("{err}"));
+    conn.query_row("SELECT count(*) FROM story_reactions", [], |row| row.get(0))
+        .unwrap_or_else(|err| panic!("{err}"))
+}
+
+/// A followed team's store writes the recognition of the region's year
+/// (older applause is in its log, but no region screen asks for it); if
+/// the clock goes back, the region works that team's numbers out again.
+#[test]
+fn a_followed_store_keeps_a_years_recognition_and_the_clock_going_back_brings_the_rest() {
+    let north = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let (lena, sara, ali, rut, _) = a_team_rut_follows(north.path());
+    let story = share(
+        &sara,
+        "Bytte en trasig lampa åt en kund",
+        Situation::JustBecause,
+    );
+    read(&ali);
+    ali.app
+        .applaud(&story_key(&sara, &story))
+        .unwrap_or_else(|err| panic!("{err}"));
+    for m in [&lena, &sara, &ali] {
+        read(m);
+    }
+
+    // Rut first reads the team well over a year later.
+    let later = rut.opened_again_at(monday_morning() + Duration::weeks(60));
+    region_now(&later);
+    assert_eq!(applause_rows(&rut), 0, "a year and more ago");
+    drop(later);
+
+    // Her clock back at the week of the applause: Sara was recognised.
+    let back = rut.opened_again_at(monday_morning());
+    let region = region_now(&back);
+    let week = &region.teams[0].weeks[0];
+    assert_eq!(region.teams[0].team.following, Following::Following);
+    assert_eq!((week.recognised, week.team_members), (1, 3), "{week:?}");
+    assert_eq!(applause_rows(&rut), 1);
+}
