@@ -12,6 +12,7 @@ use super::body::Body;
 use super::content;
 use super::events;
 use super::fold::{fold, within_dates};
+use super::follower_rows;
 use super::project;
 use super::state::TeamState;
 use super::touched::{changes, everything, Touched};
@@ -280,7 +281,7 @@ impl Current {
         for event in events.iter().filter(|e| is_own_line(&state, e)) {
             note_line(&mut lines, event);
         }
-        let since = project::recognition_since(conn, now)?;
+        let since = follower_rows::since(conn, now)?;
         let (before, withdrawn) = match held.take() {
             // A follower's rows from before: only while its clock went on
             // (gone back, older recognition is asked for again).

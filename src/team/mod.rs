@@ -18,6 +18,7 @@ pub(crate) mod feed;
 pub(crate) mod fold;
 #[cfg(test)]
 mod fold_property;
+mod follower_rows;
 pub(crate) mod lineup;
 pub(crate) mod log;
 pub(crate) mod membership;

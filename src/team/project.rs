@@ -7,6 +7,7 @@
 use super::accepted::Outcome;
 use super::body::{Mark, StoryContent};
 use super::content;
+use super::follower_rows;
 use super::proposals::local_id;
 use super::refusal::Refusal;
 use super::state::{ExceptionState, Latest, StoryState, TallyState, TeamState};
@@ -19,15 +20,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
 use std::collections::BTreeMap;
 
-/// Where a follower's store writes recognition from (see
-/// [`super::recognition::kept_by_follower`]); `None` for a member's,
-/// which writes all of it.
-pub fn recognition_since(conn: &Connection, at: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
-    Ok(super::membership::follows(conn)?.then(|| at - super::recognition::kept_by_follower()))
-}
-
-/// Writes everything `touched` names, as `state` has it; applause and
-/// comments from `since` on.
+/// Writes everything `touched` names, as `state` has it; in a follower's
+/// store, stories and recognition as [`follower_rows`] says, from `since`.
 pub fn write(
     conn: &Connection,
     state: &TeamState,
@@ -42,7 +36,7 @@ pub fn write(
             numbers(conn, member, state)?;
         }
     }
-    for key in &touched.stories {
+    for key in follower_rows::stories(state, touched, since) {
         story(conn, key, state.stories.get(key), me)?;
     }
     for key in &touched.applause {
@@ -219,7 +213,7 @@ fn applause(
     since: Option<DateTime<Utc>>,
 ) -> Result<()> {
     delete(conn, "story_reactions", "story_id", story)?;
-    let kept = |at: &&DateTime<Utc>| since.map_or(true, |since| **at >= since);
+    let kept = |at: &&DateTime<Utc>| follower_rows::kept(**at, since);
     for (member, at) in by.into_iter().flatten().filter(|(_, at)| kept(at)) {
         exec(
             conn,
@@ -237,8 +231,11 @@ fn comment(
     since: Option<DateTime<Utc>>,
 ) -> Result<()> {
     delete(conn, "story_comments", "event_id", key)?;
-    let kept = |at: DateTime<Utc>| since.map_or(true, |since| at >= since);
-    if let Some(comment) = state.comments.get(key).filter(|c| kept(c.at)) {
+    if let Some(comment) = state
+        .comments
+        .get(key)
+        .filter(|c| follower_rows::kept(c.at, since))
+    {
         exec(
             conn,
             "INSERT INTO story_comments (event_id, story_id, member_id, text, at)

@@ -74,8 +74,8 @@ fn reading_the_region_reads_every_team_and_tells_the_window_each_once_from_none_
     );
 }
 
-/// The applause rows a followed team's store holds.
-fn applause_rows(rut: &Member) -> i64 {
+/// The rows of `table` in the followed team's store.
+fn rows(rut: &Member, table: &str) -> i64 {
     let region = rut.data_dir().join("region");
     let dir = fs::read_dir(&region)
         .unwrap_or_else(|err| panic!("{err}"))
@@ -85,13 +85,17 @@ fn applause_rows(rut: &Member) -> i64 {
         .unwrap_or_else(|| panic!("no followed store"));
     let conn = rusqlite::Connection::open(dir.join(fanday_core::store::DB_FILE_NAME))
         .unwrap_or_else(|err| panic!("{err}"));
-    conn.query_row("SELECT count(*) FROM story_reactions", [], |row| row.get(0))
-        .unwrap_or_else(|err| panic!("{err}"))
+    conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |row| {
+        row.get(0)
+    })
+    .unwrap_or_else(|err| panic!("{err}"))
 }
 
 /// A followed team's store writes the recognition of the region's year
-/// (older applause is in its log, but no region screen asks for it); if
+/// and the stories it was given on (older applause is in its log, but no
+/// region screen asks for it); if
 /// the clock goes back, the region works that team's numbers out again.
+/// New applause on an old story brings the story's row.
 #[test]
 fn a_followed_store_keeps_a_years_recognition_and_the_clock_going_back_brings_the_rest() {
     let north = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
@@ -112,7 +116,22 @@ fn a_followed_store_keeps_a_years_recognition_and_the_clock_going_back_brings_th
     // Rut first reads the team well over a year later.
     let later = rut.opened_again_at(monday_morning() + Duration::weeks(60));
     region_now(&later);
-    assert_eq!(applause_rows(&rut), 0, "a year and more ago");
+    assert_eq!(rows(&rut, "story_reactions"), 0, "a year and more ago");
+    assert_eq!(rows(&rut, "stories"), 0, "no recognition of the year");
+
+    // Then Lena applauds that old story: the story's row is written with
+    // the new applause, and Sara is recognised that week.
+    let lena_later = lena.opened_again_at(monday_morning() + Duration::weeks(60));
+    lena_later
+        .app
+        .applaud(&story_key(&sara, &story))
+        .unwrap_or_else(|err| panic!("{err}"));
+    read(&lena_later);
+    let region = region_now(&later);
+    let week = &region.teams[0].weeks[0];
+    assert_eq!((week.recognised, week.team_members), (1, 3), "{week:?}");
+    assert_eq!(rows(&rut, "story_reactions"), 1, "Lena's applause only");
+    assert_eq!(rows(&rut, "stories"), 1);
     drop(later);
 
     // Her clock back at the week of the applause: Sara was recognised.
@@ -121,5 +140,7 @@ fn a_followed_store_keeps_a_years_recognition_and_the_clock_going_back_brings_th
     let week = &region.teams[0].weeks[0];
     assert_eq!(region.teams[0].team.following, Following::Following);
     assert_eq!((week.recognised, week.team_members), (1, 3), "{week:?}");
-    assert_eq!(applause_rows(&rut), 1);
+    // Lena's applause is dated ahead of this clock: it waits.
+    assert_eq!(rows(&rut, "story_reactions"), 1, "Ali's applause only");
+    assert_eq!(rows(&rut, "stories"), 1);
 }
