@@ -6,7 +6,7 @@
 use super::RegionTeam;
 use crate::error::Result;
 use crate::Fanday;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -30,6 +30,9 @@ struct KeptTeam {
     /// The team's folder, so that it is looked at without opening the store.
     folder: Option<PathBuf>,
     look: Option<u64>,
+    /// When it was read: a clock gone back before it has the team read
+    /// again (its store's tables were written for a later time).
+    read_at: Option<DateTime<Utc>>,
     /// For which day and how many weeks.
     numbers: Option<(NaiveDate, usize, RegionTeam)>,
 }
@@ -40,22 +43,23 @@ impl Kept {
     }
 
     /// Does the team's folder look as when it was last read to its end?
-    pub(super) fn unchanged(&self, dir: &Path) -> bool {
+    pub(super) fn unchanged(&self, dir: &Path, now: DateTime<Utc>) -> bool {
         let kept = self
             .map()
             .get(dir)
-            .map(|kept| (kept.folder.clone(), kept.look));
-        let Some((Some(folder), Some(look))) = kept else {
+            .map(|kept| (kept.folder.clone(), kept.look, kept.read_at));
+        let Some((Some(folder), Some(look), Some(read_at))) = kept else {
             return false;
         };
-        crate::folder::files_look(&folder) == Some(look)
+        now >= read_at && crate::folder::files_look(&folder) == Some(look)
     }
 
     /// The team was read: its numbers are worked out again when asked.
-    pub(super) fn read(&self, dir: &Path, folder: PathBuf, look: Option<u64>) {
+    pub(super) fn read(&self, dir: &Path, folder: PathBuf, look: Option<u64>, at: DateTime<Utc>) {
         let kept = KeptTeam {
             folder: Some(folder),
             look,
+            read_at: Some(at),
             numbers: None,
         };
         self.map().insert(dir.to_path_buf(), kept);

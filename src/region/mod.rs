@@ -20,7 +20,7 @@ use crate::team::TeamInfo;
 use crate::{Fanday, ProfileInput};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 /// How many passes (each within the reading loop's budget) one read of
@@ -102,8 +102,8 @@ impl FollowedTeam {
     }
 }
 
-/// Returns the memory freed to the system (glibc keeps freed memory in
-/// its arenas, one per thread, until asked).
+/// Gives the memory freed back to the system (glibc keeps freed memory
+/// in its arenas, one per thread, until asked).
 fn give_back_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only releases free pages of the allocator's own.
@@ -257,18 +257,30 @@ impl Fanday {
         };
         tell(false);
         let readers = READERS.min(total.max(1));
-        let events: Result<u64> = std::thread::scope(|scope| {
+        // An error ends the reading: the other reader takes no next team.
+        let failed = AtomicBool::new(false);
+        let read_one = |dir: &Path| -> Result<u64> {
+            let events = self.read_followed(dir).inspect_err(|_| {
+                failed.store(true, Ordering::Relaxed);
+            })?;
+            if events > 0 {
+                // The team's state and store are gone: their memory goes
+                // back to the system, not kept for the next team in pieces.
+                give_back_memory();
+            }
+            tell(true);
+            Ok(events)
+        };
+        std::thread::scope(|scope| {
             let workers: Vec<_> = (0..readers)
                 .map(|_| {
                     scope.spawn(|| -> Result<u64> {
                         let mut events = 0;
-                        while let Some(dir) = dirs.get(next.fetch_add(1, Ordering::Relaxed)) {
-                            events += self.read_followed(dir)?;
-                            // The team's state and store are gone: their
-                            // memory goes back to the system, not kept
-                            // for the next team in pieces.
-                            give_back_memory();
-                            tell(true);
+                        while !failed.load(Ordering::Relaxed) {
+                            let Some(dir) = dirs.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                                break;
+                            };
+                            events += read_one(dir)?;
                         }
                         Ok(events)
                     })
@@ -281,14 +293,14 @@ impl Fanday {
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
             }
             Ok(events)
-        });
-        events
+        })
     }
 
     /// Reads one followed team's folder to its end, unless it looks as it
     /// did when it was last read so. Returns the events read.
     fn read_followed(&self, dir: &Path) -> Result<u64> {
-        if self.region_kept.unchanged(dir) {
+        let now = self.clock.now().with_timezone(&chrono::Utc);
+        if self.region_kept.unchanged(dir, now) {
             return Ok(0);
         }
         // One store that cannot be opened does not stop the others.
@@ -305,12 +317,9 @@ impl Fanday {
         // As it looked when this store last read it to its end (before
         // this app was started, too): nothing to read, unless the clock
         // went back since (the store's numbers are worked out again).
-        let clock_went_back = crate::team::current::written_ahead(
-            &followed.store.conn(),
-            followed.clock.now().with_timezone(&chrono::Utc),
-        )?;
+        let clock_went_back = crate::team::current::written_ahead(&followed.store.conn(), now)?;
         if look.is_some() && followed.read_look()? == look && !clock_went_back {
-            self.region_kept.read(dir, folder, look);
+            self.region_kept.read(dir, folder, look, now);
             return Ok(0);
         }
         self.forget_numbers(dir)?;
@@ -330,7 +339,7 @@ impl Fanday {
         }
         let look = look.filter(|_| read_to_end);
         followed.note_read_look(look)?;
-        self.region_kept.read(dir, folder, look);
+        self.region_kept.read(dir, folder, look, now);
         Ok(events)
     }
 

@@ -65,7 +65,8 @@ struct Held {
     /// team's dates.
     folded_at: DateTime<Utc>,
     /// A follower's store: recognition is written from this time on
-    /// (from `folded_at`, as the tables were written for it).
+    /// (`folded_at` less what a follower keeps, the edge the tables were
+    /// written with).
     since: Option<DateTime<Utc>>,
 }
 

@@ -50,7 +50,7 @@ pub fn accepted_typed(
         hash: identity,
         prev: event.prev.clone(),
         at: event.at,
-        signer: Some(std::sync::Arc::new(signer)),
+        signer: Some(Arc::new(signer)),
         body,
     }
 }

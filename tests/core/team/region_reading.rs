@@ -5,10 +5,11 @@
 use super::region::{a_team_rut_follows, follow, follower_id, region_now};
 use crate::support::team as support;
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, FixedOffset};
 use fanday_core::region::Following;
-use fanday_core::Situation;
+use fanday_core::{Clock, Fanday, Situation};
 use std::fs;
+use std::sync::Arc;
 use support::{monday_morning, read, share, story_key, Member};
 
 /// The region reads its teams two at a time: every team is read, one
@@ -91,11 +92,33 @@ fn rows(rut: &Member, table: &str) -> i64 {
     .unwrap_or_else(|err| panic!("{err}"))
 }
 
+/// A clock the test sets, for one Fanday whose time goes back.
+struct SetClock(std::sync::Mutex<DateTime<FixedOffset>>);
+
+impl SetClock {
+    fn set(&self, to: DateTime<FixedOffset>) {
+        *self.0.lock().unwrap_or_else(|err| err.into_inner()) = to;
+    }
+}
+
+impl Clock for SetClock {
+    fn now(&self) -> DateTime<FixedOffset> {
+        *self.0.lock().unwrap_or_else(|err| err.into_inner())
+    }
+}
+
+/// Sara recognised in the region's week, as the region shows it.
+fn recognised_this_week(rut: &Member) -> (u32, u32) {
+    let region = region_now(rut);
+    let week = &region.teams[0].weeks[0];
+    (week.recognised, week.team_members)
+}
+
 /// A followed team's store writes the recognition of the region's year
 /// and the stories it was given on (older applause is in its log, but no
-/// region screen asks for it); if
-/// the clock goes back, the region works that team's numbers out again.
-/// New applause on an old story brings the story's row.
+/// region screen asks for it); new applause on an old story brings the
+/// story's row. If the clock goes back, while the app runs or before it
+/// starts, the region works that team's numbers out again.
 #[test]
 fn a_followed_store_keeps_a_years_recognition_and_the_clock_going_back_brings_the_rest() {
     let north = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
@@ -114,33 +137,44 @@ fn a_followed_store_keeps_a_years_recognition_and_the_clock_going_back_brings_th
     }
 
     // Rut first reads the team well over a year later.
-    let later = rut.opened_again_at(monday_morning() + Duration::weeks(60));
+    let year_on = monday_morning() + Duration::weeks(60);
+    let clock = Arc::new(SetClock(std::sync::Mutex::new(year_on)));
+    let later = Member {
+        app: Fanday::open(rut.data_dir(), clock.clone()).unwrap_or_else(|err| panic!("{err}")),
+        dir: tempfile::tempdir().unwrap_or_else(|err| panic!("{err}")),
+        id: rut.id.clone(),
+    };
     region_now(&later);
     assert_eq!(rows(&rut, "story_reactions"), 0, "a year and more ago");
     assert_eq!(rows(&rut, "stories"), 0, "no recognition of the year");
 
     // Then Lena applauds that old story: the story's row is written with
     // the new applause, and Sara is recognised that week.
-    let lena_later = lena.opened_again_at(monday_morning() + Duration::weeks(60));
+    let lena_later = lena.opened_again_at(year_on);
     lena_later
         .app
         .applaud(&story_key(&sara, &story))
         .unwrap_or_else(|err| panic!("{err}"));
     read(&lena_later);
-    let region = region_now(&later);
-    let week = &region.teams[0].weeks[0];
-    assert_eq!((week.recognised, week.team_members), (1, 3), "{week:?}");
+    assert_eq!(recognised_this_week(&later), (1, 3));
     assert_eq!(rows(&rut, "story_reactions"), 1, "Lena's applause only");
     assert_eq!(rows(&rut, "stories"), 1);
-    drop(later);
 
-    // Her clock back at the week of the applause: Sara was recognised.
+    // Her clock set back at the week of Ali's applause, the app running:
+    // Sara was recognised then (Lena's applause is dated ahead: it waits).
+    clock.set(monday_morning());
+    assert_eq!(recognised_this_week(&later), (1, 3));
+    assert_eq!(rows(&rut, "story_reactions"), 1, "Ali's applause only");
+
+    // A year on again, with something new in the folder; then the app
+    // starts with the clock back.
+    clock.set(year_on);
+    share(&lena_later, "Ringde upp en kund", Situation::Complaint);
+    read(&lena_later);
+    assert_eq!(recognised_this_week(&later), (1, 3));
+    drop(later);
     let back = rut.opened_again_at(monday_morning());
-    let region = region_now(&back);
-    let week = &region.teams[0].weeks[0];
-    assert_eq!(region.teams[0].team.following, Following::Following);
-    assert_eq!((week.recognised, week.team_members), (1, 3), "{week:?}");
-    // Lena's applause is dated ahead of this clock: it waits.
+    assert_eq!(recognised_this_week(&back), (1, 3));
     assert_eq!(rows(&rut, "story_reactions"), 1, "Ali's applause only");
     assert_eq!(rows(&rut, "stories"), 1);
 }
