@@ -102,6 +102,44 @@ impl FollowedTeam {
     }
 }
 
+/// Runs `each` over `dirs`, [`READERS`] at a time, and gives the results
+/// in the order of `dirs`. An error ends it: no further one is taken.
+fn each_of<T: Send>(dirs: &[PathBuf], each: impl Fn(&Path) -> Result<T> + Sync) -> Result<Vec<T>> {
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let workers = READERS.min(dirs.len().max(1));
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| -> Result<Vec<(usize, T)>> {
+                    let mut done = Vec::new();
+                    while !failed.load(Ordering::Relaxed) {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(dir) = dirs.get(index) else {
+                            break;
+                        };
+                        let result = each(dir).inspect_err(|_| {
+                            failed.store(true, Ordering::Relaxed);
+                        })?;
+                        done.push((index, result));
+                    }
+                    Ok(done)
+                })
+            })
+            .collect();
+        let mut all = Vec::new();
+        for worker in workers {
+            all.extend(
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?,
+            );
+        }
+        all.sort_by_key(|(index, _)| *index);
+        Ok(all.into_iter().map(|(_, result)| result).collect())
+    })
+}
+
 /// Gives the memory freed back to the system (glibc keeps freed memory
 /// in its arenas, one per thread, until asked).
 fn give_back_memory() {
@@ -247,7 +285,6 @@ impl Fanday {
         let _one_at_a_time = crate::lock::locked(&self.region_kept.reading);
         let dirs = self.followed_dirs();
         let total = dirs.len();
-        let next = AtomicUsize::new(0);
         let heard = Mutex::new((0, progress));
         let tell = |done: bool| {
             let mut heard = crate::lock::locked(&heard);
@@ -256,13 +293,8 @@ impl Fanday {
             (heard.1)(done, total);
         };
         tell(false);
-        let readers = READERS.min(total.max(1));
-        // An error ends the reading: the other reader takes no next team.
-        let failed = AtomicBool::new(false);
-        let read_one = |dir: &Path| -> Result<u64> {
-            let events = self.read_followed(dir).inspect_err(|_| {
-                failed.store(true, Ordering::Relaxed);
-            })?;
+        let read = each_of(&dirs, |dir| {
+            let events = self.read_followed(dir)?;
             if events > 0 {
                 // The team's state and store are gone: their memory goes
                 // back to the system, not kept for the next team in pieces.
@@ -270,30 +302,8 @@ impl Fanday {
             }
             tell(true);
             Ok(events)
-        };
-        std::thread::scope(|scope| {
-            let workers: Vec<_> = (0..readers)
-                .map(|_| {
-                    scope.spawn(|| -> Result<u64> {
-                        let mut events = 0;
-                        while !failed.load(Ordering::Relaxed) {
-                            let Some(dir) = dirs.get(next.fetch_add(1, Ordering::Relaxed)) else {
-                                break;
-                            };
-                            events += read_one(dir)?;
-                        }
-                        Ok(events)
-                    })
-                })
-                .collect();
-            let mut events = 0;
-            for worker in workers {
-                events += worker
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-            }
-            Ok(events)
-        })
+        })?;
+        Ok(read.into_iter().sum())
     }
 
     /// Reads one followed team's folder to its end, unless it looks as it
@@ -354,7 +364,7 @@ impl Fanday {
         let today = self.today();
         let now = self.clock.now();
         let mut teams = Vec::new();
-        let mut worked_out = Vec::new();
+        let mut todo = Vec::new();
         for dir in self.followed_dirs() {
             if let Some(kept) = self.region_kept.numbers(&dir, today, weeks) {
                 teams.push(kept);
@@ -369,26 +379,13 @@ impl Fanday {
                 teams.push(stored);
                 continue;
             }
-            let Ok(followed) = self.open_followed(&dir) else {
-                teams.push(RegionTeam {
-                    team: FollowedTeam::unreadable(&dir),
-                    weeks: Vec::new(),
-                });
+            todo.push(dir);
+        }
+        let worked = each_of(&todo, |dir| self.work_out(dir, today, now, weeks))?;
+        let mut worked_out = Vec::new();
+        for (dir, numbers) in todo.into_iter().zip(worked) {
+            let Some(numbers) = numbers else {
                 continue;
-            };
-            let Some(info) = followed.team_info()? else {
-                continue;
-            };
-            let team = FollowedTeam::of(info);
-            // A team shows its numbers to those it let follow, and only
-            // while it does.
-            let numbers = if team.following == Following::Following {
-                numbers::team_weeks(&followed.store.conn(), team, today, now, weeks)?
-            } else {
-                RegionTeam {
-                    team,
-                    weeks: Vec::new(),
-                }
             };
             if no_reading.is_some() {
                 self.region_kept.keep_numbers(&dir, today, weeks, &numbers);
@@ -403,6 +400,37 @@ impl Fanday {
         teams.sort_by_key(|team| team.team.name.to_lowercase());
         let together = numbers::together(&teams, weeks);
         Ok(Region { teams, together })
+    }
+
+    /// A followed team's weeks as its store has them (`None`: the store
+    /// follows no team yet).
+    fn work_out(
+        &self,
+        dir: &Path,
+        today: chrono::NaiveDate,
+        now: chrono::DateTime<chrono::FixedOffset>,
+        weeks: usize,
+    ) -> Result<Option<RegionTeam>> {
+        let Ok(followed) = self.open_followed(dir) else {
+            return Ok(Some(RegionTeam {
+                team: FollowedTeam::unreadable(dir),
+                weeks: Vec::new(),
+            }));
+        };
+        let Some(info) = followed.team_info()? else {
+            return Ok(None);
+        };
+        let team = FollowedTeam::of(info);
+        // A team shows its numbers to those it let follow, and only while
+        // it does.
+        if team.following != Following::Following {
+            return Ok(Some(RegionTeam {
+                team,
+                weeks: Vec::new(),
+            }));
+        }
+        let conn = followed.store.conn();
+        Ok(Some(numbers::team_weeks(&conn, team, today, now, weeks)?))
     }
 
     /// The region's numbers as a CSV at `path` for a report: one row per
