@@ -327,8 +327,10 @@ impl Fanday {
         // As it looked when this store last read it to its end (before
         // this app was started, too): nothing to read, unless the clock
         // went back since (the store's numbers are worked out again).
-        let clock_went_back = crate::team::current::written_ahead(&followed.store.conn(), now)?;
-        if look.is_some() && followed.read_look()? == look && !clock_went_back {
+        if look.is_some()
+            && followed.read_look()? == look
+            && !crate::team::current::written_ahead(&followed.store.conn(), now)?
+        {
             self.region_kept.read(dir, folder, look, now);
             return Ok(0);
         }

@@ -28,9 +28,10 @@ pub fn kept(at: DateTime<Utc>, since: Option<DateTime<Utc>>) -> bool {
 }
 
 /// The stories whose rows are written: every one `touched` names in a
-/// member's store. In a follower's: of those, and of the stories whose
+/// member's store. In a follower's: of those and of the stories whose
 /// recognition was touched (new applause on an old story), the ones with
-/// recognition from `since` on, and any gone from the state.
+/// recognition from `since` on, and any gone from the state (its row is
+/// taken out).
 pub fn stories<'a>(
     state: &'a TeamState,
     touched: &'a Touched,
@@ -67,8 +68,7 @@ pub fn stories<'a>(
         .map(String::as_str)
         .chain(comments);
     named
-        .clone()
-        .filter(|key| gone(key))
-        .chain(named.chain(of_recognition).filter(|key| recognised(key)))
+        .chain(of_recognition)
+        .filter(|key| gone(key) || recognised(key))
         .collect()
 }

@@ -5,9 +5,9 @@
 use super::region::{a_team_rut_follows, follow, follower_id, region_now};
 use crate::support::team as support;
 
-use chrono::{DateTime, Duration, FixedOffset};
+use chrono::Duration;
 use fanday_core::region::Following;
-use fanday_core::{Clock, Fanday, Situation};
+use fanday_core::{Fanday, FixedClock, Situation};
 use std::fs;
 use std::sync::Arc;
 use support::{monday_morning, read, share, story_key, Member};
@@ -92,21 +92,6 @@ fn rows(rut: &Member, table: &str) -> i64 {
     .unwrap_or_else(|err| panic!("{err}"))
 }
 
-/// A clock the test sets, for one Fanday whose time goes back.
-struct SetClock(std::sync::Mutex<DateTime<FixedOffset>>);
-
-impl SetClock {
-    fn set(&self, to: DateTime<FixedOffset>) {
-        *self.0.lock().unwrap_or_else(|err| err.into_inner()) = to;
-    }
-}
-
-impl Clock for SetClock {
-    fn now(&self) -> DateTime<FixedOffset> {
-        *self.0.lock().unwrap_or_else(|err| err.into_inner())
-    }
-}
-
 /// Sara recognised in the region's week, as the region shows it.
 fn recognised_this_week(rut: &Member) -> (u32, u32) {
     let region = region_now(rut);
@@ -138,7 +123,7 @@ fn a_followed_store_keeps_a_years_recognition_and_the_clock_going_back_brings_th
 
     // Rut first reads the team well over a year later.
     let year_on = monday_morning() + Duration::weeks(60);
-    let clock = Arc::new(SetClock(std::sync::Mutex::new(year_on)));
+    let clock = Arc::new(FixedClock::new(year_on));
     let later = Member {
         app: Fanday::open(rut.data_dir(), clock.clone()).unwrap_or_else(|err| panic!("{err}")),
         dir: tempfile::tempdir().unwrap_or_else(|err| panic!("{err}")),
