@@ -33,6 +33,9 @@ struct Member {
     last_hash: String,
     seq: u64,
     lines: Vec<String>,
+    /// The story texts of the months not written yet, as the member's app
+    /// keeps them: one file a month.
+    months: std::collections::BTreeMap<String, Vec<StoryContent>>,
 }
 
 impl Member {
@@ -55,7 +58,21 @@ impl Member {
         self.lines.push(event.to_line());
     }
 
+    /// Writes the month files of the stories kept, then the events: the
+    /// month still going stays kept, to be written whole again.
     fn write(&mut self) {
+        let newest = self.months.keys().next_back().cloned();
+        for (month, stories) in &self.months {
+            std::fs::write(
+                self.dir
+                    .join("stories")
+                    .join(fanday_core::team::month_file_name(month)),
+                fanday_core::team::month_file_text(month, stories),
+            )
+            .unwrap_or_else(|err| panic!("{err}"));
+        }
+        self.months
+            .retain(|month, _| Some(month) == newest.as_ref());
         let mut file = std::io::BufWriter::new(
             std::fs::OpenOptions::new()
                 .create(true)
@@ -115,6 +132,7 @@ fn found_team(
                 last_hash: String::new(),
                 seq: 0,
                 lines: Vec::new(),
+                months: Default::default(),
             };
             let public = public_key_text(&member.key.verifying_key());
             let start = (began + Duration::hours(1)).with_timezone(&Utc);
@@ -155,7 +173,8 @@ fn found_team(
 }
 
 /// Five years of a team, written straight into its folder: every member
-/// shares a story each working day (its text in its own file), three
+/// shares a story each working day (its text in the member's file of the
+/// month), three
 /// colleagues applaud it, one comments on every fifth, and each member
 /// sends a tally each week. Returns how many events.
 fn five_years(
@@ -183,14 +202,11 @@ fn five_years(
                     reaction: None,
                 };
                 let author = people[who].id.clone();
-                std::fs::write(
-                    people[who]
-                        .dir
-                        .join("stories")
-                        .join(format!("{}.json", content.story_id)),
-                    serde_json::to_vec(&content).unwrap_or_default(),
-                )
-                .unwrap_or_else(|err| panic!("{err}"));
+                people[who]
+                    .months
+                    .entry(fanday_core::team::month_of(day).unwrap_or_default())
+                    .or_default()
+                    .push(content.clone());
                 people[who].sign(
                     team,
                     at,

@@ -6,12 +6,14 @@
 //! size of the file that changed is what such an engine sends again.
 //! Printed beside what the same events would cost with the roll-over of
 //! 4 MiB Fanday had before. Goal: a small upload per event, at most the
-//! roll-over size and one event. Prints figures; asserts nothing. Run with
+//! roll-over size and one event. The story texts travel in a file per
+//! month, written again at each share: what that sends is printed beside
+//! what one file per story sent. Prints figures; asserts nothing. Run with
 //! `cargo bench --bench team_writes`.
 
 use fanday_core::team::ROLL_OVER_BYTES;
 use fanday_core::{
-    Customer, Fanday, Language, MomentInput, ProfileInput, Role, Situation, SystemClock,
+    Customer, Fanday, FixedClock, Language, MomentInput, ProfileInput, Role, Situation,
 };
 use std::path::Path;
 use std::sync::Arc;
@@ -22,11 +24,16 @@ const ROLL_OVER_BEFORE: u64 = 4 * 1024 * 1024;
 
 /// The member's events files and their sizes.
 fn events_files(dir: &Path) -> Vec<(String, u64)> {
+    files_ending(dir, ".jsonl")
+}
+
+/// The files in `dir` whose names end so, and their sizes.
+fn files_ending(dir: &Path, end: &str) -> Vec<(String, u64)> {
     let mut files: Vec<(String, u64)> = std::fs::read_dir(dir)
         .map(|entries| {
             entries
                 .flatten()
-                .filter(|entry| entry.file_name().to_string_lossy().ends_with(".jsonl"))
+                .filter(|entry| entry.file_name().to_string_lossy().ends_with(end))
                 .map(|entry| {
                     (
                         entry.file_name().to_string_lossy().into_owned(),
@@ -70,8 +77,11 @@ fn summary(label: &str, sent: &[u64]) {
 fn main() {
     let folder = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
     let data = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
-    let app =
-        Fanday::open(data.path(), Arc::new(SystemClock)).unwrap_or_else(|err| panic!("{err}"));
+    // Eight years of working days, one story each, up to today.
+    let today = chrono::Local::now().fixed_offset();
+    let first = today - chrono::Duration::days(EVENTS as i64 * 7 / 5);
+    let clock = Arc::new(FixedClock::new(first));
+    let app = Fanday::open(data.path(), clock.clone()).unwrap_or_else(|err| panic!("{err}"));
     let me = app
         .save_profile(&ProfileInput {
             display_name: "Lena".into(),
@@ -83,11 +93,21 @@ fn main() {
         .unwrap_or_else(|err| panic!("{err}"));
     let dir = folder.path().join("members").join(&me.id);
     let text = "Ringde upp en kund som väntat länge och bokade om resan åt henne.";
+    let stories = dir.join("stories");
     let mut sent = Vec::with_capacity(EVENTS);
     let mut lines = Vec::with_capacity(EVENTS);
+    let mut texts_sent = Vec::with_capacity(EVENTS);
+    let mut texts_alone = Vec::with_capacity(EVENTS);
+    let mut day = first;
     let started = Instant::now();
     for n in 0..EVENTS {
+        while chrono::Datelike::weekday(&day).number_from_monday() > 5 {
+            day += chrono::Duration::days(1);
+        }
+        clock.set(day);
+        day += chrono::Duration::days(1);
         let before = events_files(&dir);
+        let months_before = files_ending(&stories, ".json");
         app.add_moment(&MomentInput {
             shared: true,
             ..MomentInput::new(Situation::JustBecause, Customer::External, text)
@@ -96,6 +116,16 @@ fn main() {
         // The next day's moment: one story a day.
         if n % 250 == 249 {
             app.read_team().unwrap_or_else(|err| panic!("{err}"));
+        }
+        let months_after = files_ending(&stories, ".json");
+        if let Some((_, len)) = months_after
+            .iter()
+            .find(|file| !months_before.contains(file))
+        {
+            texts_sent.push(*len);
+            // What the month's file grew by: about the story's own file.
+            let total = |files: &[(String, u64)]| files.iter().map(|(_, l)| l).sum::<u64>();
+            texts_alone.push(total(&months_after).saturating_sub(total(&months_before)));
         }
         let after = events_files(&dir);
         let changed = after
@@ -124,5 +154,15 @@ fn main() {
     summary(
         "before, roll-over at 4096 KiB (the same events)",
         &uploads(&lines, ROLL_OVER_BEFORE),
+    );
+    println!(
+        "story texts: {} month files for {} stories",
+        files_ending(&stories, ".json").len(),
+        texts_sent.len()
+    );
+    summary("story texts now, a month's file per share", &texts_sent);
+    summary(
+        "story texts before, a file of its own per story",
+        &texts_alone,
     );
 }

@@ -5,11 +5,13 @@
 //! is the folder's (`crate::folder`).
 
 pub(crate) mod allowance;
+mod own_stories;
 mod pass;
 pub(crate) mod read;
 pub(crate) mod report;
 pub(crate) mod runtime;
 pub(crate) mod settle;
+pub(crate) mod story_bundles;
 pub(crate) mod story_files;
 pub(crate) mod survey;
 pub(crate) mod write;

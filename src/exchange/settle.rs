@@ -5,6 +5,7 @@
 //! backups.
 
 use super::runtime::Runtime;
+use super::story_bundles::Shelf;
 use super::story_files::{self, Found};
 use crate::error::Result;
 use crate::folder::{self, member_dir, TEAM_FILE};
@@ -13,7 +14,7 @@ use crate::store::Store;
 use crate::team::membership::{self, TeamFile};
 use crate::team::project;
 use crate::team_event::{EVENT_VERSION, LEGACY_VERSION};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rusqlite::params;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -82,30 +83,41 @@ const TEXTS_PER_PASS: usize = 500;
 /// for fairly: each author's in turn, starting at a place that moves on
 /// at every pass, so that a member with a thousand waiting (or a stranger
 /// with many requests) hides no colleague's one.
+/// A story's id, the hash its content must have, and its date (the month
+/// its text is kept under).
+type Wanted = (String, String, NaiveDate);
+
 fn texts_to_look_for(
     conn: &rusqlite::Connection,
     runtime: &Runtime,
-) -> Result<Vec<(String, String, String)>> {
-    let mut rows: Vec<(String, String, String)> = conn
+) -> Result<Vec<(String, Wanted)>> {
+    let mut rows: Vec<(String, String, String, NaiveDate)> = conn
         .prepare_cached(
-            "SELECT author_id, story_id, text_hash FROM stories
+            "SELECT author_id, story_id, text_hash, local_date FROM stories
               WHERE withdrawn = 0 AND text = '' AND text_hash IS NOT NULL",
         )?
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+        .query_map([], |row| {
+            let date: String = row.get(3)?;
+            let date = NaiveDate::parse_from_str(&date, "%Y-%m-%d").unwrap_or_default();
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?, date))
+        })?
         .collect::<rusqlite::Result<_>>()?;
     rows.extend(
         crate::team::events::waiting_stories(conn, None)?
             .into_iter()
-            .filter_map(|(member, story)| Some((member, story.story_id, story.hash?))),
+            .filter_map(|(member, story)| Some((member, story.story_id, story.hash?, story.date))),
     );
-    let mut by_author: BTreeMap<String, BTreeSet<(String, String)>> = BTreeMap::new();
-    for (author, id, hash) in rows {
-        by_author.entry(author).or_default().insert((id, hash));
+    let mut by_author: BTreeMap<String, BTreeSet<Wanted>> = BTreeMap::new();
+    for (author, id, hash, date) in rows {
+        by_author
+            .entry(author)
+            .or_default()
+            .insert((id, hash, date));
     }
     let turn = runtime
         .texts_window
         .fetch_add(1, std::sync::atomic::Ordering::SeqCst) as usize;
-    let mut queues: Vec<(String, std::collections::VecDeque<(String, String)>)> = by_author
+    let mut queues: Vec<(String, std::collections::VecDeque<Wanted>)> = by_author
         .into_iter()
         .map(|(author, stories)| {
             let mut stories: Vec<_> = stories.into_iter().collect();
@@ -117,8 +129,8 @@ fn texts_to_look_for(
     let mut picked = Vec::new();
     while picked.len() < TEXTS_PER_PASS && queues.iter().any(|(_, q)| !q.is_empty()) {
         for (author, queue) in &mut queues {
-            if let Some((id, hash)) = queue.pop_front() {
-                picked.push((author.clone(), id, hash));
+            if let Some(wanted) = queue.pop_front() {
+                picked.push((author.clone(), wanted));
             }
         }
     }
@@ -161,7 +173,8 @@ pub fn settle(
     let waiting = texts_to_look_for(&store.conn(), runtime)?;
     let mut found = Vec::new();
     let mut refused = Vec::new();
-    for (author, story_id, hash) in waiting {
+    let mut shelves: BTreeMap<String, Option<Shelf>> = BTreeMap::new();
+    for (author, (story_id, hash, date)) in waiting {
         if !story_files::is_plain_id(&story_id) || !story_files::is_plain_id(&author) {
             continue;
         }
@@ -171,18 +184,21 @@ pub fn settle(
         if !runtime.texts.is_due(&key, now) {
             continue;
         }
-        let Some(stories) = story_files::stories_dir(&member_dir(folder, &author)) else {
+        let shelf = shelves.entry(author.clone()).or_insert_with(|| {
+            story_files::stories_dir(&member_dir(folder, &author))
+                .map(|stories| Shelf::new(&stories, true, true))
+        });
+        let Some(shelf) = shelf else {
             continue;
         };
-        match story_files::find(&stories, &story_id, &hash) {
+        match shelf.find(&story_id, &hash, date) {
             Found::Content(content) => {
                 runtime.texts.answered(&key);
                 found.push((author, content));
             }
             Found::Missing => {}
             Found::Waiting(reason) => runtime.texts.waited(&key, reason, now),
-            Found::Wrong(refusal) => {
-                let path = stories.join(format!("{story_id}.json"));
+            Found::Wrong(refusal, path) => {
                 refused.push((folder::relative(folder, &path), refusal));
             }
         }

@@ -1,8 +1,10 @@
-//! The story files of format 2 (`members/<id>/stories/<story>.json`): each
-//! shared story's text, in its author's folder. Read beside the event that
-//! names it, or later when the file arrives (also from a sync engine's
-//! conflict copy of it); erased, with every copy, when the story is
-//! withdrawn. Every open has the folder's deadline.
+//! A story's own file (`members/<id>/stories/<story>.json`): how every
+//! story's text travelled before a month's texts shared one file
+//! (`story_bundles`), and still how a story that would overfill its
+//! month's file travels. Read where the month's file does not hold the
+//! text (also from a sync engine's conflict copy of it); erased, with
+//! every copy, when the story is withdrawn or its text is in its month's
+//! file.
 
 use crate::error::{CoreError, Result};
 use crate::folder::waits::WaitReason;
@@ -34,8 +36,8 @@ pub enum Found {
     Missing,
     /// There, but it cannot be read just now.
     Waiting(WaitReason),
-    /// Read, and not a story file at all.
-    Wrong(Refusal),
+    /// Read, and not a story file at all: the file, and why.
+    Wrong(Refusal, PathBuf),
 }
 
 /// The story's own file, if it holds the content `hash` names.
@@ -53,7 +55,12 @@ pub fn read_here(stories: &Path, story_id: &str, hash: &str) -> Found {
         return Found::Missing;
     }
     let path = stories.join(file_name(story_id));
-    content_of(folder::read_small(&path, MAX_SMALL_FILE), story_id, hash)
+    content_of(
+        folder::read_small(&path, MAX_SMALL_FILE),
+        &path,
+        story_id,
+        hash,
+    )
 }
 
 /// As [`read_own_name`], and where that is not the content, the sync
@@ -74,12 +81,18 @@ pub fn find(stories: &Path, story_id: &str, hash: &str) -> Found {
 fn read_content(path: &Path, story_id: &str, hash: &str) -> Found {
     content_of(
         folder::read_small_within(path, MAX_SMALL_FILE),
+        path,
         story_id,
         hash,
     )
 }
 
-fn content_of(read: std::result::Result<Vec<u8>, OpenError>, story_id: &str, hash: &str) -> Found {
+fn content_of(
+    read: std::result::Result<Vec<u8>, OpenError>,
+    path: &Path,
+    story_id: &str,
+    hash: &str,
+) -> Found {
     match read {
         Ok(bytes) => match serde_json::from_slice::<StoryContent>(&bytes) {
             Ok(content) if content.story_id == story_id && content.hash() == hash => {
@@ -87,11 +100,14 @@ fn content_of(read: std::result::Result<Vec<u8>, OpenError>, story_id: &str, has
             }
             // Another version of the story: not wrong, just not this one.
             Ok(_) => Found::Missing,
-            Err(_) => Found::Wrong(Refusal::StoryFile),
+            Err(_) => Found::Wrong(Refusal::StoryFile, path.to_path_buf()),
         },
         Err(OpenError::Missing) => Found::Missing,
         Err(OpenError::Waiting(reason)) => Found::Waiting(reason),
-        Err(err) => Found::Wrong(err.refusal().unwrap_or(Refusal::StoryFile)),
+        Err(err) => Found::Wrong(
+            err.refusal().unwrap_or(Refusal::StoryFile),
+            path.to_path_buf(),
+        ),
     }
 }
 
@@ -137,27 +153,6 @@ pub fn erase(member_dir: &Path, story_id: &str) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// The ids of the stories whose files (or copies of them) lie in this
-/// member's own stories folder.
-pub fn ids_in(member_dir: &Path) -> Vec<String> {
-    let Some(stories) = stories_dir(member_dir) else {
-        return Vec::new();
-    };
-    let mut ids: Vec<String> = folder::list(&stories)
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|(name, _, _)| {
-            // A story id is a UUID: its 36 characters open the name of its
-            // file and of every copy of it.
-            let id = name.get(..36)?;
-            (is_plain_id(id) && name.len() > 36).then(|| id.to_string())
-        })
-        .collect();
-    ids.sort();
-    ids.dedup();
-    ids
 }
 
 /// Writes a story's file whole, in this member's own stories folder.
@@ -214,7 +209,6 @@ mod tests {
             find(&stories, ID, &wanted.hash()),
             Found::Content(wanted.clone())
         );
-        assert_eq!(ids_in(dir.path()), vec![ID.to_string()]);
         erase(dir.path(), ID).unwrap_or_else(|err| panic!("{err}"));
         assert!(
             folder::list(&stories).unwrap_or_default().is_empty(),

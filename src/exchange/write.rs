@@ -9,7 +9,6 @@
 //! written until it can be read, and what waits, waits in the store.
 
 use super::runtime::Runtime;
-use super::story_files;
 use crate::error::{CoreError, Result};
 use crate::folder::file_names::{classify, event_file_name, event_file_number, FileRole};
 use crate::folder::lines::{read_chunk, Cursor};
@@ -21,11 +20,10 @@ use crate::folder::{
 use crate::profile::Profile;
 use crate::sql::exec;
 use crate::store::Store;
-use crate::team::body::{Body, StoryContent};
 use crate::team::events::event_key;
 use crate::team::membership::{device_key, joined, MemberFile};
 use crate::team::verify::{verify_chunk, KeyBook};
-use crate::team_event::{public_key_text, Event, EVENT_VERSION};
+use crate::team_event::{public_key_text, EVENT_VERSION};
 use chrono::{DateTime, Utc};
 use ed25519_dalek::VerifyingKey;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -138,91 +136,6 @@ fn events_in_folder(
         }
     }
     Ok(found)
-}
-
-/// Writes or erases the story file that goes with an event of ours.
-fn put_story_file(dir: &Path, line: &str, attachment: Option<&str>) -> Result<()> {
-    let Ok(event) = Event::parse(line) else {
-        return Ok(());
-    };
-    match (Body::parse(&event.kind, &event.body), attachment) {
-        (Ok(Body::StoryWithdrawn(story)), _) => story_files::erase(dir, &story.story_id),
-        (Ok(Body::StoryShared(story) | Body::StoryEdited(story)), Some(content)) => {
-            story_files::write(dir, &story.story_id, content)
-        }
-        _ => Ok(()),
-    }
-}
-
-/// What a sync engine brought back of stories this member withdrew (a
-/// conflict copy, an older version restored) is erased again.
-fn erase_withdrawn_leftovers(store: &Store, dir: &Path, me: &str) -> Result<()> {
-    let ids = story_files::ids_in(dir);
-    if ids.is_empty() {
-        return Ok(());
-    }
-    let withdrawn: HashSet<String> = store
-        .conn()
-        .prepare_cached("SELECT story_id FROM stories WHERE author_id = ?1 AND withdrawn = 1")?
-        .query_map([me], |row| row.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for id in ids.iter().filter(|id| withdrawn.contains(*id)) {
-        story_files::erase(dir, id)?;
-    }
-    Ok(())
-}
-
-/// The files of the stories this member shares now, written again where a
-/// sync engine lost or changed them. Each is read once while the app runs
-/// and again when its length or time of change moves (a replacement of the
-/// same length too); `thorough` reads every one.
-fn heal_story_files(
-    store: &Store,
-    runtime: &Runtime,
-    team: &Path,
-    dir: &Path,
-    me: &str,
-    thorough: bool,
-) -> Result<()> {
-    let shared: Vec<(String, String, String)> = store
-        .conn()
-        .prepare_cached(
-            "SELECT s.story_id, s.text_hash, o.attachment FROM stories s
-               JOIN own_events o ON o.attachment IS NOT NULL
-                AND json_extract(o.attachment, '$.story_id') = s.story_id
-              WHERE s.author_id = ?1 AND s.withdrawn = 0 AND s.text_hash IS NOT NULL
-              ORDER BY o.seq",
-        )?
-        .query_map([me], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let Some(stories) = story_files::stories_dir(dir) else {
-        // Made (or made room for) before anything is written.
-        return Ok(());
-    };
-    for (story_id, hash, attachment) in shared {
-        let Ok(content) = serde_json::from_str::<StoryContent>(&attachment) else {
-            continue;
-        };
-        if content.hash() != hash {
-            continue;
-        }
-        let path = stories.join(format!("{story_id}.json"));
-        let rel = folder::relative(team, &path);
-        let sighting = super::survey::Sighting::of(&path);
-        if !thorough && sighting.is_some_and(|seen| runtime.sightings.is(&rel, &seen)) {
-            continue;
-        }
-        match story_files::read_own_name(&stories, &story_id, &hash) {
-            story_files::Found::Content(_) => {}
-            // Not read, so not known to be wrong: looked at again later.
-            story_files::Found::Waiting(_) => continue,
-            _ => story_files::write(dir, &story_id, &attachment)?,
-        }
-        if let Some(seen) = super::survey::Sighting::of(&path) {
-            runtime.sightings.saw(&rel, seen);
-        }
-    }
-    Ok(())
 }
 
 /// The highest number the protocol names an events file with.
@@ -425,8 +338,7 @@ fn write_to(
     };
     let damaged = state.is_some() && !intact;
     if !damaged {
-        heal_story_files(store, runtime, team, &dir, &me.id, false)?;
-        erase_withdrawn_leftovers(store, &dir, &me.id)?;
+        super::own_stories::settle_own(store, runtime, team, &dir, &me.id, false, replaced)?;
     }
     if pending.is_empty() && !damaged {
         return Ok(Flushed::default());
@@ -466,8 +378,7 @@ fn write_to(
                 own_room(team, &path, Keeps::File, replaced)?;
             }
         }
-        heal_story_files(store, runtime, team, &dir, &me.id, true)?;
-        erase_withdrawn_leftovers(store, &dir, &me.id)?;
+        super::own_stories::settle_own(store, runtime, team, &dir, &me.id, true, replaced)?;
         let all: Vec<Line> = store
             .conn()
             .prepare_cached("SELECT event_id, line, attachment FROM own_events ORDER BY seq")?
@@ -477,9 +388,6 @@ fn write_to(
             .into_iter()
             .filter(|(id, _, _)| !present.contains(id))
             .collect();
-    }
-    for (_, line, attachment) in &lines {
-        put_story_file(&dir, line, attachment.as_deref())?;
     }
     let append_to = state
         .as_ref()

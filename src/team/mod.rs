@@ -36,6 +36,9 @@ mod touched;
 pub(crate) mod verify;
 
 pub use crate::exchange::report::{Gap, ReadReport, Skip, MAX_SKIP_ROWS};
+pub use crate::exchange::story_bundles::{
+    file_name as month_file_name, month_of, text as month_file_text,
+};
 pub use crate::exchange::{Budget, MAX_FILE_BYTES, ROLL_OVER_BYTES};
 pub use crate::folder::cloud::CloudFolder;
 pub use crate::folder::waits::{WaitReason, WaitingFile};

@@ -180,7 +180,7 @@ fn prepare_part(parsed: Vec<(u64, Event)>, stories: Option<&Path>) -> Vec<Prepar
         .iter()
         .map(|(_, event)| Body::parse(&event.kind, &event.body))
         .collect();
-    let wanted: Vec<Option<(String, String)>> = parsed
+    let wanted: Vec<Option<(String, String, chrono::NaiveDate)>> = parsed
         .iter()
         .zip(&bodies)
         .map(|((_, event), body)| story_named(event, body))
@@ -260,12 +260,15 @@ fn authenticate(prepared: Vec<Prepared>, book: &KeyBook) -> Verified {
 const STORY_BYTES_PER_PART: u64 = 2 * 1024 * 1024;
 
 /// The story a format-2 share names: its id and the hash of its content.
-fn story_named(event: &Event, body: &Result<Body, Refusal>) -> Option<(String, String)> {
+fn story_named(
+    event: &Event,
+    body: &Result<Body, Refusal>,
+) -> Option<(String, String, chrono::NaiveDate)> {
     match body {
         Ok(Body::StoryShared(story) | Body::StoryEdited(story))
             if event.v == crate::team_event::EVENT_VERSION =>
         {
-            Some((story.story_id.clone(), story.hash.clone()?))
+            Some((story.story_id.clone(), story.hash.clone()?, story.date))
         }
         _ => None,
     }
@@ -276,24 +279,29 @@ fn story_named(event: &Event, body: &Result<Body, Refusal>) -> Option<(String, S
 /// or not readable yet, the texts are looked for after the pass).
 fn stories_beside(
     stories: &Path,
-    wanted: Vec<Option<(String, String)>>,
+    wanted: Vec<Option<(String, String, chrono::NaiveDate)>>,
 ) -> Vec<Option<StoryContent>> {
     let dir = stories.to_path_buf();
     // Parts of one chunk are read side by side: each goes by its first
-    // story's file.
-    let first = wanted
-        .iter()
-        .flatten()
-        .next()
-        .map_or_else(|| stories.to_path_buf(), |(id, _)| stories.join(id));
+    // story's month file.
+    let first = wanted.iter().flatten().next().map_or_else(
+        || stories.to_path_buf(),
+        |(id, _, date)| {
+            stories.join(crate::exchange::story_bundles::month_of(*date).map_or_else(
+                || id.clone(),
+                |m| crate::exchange::story_bundles::file_name(&m),
+            ))
+        },
+    );
     crate::folder::deadline::within(&first, move || {
         let mut allowance = STORY_BYTES_PER_PART;
+        let mut shelf = crate::exchange::story_bundles::Shelf::new(&dir, false, false);
         wanted
             .into_iter()
             .map(|named| {
-                let (story_id, hash) = named.filter(|_| allowance > 0)?;
+                let (story_id, hash, date) = named.filter(|_| allowance > 0)?;
                 let crate::exchange::story_files::Found::Content(story) =
-                    crate::exchange::story_files::read_here(&dir, &story_id, &hash)
+                    shelf.find(&story_id, &hash, date)
                 else {
                     return None;
                 };

@@ -288,6 +288,34 @@ pub fn member_dir(folder: &Path, member: &str) -> PathBuf {
     folder.join("members").join(member)
 }
 
+/// The names in a folder, sorted.
+pub fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap_or_else(|err| panic!("{err}"))
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The file holding a member's story texts of one month, `YYYY-MM.json`:
+/// the one such file in their stories folder.
+pub fn month_file(folder: &Path, member: &str) -> PathBuf {
+    let stories = member_dir(folder, member).join("stories");
+    let months: Vec<PathBuf> = fs::read_dir(&stories)
+        .unwrap_or_else(|err| panic!("{err}"))
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| {
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            name.len() == 12 && name.ends_with(".json") && name.as_bytes()[4] == b'-'
+        })
+        .collect();
+    assert_eq!(months.len(), 1, "one month's file in {stories:?}");
+    months[0].clone()
+}
+
 pub fn events_file(folder: &Path, member: &str) -> PathBuf {
     member_dir(folder, member).join("events-1.jsonl")
 }

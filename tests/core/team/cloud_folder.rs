@@ -18,13 +18,7 @@ use std::time::{Duration, Instant};
 use support::{colleagues_in, feed_texts, member_dir, read, share, Member};
 
 fn files_of(folder: &Path, member: &Member) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(member_dir(folder, &member.id))
-        .unwrap_or_else(|err| panic!("{err}"))
-        .flatten()
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
+    support::names_in(&member_dir(folder, &member.id))
 }
 
 fn texts(member: &Member) -> Vec<String> {

@@ -347,10 +347,8 @@ fn a_flood_of_stories_waiting_for_their_text_hides_no_colleagues_story() {
     }
     read_all(&[&t.lena]);
     // Sara's story's file arrives after its event.
-    let id = share(&t.sara, "Syns ändå", Situation::Complaint);
-    let file = member_dir(t.path(), &t.sara.id)
-        .join("stories")
-        .join(format!("{id}.json"));
+    share(&t.sara, "Syns ändå", Situation::Complaint);
+    let file = support::month_file(t.path(), &t.sara.id);
     let bytes = std::fs::read(&file).unwrap_or_default();
     std::fs::remove_file(&file).unwrap_or_else(|err| panic!("{err}"));
     read_all(&[&t.lena]);

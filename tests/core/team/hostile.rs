@@ -299,10 +299,13 @@ fn pipes_folders_and_huge_files_never_block_a_read_or_stop_a_writer() {
     fs::remove_file(&saras_file).unwrap_or_else(|err| panic!("{err}"));
     fs::create_dir(&saras_file).unwrap_or_else(|err| panic!("{err}"));
     // A story file of 10 MB, for a story not read yet.
-    let big = share(&t.sara, "Stor", Situation::Complaint);
-    let story_file = member_dir(t.path(), &t.sara.id)
-        .join("stories")
-        .join(format!("{big}.json"));
+    share(&t.sara, "Stor", Situation::Complaint);
+    let story_file = support::month_file(t.path(), &t.sara.id);
+    let month = story_file
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
     let huge = fs::File::create(&story_file).unwrap_or_else(|err| panic!("{err}"));
     huge.set_len(10 * 1024 * 1024)
         .unwrap_or_else(|err| panic!("{err}"));
@@ -344,7 +347,7 @@ fn pipes_folders_and_huge_files_never_block_a_read_or_stop_a_writer() {
     );
     assert!(saras_file.is_file());
     assert_eq!(
-        skip_count(&report, &format!("stories/{big}.json"), "too_large"),
+        skip_count(&report, &format!("stories/{month}"), "too_large"),
         1
     );
     assert_eq!(

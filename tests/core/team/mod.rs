@@ -15,6 +15,7 @@ mod region;
 mod region_reading;
 mod sent_once;
 mod several_teams;
+mod story_months;
 mod tallies;
 mod trust;
 mod trust_chains;

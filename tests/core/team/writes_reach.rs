@@ -9,24 +9,16 @@ use fanday_core::{Role, Situation};
 use serde_json::json;
 use std::fs;
 use std::path::{Path, PathBuf};
-use support::{append_raw, feed_texts, member, member_dir, read, share, team, unshare, Stranger};
+use support::{
+    append_raw, feed_texts, member, member_dir, names_in, read, share, team, unshare, Stranger,
+};
 
 /// Every events file of Sara's with her lines in it, and the folder's
 /// files by name.
-fn files_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap_or_else(|err| panic!("{err}"))
-        .flatten()
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
 /// Glues a byte onto every events file that holds Sara's lines, as a sync
 /// engine's bad merge does: her app heals into a fresh file.
 fn glue_onto_her_files(dir: &Path, her_id: &str) {
-    for name in files_in(dir) {
+    for name in names_in(dir) {
         let path = dir.join(&name);
         if name.ends_with(".jsonl")
             && path.is_file()
@@ -133,17 +125,16 @@ fn a_line_in_her_folder_not_signed_with_her_key_never_takes_what_waits_to_be_sen
     }
 }
 
-fn story_file(t: &support::Team, moment_id: &str) -> PathBuf {
-    member_dir(t.path(), &t.sara.id)
-        .join("stories")
-        .join(format!("{moment_id}.json"))
+/// The file that holds Sara's story texts of this month.
+fn story_file(t: &support::Team) -> PathBuf {
+    support::month_file(t.path(), &t.sara.id)
 }
 
 #[test]
 fn a_same_length_junk_replacement_of_her_story_file_is_written_again() {
     let t = team();
-    let id = share(&t.sara, "Hon fick låna vår laddare", Situation::JustBecause);
-    let path = story_file(&t, &id);
+    share(&t.sara, "Hon fick låna vår laddare", Situation::JustBecause);
+    let path = story_file(&t);
     let original = fs::read(&path).unwrap_or_else(|err| panic!("{err}"));
     // A sync engine's bad merge: the same length, other bytes, a moment
     // later.
@@ -171,15 +162,16 @@ fn conflict_copies(stem: &str) -> Vec<String> {
 #[test]
 fn a_story_text_is_read_from_a_conflict_copy_when_its_own_file_is_gone() {
     let t = team();
-    let id = share(
+    share(
         &t.sara,
         "Vi ringde tillbaka samma dag",
         Situation::Complaint,
     );
-    let path = story_file(&t, &id);
+    let path = story_file(&t);
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
     // On a colleague's PC the engine kept only a conflict copy of the file
     // (Sara's PC is off, so her app cannot write it again).
-    let copy = path.with_file_name(format!("{id} (Sara's conflicted copy 2026-12-06).json"));
+    let copy = path.with_file_name(format!("{stem} (Sara's conflicted copy 2026-12-06).json"));
     fs::rename(&path, &copy).unwrap_or_else(|err| panic!("{err}"));
     read(&t.lena);
     assert_eq!(feed_texts(&t.lena), vec!["Vi ringde tillbaka samma dag"]);
@@ -189,25 +181,47 @@ fn a_story_text_is_read_from_a_conflict_copy_when_its_own_file_is_gone() {
 fn a_withdrawn_storys_conflict_copies_are_erased_with_it() {
     let t = team();
     let id = share(&t.sara, "Något hon ångrar", Situation::SaidNo);
-    let kept = share(&t.sara, "Något hon står för", Situation::JustBecause);
-    let path = story_file(&t, &id);
+    share(&t.sara, "Något hon står för", Situation::JustBecause);
+    let path = story_file(&t);
+    let month = path
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
     let stories = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let text = fs::read(&path).unwrap_or_else(|err| panic!("{err}"));
-    for copy in conflict_copies(&id) {
+    assert!(String::from_utf8_lossy(&text).contains("Något hon ångrar"));
+    for copy in conflict_copies(&stem) {
         fs::write(stories.join(copy), &text).unwrap_or_else(|err| panic!("{err}"));
     }
     read(&t.lena);
     unshare(&t.sara, &id);
-    let left = files_in(&stories);
+    let words_left = |stories: &Path| {
+        names_in(stories)
+            .iter()
+            .filter(|name| {
+                String::from_utf8_lossy(&fs::read(stories.join(name)).unwrap_or_default())
+                    .contains("Något hon ångrar")
+            })
+            .cloned()
+            .collect::<Vec<_>>()
+    };
     assert_eq!(
-        left,
-        vec![format!("{kept}.json")],
-        "the story's file and every copy of it are gone"
+        names_in(&stories),
+        vec![month.clone()],
+        "every copy of the month's file is gone"
+    );
+    assert!(
+        words_left(&stories).is_empty(),
+        "the withdrawn text is in no file"
     );
     // An engine brings a copy back later: it goes again.
-    fs::write(stories.join(&conflict_copies(&id)[0]), &text).unwrap_or_else(|err| panic!("{err}"));
+    fs::write(stories.join(&conflict_copies(&stem)[0]), &text)
+        .unwrap_or_else(|err| panic!("{err}"));
     read(&t.sara);
-    assert_eq!(files_in(&stories), vec![format!("{kept}.json")]);
+    assert_eq!(names_in(&stories), vec![month]);
+    assert!(words_left(&stories).is_empty());
     read(&t.lena);
     assert_eq!(feed_texts(&t.lena), vec!["Något hon står för"]);
 }

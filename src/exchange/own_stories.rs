@@ -1,0 +1,383 @@
+//! This member's story texts in their own folder, as they should lie:
+//! every story they share now in its month's file (or in one of its own),
+//! and nothing of a story they withdrew. Worked out from the store before
+//! each write, and the folder made to match, so that a text is there
+//! before the event naming it, and whatever a sync engine lost, changed or
+//! brought back is written again or erased.
+
+use super::runtime::Runtime;
+use super::story_bundles::{self, Read};
+use super::story_files::{self, Found};
+use super::survey::Sighting;
+use crate::error::Result;
+use crate::folder::{self, EntryKind, Keeps};
+use crate::store::Store;
+use crate::team::body::{Body, StoryContent};
+use crate::team_event::Event;
+use chrono::NaiveDate;
+use rusqlite::Connection;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::Path;
+
+/// This member's stories as they stand.
+#[derive(Debug, Default)]
+pub(super) struct Mine {
+    /// Shared now, with the content this PC keeps of them and its hash.
+    known: BTreeMap<String, (StoryContent, String)>,
+    /// Shared now, whose content this PC does not keep (shared from
+    /// another PC of theirs, say): the date and the hash it must have.
+    unknown: BTreeMap<String, (NaiveDate, String)>,
+    withdrawn: BTreeSet<String>,
+}
+
+/// One row of the team's state for a story of this member's.
+struct Folded {
+    story_id: String,
+    content: Option<StoryContent>,
+    date: Option<NaiveDate>,
+    hash: Option<String>,
+    version: i64,
+    withdrawn: bool,
+}
+
+fn folded(conn: &Connection, me: &str) -> Result<Vec<Folded>> {
+    let word = |text: String| serde_json::Value::String(text);
+    Ok(conn
+        .prepare_cached(
+            "SELECT story_id, local_date, situation, customer, text, reaction, text_hash,
+                    version, withdrawn
+               FROM stories WHERE author_id = ?1",
+        )?
+        .query_map([me], |row| {
+            let story_id: String = row.get(0)?;
+            let date = NaiveDate::parse_from_str(&row.get::<_, String>(1)?, "%Y-%m-%d").ok();
+            let text: String = row.get(4)?;
+            let content = match (
+                date,
+                serde_json::from_value(word(row.get(2)?)),
+                serde_json::from_value(word(row.get(3)?)),
+            ) {
+                (Some(date), Ok(situation), Ok(customer)) if !text.is_empty() => {
+                    Some(StoryContent {
+                        v: crate::team_event::EVENT_VERSION,
+                        story_id: story_id.clone(),
+                        date,
+                        situation,
+                        customer,
+                        text,
+                        reaction: row.get(5)?,
+                    })
+                }
+                _ => None,
+            };
+            Ok(Folded {
+                story_id,
+                content,
+                date,
+                hash: row.get(6)?,
+                version: row.get(7)?,
+                withdrawn: row.get(8)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// What the team's state says of this member's stories (each at its
+/// version), with what this PC sent since on top: a share or withdrawal
+/// not folded yet counts already. A member's events are folded in the
+/// order of their numbers, so only those after the highest version
+/// folded can be news.
+fn mine(conn: &Connection, me: &str) -> Result<Mine> {
+    let folded = folded(conn, me)?;
+    let newest = folded.iter().map(|f| f.version).max().unwrap_or(0);
+    let sent: Vec<(i64, String, Option<String>)> = conn
+        .prepare_cached(
+            "SELECT seq, line, attachment FROM own_events
+              WHERE seq > ?1 AND (attachment IS NOT NULL OR instr(line, '\"story.withdrawn\"') > 0)
+              ORDER BY seq",
+        )?
+        .query_map([newest], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    // Each story's last word from this PC since.
+    let mut last_sent: HashMap<String, Option<(StoryContent, String)>> = HashMap::new();
+    for (_, line, attachment) in sent {
+        let Ok(event) = Event::parse(&line) else {
+            continue;
+        };
+        match Body::parse(&event.kind, &event.body) {
+            Ok(Body::StoryShared(story) | Body::StoryEdited(story)) => {
+                let Some(content) = attachment
+                    .and_then(|text| serde_json::from_str::<StoryContent>(&text).ok())
+                    .filter(|c| c.story_id == story.story_id)
+                else {
+                    continue;
+                };
+                let hash = content.hash();
+                if story.hash.as_ref() == Some(&hash) {
+                    last_sent.insert(story.story_id, Some((content, hash)));
+                }
+            }
+            Ok(Body::StoryWithdrawn(story)) => {
+                last_sent.insert(story.story_id, None);
+            }
+            _ => {}
+        }
+    }
+    let mut mine = Mine::default();
+    let take = |mine: &mut Mine, id: String, sent: Option<(StoryContent, String)>| match sent {
+        Some(known) => {
+            mine.known.insert(id, known);
+        }
+        None => {
+            mine.withdrawn.insert(id);
+        }
+    };
+    for row in folded {
+        if let Some(sent) = last_sent.remove(&row.story_id) {
+            take(&mut mine, row.story_id, sent);
+        } else if row.withdrawn {
+            mine.withdrawn.insert(row.story_id);
+        } else if let (Some(hash), Some(date)) = (row.hash, row.date) {
+            match row.content.filter(|content| content.hash() == hash) {
+                Some(content) => take(&mut mine, row.story_id, Some((content, hash))),
+                None => {
+                    mine.unknown.insert(row.story_id, (date, hash));
+                }
+            }
+        }
+    }
+    for (id, sent) in last_sent {
+        take(&mut mine, id, sent);
+    }
+    Ok(mine)
+}
+
+/// A short mark of what a month's file should hold: a file seen holding
+/// it is not read again while it looks the same.
+fn mark_of(
+    known: &[StoryContent],
+    hashes: &BTreeMap<String, (StoryContent, String)>,
+    unknown: &[(&String, &String)],
+) -> String {
+    let mut all: Vec<(String, String)> = known
+        .iter()
+        .map(|s| {
+            let hash = hashes.get(&s.story_id).map(|(_, hash)| hash.clone());
+            (s.story_id.clone(), hash.unwrap_or_default())
+        })
+        .chain(
+            unknown
+                .iter()
+                .map(|(id, hash)| ((*id).clone(), (*hash).clone())),
+        )
+        .collect();
+    all.sort();
+    let joined: String = all
+        .iter()
+        .map(|(id, hash)| format!("{id}:{hash};"))
+        .collect();
+    folder::short_hash(joined.as_bytes())
+}
+
+/// Makes this member's stories folder hold what [`mine`] says, and
+/// nothing of a withdrawn story. Each month's file is read once while the
+/// app runs and again when it or what it should hold changes; `thorough`
+/// reads every one. What stood in the way is noted in `replaced`.
+pub(super) fn settle_own(
+    store: &Store,
+    runtime: &Runtime,
+    team: &Path,
+    dir: &Path,
+    me: &str,
+    thorough: bool,
+    replaced: &mut Vec<String>,
+) -> Result<()> {
+    let mine = mine(&store.conn(), me)?;
+    if !mine.known.is_empty() {
+        // Room was made for it before anything is written.
+        folder::ensure_dir(&dir.join(folder::STORIES_DIR))?;
+    }
+    let Some(stories) = story_files::stories_dir(dir) else {
+        return Ok(());
+    };
+    let layout = story_bundles::layout(mine.known.values().map(|(content, _)| content.clone()));
+    let mut unknown_by_month: BTreeMap<String, Vec<(&String, &String)>> = BTreeMap::new();
+    for (id, (date, hash)) in &mine.unknown {
+        if let Some(month) = story_bundles::month_of(*date) {
+            unknown_by_month.entry(month).or_default().push((id, hash));
+        }
+    }
+    let months: BTreeSet<&String> = layout
+        .months
+        .keys()
+        .chain(unknown_by_month.keys())
+        .collect();
+    // Stories whose text lies in their month's file as it should, and the
+    // months whose file is known to be right.
+    let mut bundled: HashSet<String> = HashSet::new();
+    let mut settled: HashSet<&String> = HashSet::new();
+    for month in &months {
+        let known = layout.months.get(*month).map_or(&[][..], Vec::as_slice);
+        let unknown = unknown_by_month.get(*month).map_or(&[][..], Vec::as_slice);
+        let path = stories.join(story_bundles::file_name(month));
+        let seen_as = format!(
+            "{}#{}",
+            folder::relative(team, &path),
+            mark_of(known, &mine.known, unknown)
+        );
+        let looks_right =
+            Sighting::of(&path).is_some_and(|seen| runtime.sightings.is(&seen_as, &seen));
+        if !thorough && looks_right {
+            bundled.extend(known.iter().map(|s| s.story_id.clone()));
+            settled.insert(month);
+            continue;
+        }
+        let Some(held) = settle_month(&stories, month, known, unknown, team, replaced)? else {
+            continue;
+        };
+        bundled.extend(held);
+        settled.insert(month);
+        if let Some(seen) = Sighting::of(&path) {
+            runtime.sightings.saw(&seen_as, seen);
+        }
+    }
+    for story in &layout.alone {
+        settle_alone(runtime, team, dir, &stories, story)?;
+    }
+    // What lies there and should not: months no story of theirs is in,
+    // copies of a month's file that is right (they hold nothing more, or
+    // texts withdrawn), texts withdrawn, and texts now kept in their
+    // month's file.
+    for (name, path, kind) in folder::list(&stories).unwrap_or_default() {
+        if let Some(month) = story_bundles::month_in_name(&name) {
+            let copy = name != story_bundles::file_name(&month);
+            if !months.contains(&month) || (copy && settled.contains(&month)) {
+                remove(&path, kind, team, replaced)?;
+            }
+            continue;
+        }
+        let Some(id) = name.get(..36).filter(|_| name.len() > 36) else {
+            continue;
+        };
+        if mine.withdrawn.contains(id) || bundled.contains(id) {
+            story_files::erase(dir, id)?;
+        }
+    }
+    Ok(())
+}
+
+/// Makes a month's file hold `known` and whatever of `unknown` its file
+/// or a conflict copy of it held; its copies go. The ids it holds then, or
+/// `None` where the file cannot be read just now.
+fn settle_month(
+    stories: &Path,
+    month: &str,
+    known: &[StoryContent],
+    unknown: &[(&String, &String)],
+    team: &Path,
+    replaced: &mut Vec<String>,
+) -> Result<Option<Vec<String>>> {
+    let path = stories.join(story_bundles::file_name(month));
+    let held = match story_bundles::read_month(stories, month, true, false) {
+        Read::Waiting(_) => return Ok(None),
+        Read::Stories(held) => held,
+        Read::Missing | Read::Wrong(..) => Vec::new(),
+    };
+    let copies = story_bundles::copies_of(stories, month);
+    let mut want: Vec<StoryContent> = known.to_vec();
+    if !unknown.is_empty() {
+        let found = match story_bundles::read_month(stories, month, true, true) {
+            Read::Stories(found) => found,
+            _ => held.clone(),
+        };
+        let wanted: HashSet<(&str, &str)> = unknown
+            .iter()
+            .map(|(id, hash)| (id.as_str(), hash.as_str()))
+            .collect();
+        for story in found {
+            let hash = story.hash();
+            if wanted.contains(&(story.story_id.as_str(), hash.as_str()))
+                && !want.iter().any(|s| s.story_id == story.story_id)
+            {
+                want.push(story);
+            }
+        }
+    }
+    want.sort_by(|a, b| a.story_id.cmp(&b.story_id));
+    let ids = |stories: &[StoryContent]| -> Vec<(String, String)> {
+        let mut ids: Vec<_> = stories
+            .iter()
+            .map(|s| (s.story_id.clone(), s.hash()))
+            .collect();
+        ids.sort();
+        ids
+    };
+    if ids(&held) != ids(&want) || std::fs::symlink_metadata(&path).is_err() {
+        if want.is_empty() {
+            remove_if_there(&path, team, replaced)?;
+        } else {
+            if folder::make_room(&path, Keeps::File)? {
+                replaced.push(folder::relative(team, &path));
+            }
+            folder::write_whole(&path, story_bundles::text(month, &want).as_bytes())?;
+        }
+    }
+    for copy in copies {
+        remove_if_there(&copy, team, replaced)?;
+    }
+    Ok(Some(want.into_iter().map(|s| s.story_id).collect()))
+}
+
+/// A story that keeps a file of its own: written again where it is not
+/// its content. Read once while the app runs and again when its length or
+/// time of change moves.
+fn settle_alone(
+    runtime: &Runtime,
+    team: &Path,
+    dir: &Path,
+    stories: &Path,
+    story: &StoryContent,
+) -> Result<()> {
+    let path = stories.join(format!("{}.json", story.story_id));
+    let rel = folder::relative(team, &path);
+    if Sighting::of(&path).is_some_and(|seen| runtime.sightings.is(&rel, &seen)) {
+        return Ok(());
+    }
+    match story_files::read_own_name(stories, &story.story_id, &story.hash()) {
+        Found::Content(_) => {}
+        // Not read, so not known to be wrong: looked at again later.
+        Found::Waiting(_) => return Ok(()),
+        _ => {
+            let text = serde_json::to_string(story).unwrap_or_default();
+            story_files::write(dir, &story.story_id, &text)?;
+        }
+    }
+    if let Some(seen) = Sighting::of(&path) {
+        runtime.sightings.saw(&rel, seen);
+    }
+    Ok(())
+}
+
+fn remove_if_there(path: &Path, team: &Path, replaced: &mut Vec<String>) -> Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => remove(path, EntryKind::Dir, team, replaced),
+        Ok(_) => remove(path, EntryKind::File, team, replaced),
+        Err(_) => Ok(()),
+    }
+}
+
+/// Takes a file of this member's own stories folder away; a folder at its
+/// name is moved aside (it holds no text of theirs).
+fn remove(path: &Path, kind: EntryKind, team: &Path, replaced: &mut Vec<String>) -> Result<()> {
+    if kind == EntryKind::Dir {
+        if folder::make_room(path, Keeps::File)? {
+            replaced.push(folder::relative(team, path));
+        }
+        return Ok(());
+    }
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(err) => Err(folder::io_error(path, err)),
+    }
+}

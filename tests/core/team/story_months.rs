@@ -1,0 +1,101 @@
+//! A member's story texts of a month travel in one file,
+//! `stories/<YYYY-MM>.json`, so that a team's folder holds tens of files a
+//! year per member, not hundreds. Each case asserts what the folder holds
+//! and what her colleagues read.
+
+use crate::support::team as support;
+
+use chrono::{DateTime, NaiveDate};
+use fanday_core::{Fanday, Role, Situation};
+use std::fs;
+use std::path::Path;
+use std::sync::Arc;
+use support::{feed_texts, member, member_dir, moment_input, names_in, read, share, team, Member};
+
+/// The member's app started again on Wednesday 2 December.
+fn in_december(member: Member) -> Member {
+    let Member { dir, app, id } = member;
+    drop(app);
+    let wednesday = DateTime::parse_from_rfc3339("2026-12-02T10:00:00+01:00")
+        .unwrap_or_else(|err| panic!("{err}"));
+    let app = Fanday::open(dir.path(), Arc::new(support::TickingClock::new(wednesday)))
+        .unwrap_or_else(|err| panic!("{err}"));
+    Member { dir, app, id }
+}
+
+fn holds(path: &Path, words: &str) -> bool {
+    String::from_utf8_lossy(&fs::read(path).unwrap_or_default()).contains(words)
+}
+
+#[test]
+fn a_months_stories_travel_in_one_file_and_an_edit_to_another_month_moves_its_text() {
+    let support::Team {
+        folder, lena, sara, ..
+    } = team();
+    let (lena, sara) = (in_december(lena), in_december(sara));
+    let texts = ["Ett", "Två", "Tre", "Fyra", "Fem"].map(|word| format!("{word} fan i dag"));
+    let ids: Vec<String> = texts
+        .iter()
+        .map(|text| share(&sara, text, Situation::JustBecause))
+        .collect();
+    let stories = member_dir(folder.path(), &sara.id).join("stories");
+    assert_eq!(
+        names_in(&stories),
+        vec!["2026-12.json"],
+        "five stories, one file"
+    );
+    read(&lena);
+    assert_eq!(feed_texts(&lena), {
+        let mut sorted = texts.to_vec();
+        sorted.sort();
+        sorted
+    });
+
+    // She moves one story to the day it really happened, in November.
+    let mut input = moment_input("Fem fan, i november", Situation::JustBecause, true);
+    input.date = NaiveDate::from_ymd_opt(2026, 11, 30);
+    sara.app
+        .update_moment(&ids[4], &input)
+        .unwrap_or_else(|err| panic!("{err}"));
+    read(&sara);
+    assert_eq!(names_in(&stories), vec!["2026-11.json", "2026-12.json"]);
+    assert!(holds(&stories.join("2026-11.json"), "Fem fan, i november"));
+    assert!(
+        !holds(&stories.join("2026-12.json"), "Fem fan"),
+        "December's file no longer holds the story, in either version"
+    );
+    read(&lena);
+    assert!(feed_texts(&lena).contains(&"Fem fan, i november".to_string()));
+    assert_eq!(feed_texts(&lena).len(), 5);
+}
+
+#[test]
+fn stories_an_earlier_fanday_kept_one_file_each_are_read_and_gathered_into_the_months_file() {
+    let t = team();
+    let id = share(&t.sara, "Skrivet av en äldre Fanday", Situation::Complaint);
+    let month = support::month_file(t.path(), &t.sara.id);
+    let stories = month.parent().map(Path::to_path_buf).unwrap_or_default();
+    // How an earlier Fanday left it: the text in a file of its own.
+    let bundle: serde_json::Value =
+        serde_json::from_slice(&fs::read(&month).unwrap_or_default()).unwrap_or_default();
+    let content = bundle["stories"][0].clone();
+    assert_eq!(content["story_id"], id.as_str());
+    fs::write(stories.join(format!("{id}.json")), content.to_string())
+        .unwrap_or_else(|err| panic!("{err}"));
+    fs::remove_file(&month).unwrap_or_else(|err| panic!("{err}"));
+
+    read(&t.lena);
+    assert_eq!(feed_texts(&t.lena), vec!["Skrivet av en äldre Fanday"]);
+
+    // Her app, at its next pass, keeps the text in the month's file only.
+    read(&t.sara);
+    assert_eq!(names_in(&stories), vec!["2026-11.json"]);
+    assert!(holds(
+        &stories.join("2026-11.json"),
+        "Skrivet av en äldre Fanday"
+    ));
+    let olle = member("Olle", Role::Staff);
+    support::join_and_admit(&olle, t.path(), &t.lena);
+    while read(&olle).more {}
+    assert_eq!(feed_texts(&olle), vec!["Skrivet av en äldre Fanday"]);
+}
