@@ -17,7 +17,7 @@ use crate::team_event::Event;
 use chrono::NaiveDate;
 use rusqlite::Connection;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// This member's stories as they stand.
 #[derive(Debug, Default)]
@@ -29,6 +29,18 @@ pub(super) struct Mine {
     unknown: BTreeMap<String, (NaiveDate, String)>,
     withdrawn: BTreeSet<String>,
 }
+
+impl Mine {
+    /// Whether this PC knows the story as one of this member's.
+    fn heard_of(&self, id: &str) -> bool {
+        self.known.contains_key(id) || self.unknown.contains_key(id) || self.withdrawn.contains(id)
+    }
+}
+
+/// `team_events.applied` of an event the fold kept aside, and of one it
+/// refused for good.
+const KEPT_ASIDE: i64 = 0;
+const REFUSED: i64 = 2;
 
 /// One row of the team's state for a story of this member's.
 struct Folded {
@@ -90,17 +102,27 @@ fn folded(conn: &Connection, me: &str) -> Result<Vec<Folded>> {
 fn mine(conn: &Connection, me: &str) -> Result<Mine> {
     let folded = folded(conn, me)?;
     let newest = folded.iter().map(|f| f.version).max().unwrap_or(0);
-    let sent: Vec<(i64, String, Option<String>)> = conn
+    // With what the fold made of each (nothing yet, or counted, kept
+    // aside, refused).
+    let sent: Vec<(String, Option<String>, Option<i64>)> = conn
         .prepare_cached(
-            "SELECT seq, line, attachment FROM own_events
-              WHERE seq > ?1 AND (attachment IS NOT NULL OR instr(line, '\"story.withdrawn\"') > 0)
-              ORDER BY seq",
+            "SELECT o.line, o.attachment, t.applied FROM own_events o
+               LEFT JOIN team_events t ON t.id = o.event_id
+              WHERE o.seq > ?1
+                AND (o.attachment IS NOT NULL OR instr(o.line, '\"story.withdrawn\"') > 0)
+              ORDER BY o.seq",
         )?
         .query_map([newest], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    // Each story's last word from this PC since.
-    let mut last_sent: HashMap<String, Option<(StoryContent, String)>> = HashMap::new();
-    for (_, line, attachment) in sent {
+    // Each story's last word from this PC since, and whether the fold
+    // kept it aside (it may count later, but the version counted now is
+    // what readers look for).
+    let mut last_sent: HashMap<String, (Option<(StoryContent, String)>, bool)> = HashMap::new();
+    for (line, attachment, applied) in sent {
+        if applied == Some(REFUSED) {
+            continue;
+        }
+        let aside = applied == Some(KEPT_ASIDE);
         let Ok(event) = Event::parse(&line) else {
             continue;
         };
@@ -114,11 +136,11 @@ fn mine(conn: &Connection, me: &str) -> Result<Mine> {
                 };
                 let hash = content.hash();
                 if story.hash.as_ref() == Some(&hash) {
-                    last_sent.insert(story.story_id, Some((content, hash)));
+                    last_sent.insert(story.story_id, (Some((content, hash)), aside));
                 }
             }
             Ok(Body::StoryWithdrawn(story)) => {
-                last_sent.insert(story.story_id, None);
+                last_sent.insert(story.story_id, (None, aside));
             }
             _ => {}
         }
@@ -133,7 +155,8 @@ fn mine(conn: &Connection, me: &str) -> Result<Mine> {
         }
     };
     for row in folded {
-        if let Some(sent) = last_sent.remove(&row.story_id) {
+        let sent = last_sent.remove(&row.story_id).filter(|(_, aside)| !aside);
+        if let Some((sent, _)) = sent {
             take(&mut mine, row.story_id, sent);
         } else if row.withdrawn {
             mine.withdrawn.insert(row.story_id);
@@ -146,7 +169,7 @@ fn mine(conn: &Connection, me: &str) -> Result<Mine> {
             }
         }
     }
-    for (id, sent) in last_sent {
+    for (id, (sent, _)) in last_sent {
         take(&mut mine, id, sent);
     }
     Ok(mine)
@@ -181,8 +204,9 @@ fn mark_of(
 
 /// Makes this member's stories folder hold what [`mine`] says, and
 /// nothing of a withdrawn story. Each month's file is read once while the
-/// app runs and again when it or what it should hold changes; `thorough`
-/// reads every one. What stood in the way is noted in `replaced`.
+/// app runs and again when it or what it should hold changes, or a
+/// conflict copy of it lies there; `thorough` reads every one. What stood
+/// in the way is noted in `replaced`.
 pub(super) fn settle_own(
     store: &Store,
     runtime: &Runtime,
@@ -201,24 +225,37 @@ pub(super) fn settle_own(
         return Ok(());
     };
     let layout = story_bundles::layout(mine.known.values().map(|(content, _)| content.clone()));
+    // A story leaving its month's file has its own first.
+    for story in &layout.alone {
+        settle_alone(runtime, team, dir, &stories, story)?;
+    }
     let mut unknown_by_month: BTreeMap<String, Vec<(&String, &String)>> = BTreeMap::new();
     for (id, (date, hash)) in &mine.unknown {
         if let Some(month) = story_bundles::month_of(*date) {
             unknown_by_month.entry(month).or_default().push((id, hash));
         }
     }
-    let months: BTreeSet<&String> = layout
+    let listed = folder::list(&stories).unwrap_or_default();
+    let mut months: BTreeSet<String> = layout
         .months
         .keys()
         .chain(unknown_by_month.keys())
+        .cloned()
         .collect();
-    // Stories whose text lies in their month's file as it should, and the
-    // months whose file is known to be right.
+    let mut copied: HashSet<String> = HashSet::new();
+    for (name, _, _) in &listed {
+        if let Some(month) = story_bundles::month_in_name(name) {
+            if *name != story_bundles::file_name(&month) {
+                copied.insert(month.clone());
+            }
+            months.insert(month);
+        }
+    }
+    // Stories whose text lies in their month's file as it should.
     let mut bundled: HashSet<String> = HashSet::new();
-    let mut settled: HashSet<&String> = HashSet::new();
     for month in &months {
-        let known = layout.months.get(*month).map_or(&[][..], Vec::as_slice);
-        let unknown = unknown_by_month.get(*month).map_or(&[][..], Vec::as_slice);
+        let known = layout.months.get(month).map_or(&[][..], Vec::as_slice);
+        let unknown = unknown_by_month.get(month).map_or(&[][..], Vec::as_slice);
         let path = stories.join(story_bundles::file_name(month));
         let seen_as = format!(
             "{}#{}",
@@ -227,35 +264,28 @@ pub(super) fn settle_own(
         );
         let looks_right =
             Sighting::of(&path).is_some_and(|seen| runtime.sightings.is(&seen_as, &seen));
-        if !thorough && looks_right {
+        if !thorough && looks_right && !copied.contains(month) {
             bundled.extend(known.iter().map(|s| s.story_id.clone()));
-            settled.insert(month);
             continue;
         }
-        let Some(held) = settle_month(&stories, month, known, unknown, team, replaced)? else {
+        let month_of = Month {
+            stories: &stories,
+            dir,
+            month,
+            known,
+            unknown,
+        };
+        let Some(held) = month_of.settle(&mine, team, replaced)? else {
             continue;
         };
         bundled.extend(held);
-        settled.insert(month);
         if let Some(seen) = Sighting::of(&path) {
             runtime.sightings.saw(&seen_as, seen);
         }
     }
-    for story in &layout.alone {
-        settle_alone(runtime, team, dir, &stories, story)?;
-    }
-    // What lies there and should not: months no story of theirs is in,
-    // copies of a month's file that is right (they hold nothing more, or
-    // texts withdrawn), texts withdrawn, and texts now kept in their
-    // month's file.
-    for (name, path, kind) in folder::list(&stories).unwrap_or_default() {
-        if let Some(month) = story_bundles::month_in_name(&name) {
-            let copy = name != story_bundles::file_name(&month);
-            if !months.contains(&month) || (copy && settled.contains(&month)) {
-                remove(&path, kind, team, replaced)?;
-            }
-            continue;
-        }
+    // What lies there and should not: texts withdrawn, and texts now kept
+    // in their month's file.
+    for (name, _, _) in &listed {
         let Some(id) = name.get(..36).filter(|_| name.len() > 36) else {
             continue;
         };
@@ -266,66 +296,120 @@ pub(super) fn settle_own(
     Ok(())
 }
 
-/// Makes a month's file hold `known` and whatever of `unknown` its file
-/// or a conflict copy of it held; its copies go. The ids it holds then, or
-/// `None` where the file cannot be read just now.
-fn settle_month(
-    stories: &Path,
-    month: &str,
-    known: &[StoryContent],
-    unknown: &[(&String, &String)],
-    team: &Path,
-    replaced: &mut Vec<String>,
-) -> Result<Option<Vec<String>>> {
-    let path = stories.join(story_bundles::file_name(month));
-    let held = match story_bundles::read_month(stories, month, true, false) {
-        Read::Waiting(_) => return Ok(None),
-        Read::Stories(held) => held,
-        Read::Missing | Read::Wrong(..) => Vec::new(),
-    };
-    let copies = story_bundles::copies_of(stories, month);
-    let mut want: Vec<StoryContent> = known.to_vec();
-    if !unknown.is_empty() {
-        let found = match story_bundles::read_month(stories, month, true, true) {
-            Read::Stories(found) => found,
-            _ => held.clone(),
+/// One month of this member's stories, to be made right in the folder.
+struct Month<'a> {
+    stories: &'a Path,
+    dir: &'a Path,
+    month: &'a str,
+    known: &'a [StoryContent],
+    unknown: &'a [(&'a String, &'a String)],
+}
+
+impl Month<'_> {
+    /// Makes the month's file hold its known stories, and whatever its file
+    /// or a conflict copy of it held of stories shared now without a text
+    /// on this PC, or of stories this PC never heard of (nothing of theirs
+    /// is dropped); what no longer fits goes to a file of its own. A copy
+    /// goes once all it held is kept or withdrawn. The ids the file holds
+    /// then, or `None` where it cannot be read just now and must be.
+    fn settle(
+        &self,
+        mine: &Mine,
+        team: &Path,
+        replaced: &mut Vec<String>,
+    ) -> Result<Option<Vec<String>>> {
+        let path = self.stories.join(story_bundles::file_name(self.month));
+        let held = match story_bundles::read_file(&path, true) {
+            // Its texts are only needed to keep what this PC has not got.
+            Read::Waiting(_) if !self.unknown.is_empty() => return Ok(None),
+            Read::Stories(held) => held,
+            Read::Waiting(_) | Read::Missing | Read::Wrong(..) => Vec::new(),
         };
-        let wanted: HashSet<(&str, &str)> = unknown
+        let copies: Vec<(PathBuf, Read)> = story_bundles::copies_of(self.stories, self.month)
+            .into_iter()
+            .map(|copy| {
+                let read = story_bundles::read_file(&copy, true);
+                (copy, read)
+            })
+            .collect();
+        let wanted: HashSet<(&str, &str)> = self
+            .unknown
             .iter()
             .map(|(id, hash)| (id.as_str(), hash.as_str()))
             .collect();
-        for story in found {
-            let hash = story.hash();
-            if wanted.contains(&(story.story_id.as_str(), hash.as_str()))
-                && !want.iter().any(|s| s.story_id == story.story_id)
-            {
-                want.push(story);
-            }
-        }
-    }
-    want.sort_by(|a, b| a.story_id.cmp(&b.story_id));
-    let ids = |stories: &[StoryContent]| -> Vec<(String, String)> {
-        let mut ids: Vec<_> = stories
+        let mut want: Vec<StoryContent> = self.known.to_vec();
+        let mut spilled = Vec::new();
+        let mut size = story_bundles::text(self.month, &want).len();
+        let found = held
             .iter()
-            .map(|s| (s.story_id.clone(), s.hash()))
-            .collect();
-        ids.sort();
-        ids
-    };
-    if ids(&held) != ids(&want) || std::fs::symlink_metadata(&path).is_err() {
-        if want.is_empty() {
-            remove_if_there(&path, team, replaced)?;
-        } else {
-            if folder::make_room(&path, Keeps::File)? {
-                replaced.push(folder::relative(team, &path));
+            .chain(copies.iter().flat_map(|(_, read)| match read {
+                Read::Stories(stories) => stories.as_slice(),
+                _ => &[],
+            }));
+        for story in found {
+            let keep = wanted.contains(&(story.story_id.as_str(), story.hash().as_str()))
+                || !mine.heard_of(&story.story_id);
+            if !keep || want.iter().any(|s| s.story_id == story.story_id) {
+                continue;
             }
-            folder::write_whole(&path, story_bundles::text(month, &want).as_bytes())?;
+            let bytes = serde_json::to_string(story).map_or(usize::MAX, |t| t.len() + 1);
+            if size.saturating_add(bytes) < story_bundles::MAX_BUNDLE as usize - 1024 {
+                size += bytes;
+                want.push(story.clone());
+            } else {
+                spilled.push(story.clone());
+            }
         }
+        for story in &spilled {
+            let text = serde_json::to_string(story).unwrap_or_default();
+            story_files::write(self.dir, &story.story_id, &text)?;
+        }
+        want.sort_by(|a, b| a.story_id.cmp(&b.story_id));
+        if ids(&held) != ids(&want) || std::fs::symlink_metadata(&path).is_err() {
+            if want.is_empty() {
+                remove_if_there(&path, team, replaced)?;
+            } else {
+                if folder::make_room(&path, Keeps::File)? {
+                    replaced.push(folder::relative(team, &path));
+                }
+                let text = story_bundles::text(self.month, &want);
+                folder::write_whole(&path, text.as_bytes())?;
+            }
+        }
+        let kept: HashSet<&str> = want
+            .iter()
+            .chain(&spilled)
+            .map(|s| s.story_id.as_str())
+            .collect();
+        for (copy, read) in &copies {
+            let spent = match read {
+                // Every story it held is kept, or withdrawn, or an older
+                // version of one shared now.
+                Read::Stories(stories) => stories.iter().all(|s| {
+                    kept.contains(s.story_id.as_str())
+                        || mine.withdrawn.contains(&s.story_id)
+                        || mine.known.contains_key(&s.story_id)
+                }),
+                // Holds no text anyone can read.
+                Read::Wrong(..) => true,
+                Read::Waiting(_) | Read::Missing => false,
+            };
+            if spent {
+                remove_if_there(copy, team, replaced)?;
+            }
+        }
+        Ok(Some(want.into_iter().map(|s| s.story_id).collect()))
     }
-    for copy in copies {
-        remove_if_there(&copy, team, replaced)?;
-    }
-    Ok(Some(want.into_iter().map(|s| s.story_id).collect()))
+}
+
+/// The ids and hashes of `stories`, in order.
+fn ids(stories: &[StoryContent]) -> Vec<(String, String)> {
+    let mut ids: Vec<_> = stories
+        .iter()
+        .map(|s| (s.story_id.clone(), s.hash()))
+        .collect();
+    ids.sort();
+    ids
 }
 
 /// A story that keeps a file of its own: written again where it is not

@@ -113,7 +113,8 @@ pub enum Read {
     Wrong(Refusal, PathBuf),
 }
 
-fn read_one(path: &Path, within: bool) -> Read {
+/// One month's file (or a copy of it), read whole.
+pub fn read_file(path: &Path, within: bool) -> Read {
     let bytes = if within {
         folder::read_small_within(path, MAX_BUNDLE)
     } else {
@@ -136,7 +137,7 @@ fn read_one(path: &Path, within: bool) -> Read {
 /// The month's file under its own name and, with `copies`, the sync
 /// engines' conflict copies of it: the stories of all that could be read.
 pub fn read_month(stories_dir: &Path, month: &str, within: bool, copies: bool) -> Read {
-    let own = read_one(&stories_dir.join(file_name(month)), within);
+    let own = read_file(&stories_dir.join(file_name(month)), within);
     if !copies {
         return own;
     }
@@ -146,7 +147,7 @@ pub fn read_month(stories_dir: &Path, month: &str, within: bool, copies: bool) -
     };
     let mut any = matches!(own, Read::Stories(_));
     for path in copies_of(stories_dir, month) {
-        if let Read::Stories(more) = read_one(&path, within) {
+        if let Read::Stories(more) = read_file(&path, within) {
             found.extend(more);
             any = true;
         }
@@ -158,7 +159,11 @@ pub fn read_month(stories_dir: &Path, month: &str, within: bool, copies: bool) -
     }
 }
 
-/// The sync engines' conflict copies of a month's file.
+/// Conflict copies of one file looked at, at most: each is read whole.
+const MOST_COPIES: usize = 8;
+
+/// The sync engines' conflict copies of a month's file (the first few by
+/// name).
 pub fn copies_of(stories_dir: &Path, month: &str) -> Vec<PathBuf> {
     let original = file_name(month);
     folder::list(stories_dir)
@@ -170,6 +175,7 @@ pub fn copies_of(stories_dir: &Path, month: &str) -> Vec<PathBuf> {
                 && month_in_name(name).as_deref() == Some(month)
         })
         .map(|(_, path, _)| path)
+        .take(MOST_COPIES)
         .collect()
 }
 

@@ -99,3 +99,40 @@ fn stories_an_earlier_fanday_kept_one_file_each_are_read_and_gathered_into_the_m
     while read(&olle).more {}
     assert_eq!(feed_texts(&olle), vec!["Skrivet av en äldre Fanday"]);
 }
+
+#[test]
+fn a_conflict_copy_holding_a_text_her_app_never_had_is_gathered_into_the_month_not_dropped() {
+    let t = team();
+    share(&t.sara, "Skrivet på den här datorn", Situation::JustBecause);
+    let month = support::month_file(t.path(), &t.sara.id);
+    let stories = month.parent().map(Path::to_path_buf).unwrap_or_default();
+    let name = month
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    // A copy the engine made while another PC of hers wrote the month:
+    // it holds a story this PC has never heard of.
+    let mut bundle: serde_json::Value =
+        serde_json::from_slice(&fs::read(&month).unwrap_or_default()).unwrap_or_default();
+    let mut other = bundle["stories"][0].clone();
+    other["story_id"] = "0193ffff-0000-7000-8000-000000000001".into();
+    other["text"] = "Skrivet på en annan dator".into();
+    if let Some(stories) = bundle["stories"].as_array_mut() {
+        stories.push(other);
+    }
+    let stem = name.trim_end_matches(".json");
+    fs::write(
+        stories.join(format!("{stem} (Sara's conflicted copy 2026-12-06).json")),
+        bundle.to_string(),
+    )
+    .unwrap_or_else(|err| panic!("{err}"));
+
+    read(&t.sara);
+    assert_eq!(names_in(&stories), vec![name], "the copy went");
+    assert!(holds(&month, "Skrivet på den här datorn"));
+    assert!(
+        holds(&month, "Skrivet på en annan dator"),
+        "what only the copy held is in the month's file"
+    );
+}
