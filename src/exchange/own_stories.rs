@@ -177,11 +177,8 @@ fn mine(conn: &Connection, me: &str) -> Result<Mine> {
 
 /// A short mark of what a month's file should hold: a file seen holding
 /// it is not read again while it looks the same.
-fn mark_of(
-    known: &[StoryContent],
-    hashes: &BTreeMap<String, (StoryContent, String)>,
-    unknown: &[(&String, &String)],
-) -> String {
+fn mark_of(known: &[StoryContent], mine: &Mine, unknown: &[(&String, &String)]) -> String {
+    let hashes = &mine.known;
     let mut all: Vec<(String, String)> = known
         .iter()
         .map(|s| {
@@ -195,6 +192,13 @@ fn mark_of(
         )
         .collect();
     all.sort();
+    // A story withdrawn may lie in any month's file (one carried from
+    // another PC of hers): each is looked at again after a withdrawal.
+    let withdrawn = mine
+        .withdrawn
+        .iter()
+        .map(|id| (id.clone(), "-".to_string()));
+    all.extend(withdrawn);
     let joined: String = all
         .iter()
         .map(|(id, hash)| format!("{id}:{hash};"))
@@ -260,7 +264,7 @@ pub(super) fn settle_own(
         let seen_as = format!(
             "{}#{}",
             folder::relative(team, &path),
-            mark_of(known, &mine.known, unknown)
+            mark_of(known, &mine, unknown)
         );
         let looks_right =
             Sighting::of(&path).is_some_and(|seen| runtime.sightings.is(&seen_as, &seen));
@@ -308,10 +312,11 @@ struct Month<'a> {
 impl Month<'_> {
     /// Makes the month's file hold its known stories, and whatever its file
     /// or a conflict copy of it held of stories shared now without a text
-    /// on this PC, or of stories this PC never heard of (nothing of theirs
-    /// is dropped); what no longer fits goes to a file of its own. A copy
-    /// goes once all it held is kept or withdrawn. The ids the file holds
-    /// then, or `None` where it cannot be read just now and must be.
+    /// on this PC (what no longer fits goes to a file of its own), or of
+    /// stories this PC never heard of, while they fit. A copy goes once all
+    /// it held is kept as it was or withdrawn. The ids of this PC's
+    /// stories the file holds then, or `None` where it cannot be read just
+    /// now and must be.
     fn settle(
         &self,
         mine: &Mine,
@@ -320,8 +325,11 @@ impl Month<'_> {
     ) -> Result<Option<Vec<String>>> {
         let path = self.stories.join(story_bundles::file_name(self.month));
         let held = match story_bundles::read_file(&path, true) {
-            // Its texts are only needed to keep what this PC has not got.
-            Read::Waiting(_) if !self.unknown.is_empty() => return Ok(None),
+            // Its texts are only needed to keep what this PC has not got,
+            // and it is only worth writing for what this PC has.
+            Read::Waiting(_) if !self.unknown.is_empty() || self.known.is_empty() => {
+                return Ok(None)
+            }
             Read::Stories(held) => held,
             Read::Waiting(_) | Read::Missing | Read::Wrong(..) => Vec::new(),
         };
@@ -339,6 +347,8 @@ impl Month<'_> {
             .collect();
         let mut want: Vec<StoryContent> = self.known.to_vec();
         let mut spilled = Vec::new();
+        // Stories shared now whose text this PC has not got, found here.
+        let mut fetched = Vec::new();
         let mut size = story_bundles::text(self.month, &want).len();
         let found = held
             .iter()
@@ -346,17 +356,28 @@ impl Month<'_> {
                 Read::Stories(stories) => stories.as_slice(),
                 _ => &[],
             }));
+        // Where else no reader would ever look for it.
+        let belongs = |story: &StoryContent| {
+            story_files::is_plain_id(&story.story_id)
+                && story_bundles::month_of(story.date).as_deref() == Some(self.month)
+        };
         for story in found {
-            let keep = wanted.contains(&(story.story_id.as_str(), story.hash().as_str()))
-                || !mine.heard_of(&story.story_id);
-            if !keep || want.iter().any(|s| s.story_id == story.story_id) {
+            let id = story.story_id.as_str();
+            let shared_now = wanted.contains(&(id, story.hash().as_str()));
+            // One this PC never heard of (another PC of hers wrote it) is
+            // carried while it fits.
+            let unheard = !mine.heard_of(id) && belongs(story);
+            if !(shared_now || unheard) || want.iter().any(|s| s.story_id == id) {
                 continue;
             }
             let bytes = serde_json::to_string(story).map_or(usize::MAX, |t| t.len() + 1);
             if size.saturating_add(bytes) < story_bundles::MAX_BUNDLE as usize - 1024 {
                 size += bytes;
                 want.push(story.clone());
-            } else {
+                if shared_now {
+                    fetched.push(id.to_string());
+                }
+            } else if shared_now && story_files::is_plain_id(id) {
                 spilled.push(story.clone());
             }
         }
@@ -376,19 +397,17 @@ impl Month<'_> {
                 folder::write_whole(&path, text.as_bytes())?;
             }
         }
-        let kept: HashSet<&str> = want
-            .iter()
-            .chain(&spilled)
-            .map(|s| s.story_id.as_str())
-            .collect();
+        let kept: HashSet<(String, String)> = ids(&want).into_iter().chain(ids(&spilled)).collect();
         for (copy, read) in &copies {
             let spent = match read {
-                // Every story it held is kept, or withdrawn, or an older
-                // version of one shared now.
+                // Every story it held is kept as it was, or withdrawn, or
+                // a version of one whose text this PC has, or not one a
+                // reader would look for here.
                 Read::Stories(stories) => stories.iter().all(|s| {
-                    kept.contains(s.story_id.as_str())
+                    !belongs(s)
                         || mine.withdrawn.contains(&s.story_id)
                         || mine.known.contains_key(&s.story_id)
+                        || kept.contains(&(s.story_id.clone(), s.hash()))
                 }),
                 // Holds no text anyone can read.
                 Read::Wrong(..) => true,
@@ -398,7 +417,8 @@ impl Month<'_> {
                 remove_if_there(copy, team, replaced)?;
             }
         }
-        Ok(Some(want.into_iter().map(|s| s.story_id).collect()))
+        let known = self.known.iter().map(|s| s.story_id.clone());
+        Ok(Some(known.chain(fetched).collect()))
     }
 }
 
@@ -413,8 +433,8 @@ fn ids(stories: &[StoryContent]) -> Vec<(String, String)> {
 }
 
 /// A story that keeps a file of its own: written again where it is not
-/// its content. Read once while the app runs and again when its length or
-/// time of change moves.
+/// its content. Read once while the app runs and again when its length,
+/// time of change or version moves.
 fn settle_alone(
     runtime: &Runtime,
     team: &Path,
@@ -423,11 +443,13 @@ fn settle_alone(
     story: &StoryContent,
 ) -> Result<()> {
     let path = stories.join(format!("{}.json", story.story_id));
-    let rel = folder::relative(team, &path);
+    let hash = story.hash();
+    // Seen holding this version: an edit looks at it again.
+    let rel = format!("{}#{hash}", folder::relative(team, &path));
     if Sighting::of(&path).is_some_and(|seen| runtime.sightings.is(&rel, &seen)) {
         return Ok(());
     }
-    match story_files::read_own_name(stories, &story.story_id, &story.hash()) {
+    match story_files::read_own_name(stories, &story.story_id, &hash) {
         Found::Content(_) => {}
         // Not read, so not known to be wrong: looked at again later.
         Found::Waiting(_) => return Ok(()),

@@ -283,16 +283,12 @@ fn stories_beside(
 ) -> Vec<Option<StoryContent>> {
     let dir = stories.to_path_buf();
     // Parts of one chunk are read side by side: each goes by its first
-    // story's month file.
-    let first = wanted.iter().flatten().next().map_or_else(
-        || stories.to_path_buf(),
-        |(id, _, date)| {
-            stories.join(crate::exchange::story_bundles::month_of(*date).map_or_else(
-                || id.clone(),
-                |m| crate::exchange::story_bundles::file_name(&m),
-            ))
-        },
-    );
+    // story's name (parts of one month must not wait for each other).
+    let first = wanted
+        .iter()
+        .flatten()
+        .next()
+        .map_or_else(|| stories.to_path_buf(), |(id, _, _)| stories.join(id));
     crate::folder::deadline::within(&first, move || {
         let mut allowance = STORY_BYTES_PER_PART;
         let mut shelf = crate::exchange::story_bundles::Shelf::new(&dir, false, false);

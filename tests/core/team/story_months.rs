@@ -136,3 +136,44 @@ fn a_conflict_copy_holding_a_text_her_app_never_had_is_gathered_into_the_month_n
         "what only the copy held is in the month's file"
     );
 }
+
+#[test]
+fn stories_in_a_planted_copy_that_no_reader_would_look_for_are_not_carried_and_get_no_files() {
+    let t = team();
+    share(&t.sara, "Hennes egen", Situation::JustBecause);
+    let month = support::month_file(t.path(), &t.sara.id);
+    let stories = month.parent().map(Path::to_path_buf).unwrap_or_default();
+    let name = month
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    let mut bundle: serde_json::Value =
+        serde_json::from_slice(&fs::read(&month).unwrap_or_default()).unwrap_or_default();
+    let template = bundle["stories"][0].clone();
+    let mut planted = Vec::new();
+    for (id, date) in [
+        ("../../utanför", "2026-11-23"),
+        ("0193ffff-0000-7000-8000-000000000002", "2025-01-15"),
+    ] {
+        let mut story = template.clone();
+        story["story_id"] = id.into();
+        story["date"] = date.into();
+        story["text"] = "Inplanterat".into();
+        planted.push(story);
+    }
+    bundle["stories"] = planted.into();
+    let stem = name.trim_end_matches(".json");
+    fs::write(stories.join(format!("{stem} (1).json")), bundle.to_string())
+        .unwrap_or_else(|err| panic!("{err}"));
+
+    read(&t.sara);
+    assert_eq!(
+        names_in(&stories),
+        vec![name],
+        "the copy went, and no file came"
+    );
+    assert!(holds(&month, "Hennes egen"));
+    assert!(!holds(&month, "Inplanterat"));
+    assert!(!t.path().join("utanför.json").exists());
+}
