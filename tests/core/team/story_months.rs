@@ -8,7 +8,7 @@ use crate::support::team as support;
 use chrono::{DateTime, NaiveDate};
 use fanday_core::{Fanday, Role, Situation};
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use support::{feed_texts, member, member_dir, moment_input, names_in, read, share, team, Member};
 
@@ -100,10 +100,13 @@ fn stories_an_earlier_fanday_kept_one_file_each_are_read_and_gathered_into_the_m
     assert_eq!(feed_texts(&olle), vec!["Skrivet av en äldre Fanday"]);
 }
 
-#[test]
-fn a_conflict_copy_holding_a_text_her_app_never_had_is_gathered_into_the_month_not_dropped() {
-    let t = team();
-    share(&t.sara, "Skrivet på den här datorn", Situation::JustBecause);
+/// Sara's month file after she shared `text`: its path, its folder, its
+/// name and what it holds.
+fn her_month_after_sharing(
+    t: &support::Team,
+    text: &str,
+) -> (PathBuf, PathBuf, String, serde_json::Value) {
+    share(&t.sara, text, Situation::JustBecause);
     let month = support::month_file(t.path(), &t.sara.id);
     let stories = month.parent().map(Path::to_path_buf).unwrap_or_default();
     let name = month
@@ -111,10 +114,17 @@ fn a_conflict_copy_holding_a_text_her_app_never_had_is_gathered_into_the_month_n
         .unwrap_or_default()
         .to_string_lossy()
         .into_owned();
+    let bundle = serde_json::from_slice(&fs::read(&month).unwrap_or_default()).unwrap_or_default();
+    (month, stories, name, bundle)
+}
+
+#[test]
+fn a_conflict_copy_holding_a_text_her_app_never_had_is_gathered_into_the_month_not_dropped() {
+    let t = team();
+    let (month, stories, name, mut bundle) =
+        her_month_after_sharing(&t, "Skrivet på den här datorn");
     // A copy the engine made while another PC of hers wrote the month:
     // it holds a story this PC has never heard of.
-    let mut bundle: serde_json::Value =
-        serde_json::from_slice(&fs::read(&month).unwrap_or_default()).unwrap_or_default();
     let mut other = bundle["stories"][0].clone();
     other["story_id"] = "0193ffff-0000-7000-8000-000000000001".into();
     other["text"] = "Skrivet på en annan dator".into();
@@ -140,16 +150,7 @@ fn a_conflict_copy_holding_a_text_her_app_never_had_is_gathered_into_the_month_n
 #[test]
 fn stories_in_a_planted_copy_that_no_reader_would_look_for_are_not_carried_and_get_no_files() {
     let t = team();
-    share(&t.sara, "Hennes egen", Situation::JustBecause);
-    let month = support::month_file(t.path(), &t.sara.id);
-    let stories = month.parent().map(Path::to_path_buf).unwrap_or_default();
-    let name = month
-        .file_name()
-        .unwrap_or_default()
-        .to_string_lossy()
-        .into_owned();
-    let mut bundle: serde_json::Value =
-        serde_json::from_slice(&fs::read(&month).unwrap_or_default()).unwrap_or_default();
+    let (month, stories, name, mut bundle) = her_month_after_sharing(&t, "Hennes egen");
     let template = bundle["stories"][0].clone();
     let mut planted = Vec::new();
     for (id, date) in [
