@@ -272,14 +272,14 @@ pub(super) fn settle_own(
             bundled.extend(known.iter().map(|s| s.story_id.clone()));
             continue;
         }
-        let month_of = Month {
+        let this_month = Month {
             stories: &stories,
             dir,
             month,
             known,
             unknown,
         };
-        let Some(held) = month_of.settle(&mine, team, replaced)? else {
+        let Some(held) = this_month.settle(&mine, team, replaced)? else {
             continue;
         };
         bundled.extend(held);

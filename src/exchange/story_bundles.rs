@@ -136,7 +136,7 @@ pub fn read_file(path: &Path, within: bool) -> Read {
 
 /// The month's file under its own name and, with `copies`, the sync
 /// engines' conflict copies of it: the stories of all that could be read.
-pub fn read_month(stories_dir: &Path, month: &str, within: bool, copies: bool) -> Read {
+fn read_month(stories_dir: &Path, month: &str, within: bool, copies: bool) -> Read {
     let own = read_file(&stories_dir.join(file_name(month)), within);
     if !copies {
         return own;
