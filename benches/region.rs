@@ -73,6 +73,18 @@ impl Member {
         }
         self.months
             .retain(|month, _| Some(month) == newest.as_ref());
+        // The lines for followers, by month, as the member's app keeps
+        // them: the lines come in order, so each month's file is appended.
+        let open = self.dir.join(fanday_core::team::OPEN_DIR);
+        std::fs::create_dir_all(&open).unwrap_or_else(|err| panic!("{err}"));
+        for (name, text) in fanday_core::team::open_files(self.lines.iter().map(String::as_str)) {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(open.join(name))
+                .and_then(|mut file| file.write_all(text.as_bytes()))
+                .unwrap_or_else(|err| panic!("{err}"));
+        }
         let mut file = std::io::BufWriter::new(
             std::fs::OpenOptions::new()
                 .create(true)
@@ -176,7 +188,9 @@ fn found_team(
 /// shares a story each working day (its text in the member's file of the
 /// month), three
 /// colleagues applaud it, one comments on every fifth, and each member
-/// sends a tally each week. Returns how many events.
+/// sends a tally and their word of being recognised each week (copies of
+/// those lines, and of their request to join, in their files for
+/// followers). Returns how many events.
 fn five_years(
     team: &str,
     people: &mut [Member],
@@ -235,6 +249,8 @@ fn five_years(
                 member.sign(team, at, "tally.week", json!({"week": format!("{}-W{:02}", week.year(), week.week()),
                     "fans": 5, "just_because": 3, "said_no": 1, "complaint": 1, "external": 4, "internal": 1,
                     "exceptions_used": 1, "plans_followed": 0}));
+                member.sign(team, at, "recognition.week",
+                    json!({"week": format!("{}-W{:02}", week.year(), week.week()), "recognised": true}));
             }
         }
         if day.day() == 1 || day == today {

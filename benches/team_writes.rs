@@ -8,7 +8,8 @@
 //! 4 MiB Fanday had before. Goal: a small upload per event, at most the
 //! roll-over size and one event. The story texts travel in a file per
 //! month, written again at each share: what that sends is printed beside
-//! what one file per story sent. Prints figures; asserts nothing. Run with
+//! what one file per story sent; the member's lines for followers (their
+//! tallies) likewise. Prints figures; asserts nothing. Run with
 //! `cargo bench --bench team_writes`.
 
 use fanday_core::team::ROLL_OVER_BYTES;
@@ -94,6 +95,8 @@ fn main() {
     let dir = folder.path().join("members").join(&me.id);
     let text = "Ringde upp en kund som väntat länge och bokade om resan åt henne.";
     let stories = dir.join("stories");
+    let open = dir.join(fanday_core::team::OPEN_DIR);
+    let mut open_sent = Vec::with_capacity(EVENTS);
     let mut sent = Vec::with_capacity(EVENTS);
     let mut lines = Vec::with_capacity(EVENTS);
     let mut texts_sent = Vec::with_capacity(EVENTS);
@@ -108,6 +111,7 @@ fn main() {
         day += chrono::Duration::days(1);
         let before = events_files(&dir);
         let months_before = files_ending(&stories, ".json");
+        let open_before = files_ending(&open, ".jsonl");
         app.add_moment(&MomentInput {
             shared: true,
             ..MomentInput::new(Situation::JustBecause, Customer::External, text)
@@ -126,6 +130,10 @@ fn main() {
             // What the month's file grew by: about the story's own file.
             let total = |files: &[(String, u64)]| files.iter().map(|(_, l)| l).sum::<u64>();
             texts_alone.push(total(&months_after).saturating_sub(total(&months_before)));
+        }
+        let open_after = files_ending(&open, ".jsonl");
+        if let Some((_, len)) = open_after.iter().find(|file| !open_before.contains(file)) {
+            open_sent.push(*len);
         }
         let after = events_files(&dir);
         let changed = after
@@ -165,4 +173,10 @@ fn main() {
         "story texts before, a file of its own per story",
         &texts_alone,
     );
+    println!(
+        "lines for followers: {} month files, written again at {} of the shares",
+        files_ending(&open, ".jsonl").len(),
+        open_sent.len()
+    );
+    summary("lines for followers, a month's file per change", &open_sent);
 }

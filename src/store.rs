@@ -30,6 +30,7 @@ const MIGRATION_STEPS: &[&str] = &[
     include_str!("../migrations/013_follows.sql"),
     include_str!("../migrations/014_moment_teams.sql"),
     include_str!("../migrations/015_follower_exception_words.sql"),
+    include_str!("../migrations/016_recognition_weeks.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -5,6 +5,8 @@
 //! is the folder's (`crate::folder`).
 
 pub(crate) mod allowance;
+pub(crate) mod open_lines;
+mod own_open;
 mod own_stories;
 mod pass;
 pub(crate) mod read;

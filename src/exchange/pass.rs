@@ -11,7 +11,7 @@ use super::write::{self, Flushed};
 use crate::error::{CoreError, Result};
 use crate::lock::locked;
 use crate::profile::{self, Profile, Role};
-use crate::team::{membership, outbox, reconcile, tally};
+use crate::team::{membership, outbox, recognition_week, reconcile, tally};
 use crate::team_event::EVENT_VERSION;
 use crate::Fanday;
 use std::sync::atomic::Ordering;
@@ -173,6 +173,9 @@ impl Fanday {
         unless_locked(reconcile::reconcile(&self.store.conn(), &me, now).map(|_| ()))?;
         let today = self.today();
         unless_locked(tally::publish(&self.store.conn(), &me, today, now).map(|_| ()))?;
+        unless_locked(
+            recognition_week::publish(&self.store.conn(), &me, today, self.clock.now()).map(|_| ()),
+        )?;
         self.take_own(&me)?;
         self.note_flush(&me, &mut report, &mut allowance);
         let everyones_pass = |allowance: &mut Allowance| {
@@ -199,7 +202,20 @@ impl Fanday {
             pass.reread = again.reread;
             pass.own_damaged |= again.own_damaged;
         }
-        if pass.own_damaged {
+        // A colleague's applause just read may be this week's first
+        // recognition: it is said at once, not at the next pass.
+        let mut said = 0;
+        if pass.new_events > 0 {
+            let (today, now) = (self.today(), self.clock.now());
+            unless_locked(
+                recognition_week::publish(&self.store.conn(), &me, today, now)
+                    .map(|sent| said = sent),
+            )?;
+        }
+        if said > 0 {
+            self.take_own(&me)?;
+        }
+        if pass.own_damaged || said > 0 {
             self.note_flush(&me, &mut report, &mut allowance);
         }
         if self.upgrade_team_if_founder(&me)? {
@@ -246,7 +262,8 @@ impl Fanday {
             let today = self.today();
             let conn = self.store.conn();
             let sent = reconcile::reconcile(&conn, &me, now)
-                .and_then(|_| tally::publish(&conn, &me, today, now));
+                .and_then(|_| tally::publish(&conn, &me, today, now))
+                .and_then(|_| recognition_week::publish(&conn, &me, today, self.clock.now()));
             drop(conn);
             if sent.is_ok() && self.take_own(&me).is_ok() {
                 self.send_team(&me);

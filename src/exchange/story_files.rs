@@ -142,15 +142,7 @@ pub fn erase(member_dir: &Path, story_id: &str) -> Result<()> {
     }
     for path in doomed {
         // A folder put at the name is moved aside: it holds no text of hers.
-        if std::fs::symlink_metadata(&path).is_ok_and(|meta| meta.is_dir()) {
-            folder::make_room(&path, folder::Keeps::File)?;
-            continue;
-        }
-        match std::fs::remove_file(&path) {
-            Ok(()) => {}
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
-            Err(err) => return Err(folder::io_error(&path, err)),
-        }
+        folder::take_away(&path)?;
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! whose key to pin (format 1) or which keys each member's lines may carry
 //! (format 2).
 
+use super::open_lines::{is_file_name, OPEN_DIR};
 use crate::error::Result;
 use crate::folder::deadline;
 use crate::folder::file_names::{classify, FileRole};
@@ -373,7 +374,27 @@ fn plan_member(
     let Ok(entries) = list(&dir) else {
         return;
     };
+    // A follower reads a member's lines for followers where they keep
+    // them, and their events files only where they keep none (a Fanday
+    // from before them).
+    if !seen.texts {
+        let open = dir.join(OPEN_DIR);
+        let keeps_open = entries
+            .iter()
+            .any(|(name, _, kind)| name == OPEN_DIR && *kind == EntryKind::Dir);
+        if keeps_open {
+            for (name, path, kind) in list(&open).unwrap_or_default() {
+                if is_file_name(&name) {
+                    plan_file(folder, member, me, &book, seen, plan, path, kind);
+                }
+            }
+            return;
+        }
+    }
     for (name, path, kind) in entries {
+        if name == OPEN_DIR {
+            continue;
+        }
         if name == folder::STORIES_DIR {
             match kind {
                 EntryKind::Dir => {}
@@ -386,7 +407,6 @@ fn plan_member(
             }
             continue;
         }
-        let rel = relative(folder, &path);
         match classify(&name) {
             FileRole::Profile | FileRole::CopyOf(_) => continue,
             FileRole::Events => {}
@@ -395,79 +415,95 @@ fn plan_member(
                 continue
             }
             FileRole::Refused(refusal) => {
-                plan.whole_file.push((rel, refusal));
+                plan.whole_file.push((relative(folder, &path), refusal));
                 continue;
             }
         }
-        let refused = match kind {
-            EntryKind::File => None,
-            EntryKind::Link => Some(Refusal::Link),
-            EntryKind::Dir => Some(Refusal::FolderNotFile),
-            EntryKind::Other => Some(Refusal::NotRegular),
-        };
-        if let Some(refusal) = refused {
-            plan.whole_file.push((rel, refusal));
-            plan.own_damaged |= member == me;
-            continue;
-        }
-        // Waiting to be tried again, or an earlier open still out.
-        if !seen.waits.is_due(&rel, seen.now) || deadline::is_in_flight(&path) {
-            plan.waiting.push(rel);
-            continue;
-        }
-        let meta = match std::fs::symlink_metadata(&path) {
-            Ok(meta) => meta,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(err) => {
-                plan.waited.push((rel, waits::reason_of(&err)));
-                continue;
-            }
-        };
-        let sighting = Sighting {
-            len: meta.len(),
-            modified: meta.modified().ok(),
-        };
-        if sighting.len > MAX_FILE_BYTES {
-            plan.whole_file.push((rel, Refusal::TooLarge));
-            continue;
-        }
-        let state = seen.states.get(&rel);
-        let read_to = state.map_or(0, |s| s.read_to);
-        // Read to its end and not touched since: nothing to open.
-        if sighting.len == read_to && (read_to == 0 || seen.sightings.is(&rel, &sighting)) {
-            continue;
-        }
-        let (from, check) = match state {
-            // Read again from the start on purpose (a member's key changed).
-            Some(state) if state.read_to == 0 => (Cursor::default(), None),
-            // Whether its bytes before that point are still the ones read
-            // (not a replacement of the same length, or longer), the
-            // reader checks as it opens it.
-            Some(state) if sighting.len >= read_to => (
-                Cursor {
-                    pos: read_to,
-                    long_line_from: state.long_line_from,
-                },
-                Some((read_to, state.tail_hash.clone())),
-            ),
-            Some(_) => {
-                // Shorter than where it was read: never read from mid-line;
-                // take it again from the start.
-                plan.rewound.push(rel.clone());
-                plan.own_damaged |= member == me;
-                (Cursor::default(), None)
-            }
-            None => (Cursor::default(), None),
-        };
-        plan.jobs.push(Job {
-            rel,
-            path,
-            member: member.to_string(),
-            book: book.clone(),
-            from,
-            check,
-            sighting,
-            texts: seen.texts,
-        });
+        plan_file(folder, member, me, &book, seen, plan, path, kind);
     }
+}
+
+/// What reading one file of a member's lines takes, if anything.
+#[allow(clippy::too_many_arguments)]
+fn plan_file(
+    folder: &Path,
+    member: &str,
+    me: &str,
+    book: &KeyBook,
+    seen: &Seen<'_>,
+    plan: &mut Plan,
+    path: PathBuf,
+    kind: EntryKind,
+) {
+    let rel = relative(folder, &path);
+    let refused = match kind {
+        EntryKind::File => None,
+        EntryKind::Link => Some(Refusal::Link),
+        EntryKind::Dir => Some(Refusal::FolderNotFile),
+        EntryKind::Other => Some(Refusal::NotRegular),
+    };
+    if let Some(refusal) = refused {
+        plan.whole_file.push((rel, refusal));
+        plan.own_damaged |= member == me;
+        return;
+    }
+    // Waiting to be tried again, or an earlier open still out.
+    if !seen.waits.is_due(&rel, seen.now) || deadline::is_in_flight(&path) {
+        plan.waiting.push(rel);
+        return;
+    }
+    let meta = match std::fs::symlink_metadata(&path) {
+        Ok(meta) => meta,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return,
+        Err(err) => {
+            plan.waited.push((rel, waits::reason_of(&err)));
+            return;
+        }
+    };
+    let sighting = Sighting {
+        len: meta.len(),
+        modified: meta.modified().ok(),
+    };
+    if sighting.len > MAX_FILE_BYTES {
+        plan.whole_file.push((rel, Refusal::TooLarge));
+        return;
+    }
+    let state = seen.states.get(&rel);
+    let read_to = state.map_or(0, |s| s.read_to);
+    // Read to its end and not touched since: nothing to open.
+    if sighting.len == read_to && (read_to == 0 || seen.sightings.is(&rel, &sighting)) {
+        return;
+    }
+    let (from, check) = match state {
+        // Read again from the start on purpose (a member's key changed).
+        Some(state) if state.read_to == 0 => (Cursor::default(), None),
+        // Whether its bytes before that point are still the ones read
+        // (not a replacement of the same length, or longer), the
+        // reader checks as it opens it.
+        Some(state) if sighting.len >= read_to => (
+            Cursor {
+                pos: read_to,
+                long_line_from: state.long_line_from,
+            },
+            Some((read_to, state.tail_hash.clone())),
+        ),
+        Some(_) => {
+            // Shorter than where it was read: never read from mid-line;
+            // take it again from the start.
+            plan.rewound.push(rel.clone());
+            plan.own_damaged |= member == me;
+            (Cursor::default(), None)
+        }
+        None => (Cursor::default(), None),
+    };
+    plan.jobs.push(Job {
+        rel,
+        path,
+        member: member.to_string(),
+        book: book.clone(),
+        from,
+        check,
+        sighting,
+        texts: seen.texts,
+    });
 }

@@ -339,6 +339,7 @@ fn write_to(
     let damaged = state.is_some() && !intact;
     if !damaged {
         super::own_stories::settle_own(store, runtime, team, &dir, &me.id, false, replaced)?;
+        super::own_open::settle_open(store, runtime, team, &dir, replaced)?;
     }
     if pending.is_empty() && !damaged {
         return Ok(Flushed::default());
@@ -379,6 +380,7 @@ fn write_to(
             }
         }
         super::own_stories::settle_own(store, runtime, team, &dir, &me.id, true, replaced)?;
+        super::own_open::settle_open(store, runtime, team, &dir, replaced)?;
         let all: Vec<Line> = store
             .conn()
             .prepare_cached("SELECT event_id, line, attachment FROM own_events ORDER BY seq")?

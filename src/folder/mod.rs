@@ -284,6 +284,21 @@ pub fn ensure_dir(dir: &Path) -> Result<(), CoreError> {
     Ok(())
 }
 
+/// In this member's own folder: takes away what stands at `path`. A
+/// file, a link or a pipe is removed; a folder is moved aside as
+/// [`make_room`] does (it may hold what someone put there). Returns
+/// whether a folder was moved.
+pub fn take_away(path: &Path) -> Result<bool, CoreError> {
+    if fs::symlink_metadata(path).is_ok_and(|meta| meta.is_dir()) {
+        return make_room(path, Keeps::File);
+    }
+    match fs::remove_file(path) {
+        Ok(()) => Ok(false),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(err) => Err(io_error(path, err)),
+    }
+}
+
 /// What this member's app keeps at a name in its own folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Keeps {

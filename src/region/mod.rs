@@ -364,7 +364,6 @@ impl Fanday {
         // them; during a reading they are worked out and shown, not kept.
         let no_reading = self.region_kept.reading.try_lock().ok();
         let today = self.today();
-        let now = self.clock.now();
         let mut teams = Vec::new();
         let mut todo = Vec::new();
         for dir in self.followed_dirs() {
@@ -383,7 +382,7 @@ impl Fanday {
             }
             todo.push(dir);
         }
-        let worked = each_of(&todo, |dir| self.work_out(dir, today, now, weeks))?;
+        let worked = each_of(&todo, |dir| self.work_out(dir, today, weeks))?;
         let mut worked_out = Vec::new();
         for (dir, numbers) in todo.into_iter().zip(worked) {
             let Some(numbers) = numbers else {
@@ -410,7 +409,6 @@ impl Fanday {
         &self,
         dir: &Path,
         today: chrono::NaiveDate,
-        now: chrono::DateTime<chrono::FixedOffset>,
         weeks: usize,
     ) -> Result<Option<RegionTeam>> {
         let Ok(followed) = self.open_followed(dir) else {
@@ -432,7 +430,7 @@ impl Fanday {
             }));
         }
         let conn = followed.store.conn();
-        Ok(Some(numbers::team_weeks(&conn, team, today, now, weeks)?))
+        Ok(Some(numbers::team_weeks(&conn, team, today, weeks)?))
     }
 
     /// The region's numbers as a CSV at `path` for a report: one row per

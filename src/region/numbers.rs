@@ -8,8 +8,8 @@ use super::{FollowedTeam, Region};
 use crate::error::Result;
 use crate::export::{csv_error, excel_csv, safe_cell};
 use crate::stats::{per_member, percent, WeekInsight};
-use crate::team::{recognition, tally_insights};
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use crate::team::{recognition_week, tally_insights};
+use chrono::NaiveDate;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -48,18 +48,13 @@ pub fn team_weeks(
     conn: &Connection,
     team: FollowedTeam,
     today: NaiveDate,
-    now: DateTime<FixedOffset>,
     weeks: usize,
 ) -> Result<RegionTeam> {
-    // The follower is no member: nobody is "the person looking aside".
-    let recognition = recognition::load(conn, "", now, weeks)?;
+    let recognition = recognition_week::region_weeks(conn, today, weeks)?;
     let weeks = tally_insights::weeks(conn, today, weeks)?
         .into_iter()
         .map(|tallied| {
-            let recognised = recognition
-                .weeks
-                .iter()
-                .find(|r| r.monday == tallied.monday);
+            let recognised = recognition.iter().find(|r| r.monday == tallied.monday);
             RegionWeek {
                 tallied,
                 recognised: recognised.map_or(0, |r| r.recognised),

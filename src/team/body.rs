@@ -259,6 +259,17 @@ pub struct TallyBody {
     pub plans_followed: u32,
 }
 
+/// Whether a colleague recognised the member (applause, a comment or a
+/// feature on a story of theirs still shared) in one ISO week: what a
+/// region's recognition coverage counts, read beside the tallies. It is
+/// always about the member who signed it, and names nobody else.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecognitionBody {
+    pub week: String,
+    pub recognised: bool,
+}
+
 /// The member switched their tallies off: none of their earlier tallies
 /// count any longer (a later one, once switched on again, does).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -332,6 +343,9 @@ bodies! {
     LineupVoice(VoiceBody) = LINEUP_VOICE "lineup.voice";
     TallyWeek(TallyBody) = TALLY_WEEK "tally.week";
     TallyStopped(TallyStopBody) = TALLY_STOPPED "tally.stopped";
+    /// A kind of its own, so that a Fanday before it refuses it (an
+    /// unknown kind) and its tallies still count there.
+    RecognitionWeek(RecognitionBody) = RECOGNITION_WEEK "recognition.week";
 }
 
 /// A body as JSON, parsed or as text.

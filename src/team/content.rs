@@ -245,6 +245,18 @@ pub fn apply_other(state: &mut TeamState, event: &Accepted, body: &Body) -> Outc
             }
             Outcome::Applied
         }
+        Body::RecognitionWeek(word) => {
+            let Some(monday) = tally::parse_week(&word.week)
+                .filter(|monday| tally::week_has_begun(*monday, event.at))
+            else {
+                return Outcome::Refused(Refusal::TallyInvalid);
+            };
+            let weeks = state.recognition.entry(event.member.clone()).or_default();
+            if weeks.get(&monday).map_or(true, |found| found.0 < event.seq) {
+                weeks.insert(monday, (event.seq, event.key.clone(), word.recognised));
+            }
+            Outcome::Applied
+        }
         Body::TallyStopped(_) => {
             let stop = state
                 .tally_stops

@@ -151,16 +151,13 @@ fn note_written(
 /// Do the tables hold the state folded now: written for this log and team
 /// (format 2, whose start does not itself come from those tables), and no
 /// event of the log crossed the edge of the dates that count (a day after
-/// `now`) between then and now, whichever way the clock went? A
-/// follower's tables hold recognition from a time before when they were
-/// written: not if the clock has gone back since.
+/// `now`) between then and now, whichever way the clock went?
 fn written_before(
     conn: &Connection,
     genesis: &Genesis,
     log: (i64, i64),
     me: &str,
     now: DateTime<Utc>,
-    follower: bool,
 ) -> Result<bool> {
     if genesis.format != EVENT_VERSION {
         return Ok(false);
@@ -173,7 +170,7 @@ fn written_before(
     let Some((Some(written), Some(at))) = written else {
         return Ok(false);
     };
-    if written != written_for(genesis, log, me) || (follower && now < at) {
+    if written != written_for(genesis, log, me) {
         return Ok(false);
     }
     let (from, to) = (at.min(now), at.max(now));
@@ -282,11 +279,10 @@ impl Current {
         for event in events.iter().filter(|e| is_own_line(&state, e)) {
             note_line(&mut lines, event);
         }
-        let since = follower_rows::since(conn, now)?;
+        let since = follower_rows::since(conn)?;
         let (before, withdrawn) = match held.take() {
-            // A follower's rows from before: only while its clock went on
-            // (gone back, older recognition is asked for again).
-            Some(old) if old.genesis == genesis && old.since <= since => {
+            // The rows from before, where they were written alike.
+            Some(old) if old.genesis == genesis && old.since == since => {
                 let touched = changes(&old.state, &state);
                 project::write(conn, &state, &touched, me, since)?;
                 let withdrawn = newly_withdrawn(&old.state, &state, &touched);
@@ -296,9 +292,7 @@ impl Current {
             // log, and no event's date came (or went) since. The withdrawn
             // are told again all the same: erasing their texts from the
             // backups is tried again at each start.
-            _ if written_before(conn, &genesis, log, me, now, since.is_some())? => {
-                (None, all_withdrawn(&state))
-            }
+            _ if written_before(conn, &genesis, log, me, now)? => (None, all_withdrawn(&state)),
             _ => {
                 project::clear(conn)?;
                 let touched = everything(&state);
@@ -579,7 +573,7 @@ fn touch_other(state: &TeamState, event: &Accepted, body: &Body, touched: &mut T
         Body::LineupName(_) => {
             touched.anonymous.insert(event.member.clone());
         }
-        Body::TallyWeek(_) | Body::TallyStopped(_) => {
+        Body::TallyWeek(_) | Body::TallyStopped(_) | Body::RecognitionWeek(_) => {
             touched.tallies.insert(event.member.clone());
         }
         _ => {}

@@ -1,13 +1,12 @@
-//! What a follower's store writes of a team's stories and recognition.
-//! A region's numbers read recognition (applause, comments and features
-//! from colleagues) of the weeks shown, a year at most, joined with the
-//! stories it was given on; nothing else of them. So a follower writes
-//! applause and comments from a time on, and the rows of the stories
-//! with recognition from then (a member's store writes all). Its log and
-//! state hold everything, as the members' do.
+//! What a follower's store writes of a team's stories and recognition:
+//! nothing. A region's numbers count recognition from each member's own
+//! word of their week (`recognition.week`, beside the tallies), never
+//! from applause or comments, so where a follower reads a Fanday before
+//! those words (a member's events files), its log and state hold the
+//! stories and applause as the members' do, and no table the screens read
+//! gets a row of them. A member's store writes all.
 
 use super::membership;
-use super::recognition;
 use super::state::TeamState;
 use super::touched::Touched;
 use crate::error::Result;
@@ -15,11 +14,10 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use std::collections::BTreeSet;
 
-/// Where a follower's store writes recognition from, for a state folded
-/// at `at` (see [`recognition::kept_by_follower`]); `None` for a
-/// member's store, which writes all of it.
-pub fn since(conn: &Connection, at: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
-    Ok(membership::follows(conn)?.then(|| at - recognition::kept_by_follower()))
+/// Where a follower's store writes recognition from: never (the end of
+/// time); `None` for a member's store, which writes all of it.
+pub fn since(conn: &Connection) -> Result<Option<DateTime<Utc>>> {
+    Ok(membership::follows(conn)?.then_some(DateTime::<Utc>::MAX_UTC))
 }
 
 /// Is a time within what is written?

@@ -323,6 +323,7 @@ pub fn leave(conn: &mut Connection) -> Result<()> {
         "story_reviews",
         "team_tallies",
         "team_tally_stops",
+        "team_recognition",
     ] {
         tx.execute(&format!("DELETE FROM {table}"), [])?;
     }

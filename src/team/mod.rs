@@ -26,6 +26,7 @@ pub(crate) mod outbox;
 pub(crate) mod project;
 mod proposals;
 pub mod recognition;
+pub mod recognition_week;
 pub(crate) mod reconcile;
 pub(crate) mod refusal;
 mod state;
@@ -35,6 +36,7 @@ pub mod tally_insights;
 mod touched;
 pub(crate) mod verify;
 
+pub use crate::exchange::open_lines::{layout as open_files, OPEN_DIR};
 pub use crate::exchange::report::{Gap, ReadReport, Skip, MAX_SKIP_ROWS};
 pub use crate::exchange::story_bundles::{
     file_name as month_file_name, month_of, text as month_file_text,

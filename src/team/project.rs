@@ -85,6 +85,7 @@ pub fn clear(conn: &Connection) -> Result<()> {
         "lineup_names",
         "team_tallies",
         "team_tally_stops",
+        "team_recognition",
     ] {
         exec(conn, &format!("DELETE FROM {table}"), [])?;
     }
@@ -342,6 +343,15 @@ fn tallies(conn: &Connection, member: &str, state: &TeamState) -> Result<()> {
                 tally.exceptions_used,
                 tally.plans_followed
             ],
+        )?;
+    }
+    delete(conn, "team_recognition", "member_id", member)?;
+    for (monday, (seq, event, recognised)) in state.recognition.get(member).into_iter().flatten() {
+        exec(
+            conn,
+            "INSERT INTO team_recognition (event_id, member_id, monday, seq, recognised)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![event, member, monday, *seq as i64, recognised],
         )?;
     }
     if let Some((seq, event)) = state.tally_stops.get(member) {

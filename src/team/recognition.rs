@@ -18,15 +18,6 @@ pub const RECENT_DAYS: i64 = 7;
 /// The most weeks a region's screen or report shows.
 pub const REGION_MAX_WEEKS: usize = 53;
 
-/// How far before its time a follower's store writes recognition where
-/// the region's numbers read it: the region's weeks at most, the week
-/// before them, and a day for the offset of local weeks. Older applause
-/// and comments are in its log and state, but no region screen asks for
-/// them (three in four of a five-year team's rows).
-pub fn kept_by_follower() -> Duration {
-    Duration::weeks(REGION_MAX_WEEKS as i64 + 1) + Duration::days(1)
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RecognisedWeek {
     pub iso_year: i32,
@@ -36,6 +27,20 @@ pub struct RecognisedWeek {
     pub recognised: u32,
     /// 0 to 100, one decimal.
     pub share: f64,
+}
+
+impl RecognisedWeek {
+    pub fn of(monday: NaiveDate, recognised: u32, members: u32) -> RecognisedWeek {
+        let iso = monday.iso_week();
+        RecognisedWeek {
+            iso_year: iso.year(),
+            iso_week: iso.week(),
+            monday,
+            members,
+            recognised,
+            share: crate::stats::percent(recognised, members),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -95,15 +100,7 @@ pub fn coverage(
                 .filter_map(|g| ids.get(g.author.as_str()))
                 .collect::<BTreeSet<_>>()
                 .len() as u32;
-            let iso = monday.iso_week();
-            RecognisedWeek {
-                iso_year: iso.year(),
-                iso_week: iso.week(),
-                monday,
-                members: total,
-                recognised,
-                share: crate::stats::percent(recognised, total),
-            }
+            RecognisedWeek::of(monday, recognised, total)
         })
         .collect();
     Recognition {

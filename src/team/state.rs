@@ -132,6 +132,9 @@ pub struct TeamState {
     /// By member: the number of their latest switch-off of tallies, and
     /// its event.
     pub tally_stops: BTreeMap<String, (u64, String)>,
+    /// By member, by Monday: their latest word on being recognised that
+    /// week (its number, its event, and whether).
+    pub recognition: BTreeMap<String, BTreeMap<NaiveDate, (u64, String, bool)>>,
     /// By `proposer/id`.
     pub exceptions: BTreeMap<String, ExceptionState>,
 }

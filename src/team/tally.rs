@@ -38,13 +38,18 @@ pub fn parse_week(text: &str) -> Option<NaiveDate> {
     (week_name(monday) == text).then_some(monday)
 }
 
+/// Whether a week's numbers signed at `at` can be right: a week that had
+/// not begun then (a day's leeway for time zones), or one before 2000,
+/// cannot be counted.
+pub fn week_has_begun(monday: NaiveDate, at: DateTime<Utc>) -> bool {
+    let earliest = NaiveDate::from_ymd_opt(2000, 1, 3).unwrap_or_default();
+    monday >= earliest && monday <= (at + Duration::days(1)).date_naive()
+}
+
 /// Whether a tally signed at `at` can be right; its week's Monday if so.
 pub fn check(tally: &TallyBody, at: DateTime<Utc>) -> std::result::Result<NaiveDate, Refusal> {
     let monday = parse_week(&tally.week).ok_or(Refusal::TallyInvalid)?;
-    let earliest = NaiveDate::from_ymd_opt(2000, 1, 3).unwrap_or_default();
-    // A week that had not begun (a day's leeway for time zones) when the
-    // tally was signed cannot be counted yet.
-    if monday < earliest || monday > (at + Duration::days(1)).date_naive() {
+    if !week_has_begun(monday, at) {
         return Err(Refusal::TallyInvalid);
     }
     let counts = [
@@ -116,51 +121,63 @@ pub fn sharing(conn: &Connection) -> Result<bool> {
     Ok(setting(conn, SETTING)?.map_or(true, |value| value != "0"))
 }
 
-/// The tally this person last published for a week, refused or not, and
-/// not switched off since.
-fn last_published(conn: &Connection, me: &str, week: &str) -> Result<Option<TallyBody>> {
-    let sent = events::of_member(conn, me, &[kind::TALLY_WEEK, kind::TALLY_STOPPED])?;
+/// What this person last said of a week in a kind of their weekly
+/// numbers (a tally, a word of recognition), refused or not, and not
+/// switched off since: the one `pick` finds, newest first.
+pub(super) fn last_published<T>(
+    conn: &Connection,
+    me: &str,
+    of_kind: &str,
+    pick: impl Fn(Body) -> Option<T>,
+) -> Result<Option<T>> {
+    let sent = events::of_member(conn, me, &[of_kind, kind::TALLY_STOPPED])?;
     Ok(sent
         .into_iter()
         .rev()
         .take_while(|(_, body)| !matches!(body, Body::TallyStopped(_)))
-        .find_map(|(_, body)| match body {
-            Body::TallyWeek(tally) if tally.week == week => Some(tally),
-            _ => None,
-        }))
+        .find_map(|(_, body)| pick(body)))
+}
+
+/// The weeks whose numbers are published now: this week's and last
+/// week's (last week only where the person was in the team by its end);
+/// none when switched off, outside a team, or in a team still on format 1.
+pub(super) fn weeks_to_publish(conn: &Connection, today: NaiveDate) -> Result<Vec<NaiveDate>> {
+    if !in_team(conn)? || team_format(conn)? != EVENT_VERSION || !sharing(conn)? {
+        return Ok(Vec::new());
+    }
+    let joined_at: Option<DateTime<Utc>> =
+        query_one(conn, "SELECT joined_at FROM team", [], |row| row.get(0)).optional()?;
+    let this_monday = week_start(today);
+    let mut weeks = vec![this_monday];
+    if joined_at.is_some_and(|at| at.date_naive() < this_monday) {
+        weeks.insert(0, this_monday - Duration::weeks(1));
+    }
+    Ok(weeks)
 }
 
 /// Publishes this week's and last week's tallies where they changed since
 /// they were last published (a week with no fans is published too: it
-/// says the person took part in the count). Last week only where the
-/// person was in the team by its end. Nothing when switched off, outside a
-/// team, or in a team still on format 1.
+/// says the person took part in the count), in the weeks
+/// [`weeks_to_publish`] gives.
 pub fn publish(
     conn: &Connection,
     me: &Profile,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<u32> {
-    if !in_team(conn)? || team_format(conn)? != EVENT_VERSION || !sharing(conn)? {
-        return Ok(0);
-    }
-    let joined_at: Option<DateTime<Utc>> =
-        query_one(conn, "SELECT joined_at FROM team", [], |row| row.get(0)).optional()?;
-    let this_monday = week_start(today);
-    let last_monday = this_monday - Duration::weeks(1);
-    let mut weeks = vec![this_monday];
-    if joined_at.is_some_and(|at| at.date_naive() < this_monday) {
-        weeks.insert(0, last_monday);
-    }
     let mut sent = 0;
-    for monday in weeks {
+    for monday in weeks_to_publish(conn, today)? {
         let tally = of_week(conn, &me.id, monday)?;
         // Beyond the bound (no one makes a thousand fans a week) every PC
         // would refuse the tally: none is sent.
         if tally.fans > MAX_TALLY_COUNT {
             continue;
         }
-        if last_published(conn, &me.id, &tally.week)?.as_ref() != Some(&tally) {
+        let last = last_published(conn, &me.id, kind::TALLY_WEEK, |body| match body {
+            Body::TallyWeek(last) if last.week == tally.week => Some(last),
+            _ => None,
+        })?;
+        if last.as_ref() != Some(&tally) {
             append(conn, me, &Body::TallyWeek(tally), None, now)?;
             sent += 1;
         }
@@ -171,6 +188,25 @@ pub fn publish(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_weeks_numbers_count_only_once_the_week_has_begun_a_day_early_at_most() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+        let at = |text: &str| {
+            DateTime::parse_from_rfc3339(text)
+                .map(|at| at.to_utc())
+                .unwrap_or_default()
+        };
+        let monday = day(2026, 11, 23);
+        assert!(week_has_begun(monday, at("2026-11-23T08:00:00Z")));
+        // Sunday evening UTC is Monday in Stockholm and further east.
+        assert!(week_has_begun(monday, at("2026-11-22T23:30:00Z")));
+        assert!(!week_has_begun(monday, at("2026-11-21T12:00:00Z")));
+        assert!(!week_has_begun(
+            day(1999, 12, 27),
+            at("2026-11-23T08:00:00Z")
+        ));
+    }
 
     #[test]
     fn a_week_is_named_one_way_only() {

@@ -60,6 +60,7 @@ pub fn changes(before: &TeamState, after: &TeamState) -> Touched {
         tallies: differing(&before.tallies, &after.tallies)
             .into_iter()
             .chain(differing(&before.tally_stops, &after.tally_stops))
+            .chain(differing(&before.recognition, &after.recognition))
             .collect(),
         exceptions: differing(&before.exceptions, &after.exceptions),
         outcomes: differing(&before.outcomes, &after.outcomes),

@@ -9,6 +9,7 @@ mod divergences;
 mod folder;
 mod hostile;
 mod lineup;
+mod open_lines;
 mod own_folder;
 mod recognition;
 mod region;

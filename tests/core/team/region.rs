@@ -33,6 +33,19 @@ pub(super) fn region_now(region: &Member) -> Region {
     region.app.region(4).unwrap_or_else(|err| panic!("{err}"))
 }
 
+/// The store of the one team a region follows, opened beside its app.
+pub(super) fn followed_store(rut: &Member) -> rusqlite::Connection {
+    let region = rut.data_dir().join("region");
+    let dir = fs::read_dir(&region)
+        .unwrap_or_else(|err| panic!("{err}"))
+        .flatten()
+        .map(|entry| entry.path())
+        .next()
+        .unwrap_or_else(|| panic!("no followed store"));
+    rusqlite::Connection::open(dir.join(fanday_core::store::DB_FILE_NAME))
+        .unwrap_or_else(|err| panic!("{err}"))
+}
+
 /// The follower's own store for a team, as its lead sees them.
 pub(super) fn follower_id(lead: &Member, name: &str) -> (String, String, String) {
     read(lead);
@@ -195,7 +208,8 @@ fn a_region_follows_two_teams_sees_their_weekly_numbers_and_never_a_word_of_thei
         .weeks[0];
     assert_eq!(south_week.recognised, 1, "{south_week:?}");
 
-    // The exception's words are not kept, its decision is judged alike.
+    // The region reads only the lines a region needs: no story, applause,
+    // comment or exception reaches its store, not even as an event.
     let north_id = lena
         .app
         .team_info()
@@ -210,14 +224,26 @@ fn a_region_follows_two_teams_sees_their_weekly_numbers_and_never_a_word_of_thei
             .join(fanday_core::store::DB_FILE_NAME),
     )
     .unwrap_or_else(|err| panic!("{err}"));
-    let kept: (String, String, Option<String>) = followed
-        .query_row(
-            "SELECT status, rule, decision_note FROM exceptions",
-            [],
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-        )
+    let kinds: Vec<String> = followed
+        .prepare("SELECT DISTINCT kind FROM team_events ORDER BY kind")
+        .and_then(|mut rows| rows.query_map([], |row| row.get(0))?.collect())
         .unwrap_or_else(|err| panic!("{err}"));
-    assert_eq!(kept, ("approved".into(), "…".into(), Some("…".into())));
+    assert_eq!(
+        kinds,
+        [
+            "follow.admitted",
+            "follow.requested",
+            "member.admitted",
+            "member.requested",
+            "recognition.week",
+            "tally.week"
+        ],
+        "the region's log"
+    );
+    let exceptions: i64 = followed
+        .query_row("SELECT count(*) FROM exceptions", [], |row| row.get(0))
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(exceptions, 0);
     drop(followed);
 
     // Nothing of what people wrote is on the region's computer.

@@ -1,0 +1,18 @@
+-- Fanday schema version 16: whether each member was recognised by a
+-- colleague in a week (`recognition.week`, signed by the member, beside
+-- their tallies), which a region's recognition coverage counts without
+-- reading a story's line. The latest per member and week (by the member's
+-- own event number) counts, and only where their tallies are not switched
+-- off since.
+CREATE TABLE team_recognition (
+    event_id   TEXT PRIMARY KEY NOT NULL,
+    member_id  TEXT NOT NULL,
+    monday     TEXT NOT NULL,
+    seq        INTEGER NOT NULL,
+    recognised INTEGER NOT NULL
+);
+CREATE INDEX team_recognition_by_week ON team_recognition (monday, member_id, seq);
+
+-- A Fanday before this one refused these as an unknown kind: they are kept
+-- aside now, and taken by the next rebuild of the team's state.
+UPDATE team_events SET applied = 0 WHERE kind = 'recognition.week' AND reason = 'unknown_kind';

@@ -1,0 +1,170 @@
+//! The lines a follower reads: a copy of each of this member's events
+//! that a region's numbers need (who is in the team, with which key and
+//! role, and the weekly tallies), in files of their own by month,
+//! `members/<id>/open/<YYYY-MM>.jsonl`. The events files stay the team's
+//! record; these are the same signed lines, so a follower trusts them as
+//! it would there, and never reads a story's, applause's or exception's
+//! line at all: what it reads grows with the members and weeks, not with
+//! the stories. What each file holds is a pure function of this member's
+//! own events; a file that does not hold exactly that is written whole
+//! (`own_open`).
+
+use crate::error::Result;
+use crate::store::Store;
+use crate::team::body::kind;
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// The folder in a member's folder that holds the lines for followers.
+pub const OPEN_DIR: &str = "open";
+
+/// The kinds a follower reads: membership and authority, and the weekly
+/// numbers (tallies, their switch-off, recognition received).
+pub fn for_followers(event_kind: &str) -> bool {
+    [
+        kind::MEMBER_REQUESTED,
+        kind::MEMBER_ADMITTED,
+        kind::FOLLOW_REQUESTED,
+        kind::FOLLOW_ADMITTED,
+        kind::MEMBER_DECLINED,
+        kind::MEMBER_REMOVED,
+        kind::MEMBER_RENAMED,
+        kind::KEY_ROTATED,
+        kind::ROLE_GRANTED,
+        kind::ROLE_REVOKED,
+        kind::TALLY_WEEK,
+        kind::TALLY_STOPPED,
+        kind::RECOGNITION_WEEK,
+    ]
+    .contains(&event_kind)
+}
+
+/// The name of a month's file of open lines: `2026-11.jsonl`.
+pub fn file_name(at: DateTime<Utc>) -> String {
+    format!("{}.jsonl", at.format("%Y-%m"))
+}
+
+/// Whether `name` is one this member's app writes in [`OPEN_DIR`].
+pub fn is_file_name(name: &str) -> bool {
+    let Some(month) = name.strip_suffix(".jsonl") else {
+        return false;
+    };
+    let bytes = month.as_bytes();
+    bytes.len() == 7
+        && bytes[4] == b'-'
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == 4 || b.is_ascii_digit())
+}
+
+/// What of an event line decides where its copy goes.
+#[derive(Deserialize)]
+struct Head {
+    kind: String,
+    at: DateTime<Utc>,
+}
+
+/// The files of open lines, by name, each its lines in the order given
+/// (the member's numbers), one per line.
+pub fn layout<'a>(lines: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, String> {
+    let mut files: BTreeMap<String, String> = BTreeMap::new();
+    for line in lines {
+        let Ok(head) = serde_json::from_str::<Head>(line) else {
+            continue;
+        };
+        if !for_followers(&head.kind) {
+            continue;
+        }
+        let text = files.entry(file_name(head.at)).or_default();
+        text.push_str(line);
+        text.push('\n');
+    }
+    files
+}
+
+/// This member's own lines for followers, by number, read from the
+/// store once and then only the new ones.
+#[derive(Default)]
+pub(crate) struct OpenLines {
+    /// The highest number read and how many own events there were.
+    read: (i64, i64),
+    lines: BTreeMap<i64, String>,
+}
+
+impl OpenLines {
+    /// The files this member's lines for followers make, read anew from
+    /// the store only where it holds events not read yet (or fewer).
+    pub(super) fn files(&mut self, store: &Store) -> Result<BTreeMap<String, String>> {
+        self.refresh(store)?;
+        Ok(layout(self.lines.values().map(String::as_str)))
+    }
+
+    fn refresh(&mut self, store: &Store) -> Result<()> {
+        let conn = store.conn();
+        let (highest, count): (i64, i64) = conn.query_row(
+            "SELECT coalesce(max(seq), 0), count(*) FROM own_events",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?;
+        if (highest, count) == self.read {
+            return Ok(());
+        }
+        // Anything but new events after the last read: read them all.
+        let from = if highest >= self.read.0 && count >= self.read.1 {
+            self.read.0
+        } else {
+            self.lines.clear();
+            0
+        };
+        let mut statement =
+            conn.prepare_cached("SELECT seq, line FROM own_events WHERE seq > ?1 ORDER BY seq")?;
+        let rows = statement.query_map([from], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        for row in rows {
+            let (seq, line): (i64, String) = row?;
+            if serde_json::from_str::<Head>(&line).is_ok_and(|head| for_followers(&head.kind)) {
+                self.lines.insert(seq, line);
+            }
+        }
+        self.read = (highest, count);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(kind: &str, at: &str) -> String {
+        format!(r#"{{"v":2,"member":"m","seq":1,"at":"{at}","kind":"{kind}","body":{{}}}}"#)
+    }
+
+    #[test]
+    fn only_membership_authority_and_weekly_numbers_go_to_followers_by_month() {
+        let lines = [
+            line("member.requested", "2026-10-31T23:00:00Z"),
+            line("story.shared", "2026-11-02T09:00:00Z"),
+            line("reaction.added", "2026-11-02T10:00:00Z"),
+            line("tally.week", "2026-11-06T16:00:00Z"),
+            line("exception.proposed", "2026-11-07T16:00:00Z"),
+            line("recognition.week", "2026-12-01T08:00:00Z"),
+            "not json".to_string(),
+        ];
+        let files = layout(lines.iter().map(String::as_str));
+        assert_eq!(
+            files.keys().collect::<Vec<_>>(),
+            ["2026-10.jsonl", "2026-11.jsonl", "2026-12.jsonl"]
+        );
+        assert_eq!(files["2026-11.jsonl"], format!("{}\n", lines[3]));
+        assert!(files.keys().all(|name| is_file_name(name)));
+        for other in [
+            "events-1.jsonl",
+            "2026-1.jsonl",
+            "2026-11.json",
+            "2026x11.jsonl",
+        ] {
+            assert!(!is_file_name(other), "{other}");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! Writing this member's lines for followers into their `open/` folder:
+//! the files `open_lines::layout` gives, each written whole where the
+//! folder does not hold exactly it.
+
+use super::open_lines::OPEN_DIR;
+use super::read::MAX_FILE_BYTES;
+use super::runtime::Runtime;
+use super::survey::Sighting;
+use crate::error::Result;
+use crate::folder::{self, OpenError};
+use crate::store::Store;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// Makes this member's open files hold exactly their lines for
+/// followers: each month's file written whole where it differs (looked at
+/// once while the app runs and again when the file or its lines change),
+/// anything else in the folder taken away. A file that cannot be read
+/// just now is left for a later write; a follower reads it then.
+pub(super) fn settle_open(
+    store: &Store,
+    runtime: &Runtime,
+    team: &Path,
+    dir: &Path,
+    replaced: &mut Vec<String>,
+) -> Result<()> {
+    let files = crate::lock::locked(&runtime.open_lines).files(store)?;
+    if files.is_empty() {
+        return Ok(());
+    }
+    let open_dir = dir.join(OPEN_DIR);
+    if folder::make_room(&open_dir, folder::Keeps::Folder)? {
+        replaced.push(folder::relative(team, &open_dir));
+    }
+    folder::ensure_dir(&open_dir)?;
+    for (name, text) in &files {
+        let path = open_dir.join(name);
+        let seen_as = format!(
+            "{}#{}",
+            folder::relative(team, &path),
+            folder::short_hash(text.as_bytes())
+        );
+        if Sighting::of(&path).is_some_and(|seen| runtime.sightings.is(&seen_as, &seen)) {
+            continue;
+        }
+        match folder::read_small_within(&path, MAX_FILE_BYTES) {
+            Ok(bytes) if bytes == text.as_bytes() => {}
+            Err(OpenError::Waiting(_)) => continue,
+            _ => {
+                if folder::make_room(&path, folder::Keeps::File)? {
+                    replaced.push(folder::relative(team, &path));
+                }
+                folder::write_whole(&path, text.as_bytes())?;
+            }
+        }
+        if let Some(seen) = Sighting::of(&path) {
+            runtime.sightings.saw(&seen_as, seen);
+        }
+    }
+    let kept: BTreeSet<&String> = files.keys().collect();
+    for (name, path, _) in folder::list(&open_dir).unwrap_or_default() {
+        // Our own whole-file writes pass through hidden temp files.
+        if kept.contains(&name) || name.starts_with('.') {
+            continue;
+        }
+        if folder::take_away(&path)? {
+            replaced.push(folder::relative(team, &path));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,132 @@
+//! The lines a follower reads: each member's app keeps a copy of their
+//! membership, authority and weekly lines in `open/<YYYY-MM>.jsonl`, and
+//! a region reads those files only, never a story's or applause's line;
+//! a member's events files only where they keep no such folder (an
+//! earlier Fanday). A folder that loses, mangles or copies those files
+//! gets them back whole at the member's next write.
+
+use super::region::{a_team_rut_follows, followed_store, region_now};
+use crate::support::team as support;
+
+use fanday_core::team::OPEN_DIR;
+use fanday_core::Situation;
+use std::fs;
+use std::path::{Path, PathBuf};
+use support::{file_holds, forged_as, member_dir, names_in, read, share, Member};
+
+fn open_dir(folder: &Path, member: &Member) -> PathBuf {
+    member_dir(folder, &member.id).join(OPEN_DIR)
+}
+
+/// The one month file of open lines a member keeps in these tests.
+fn open_file(folder: &Path, member: &Member) -> PathBuf {
+    let names = names_in(&open_dir(folder, member));
+    assert_eq!(names.len(), 1, "{names:?}");
+    open_dir(folder, member).join(&names[0])
+}
+
+/// The files of the team folder the region's store has read from.
+fn files_read(rut: &Member) -> Vec<String> {
+    let conn = followed_store(rut);
+    let mut statement = conn
+        .prepare("SELECT path FROM team_files ORDER BY path")
+        .unwrap_or_else(|err| panic!("{err}"));
+    let paths = statement
+        .query_map([], |row| row.get(0))
+        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<String>>>())
+        .unwrap_or_else(|err| panic!("{err}"));
+    paths
+}
+
+fn fans_this_week(rut: &Member) -> u32 {
+    region_now(rut).teams[0].weeks[0].tallied.fans
+}
+
+#[test]
+fn a_region_reads_only_the_lines_for_followers_and_an_earlier_fandays_events_files() {
+    let north = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let (lena, sara, ali, rut, _) = a_team_rut_follows(north.path());
+    share(&sara, "Hämtade en stol åt en kund", Situation::JustBecause);
+    for m in [&lena, &sara, &ali] {
+        read(m);
+    }
+    // Sara's open lines: her request to join and her tally, no story.
+    let sara_open = open_file(north.path(), &sara);
+    let text = fs::read_to_string(&sara_open).unwrap_or_else(|err| panic!("{err}"));
+    assert!(text.contains("member.requested") && text.contains("tally.week"));
+    assert!(!text.contains("story.shared") && !file_holds(&sara_open, "stol"));
+
+    assert_eq!(fans_this_week(&rut), 1);
+    let read_from = files_read(&rut);
+    assert!(
+        read_from.iter().all(|path| path.contains("/open/")),
+        "{read_from:?}"
+    );
+    assert!(read_from.len() >= 3, "{read_from:?}");
+
+    // Ali's PC as an earlier Fanday left it: no open files. The region
+    // reads his events files instead, and counts his new fan.
+    share(&ali, "Ringde tillbaka till en kund", Situation::Complaint);
+    read(&ali);
+    fs::remove_dir_all(open_dir(north.path(), &ali)).unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(fans_this_week(&rut), 2);
+    let ali_events = format!("members/{}/events-", ali.id);
+    assert!(
+        files_read(&rut)
+            .iter()
+            .any(|path| path.starts_with(&ali_events)),
+        "{:?}",
+        files_read(&rut)
+    );
+}
+
+#[test]
+fn open_files_a_folder_loses_mangles_or_copies_are_whole_again_at_the_next_write() {
+    let north = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let (lena, sara, ali, rut, _) = a_team_rut_follows(north.path());
+    share(&sara, "Bar en kasse till bilen", Situation::JustBecause);
+    for m in [&lena, &sara, &ali] {
+        read(m);
+    }
+    let sara_open = open_file(north.path(), &sara);
+    let right = fs::read(&sara_open).unwrap_or_else(|err| panic!("{err}"));
+
+    // A sync engine puts junk of the same length in its place, and a
+    // conflict copy beside it: her next write puts it right, the copy goes.
+    fs::write(&sara_open, vec![b'x'; right.len()]).unwrap_or_else(|err| panic!("{err}"));
+    let month = sara_open
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let copy = sara_open.with_file_name(format!("{month} (1).jsonl"));
+    fs::write(&copy, &right).unwrap_or_else(|err| panic!("{err}"));
+    share(&sara, "Lagade en trasig dragkedja", Situation::JustBecause);
+    let now_right = fs::read(&sara_open).unwrap_or_else(|err| panic!("{err}"));
+    assert!(now_right.starts_with(&right) && now_right.len() > right.len());
+    assert!(!copy.exists());
+    assert_eq!(fans_this_week(&rut), 2);
+
+    // Deleted whole: written again.
+    fs::remove_dir_all(open_dir(north.path(), &sara)).unwrap_or_else(|err| panic!("{err}"));
+    share(
+        &sara,
+        "Följde en kund till rätt hylla",
+        Situation::JustBecause,
+    );
+    assert_eq!(fans_this_week(&rut), 3);
+
+    // A line Ali signs in Sara's open file is no line of hers: her week
+    // stays as she said it.
+    let forged = forged_as(
+        &ali,
+        &sara,
+        "tally.week",
+        serde_json::json!({"week": "2026-W48", "fans": 9, "just_because": 9, "said_no": 0,
+            "complaint": 0, "external": 9, "internal": 0, "exceptions_used": 0,
+            "plans_followed": 0}),
+        50,
+        2,
+    );
+    support::append_raw(&open_file(north.path(), &sara), &format!("{forged}\n"));
+    assert_eq!(fans_this_week(&rut), 3);
+}
