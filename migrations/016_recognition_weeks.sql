@@ -16,3 +16,9 @@ CREATE INDEX team_recognition_by_week ON team_recognition (monday, member_id, se
 -- A Fanday before this one refused these as an unknown kind: they are kept
 -- aside now, and taken by the next rebuild of the team's state.
 UPDATE team_events SET applied = 0 WHERE kind = 'recognition.week' AND reason = 'unknown_kind';
+
+-- The kind of each event this PC signed, read from its line, so that the
+-- lines a follower reads are found without parsing every line at each
+-- write (`exchange/open_lines.rs`).
+ALTER TABLE own_events ADD COLUMN kind TEXT GENERATED ALWAYS AS (json_extract(line, '$.kind')) VIRTUAL;
+CREATE INDEX own_events_by_kind ON own_events (kind, seq);

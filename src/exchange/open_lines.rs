@@ -10,9 +10,9 @@
 //! (`own_open`).
 
 use crate::error::Result;
-use crate::store::Store;
 use crate::team::body::kind;
 use chrono::{DateTime, Utc};
+use rusqlite::Connection;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -21,23 +21,25 @@ pub const OPEN_DIR: &str = "open";
 
 /// The kinds a follower reads: membership and authority, and the weekly
 /// numbers (tallies, their switch-off, recognition received).
+const FOR_FOLLOWERS: [&str; 13] = [
+    kind::MEMBER_REQUESTED,
+    kind::MEMBER_ADMITTED,
+    kind::FOLLOW_REQUESTED,
+    kind::FOLLOW_ADMITTED,
+    kind::MEMBER_DECLINED,
+    kind::MEMBER_REMOVED,
+    kind::MEMBER_RENAMED,
+    kind::KEY_ROTATED,
+    kind::ROLE_GRANTED,
+    kind::ROLE_REVOKED,
+    kind::TALLY_WEEK,
+    kind::TALLY_STOPPED,
+    kind::RECOGNITION_WEEK,
+];
+
+/// Whether a follower reads events of this kind.
 pub fn for_followers(event_kind: &str) -> bool {
-    [
-        kind::MEMBER_REQUESTED,
-        kind::MEMBER_ADMITTED,
-        kind::FOLLOW_REQUESTED,
-        kind::FOLLOW_ADMITTED,
-        kind::MEMBER_DECLINED,
-        kind::MEMBER_REMOVED,
-        kind::MEMBER_RENAMED,
-        kind::KEY_ROTATED,
-        kind::ROLE_GRANTED,
-        kind::ROLE_REVOKED,
-        kind::TALLY_WEEK,
-        kind::TALLY_STOPPED,
-        kind::RECOGNITION_WEEK,
-    ]
-    .contains(&event_kind)
+    FOR_FOLLOWERS.contains(&event_kind)
 }
 
 /// The name of a month's file of open lines: `2026-11.jsonl`.
@@ -84,52 +86,18 @@ pub fn layout<'a>(lines: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, 
     files
 }
 
-/// This member's own lines for followers, by number, read from the
-/// store once and then only the new ones.
-#[derive(Default)]
-pub(crate) struct OpenLines {
-    /// The highest number read and how many own events there were.
-    read: (i64, i64),
-    lines: BTreeMap<i64, String>,
-}
-
-impl OpenLines {
-    /// The files this member's lines for followers make, read anew from
-    /// the store only where it holds events not read yet (or fewer).
-    pub(super) fn files(&mut self, store: &Store) -> Result<BTreeMap<String, String>> {
-        self.refresh(store)?;
-        Ok(layout(self.lines.values().map(String::as_str)))
-    }
-
-    fn refresh(&mut self, store: &Store) -> Result<()> {
-        let conn = store.conn();
-        let (highest, count): (i64, i64) = conn.query_row(
-            "SELECT coalesce(max(seq), 0), count(*) FROM own_events",
-            [],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )?;
-        if (highest, count) == self.read {
-            return Ok(());
-        }
-        // Anything but new events after the last read: read them all.
-        let from = if highest >= self.read.0 && count >= self.read.1 {
-            self.read.0
-        } else {
-            self.lines.clear();
-            0
-        };
-        let mut statement =
-            conn.prepare_cached("SELECT seq, line FROM own_events WHERE seq > ?1 ORDER BY seq")?;
-        let rows = statement.query_map([from], |row| Ok((row.get(0)?, row.get(1)?)))?;
-        for row in rows {
-            let (seq, line): (i64, String) = row?;
-            if serde_json::from_str::<Head>(&line).is_ok_and(|head| for_followers(&head.kind)) {
-                self.lines.insert(seq, line);
-            }
-        }
-        self.read = (highest, count);
-        Ok(())
-    }
+/// The files this member's own lines for followers make, from every
+/// event this PC signed (the store finds them by kind).
+pub(super) fn own_files(conn: &Connection) -> Result<BTreeMap<String, String>> {
+    let kinds = serde_json::to_string(&FOR_FOLLOWERS).unwrap_or_default();
+    let lines: Vec<String> = conn
+        .prepare_cached(
+            "SELECT line FROM own_events WHERE kind IN (SELECT value FROM json_each(?1))
+              ORDER BY seq",
+        )?
+        .query_map([kinds], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(layout(lines.iter().map(String::as_str)))
 }
 
 #[cfg(test)]

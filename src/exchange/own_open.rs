@@ -7,8 +7,9 @@ use super::read::MAX_FILE_BYTES;
 use super::runtime::Runtime;
 use super::survey::Sighting;
 use crate::error::Result;
-use crate::folder::{self, OpenError};
+use crate::folder::{self, FolderFile, OpenError};
 use crate::store::Store;
+use crate::team::refusal::Refusal;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -24,7 +25,7 @@ pub(super) fn settle_open(
     dir: &Path,
     replaced: &mut Vec<String>,
 ) -> Result<()> {
-    let files = crate::lock::locked(&runtime.open_lines).files(store)?;
+    let files = super::open_lines::own_files(&store.conn())?;
     if files.is_empty() {
         return Ok(());
     }
@@ -43,7 +44,13 @@ pub(super) fn settle_open(
         if Sighting::of(&path).is_some_and(|seen| runtime.sightings.is(&seen_as, &seen)) {
             continue;
         }
-        match folder::read_small_within(&path, MAX_FILE_BYTES) {
+        // Byte for byte: a mark an editor put before the first line would
+        // hide that line from every reader.
+        let held = FolderFile::open(&path).and_then(|file| match file.len {
+            len if len > MAX_FILE_BYTES => Err(OpenError::Refused(Refusal::TooLarge)),
+            len => file.read(0, len as usize),
+        });
+        match held {
             Ok(bytes) if bytes == text.as_bytes() => {}
             Err(OpenError::Waiting(_)) => continue,
             _ => {

@@ -33,8 +33,6 @@ pub(crate) struct Runtime {
     /// What stood in the way at the last reading, as a code the window
     /// words: the team switch tells of a team out of view that needs a look.
     pub(crate) trouble: Mutex<Option<String>>,
-    /// This PC's own lines for followers, as last read from the store.
-    pub(crate) open_lines: Mutex<super::open_lines::OpenLines>,
 }
 
 /// Wakes whoever writes this PC's events to the folder.
@@ -50,6 +48,5 @@ impl Runtime {
         self.sightings.clear();
         self.current.forget();
         self.texts.clear();
-        *crate::lock::locked(&self.open_lines) = Default::default();
     }
 }

@@ -301,6 +301,13 @@ pub fn flush(
         now,
         &mut replaced,
     );
+    // The copies for followers go after the events, and trouble with them
+    // never holds back what the team reads: they are tried again at the
+    // next write.
+    if matches!(flushed, Ok(Flushed { waiting: None, .. })) {
+        let dir = member_dir(&team.folder, &me.id);
+        let _ = super::own_open::settle_open(store, runtime, &team.folder, &dir, &mut replaced);
+    }
     crate::lock::locked(&runtime.replaced).extend(replaced);
     flushed
 }
@@ -339,7 +346,6 @@ fn write_to(
     let damaged = state.is_some() && !intact;
     if !damaged {
         super::own_stories::settle_own(store, runtime, team, &dir, &me.id, false, replaced)?;
-        super::own_open::settle_open(store, runtime, team, &dir, replaced)?;
     }
     if pending.is_empty() && !damaged {
         return Ok(Flushed::default());
@@ -380,7 +386,6 @@ fn write_to(
             }
         }
         super::own_stories::settle_own(store, runtime, team, &dir, &me.id, true, replaced)?;
-        super::own_open::settle_open(store, runtime, team, &dir, replaced)?;
         let all: Vec<Line> = store
             .conn()
             .prepare_cached("SELECT event_id, line, attachment FROM own_events ORDER BY seq")?

@@ -170,6 +170,7 @@ pub fn apply_other(state: &mut TeamState, event: &Accepted, body: &Body) -> Outc
             | Body::LineupName(_)
             | Body::TallyWeek(_)
             | Body::TallyStopped(_)
+            | Body::RecognitionWeek(_)
     );
     if members_own && !state.authority.counts_event(event) {
         return Outcome::KeptAside(Refusal::NotAdmitted);

@@ -115,6 +115,20 @@ fn open_files_a_folder_loses_mangles_or_copies_are_whole_again_at_the_next_write
     );
     assert_eq!(fans_this_week(&rut), 3);
 
+    // A mark an editor put before the first line would hide that line
+    // from every reader: written again without it.
+    let mut marked = b"\xEF\xBB\xBF".to_vec();
+    marked.extend(fs::read(&sara_open).unwrap_or_else(|err| panic!("{err}")));
+    fs::write(&sara_open, &marked).unwrap_or_else(|err| panic!("{err}"));
+    share(
+        &sara,
+        "Tog emot ett paket åt en granne",
+        Situation::JustBecause,
+    );
+    let now_right = fs::read(&sara_open).unwrap_or_else(|err| panic!("{err}"));
+    assert!(now_right.starts_with(b"{"), "{:?}", &now_right[..8]);
+    assert_eq!(fans_this_week(&rut), 4);
+
     // A line Ali signs in Sara's open file is no line of hers: her week
     // stays as she said it.
     let forged = forged_as(
@@ -128,5 +142,5 @@ fn open_files_a_folder_loses_mangles_or_copies_are_whole_again_at_the_next_write
         2,
     );
     support::append_raw(&open_file(north.path(), &sara), &format!("{forged}\n"));
-    assert_eq!(fans_this_week(&rut), 3);
+    assert_eq!(fans_this_week(&rut), 4);
 }
