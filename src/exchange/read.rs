@@ -270,25 +270,32 @@ fn take_message(
         }
         book.add(&job.rel, refusal, count, first);
     }
+    // Read to the end it had when the pass looked: not opened again until
+    // it changes, also after a start of the app.
+    let read_whole = batch.at_end && batch.next.pos == job.sighting.len;
+    let seen = job.sighting.stored().filter(|_| read_whole);
     exec(
         tx,
-        "INSERT INTO team_files (path, read_to, tail_hash, long_line_from, member_id)
-         VALUES (?1, ?2, ?3, ?4, ?5)
+        "INSERT INTO team_files (path, read_to, tail_hash, long_line_from, member_id, seen_len,
+                                 seen_modified)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (path) DO UPDATE SET read_to = excluded.read_to,
              tail_hash = excluded.tail_hash,
              long_line_from = excluded.long_line_from,
-             member_id = excluded.member_id",
+             member_id = excluded.member_id,
+             seen_len = excluded.seen_len,
+             seen_modified = excluded.seen_modified",
         params![
             job.rel,
             batch.next.pos as i64,
             batch.tail_hash,
             batch.next.long_line_from.map(|n| n as i64),
-            job.member
+            job.member,
+            seen.map(|(len, _)| len),
+            seen.map(|(_, modified)| modified)
         ],
     )?;
-    // Read to the end it had when the pass looked: not opened again until
-    // it changes.
-    if batch.at_end && batch.next.pos == job.sighting.len {
+    if read_whole {
         taking.runtime.sightings.saw(&job.rel, job.sighting);
     } else {
         taking.runtime.sightings.forget(&job.rel);

@@ -157,7 +157,8 @@ pub fn read_again(conn: &Connection, which: ReadAgain<'_>) -> Result<()> {
     exec(
         conn,
         &format!(
-            "UPDATE team_files SET read_to = 0, tail_hash = '', long_line_from = NULL
+            "UPDATE team_files SET read_to = 0, tail_hash = '', long_line_from = NULL,
+                    seen_len = NULL, seen_modified = NULL
               WHERE {files}"
         ),
         [key],

@@ -44,6 +44,8 @@ pub struct FileState {
     pub tail_hash: String,
     pub long_line_from: Option<u64>,
     pub member: String,
+    /// How the file looked when it was last read to its end.
+    pub seen: Option<Sighting>,
 }
 
 /// A file's length and time of change as the file system tells them,
@@ -60,6 +62,28 @@ impl Sighting {
         std::fs::symlink_metadata(path).ok().map(|meta| Sighting {
             len: meta.len(),
             modified: meta.modified().ok(),
+        })
+    }
+}
+
+impl Sighting {
+    /// As the store keeps it: the length, and the time of change in
+    /// nanoseconds (none where the file system gives no time).
+    pub fn stored(&self) -> Option<(i64, i64)> {
+        let modified = self.modified?.duration_since(std::time::UNIX_EPOCH).ok()?;
+        Some((
+            i64::try_from(self.len).ok()?,
+            i64::try_from(modified.as_nanos()).ok()?,
+        ))
+    }
+
+    fn from_stored(len: Option<i64>, modified: Option<i64>) -> Option<Sighting> {
+        Some(Sighting {
+            len: u64::try_from(len?).ok()?,
+            modified: Some(
+                std::time::UNIX_EPOCH
+                    + std::time::Duration::from_nanos(u64::try_from(modified?).ok()?),
+            ),
         })
     }
 }
@@ -163,7 +187,8 @@ pub fn tail_hash_after(
 pub fn load_states(store: &Store) -> Result<HashMap<String, FileState>> {
     let conn = store.conn();
     let mut stmt = conn.prepare_cached(
-        "SELECT path, read_to, tail_hash, long_line_from, member_id FROM team_files",
+        "SELECT path, read_to, tail_hash, long_line_from, member_id, seen_len, seen_modified
+           FROM team_files",
     )?;
     let rows = stmt.query_map([], |row| {
         Ok((
@@ -173,6 +198,7 @@ pub fn load_states(store: &Store) -> Result<HashMap<String, FileState>> {
                 tail_hash: row.get(2)?,
                 long_line_from: row.get::<_, Option<i64>>(3)?.map(|n| n.max(0) as u64),
                 member: row.get(4)?,
+                seen: Sighting::from_stored(row.get(5)?, row.get(6)?),
             },
         ))
     })?;
@@ -471,7 +497,9 @@ fn plan_file(
     let state = seen.states.get(&rel);
     let read_to = state.map_or(0, |s| s.read_to);
     // Read to its end and not touched since: nothing to open.
-    if sighting.len == read_to && (read_to == 0 || seen.sightings.is(&rel, &sighting)) {
+    let looks_as_read = seen.sightings.is(&rel, &sighting)
+        || state.is_some_and(|state| state.seen == Some(sighting));
+    if sighting.len == read_to && (read_to == 0 || looks_as_read) {
         return;
     }
     let (from, check) = match state {
