@@ -73,8 +73,8 @@ impl Member {
         }
         self.months
             .retain(|month, _| Some(month) == newest.as_ref());
-        // The lines for followers, by month, as the member's app keeps
-        // them: the lines come in order, so each month's file is appended.
+        // The lines for followers, by quarter, as the member's app keeps
+        // them: the lines come in order, so each quarter's file is appended.
         let open = self.dir.join(fanday_core::team::OPEN_DIR);
         std::fs::create_dir_all(&open).unwrap_or_else(|err| panic!("{err}"));
         for (name, text) in fanday_core::team::open_files(self.lines.iter().map(String::as_str)) {

@@ -174,9 +174,12 @@ fn main() {
         &texts_alone,
     );
     println!(
-        "lines for followers: {} month files, written again at {} of the shares",
+        "lines for followers: {} quarter files, written again at {} of the shares",
         files_ending(&open, ".jsonl").len(),
         open_sent.len()
     );
-    summary("lines for followers, a month's file per change", &open_sent);
+    summary(
+        "lines for followers, a quarter's file per change",
+        &open_sent,
+    );
 }

@@ -1,7 +1,7 @@
 //! The lines a follower reads: a copy of each of this member's events
 //! that a region's numbers need (who is in the team, with which key and
-//! role, and the weekly tallies), in files of their own by month,
-//! `members/<id>/open/<YYYY-MM>.jsonl`. The events files stay the team's
+//! role, and the weekly tallies), in files of their own by quarter,
+//! `members/<id>/open/<YYYY>-Q<n>.jsonl`. The events files stay the team's
 //! record; these are the same signed lines, so a follower trusts them as
 //! it would there, and never reads a story's, applause's or exception's
 //! line at all: what it reads grows with the members and weeks, not with
@@ -11,7 +11,7 @@
 
 use crate::error::Result;
 use crate::team::body::kind;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use rusqlite::Connection;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -42,23 +42,25 @@ pub fn for_followers(event_kind: &str) -> bool {
     FOR_FOLLOWERS.contains(&event_kind)
 }
 
-/// The name of a month's file of open lines: `2026-11.jsonl`.
+/// The name of a quarter's file of open lines: `2026-Q4.jsonl`. A
+/// quarter, not a month: a member keeps 20 files in five years, not 60
+/// (sync engines slow down with many files), and a change uploads a
+/// quarter's lines, a few kilobytes.
 pub fn file_name(at: DateTime<Utc>) -> String {
-    format!("{}.jsonl", at.format("%Y-%m"))
+    format!("{}-Q{}.jsonl", at.year(), at.month0() / 3 + 1)
 }
 
 /// Whether `name` is one this member's app writes in [`OPEN_DIR`].
 pub fn is_file_name(name: &str) -> bool {
-    let Some(month) = name.strip_suffix(".jsonl") else {
+    let Some((year, quarter)) = name
+        .strip_suffix(".jsonl")
+        .and_then(|stem| stem.split_once("-Q"))
+    else {
         return false;
     };
-    let bytes = month.as_bytes();
-    bytes.len() == 7
-        && bytes[4] == b'-'
-        && bytes
-            .iter()
-            .enumerate()
-            .all(|(i, b)| i == 4 || b.is_ascii_digit())
+    year.len() == 4
+        && year.bytes().all(|b| b.is_ascii_digit())
+        && matches!(quarter, "1" | "2" | "3" | "4")
 }
 
 /// What of an event line decides where its copy goes.
@@ -109,22 +111,22 @@ mod tests {
     }
 
     #[test]
-    fn only_membership_authority_and_weekly_numbers_go_to_followers_by_month() {
+    fn only_membership_authority_and_weekly_numbers_go_to_followers_by_quarter() {
         let lines = [
-            line("member.requested", "2026-10-31T23:00:00Z"),
+            line("member.requested", "2026-09-30T23:00:00Z"),
             line("story.shared", "2026-11-02T09:00:00Z"),
             line("reaction.added", "2026-11-02T10:00:00Z"),
             line("tally.week", "2026-11-06T16:00:00Z"),
             line("exception.proposed", "2026-11-07T16:00:00Z"),
-            line("recognition.week", "2026-12-01T08:00:00Z"),
+            line("recognition.week", "2027-01-01T08:00:00Z"),
             "not json".to_string(),
         ];
         let files = layout(lines.iter().map(String::as_str));
         assert_eq!(
             files.keys().collect::<Vec<_>>(),
-            ["2026-10.jsonl", "2026-11.jsonl", "2026-12.jsonl"]
+            ["2026-Q3.jsonl", "2026-Q4.jsonl", "2027-Q1.jsonl"]
         );
-        assert_eq!(files["2026-11.jsonl"], format!("{}\n", lines[3]));
+        assert_eq!(files["2026-Q4.jsonl"], format!("{}\n", lines[3]));
         assert!(files.keys().all(|name| is_file_name(name)));
         for other in [
             "events-1.jsonl",

@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 /// Makes this member's open files hold exactly their lines for
-/// followers: each month's file written whole where it differs (looked at
+/// followers: each quarter's file written whole where it differs (looked at
 /// once while the app runs and again when the file or its lines change),
 /// anything else in the folder taken away. A file that cannot be read
 /// just now is left for a later write; a follower reads it then.

@@ -1,5 +1,5 @@
 //! The lines a follower reads: each member's app keeps a copy of their
-//! membership, authority and weekly lines in `open/<YYYY-MM>.jsonl`, and
+//! membership, authority and weekly lines in `open/<YYYY>-Q<n>.jsonl`, and
 //! a region reads those files only, never a story's or applause's line;
 //! a member's events files only where they keep no such folder (an
 //! earlier Fanday). A folder that loses, mangles or copies those files
@@ -18,7 +18,7 @@ fn open_dir(folder: &Path, member: &Member) -> PathBuf {
     member_dir(folder, &member.id).join(OPEN_DIR)
 }
 
-/// The one month file of open lines a member keeps in these tests.
+/// The one quarter's file of open lines a member keeps in these tests.
 fn open_file(folder: &Path, member: &Member) -> PathBuf {
     let names = names_in(&open_dir(folder, member));
     assert_eq!(names.len(), 1, "{names:?}");
@@ -94,11 +94,11 @@ fn open_files_a_folder_loses_mangles_or_copies_are_whole_again_at_the_next_write
     // A sync engine puts junk of the same length in its place, and a
     // conflict copy beside it: her next write puts it right, the copy goes.
     fs::write(&sara_open, vec![b'x'; right.len()]).unwrap_or_else(|err| panic!("{err}"));
-    let month = sara_open
+    let quarter = sara_open
         .file_stem()
         .map(|stem| stem.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let copy = sara_open.with_file_name(format!("{month} (1).jsonl"));
+    let copy = sara_open.with_file_name(format!("{quarter} (1).jsonl"));
     fs::write(&copy, &right).unwrap_or_else(|err| panic!("{err}"));
     share(&sara, "Lagade en trasig dragkedja", Situation::JustBecause);
     let now_right = fs::read(&sara_open).unwrap_or_else(|err| panic!("{err}"));
