@@ -20,13 +20,13 @@ UPDATE team_events SET applied = 0 WHERE kind = 'recognition.week' AND reason = 
 -- The kind of each event this PC signed, read from its line, so that the
 -- lines a follower reads are found without parsing every line at each
 -- write (`exchange/open_lines.rs`).
-ALTER TABLE own_events ADD COLUMN kind TEXT GENERATED ALWAYS AS (json_extract(line, '$.kind')) VIRTUAL;
+ALTER TABLE own_events ADD COLUMN kind TEXT
+    GENERATED ALWAYS AS (CASE WHEN json_valid(line) THEN json_extract(line, '$.kind') END) VIRTUAL;
 CREATE INDEX own_events_by_kind ON own_events (kind, seq);
 
 -- How each file of the folder looked (its length, and its time of change
--- in nanoseconds) when it was read to its end: one that still looks so is
--- not opened again, also after a start of the app. A region's followed
--- stores are opened anew at each reading, and a member's lines for
--- followers lie in a file a month.
+-- in nanoseconds) when it was read to its end: in a store that follows a
+-- team (a region's, opened anew at each reading), one that still looks so
+-- is not opened again, also after a start of the app.
 ALTER TABLE team_files ADD COLUMN seen_len INTEGER;
 ALTER TABLE team_files ADD COLUMN seen_modified INTEGER;

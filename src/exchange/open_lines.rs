@@ -89,13 +89,14 @@ pub fn layout<'a>(lines: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, 
 }
 
 /// The files this member's own lines for followers make, from every
-/// event this PC signed (the store finds them by kind).
+/// event this PC signed that is in the events files (the store finds
+/// them by kind): a copy never goes before its line.
 pub(super) fn own_files(conn: &Connection) -> Result<BTreeMap<String, String>> {
     let kinds = serde_json::to_string(&FOR_FOLLOWERS).unwrap_or_default();
     let lines: Vec<String> = conn
         .prepare_cached(
-            "SELECT line FROM own_events WHERE kind IN (SELECT value FROM json_each(?1))
-              ORDER BY seq",
+            "SELECT line FROM own_events
+              WHERE written = 1 AND kind IN (SELECT value FROM json_each(?1)) ORDER BY seq",
         )?
         .query_map([kinds], |row| row.get(0))?
         .collect::<rusqlite::Result<_>>()?;

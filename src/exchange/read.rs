@@ -273,7 +273,15 @@ fn take_message(
     // Read to the end it had when the pass looked: not opened again until
     // it changes, also after a start of the app.
     let read_whole = batch.at_end && batch.next.pos == job.sighting.len;
-    let seen = job.sighting.stored().filter(|_| read_whole);
+    // Only a look older than the file system's coarsest tick (FAT, some
+    // SMB servers: two seconds) tells a later change of the same length
+    // apart from it.
+    let settled = job.sighting.modified.is_some_and(|modified| {
+        std::time::SystemTime::now()
+            .duration_since(modified)
+            .is_ok_and(|age| age > std::time::Duration::from_secs(2))
+    });
+    let seen = job.sighting.stored().filter(|_| read_whole && settled);
     exec(
         tx,
         "INSERT INTO team_files (path, read_to, tail_hash, long_line_from, member_id, seen_len,

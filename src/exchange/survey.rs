@@ -497,8 +497,11 @@ fn plan_file(
     let state = seen.states.get(&rel);
     let read_to = state.map_or(0, |s| s.read_to);
     // Read to its end and not touched since: nothing to open.
+    // A store that follows a team (opened anew at each reading) trusts
+    // the look it kept; a member's store opens each file once after a
+    // start, which notices a rewrite of the same length and time.
     let looks_as_read = seen.sightings.is(&rel, &sighting)
-        || state.is_some_and(|state| state.seen == Some(sighting));
+        || (!seen.texts && state.is_some_and(|state| state.seen == Some(sighting)));
     if sighting.len == read_to && (read_to == 0 || looks_as_read) {
         return;
     }
