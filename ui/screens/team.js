@@ -35,8 +35,15 @@ export async function teamScreen(nav) {
   const drafts = state.commentDrafts;
   let inputs = new Map(); // each story's comment field in the feed, by story
   const lineupBox = h('div', {});
+  // What the feed was last drawn from: a reading that changed none of it
+  // leaves the feed as it is, so a click never lands on a button that is
+  // being replaced.
+  let drawn = null;
   const load = async () => {
     const [stories, lineup] = await Promise.all([api.teamFeed(filter.value || null), api.lineup(null)]);
+    const shown = JSON.stringify([stories, lineup]);
+    if (shown === drawn) return;
+    drawn = shown;
     // Drawn again, the line-up box keeps the focus where it was.
     const inBox = lineupBox.contains(document.activeElement) ? document.activeElement.dataset.testid : null;
     clear(lineupBox).append(lineupSection(lineup, lead));
