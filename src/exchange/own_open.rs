@@ -30,9 +30,7 @@ pub(super) fn settle_open(
         return Ok(());
     }
     let open_dir = dir.join(OPEN_DIR);
-    if folder::make_room(&open_dir, folder::Keeps::Folder)? {
-        replaced.push(folder::relative(team, &open_dir));
-    }
+    folder::own_room(team, &open_dir, folder::Keeps::Folder, replaced)?;
     folder::ensure_dir(&open_dir)?;
     for (name, text) in &files {
         let path = open_dir.join(name);
@@ -54,9 +52,7 @@ pub(super) fn settle_open(
             Ok(bytes) if bytes == text.as_bytes() => {}
             Err(OpenError::Waiting(_)) => continue,
             _ => {
-                if folder::make_room(&path, folder::Keeps::File)? {
-                    replaced.push(folder::relative(team, &path));
-                }
+                folder::own_room(team, &path, folder::Keeps::File, replaced)?;
                 folder::write_whole(&path, text.as_bytes())?;
             }
         }
@@ -70,9 +66,7 @@ pub(super) fn settle_open(
         if kept.contains(&name) || name.starts_with('.') {
             continue;
         }
-        if folder::take_away(&path)? {
-            replaced.push(folder::relative(team, &path));
-        }
+        folder::take_away_own(team, &path, replaced)?;
     }
     Ok(())
 }

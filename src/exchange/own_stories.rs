@@ -10,7 +10,7 @@ use super::story_bundles::{self, Read};
 use super::story_files::{self, Found};
 use super::survey::Sighting;
 use crate::error::Result;
-use crate::folder::{self, EntryKind, Keeps};
+use crate::folder::{self, Keeps};
 use crate::store::Store;
 use crate::team::body::{Body, StoryContent};
 use crate::team_event::Event;
@@ -388,11 +388,9 @@ impl Month<'_> {
         want.sort_by(|a, b| a.story_id.cmp(&b.story_id));
         if ids(&held) != ids(&want) || std::fs::symlink_metadata(&path).is_err() {
             if want.is_empty() {
-                remove_if_there(&path, team, replaced)?;
+                folder::take_away_own(team, &path, replaced)?;
             } else {
-                if folder::make_room(&path, Keeps::File)? {
-                    replaced.push(folder::relative(team, &path));
-                }
+                folder::own_room(team, &path, Keeps::File, replaced)?;
                 let text = story_bundles::text(self.month, &want);
                 folder::write_whole(&path, text.as_bytes())?;
             }
@@ -414,7 +412,7 @@ impl Month<'_> {
                 Read::Waiting(_) | Read::Missing => false,
             };
             if spent {
-                remove_if_there(copy, team, replaced)?;
+                folder::take_away_own(team, copy, replaced)?;
             }
         }
         let known = self.known.iter().map(|s| s.story_id.clone());
@@ -462,28 +460,4 @@ fn settle_alone(
         runtime.sightings.saw(&rel, seen);
     }
     Ok(())
-}
-
-fn remove_if_there(path: &Path, team: &Path, replaced: &mut Vec<String>) -> Result<()> {
-    match std::fs::symlink_metadata(path) {
-        Ok(meta) if meta.is_dir() => remove(path, EntryKind::Dir, team, replaced),
-        Ok(_) => remove(path, EntryKind::File, team, replaced),
-        Err(_) => Ok(()),
-    }
-}
-
-/// Takes a file of this member's own stories folder away; a folder at its
-/// name is moved aside (it holds no text of theirs).
-fn remove(path: &Path, kind: EntryKind, team: &Path, replaced: &mut Vec<String>) -> Result<()> {
-    if kind == EntryKind::Dir {
-        if folder::make_room(path, Keeps::File)? {
-            replaced.push(folder::relative(team, path));
-        }
-        return Ok(());
-    }
-    match std::fs::remove_file(path) {
-        Ok(()) => Ok(()),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(err) => Err(folder::io_error(path, err)),
-    }
 }

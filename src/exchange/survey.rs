@@ -64,9 +64,7 @@ impl Sighting {
             modified: meta.modified().ok(),
         })
     }
-}
 
-impl Sighting {
     /// As the store keeps it: the length, and the time of change in
     /// nanoseconds (none where the file system gives no time).
     pub fn stored(&self) -> Option<(i64, i64)> {

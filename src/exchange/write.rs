@@ -204,15 +204,6 @@ pub struct Flushed {
     pub waiting: Option<WaitReason>,
 }
 
-/// Makes room at `path` in this member's own folder for what Fanday keeps
-/// there, noting what was in the way (by its path in the team folder).
-fn own_room(team: &Path, path: &Path, keeps: Keeps, replaced: &mut Vec<String>) -> Result<()> {
-    if folder::make_room(path, keeps)? {
-        replaced.push(folder::relative(team, path));
-    }
-    Ok(())
-}
-
 /// Makes sure this member's profile.json says who they are.
 fn heal_profile(
     team: &Path,
@@ -239,7 +230,7 @@ fn heal_profile(
         key: public_key_text(key),
     })
     .map_err(|err| CoreError::TeamFolder(err.to_string()))?;
-    own_room(team, &path, Keeps::File, replaced)?;
+    folder::own_room(team, &path, Keeps::File, replaced)?;
     folder::write_whole(&path, text.as_bytes())
 }
 
@@ -326,9 +317,9 @@ fn write_to(
     folder::ensure_dir(&team.join(MEMBERS_DIR))?;
     let dir = member_dir(team, &me.id);
     // The member's own folder is theirs: nothing in it stops their writes.
-    own_room(team, &dir, Keeps::Folder, replaced)?;
+    folder::own_room(team, &dir, Keeps::Folder, replaced)?;
     folder::ensure_dir(&dir)?;
-    own_room(team, &dir.join(STORIES_DIR), Keeps::Folder, replaced)?;
+    folder::own_room(team, &dir.join(STORIES_DIR), Keeps::Folder, replaced)?;
     let intact = match state.as_ref().filter(|s| !s.check_folder) {
         Some(state) => match is_intact(&dir.join(&state.name), state) {
             Ok(intact) => intact,
@@ -382,7 +373,7 @@ fn write_to(
         // every pass would find it and heal again.
         for (name, path, kind) in list(&dir).unwrap_or_default() {
             if kind != EntryKind::File && classify(&name) == FileRole::Events {
-                own_room(team, &path, Keeps::File, replaced)?;
+                folder::own_room(team, &path, Keeps::File, replaced)?;
             }
         }
         super::own_stories::settle_own(store, runtime, team, &dir, &me.id, true, replaced)?;

@@ -299,6 +299,33 @@ pub fn take_away(path: &Path) -> Result<bool, CoreError> {
     }
 }
 
+/// In this member's own folder: makes room at `path` for what Fanday
+/// keeps there, noting what was in the way (by its path in the team
+/// folder `team`), for the person to be told.
+pub fn own_room(
+    team: &Path,
+    path: &Path,
+    keeps: Keeps,
+    replaced: &mut Vec<String>,
+) -> Result<(), CoreError> {
+    if make_room(path, keeps)? {
+        replaced.push(relative(team, path));
+    }
+    Ok(())
+}
+
+/// As [`take_away`], noting a folder moved aside as [`own_room`] does.
+pub fn take_away_own(
+    team: &Path,
+    path: &Path,
+    replaced: &mut Vec<String>,
+) -> Result<(), CoreError> {
+    if take_away(path)? {
+        replaced.push(relative(team, path));
+    }
+    Ok(())
+}
+
 /// What this member's app keeps at a name in its own folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Keeps {

@@ -12,7 +12,6 @@ use super::body::Body;
 use super::content;
 use super::events;
 use super::fold::{fold, within_dates};
-use super::follower_rows;
 use super::project;
 use super::state::TeamState;
 use super::touched::{changes, everything, Touched};
@@ -64,10 +63,9 @@ struct Held {
     /// The time the state was folded as of: which events were within the
     /// team's dates.
     folded_at: DateTime<Utc>,
-    /// A follower's store: recognition is written from this time on
-    /// (`folded_at` less what a follower keeps, the edge the tables were
-    /// written with).
-    since: Option<DateTime<Utc>>,
+    /// The store only follows its team: no row of its stories or
+    /// recognition is written (`project::write`).
+    follows: bool,
 }
 
 /// The state, held while the app runs.
@@ -279,12 +277,12 @@ impl Current {
         for event in events.iter().filter(|e| is_own_line(&state, e)) {
             note_line(&mut lines, event);
         }
-        let since = follower_rows::since(conn)?;
+        let follows = super::membership::follows(conn)?;
         let (before, withdrawn) = match held.take() {
             // The rows from before, where they were written alike.
-            Some(old) if old.genesis == genesis && old.since == since => {
+            Some(old) if old.genesis == genesis && old.follows == follows => {
                 let touched = changes(&old.state, &state);
-                project::write(conn, &state, &touched, me, since)?;
+                project::write(conn, &state, &touched, me, follows)?;
                 let withdrawn = newly_withdrawn(&old.state, &state, &touched);
                 (Some(old.state), withdrawn)
             }
@@ -296,7 +294,7 @@ impl Current {
             _ => {
                 project::clear(conn)?;
                 let touched = everything(&state);
-                project::write(conn, &state, &touched, me, since)?;
+                project::write(conn, &state, &touched, me, follows)?;
                 let withdrawn = newly_withdrawn(&TeamState::default(), &state, &touched);
                 (None, withdrawn)
             }
@@ -309,7 +307,7 @@ impl Current {
             state,
             lines,
             folded_at: now,
-            since,
+            follows,
         });
         Ok(withdrawn)
     }
@@ -462,7 +460,7 @@ impl Current {
             }
             note_own_line(&mut h.state, event, &mut touched);
         }
-        project::write(conn, &h.state, &touched, me, h.since)?;
+        project::write(conn, &h.state, &touched, me, h.follows)?;
         h.log = log;
         note_written(conn, &h.genesis, log, me, h.folded_at)?;
         Ok(withdrawn)

@@ -18,7 +18,6 @@ pub(crate) mod feed;
 pub(crate) mod fold;
 #[cfg(test)]
 mod fold_property;
-mod follower_rows;
 pub(crate) mod lineup;
 pub(crate) mod log;
 pub(crate) mod membership;

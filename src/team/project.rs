@@ -7,7 +7,6 @@
 use super::accepted::Outcome;
 use super::body::{Mark, StoryContent};
 use super::content;
-use super::follower_rows;
 use super::proposals::local_id;
 use super::refusal::Refusal;
 use super::state::{ExceptionState, Latest, StoryState, TallyState, TeamState};
@@ -20,14 +19,16 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
 use std::collections::BTreeMap;
 
-/// Writes everything `touched` names, as `state` has it; in a follower's
-/// store, stories and recognition as [`follower_rows`] says, from `since`.
+/// Writes everything `touched` names, as `state` has it. A store that
+/// only follows its team writes no row of its stories or recognition: a
+/// region's numbers read neither (they count each member's own
+/// `recognition.week`), and its log and state hold them as a member's do.
 pub fn write(
     conn: &Connection,
     state: &TeamState,
     touched: &Touched,
     me: &str,
-    since: Option<DateTime<Utc>>,
+    follows: bool,
 ) -> Result<()> {
     if touched.members {
         members(conn, state)?;
@@ -36,17 +37,19 @@ pub fn write(
             numbers(conn, member, state)?;
         }
     }
-    for key in follower_rows::stories(state, touched, since) {
-        story(conn, key, state.stories.get(key), me)?;
-    }
-    for key in &touched.applause {
-        applause(conn, key, state.applause.get(key), since)?;
-    }
-    for key in &touched.comments {
-        comment(conn, key, state, since)?;
-    }
-    for key in &touched.reviews {
-        review(conn, key, state.reviews.get(key))?;
+    if !follows {
+        for key in &touched.stories {
+            story(conn, key, state.stories.get(key), me)?;
+        }
+        for key in &touched.applause {
+            applause(conn, key, state.applause.get(key))?;
+        }
+        for key in &touched.comments {
+            comment(conn, key, state)?;
+        }
+        for key in &touched.reviews {
+            review(conn, key, state.reviews.get(key))?;
+        }
     }
     for key in &touched.lineups {
         lineup(conn, key, state.lineups.get(key))?;
@@ -211,11 +214,9 @@ fn applause(
     conn: &Connection,
     story: &str,
     by: Option<&BTreeMap<String, DateTime<Utc>>>,
-    since: Option<DateTime<Utc>>,
 ) -> Result<()> {
     delete(conn, "story_reactions", "story_id", story)?;
-    let kept = |at: &&DateTime<Utc>| follower_rows::kept(**at, since);
-    for (member, at) in by.into_iter().flatten().filter(|(_, at)| kept(at)) {
+    for (member, at) in by.into_iter().flatten() {
         exec(
             conn,
             "INSERT INTO story_reactions (story_id, member_id, at) VALUES (?1, ?2, ?3)",
@@ -225,18 +226,9 @@ fn applause(
     Ok(())
 }
 
-fn comment(
-    conn: &Connection,
-    key: &str,
-    state: &TeamState,
-    since: Option<DateTime<Utc>>,
-) -> Result<()> {
+fn comment(conn: &Connection, key: &str, state: &TeamState) -> Result<()> {
     delete(conn, "story_comments", "event_id", key)?;
-    if let Some(comment) = state
-        .comments
-        .get(key)
-        .filter(|c| follower_rows::kept(c.at, since))
-    {
+    if let Some(comment) = state.comments.get(key) {
         exec(
             conn,
             "INSERT INTO story_comments (event_id, story_id, member_id, text, at)

@@ -96,7 +96,7 @@ pub fn coverage(
             let monday = this_monday - Duration::weeks(i as i64);
             let recognised = given
                 .iter()
-                .filter(|g| week_start(g.at.with_timezone(now.offset()).date_naive()) == monday)
+                .filter(|g| week_of(g.at, now) == monday)
                 .filter_map(|g| ids.get(g.author.as_str()))
                 .collect::<BTreeSet<_>>()
                 .len() as u32;
@@ -131,7 +131,21 @@ pub fn load(
         .collect::<rusqlite::Result<_>>()?;
     let since = now.with_timezone(&Utc)
         - Duration::weeks(weeks as i64 + 1).max(Duration::days(RECENT_DAYS));
-    let given: Vec<Given> = conn
+    let given = given_since(conn, since)?;
+    Ok(coverage(&members, me, &given, now, weeks))
+}
+
+/// The Monday of the week a recognition falls in, in the local time of
+/// `now`.
+pub fn week_of(at: DateTime<Utc>, now: DateTime<FixedOffset>) -> NaiveDate {
+    week_start(at.with_timezone(now.offset()).date_naive())
+}
+
+/// Every recognition given from `since` on a story that is still shared:
+/// applause, comments and features, by someone other than its author. The
+/// one place that says what counts as recognition.
+pub fn given_since(conn: &Connection, since: DateTime<Utc>) -> Result<Vec<Given>> {
+    Ok(conn
         .prepare_cached(
             "SELECT s.author_id, r.at FROM story_reactions r JOIN stories s ON s.story_key = r.story_id
               WHERE s.withdrawn = 0 AND r.member_id <> s.author_id AND r.at >= ?1
@@ -149,6 +163,5 @@ pub fn load(
                 at: row.get(1)?,
             })
         })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(coverage(&members, me, &given, now, weeks))
+        .collect::<rusqlite::Result<_>>()?)
 }

@@ -7,46 +7,32 @@
 
 use super::body::{kind, Body, RecognitionBody};
 use super::lineup::week_name;
+use super::membership::admitted_members;
 use super::outbox::append;
+use super::recognition::{given_since, week_of, RecognisedWeek};
 use super::tally::{last_published, weeks_to_publish};
-use crate::calendar::week_start;
+use crate::calendar::{first_of_weeks, week_start};
 use crate::error::Result;
 use crate::profile::Profile;
-use crate::sql::query_one;
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime};
 use rusqlite::{params, Connection};
 
 /// Whether a colleague recognised `me` in the local week that begins on
-/// `monday` (the offset of `now` places it).
+/// `monday` (the offset of `now` places it), by the rule a lead's
+/// Insights count with.
 pub fn of_week(
     conn: &Connection,
     me: &str,
     monday: NaiveDate,
     now: DateTime<FixedOffset>,
 ) -> Result<RecognitionBody> {
-    let start = |day: NaiveDate| -> DateTime<Utc> {
-        day.and_time(NaiveTime::MIN)
-            .and_local_timezone(*now.offset())
-            .single()
-            .map_or_else(|| day.and_time(NaiveTime::MIN).and_utc(), |at| at.to_utc())
-    };
-    let recognised: bool = query_one(
-        conn,
-        "SELECT EXISTS (
-            SELECT 1 FROM story_reactions r JOIN stories s ON s.story_key = r.story_id
-             WHERE s.author_id = ?1 AND s.withdrawn = 0 AND r.member_id <> ?1
-               AND r.at >= ?2 AND r.at < ?3
-            UNION ALL
-            SELECT 1 FROM story_comments c JOIN stories s ON s.story_key = c.story_id
-             WHERE s.author_id = ?1 AND s.withdrawn = 0 AND c.member_id <> ?1
-               AND c.at >= ?2 AND c.at < ?3
-            UNION ALL
-            SELECT 1 FROM story_reviews v JOIN stories s ON s.story_key = v.story_id
-             WHERE s.author_id = ?1 AND s.withdrawn = 0 AND v.mark = 'featured'
-               AND v.by_id <> ?1 AND v.at >= ?2 AND v.at < ?3)",
-        params![me, start(monday), start(monday + Duration::weeks(1))],
-        |row| row.get(0),
-    )?;
+    // A day before the Monday in UTC covers every offset of a local week.
+    let since = (monday - Duration::days(1))
+        .and_time(NaiveTime::MIN)
+        .and_utc();
+    let recognised = given_since(conn, since)?
+        .iter()
+        .any(|given| given.author == me && week_of(given.at, now) == monday);
     Ok(RecognitionBody {
         week: week_name(monday),
         recognised,
@@ -85,15 +71,8 @@ pub fn region_weeks(
     conn: &Connection,
     today: NaiveDate,
     weeks: usize,
-) -> Result<Vec<super::recognition::RecognisedWeek>> {
-    let this_monday = week_start(today);
-    let members: u32 = query_one(
-        conn,
-        "SELECT count(*) FROM team_members WHERE status = 'admitted' AND public_key <> ''",
-        [],
-        |row| row.get(0),
-    )?;
-    let first_monday = this_monday - Duration::weeks(weeks.saturating_sub(1) as i64);
+) -> Result<Vec<RecognisedWeek>> {
+    let members = admitted_members(conn)?;
     let mut recognised: std::collections::BTreeMap<NaiveDate, u32> = conn
         .prepare_cached(
             "SELECT t.monday, count(DISTINCT t.member_id) FROM team_recognition t
@@ -104,15 +83,16 @@ pub fn region_weeks(
                                  WHERE s.member_id = t.member_id AND s.seq > t.seq)
               GROUP BY t.monday",
         )?
-        .query_map(params![first_monday, this_monday], |row| {
-            Ok((row.get(0)?, row.get(1)?))
-        })?
+        .query_map(
+            params![first_of_weeks(today, weeks), week_start(today)],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?
         .collect::<rusqlite::Result<_>>()?;
     Ok((0..weeks)
         .map(|i| {
-            let monday = this_monday - Duration::weeks(i as i64);
+            let monday = week_start(today) - Duration::weeks(i as i64);
             let count = recognised.remove(&monday).unwrap_or(0).min(members);
-            super::recognition::RecognisedWeek::of(monday, count, members)
+            RecognisedWeek::of(monday, count, members)
         })
         .collect())
 }

@@ -41,7 +41,8 @@ export async function teamScreen(nav) {
   let drawn = null;
   const load = async () => {
     const [stories, lineup] = await Promise.all([api.teamFeed(filter.value || null), api.lineup(null)]);
-    const shown = JSON.stringify([stories, lineup]);
+    // The day is part of it: "today" in the feed becomes "yesterday".
+    const shown = JSON.stringify([stories, lineup, state.today?.date]);
     if (shown === drawn) return;
     drawn = shown;
     // Drawn again, the line-up box keeps the focus where it was.
