@@ -144,3 +144,69 @@ fn open_files_a_folder_loses_mangles_or_copies_are_whole_again_at_the_next_write
     support::append_raw(&open_file(north.path(), &sara), &format!("{forged}\n"));
     assert_eq!(fans_this_week(&rut), 4);
 }
+
+/// Sara's store as a Fanday before the lines for followers kept it
+/// (schema 15): no kind column, no kept looks, no recognition words.
+fn as_schema_15_kept_it(database: &Path) {
+    let conn = rusqlite::Connection::open(database).unwrap_or_else(|err| panic!("{err}"));
+    conn.execute_batch(
+        "DROP INDEX own_events_by_kind;
+         ALTER TABLE own_events DROP COLUMN kind;
+         ALTER TABLE team_files DROP COLUMN seen_len;
+         ALTER TABLE team_files DROP COLUMN seen_modified;
+         DROP TABLE team_recognition;
+         PRAGMA user_version = 15;",
+    )
+    .unwrap_or_else(|err| panic!("{err}"));
+}
+
+#[test]
+fn after_an_update_from_before_the_lines_for_followers_the_region_gets_the_lines_signed_before_it()
+{
+    let north = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let (lena, sara, ali, rut, _) = a_team_rut_follows(north.path());
+    share(
+        &sara,
+        "Höll dörren för en kund med barnvagn",
+        Situation::JustBecause,
+    );
+    for m in [&lena, &sara, &ali] {
+        read(m);
+    }
+    let database = sara.app.database_path().to_path_buf();
+    let signed_before: Vec<String> = support::event_lines(north.path(), &sara.id)
+        .into_iter()
+        .filter(|line| line.contains("\"member.requested\"") || line.contains("\"tally.week\""))
+        .collect();
+    assert!(signed_before.len() >= 2, "{signed_before:?}");
+
+    // Her PC ran the earlier Fanday: its store as that one kept it, and
+    // no open folder of hers in the team's.
+    let Member { dir, app, id } = sara;
+    drop(app);
+    as_schema_15_kept_it(&database);
+    let sara_open = member_dir(north.path(), &id).join(OPEN_DIR);
+    fs::remove_dir_all(&sara_open).unwrap_or_else(|err| panic!("{err}"));
+
+    // The update: her app's next write puts every line signed before it
+    // that a region needs in her open files, and the region counts her.
+    let app = fanday_core::Fanday::open(
+        dir.path(),
+        std::sync::Arc::new(support::TickingClock::new(support::monday_morning())),
+    )
+    .unwrap_or_else(|err| panic!("{err}"));
+    let sara = Member { dir, app, id };
+    share(
+        &sara,
+        "Letade fram en borttappad mössa",
+        Situation::JustBecause,
+    );
+    let kept: String = names_in(&sara_open)
+        .iter()
+        .map(|name| fs::read_to_string(sara_open.join(name)).unwrap_or_else(|err| panic!("{err}")))
+        .collect();
+    for line in &signed_before {
+        assert!(kept.contains(line.as_str()), "{line} is not in {kept}");
+    }
+    assert_eq!(fans_this_week(&rut), 2);
+}
