@@ -235,6 +235,9 @@ impl Fanday {
         report.gaps = report::gaps(&conn)?;
         report.waiting_to_send = report::waiting_to_send(&conn)?;
         report.waiting_files = self.team.waits.list();
+        if membership::has_followers(&conn)? {
+            report.followers_error = locked(&self.team.open_trouble).clone();
+        }
         if report.send_error.is_none() {
             report.send_error = unsigned;
         }

@@ -71,6 +71,10 @@ pub struct ReadReport {
     pub waiting_to_send: u32,
     /// Why they could not be sent, when they could not.
     pub send_error: Option<SendError>,
+    /// Why those who follow the team (a region) do not get this member's
+    /// weekly numbers just now: their copies could not be written. Only
+    /// where someone follows.
+    pub followers_error: Option<SendError>,
     pub skipped: Vec<Skip>,
     pub gaps: Vec<Gap>,
     /// Files that cannot be read just now (online-only, held by another

@@ -33,6 +33,9 @@ pub(crate) struct Runtime {
     /// What stood in the way at the last reading, as a code the window
     /// words: the team switch tells of a team out of view that needs a look.
     pub(crate) trouble: Mutex<Option<String>>,
+    /// Why this member's lines for followers could not be written at the
+    /// last try (a region stays behind meanwhile); none once they are.
+    pub(crate) open_trouble: Mutex<Option<super::report::SendError>>,
 }
 
 /// Wakes whoever writes this PC's events to the folder.

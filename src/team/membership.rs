@@ -413,6 +413,16 @@ pub fn admitted_members(conn: &Connection) -> Result<u32> {
     )?)
 }
 
+/// Whether anyone follows the team (a region let in by a lead).
+pub fn has_followers(conn: &Connection) -> Result<bool> {
+    Ok(query_one(
+        conn,
+        "SELECT EXISTS (SELECT 1 FROM team_members WHERE status = 'follower')",
+        [],
+        |row| row.get(0),
+    )?)
+}
+
 /// Everyone this computer knows in the team, leads first, then by name;
 /// requests to join after the members.
 pub fn members(conn: &Connection, me: &str) -> Result<Vec<TeamMember>> {

@@ -161,6 +161,7 @@ function mockTauri(role) {
           new_events: 2, bytes_read: 1200, more: true, folder_missing: false, became_lead: false, healed: true,
           waiting_to_send: 1,
           send_error: { code: 'keyring_unavailable', message: 'the desktop keyring that keeps your team key is locked or not running' },
+          followers_error: { code: 'disk_full', message: 'the disk is full' },
           skipped: [
             { path: 'members/x/events-1.jsonl', code: 'not_event', reason: 'not a valid event', count: 31457280, first_offset: 0 },
             { path: 'members/y/profile.json', code: 'link', reason: 'a link', count: 1, first_offset: null },
@@ -482,10 +483,14 @@ for (const scheme of ['light', 'dark']) {
   await page.click('[data-testid="nav-team"]');
   await page.waitForSelector('[data-testid="feed-waiting-files"]');
   await page.click('[data-testid="feed-waiting-files"]');
+  const followersNote = await page.textContent('[data-testid="feed-followers-error"]');
+  if (!followersNote.includes('följer teamet') || !followersNote.includes('Disken är full')) {
+    throw new Error(`the note on the copies for followers reads: ${followersNote}`);
+  }
   if (process.env.FANDAY_SCREENSHOTS) {
     await page.screenshot({ path: join(process.env.FANDAY_SCREENSHOTS, 'team-waiting-files.png') });
   }
-  console.log('settings: the team folder in OneDrive can be kept on this PC; the files that wait are listed');
+  console.log('settings: the team folder in OneDrive can be kept on this PC; the files that wait are listed, and why a region is behind');
   await page.close();
 }
 

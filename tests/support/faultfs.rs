@@ -34,6 +34,8 @@ enum Fault {
     FailOpen(i32),
     /// Reading fails with this error.
     FailRead(i32),
+    /// Creating a file fails with this error.
+    FailCreate(i32),
     /// The first open waits this long, then goes through.
     BlockFirstOpen(Duration),
     /// The file is not there.
@@ -597,7 +599,7 @@ impl Filesystem for FaultFs {
 
     fn create(
         &self,
-        _req: &Request,
+        req: &Request,
         parent: INodeNo,
         name: &OsStr,
         mode: u32,
@@ -608,6 +610,12 @@ impl Filesystem for FaultFs {
         let Some(rel) = self.child(parent, name) else {
             return reply.error(Errno::ENOENT);
         };
+        if let Some(Fault::FailCreate(code)) = self
+            .inner
+            .fault(&rel, process_of(req), |f| matches!(f, Fault::FailCreate(_)))
+        {
+            return reply.error(Errno::from_i32(code));
+        }
         let mut options = open_options(flags);
         options.create(true).mode(mode & 0o777);
         if flags & libc::O_EXCL != 0 {
@@ -732,6 +740,12 @@ impl FaultyFolder {
     /// Reading them fails with `errno` for `for_`.
     pub fn fail_reads(&self, pattern: &str, errno: i32, for_: Duration) {
         self.add(pattern, Fault::FailRead(errno), Some(for_), false);
+    }
+
+    /// Creating files there fails with `errno` (ENOSPC: the disk is
+    /// full) for `for_`.
+    pub fn fail_creates(&self, pattern: &str, errno: i32, for_: Duration) {
+        self.add(pattern, Fault::FailCreate(errno), Some(for_), false);
     }
 
     /// Their first open in each process waits `wait` before it goes

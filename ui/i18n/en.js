@@ -415,6 +415,7 @@ export const en = {
   'team.healed': 'Your team file was damaged by the sync; Fanday wrote it again.',
   'team.healedAt': 'At {time} your team file was damaged by the sync; Fanday wrote it again, and nothing was lost.',
   'team.sendError': 'Why nothing could be sent: {reason}',
+  'team.followersError': 'Why those who follow the team do not get your weekly numbers just now: {reason} Fanday tries again.',
   'team.replaced': 'Something that was not Fanday’s stood at {path} in your team folder and stopped your writing; Fanday removed it or moved it aside.',
   'team.waiting': { one: '{n} of your events waits to be written to the team folder; Fanday tries again every minute.', other: '{n} of your events wait to be written to the team folder; Fanday tries again every minute.' },
   'team.missing': { one: "{n} of {name}'s events is missing.", other: "{n} of {name}'s events are missing." },

@@ -413,6 +413,7 @@ export const sv = {
   'team.healed': 'Din teamfil skadades av synkningen; Fanday skrev den igen.',
   'team.healedAt': 'Klockan {time} skadades din teamfil av synkningen; Fanday skrev den igen, och inget gick förlorat.',
   'team.sendError': 'Varför inget kunde skickas: {reason}',
+  'team.followersError': 'Varför de som följer teamet inte får dina veckosiffror just nu: {reason} Fanday försöker igen.',
   'team.replaced': 'Något som inte var Fandays låg på {path} i din teammapp och hindrade dig från att skriva; Fanday tog bort det eller flyttade undan det.',
   'team.waiting': { one: '{n} av dina händelser väntar på att skrivas till teammappen; Fanday försöker igen varje minut.', other: '{n} av dina händelser väntar på att skrivas till teammappen; Fanday försöker igen varje minut.' },
   'team.missing': { one: '{n} händelse från {name} saknas.', other: '{n} händelser från {name} saknas.' },

@@ -68,6 +68,12 @@ export function renderTeamStatus(line, status, { when, lead }) {
   if (report.send_error) {
     notes.push(h('li', { testid: 'feed-send-error', text: t('team.sendError', { reason: errorText(report.send_error) }) }));
   }
+  if (report.followers_error) {
+    notes.push(h('li', {
+      testid: 'feed-followers-error',
+      text: t('team.followersError', { reason: errorText(report.followers_error) }),
+    }));
+  }
   for (const gap of report.gaps ?? []) {
     const name = gap.name || t('team.someone');
     if (gap.missing > 0) {

@@ -205,3 +205,41 @@ fn a_share_that_drops_while_files_are_held_open_can_be_mounted_again() {
         drop((held_file, held_dir));
     }
 }
+
+#[test]
+fn a_full_disk_for_her_copies_for_the_region_is_told_to_her_while_her_stories_reach_the_team() {
+    let folder = FaultyFolder::new();
+    let (lena, sara, ali) = colleagues_in(&folder.mount, true);
+    let her_open = format!("members/{}/open/", sara.id);
+    folder.fail_creates(&her_open, libc::ENOSPC, Duration::from_secs(3600));
+    share(&sara, "Bar ut en tung kartong", Situation::JustBecause);
+
+    // Nobody follows the team yet: nobody is behind, nothing to tell.
+    assert_eq!(read(&sara).followers_error, None);
+
+    // A region follows: her status says why it does not get her numbers,
+    // and her story still reaches her lead.
+    let rut = support::member("Rut (region)", fanday_core::Role::Lead);
+    super::region::follow(&rut, &folder.mount);
+    let (id, fingerprint, _) = super::region::follower_id(&lena, "Rut (region)");
+    lena.app
+        .let_follow(&id, &fingerprint)
+        .unwrap_or_else(|err| panic!("{err}"));
+    let report = read(&sara);
+    assert_eq!(
+        report.followers_error.map(|error| error.code),
+        Some("disk_full")
+    );
+    assert_eq!(report.send_error, None);
+    read(&lena);
+    assert!(texts(&lena).contains(&"Bar ut en tung kartong".to_string()));
+
+    // Room again: her next reading writes the copies without a new story
+    // of hers, the word goes, and the region counts her fan.
+    folder.heal();
+    let report = read(&sara);
+    assert_eq!(report.followers_error, None);
+    read(&ali);
+    let region = super::region::region_now(&rut);
+    assert_eq!(region.teams[0].weeks[0].tallied.fans, 1);
+}
