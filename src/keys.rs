@@ -302,6 +302,7 @@ pub fn key_place(conn: &Connection) -> Result<String> {
 /// This PC's key, new or after a rotation: the secret kept outside the
 /// database, the public half in it.
 pub fn replace_device_key(conn: &Connection, key: &SigningKey, now: DateTime<Utc>) -> Result<()> {
+    let replaced = kept_in_keyring(conn)?;
     let place = save(&data_dir(conn), key)?;
     exec(
         conn,
@@ -309,6 +310,11 @@ pub fn replace_device_key(conn: &Connection, key: &SigningKey, now: DateTime<Utc
          VALUES (1, '', ?1, ?2, ?3)",
         params![public_key_text(&key.verifying_key()), now, place.name()],
     )?;
+    // A key rotated out signs nothing that counts any more: its secret
+    // does not stay behind in the keyring.
+    if let Some(old) = replaced.filter(|old| *old != key.verifying_key()) {
+        forget(&old);
+    }
     Ok(())
 }
 

@@ -51,6 +51,22 @@ fn child_makes_a_team_with_the_desktop_keyring() {
     println!("FURTHER {before} {after}");
     let (before, after) = a_team_followed_and_no_longer(dir);
     println!("FOLLOWED {before} {after}");
+    let (old_before, old_after, new_after) = a_key_rotated(dir);
+    println!("ROTATED {old_before} {old_after} {new_after}");
+}
+
+/// Makes a team and rotates its key: whether the keyring holds the old
+/// key before and after, and the new one after.
+fn a_key_rotated(dir: &Path) -> (bool, bool, bool) {
+    let data = dir.join("rotating");
+    let app = open_with_profile(&data);
+    app.create_team("Butik Väst", &dir.join("west"))
+        .unwrap_or_else(|err| panic!("{err}"));
+    let old_in_keyring = key_checker(&data);
+    let before = old_in_keyring();
+    app.rotate_key().unwrap_or_else(|err| panic!("{err}"));
+    let new_in_keyring = key_checker(&data);
+    (before, old_in_keyring(), new_in_keyring())
 }
 
 /// Whether the keyring holds the key of the store in `store`, by the
@@ -196,6 +212,12 @@ fn the_key_lives_in_the_desktop_keyring_and_a_copied_database_does_not_carry_it(
         .find_map(|line| line.split("FOLLOWED ").nth(1))
         .unwrap_or_default();
     assert_eq!(followed, "true false", "{stdout}");
+    // A key rotated out leaves the keyring; its successor is there.
+    let rotated = stdout
+        .lines()
+        .find_map(|line| line.split("ROTATED ").nth(1))
+        .unwrap_or_default();
+    assert_eq!(rotated, "true false true", "{stdout}");
     let data = home.path().join("data");
     assert!(
         !data.join("device-key").exists(),
