@@ -10,6 +10,7 @@ use crate::error::Result;
 use crate::folder::{self, FolderFile, OpenError};
 use crate::store::Store;
 use crate::team::refusal::Refusal;
+use chrono::{DateTime, Utc};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -17,12 +18,14 @@ use std::path::Path;
 /// followers: each quarter's file written whole where it differs (looked at
 /// once while the app runs and again when the file or its lines change),
 /// anything else in the folder taken away. A file that cannot be read
-/// just now is left for a later write; a follower reads it then.
+/// just now waits in `runtime.open_waits` (the status lists it) and is
+/// tried again later; a follower reads it then.
 pub(super) fn settle_open(
     store: &Store,
     runtime: &Runtime,
     team: &Path,
     dir: &Path,
+    now: DateTime<Utc>,
     replaced: &mut Vec<String>,
 ) -> Result<()> {
     let files = super::open_lines::own_files(&store.conn())?;
@@ -34,12 +37,11 @@ pub(super) fn settle_open(
     folder::ensure_dir(&open_dir)?;
     for (name, text) in &files {
         let path = open_dir.join(name);
-        let seen_as = format!(
-            "{}#{}",
-            folder::relative(team, &path),
-            folder::short_hash(text.as_bytes())
-        );
-        if Sighting::of(&path).is_some_and(|seen| runtime.sightings.is(&seen_as, &seen)) {
+        let rel = folder::relative(team, &path);
+        let seen_as = format!("{rel}#{}", folder::short_hash(text.as_bytes()));
+        if !runtime.open_waits.is_due(&rel, now)
+            || Sighting::of(&path).is_some_and(|seen| runtime.sightings.is(&seen_as, &seen))
+        {
             continue;
         }
         // Byte for byte: a mark an editor put before the first line would
@@ -50,12 +52,16 @@ pub(super) fn settle_open(
         });
         match held {
             Ok(bytes) if bytes == text.as_bytes() => {}
-            Err(OpenError::Waiting(_)) => continue,
+            Err(OpenError::Waiting(reason)) => {
+                runtime.open_waits.waited(&rel, reason, now);
+                continue;
+            }
             _ => {
                 folder::own_room(team, &path, folder::Keeps::File, replaced)?;
                 folder::write_whole(&path, text.as_bytes())?;
             }
         }
+        runtime.open_waits.answered(&rel);
         if let Some(seen) = Sighting::of(&path) {
             runtime.sightings.saw(&seen_as, seen);
         }

@@ -235,8 +235,9 @@ impl Fanday {
         report.gaps = report::gaps(&conn)?;
         report.waiting_to_send = report::waiting_to_send(&conn)?;
         report.waiting_files = self.team.waits.list();
-        if membership::has_followers(&conn)? {
+        if membership::has_followers(&conn).unwrap_or(false) {
             report.followers_error = locked(&self.team.open_trouble).clone();
+            report.waiting_files.extend(self.team.open_waits.list());
         }
         if report.send_error.is_none() {
             report.send_error = unsigned;

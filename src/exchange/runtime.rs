@@ -34,8 +34,12 @@ pub(crate) struct Runtime {
     /// words: the team switch tells of a team out of view that needs a look.
     pub(crate) trouble: Mutex<Option<String>>,
     /// Why this member's lines for followers could not be written at the
-    /// last try (a region stays behind meanwhile); none once they are.
+    /// last write (a region stays behind meanwhile); none once they are.
     pub(crate) open_trouble: Mutex<Option<super::report::SendError>>,
+    /// This member's files of lines for followers that cannot be read
+    /// just now. Kept apart from `waits`, which decides how long this
+    /// member's events files are waited for.
+    pub(crate) open_waits: crate::folder::waits::WaitBook,
 }
 
 /// Wakes whoever writes this PC's events to the folder.
@@ -48,6 +52,8 @@ impl Runtime {
         self.own_read
             .store(false, std::sync::atomic::Ordering::SeqCst);
         self.waits.clear();
+        self.open_waits.clear();
+        *crate::lock::locked(&self.open_trouble) = None;
         self.sightings.clear();
         self.current.forget();
         self.texts.clear();

@@ -247,6 +247,8 @@ pub fn flush(
     me: &Profile,
     now: DateTime<Utc>,
 ) -> Result<Flushed> {
+    // What is said of the copies for followers is of this write's try.
+    *crate::lock::locked(&runtime.open_trouble) = None;
     let (team, state, pending) = {
         let conn = store.conn();
         let Some(team) = joined(&conn)? else {
@@ -294,7 +296,7 @@ pub fn flush(
         &mut replaced,
     );
     if matches!(flushed, Ok(Flushed { waiting: None, .. })) {
-        settle_open(store, runtime, &team.folder, me, &mut replaced);
+        settle_open(store, runtime, &team.folder, me, now, &mut replaced);
     }
     crate::lock::locked(&runtime.replaced).extend(replaced);
     flushed
@@ -308,10 +310,11 @@ fn settle_open(
     runtime: &Runtime,
     team: &Path,
     me: &Profile,
+    now: DateTime<Utc>,
     replaced: &mut Vec<String>,
 ) {
     let dir = member_dir(team, &me.id);
-    let settled = super::own_open::settle_open(store, runtime, team, &dir, replaced);
+    let settled = super::own_open::settle_open(store, runtime, team, &dir, now, replaced);
     *crate::lock::locked(&runtime.open_trouble) = settled.err().map(|err| SendError {
         code: err.code(),
         message: err.to_string(),

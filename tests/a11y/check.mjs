@@ -484,7 +484,7 @@ for (const scheme of ['light', 'dark']) {
   await page.waitForSelector('[data-testid="feed-waiting-files"]');
   await page.click('[data-testid="feed-waiting-files"]');
   const followersNote = await page.textContent('[data-testid="feed-followers-error"]');
-  if (!followersNote.includes('följer teamet') || !followersNote.includes('Disken är full')) {
+  if (!followersNote.includes('De som följer teamet får inte din del') || !followersNote.includes('disken som teammappen ligger på är full')) {
     throw new Error(`the note on the copies for followers reads: ${followersNote}`);
   }
   if (process.env.FANDAY_SCREENSHOTS) {

@@ -39,6 +39,16 @@ function waitingFiles(files, wasOpen) {
     h('ul', {}, listed));
 }
 
+// Why a region does not get this member's numbers, in this note's own
+// words: an error's usual text speaks of what was saved or sent, which
+// here it was.
+const FOLLOWERS_REASONS = ['disk_full', 'file_in_use'];
+
+function followersReason(error) {
+  const code = FOLLOWERS_REASONS.includes(error.code) ? error.code : 'other';
+  return t(`team.followersReason.${code}`);
+}
+
 export function renderTeamStatus(line, status, { when, lead }) {
   // A read every minute redraws the line: an open list stays open.
   const wasOpen = Boolean(line.querySelector('details.skipped')?.open);
@@ -71,7 +81,7 @@ export function renderTeamStatus(line, status, { when, lead }) {
   if (report.followers_error) {
     notes.push(h('li', {
       testid: 'feed-followers-error',
-      text: t('team.followersError', { reason: errorText(report.followers_error) }),
+      text: t('team.followersError', { reason: followersReason(report.followers_error) }),
     }));
   }
   for (const gap of report.gaps ?? []) {

@@ -240,6 +240,32 @@ fn a_full_disk_for_her_copies_for_the_region_is_told_to_her_while_her_stories_re
     let report = read(&sara);
     assert_eq!(report.followers_error, None);
     read(&ali);
-    let region = super::region::region_now(&rut);
-    assert_eq!(region.teams[0].weeks[0].tallied.fans, 1);
+    let fans = |rut: &Member| {
+        super::region::region_now(rut).teams[0].weeks[0]
+            .tallied
+            .fans
+    };
+    assert_eq!(fans(&rut), 1);
+
+    // Her open file held by another program while her numbers change: it
+    // is listed among the files that wait, and written once it is free.
+    folder.fail_opens(&her_open, libc::EACCES, Duration::from_secs(3600));
+    share(
+        &sara,
+        "Hittade rätt storlek åt en kund",
+        Situation::JustBecause,
+    );
+    let report = read(&sara);
+    assert_eq!(waiting_codes(&report, &her_open), vec!["held"]);
+    assert_eq!(report.followers_error, None);
+    folder.heal();
+    let mut report = read(&sara);
+    for _ in 0..20 {
+        if waiting_codes(&report, &her_open).is_empty() {
+            break;
+        }
+        report = read(&sara);
+    }
+    assert_eq!(waiting_codes(&report, &her_open), Vec::<&str>::new());
+    assert_eq!(fans(&rut), 2);
 }
