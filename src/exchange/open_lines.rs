@@ -16,8 +16,7 @@ use rusqlite::Connection;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-/// The folder in a member's folder that holds the lines for followers.
-pub const OPEN_DIR: &str = "open";
+pub use crate::folder::OPEN_DIR;
 
 /// The kinds a follower reads: membership and authority, and the weekly
 /// numbers (tallies, their switch-off, recognition received).

@@ -57,6 +57,7 @@ pub(super) fn settle_open(
                 continue;
             }
             _ => {
+                still_a_folder(&open_dir)?;
                 folder::own_room(team, &path, folder::Keeps::File, replaced)?;
                 folder::write_whole(&path, text.as_bytes())?;
             }
@@ -66,6 +67,7 @@ pub(super) fn settle_open(
             runtime.sightings.saw(&seen_as, seen);
         }
     }
+    still_a_folder(&open_dir)?;
     let kept: BTreeSet<&String> = files.keys().collect();
     for (name, path, _) in folder::list(&open_dir).unwrap_or_default() {
         // Our own whole-file writes pass through hidden temp files.
@@ -75,4 +77,16 @@ pub(super) fn settle_open(
         folder::take_away_own(team, &path, replaced)?;
     }
     Ok(())
+}
+
+/// A link put in the folder's place while its files were looked at (a
+/// sync engine carries links, and a look may wait seconds) is never
+/// followed to write or take things away where it points; the next write
+/// makes room for the folder again.
+fn still_a_folder(dir: &Path) -> Result<()> {
+    match folder::is_real_dir(dir) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(OpenError::Refused(Refusal::NotAFolder).into_core(dir)),
+        Err(refusal) => Err(OpenError::Refused(refusal).into_core(dir)),
+    }
 }

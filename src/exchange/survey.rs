@@ -407,12 +407,25 @@ fn plan_member(
             .iter()
             .any(|(name, _, kind)| name == OPEN_DIR && *kind == EntryKind::Dir);
         if keeps_open {
-            for (name, path, kind) in list(&open).unwrap_or_default() {
-                if is_file_name(&name) {
-                    plan_file(folder, member, me, &book, seen, plan, path, kind);
+            match list(&open) {
+                Ok(files) => {
+                    seen.waits.answered(&relative(folder, &open));
+                    for (name, path, kind) in files {
+                        if is_file_name(&name) {
+                            plan_file(folder, member, me, &book, seen, plan, path, kind);
+                        }
+                    }
+                    return;
+                }
+                // Gone since it was seen: read as a member who keeps none.
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+                // Not listed just now: it waits, and is not taken as read.
+                Err(err) => {
+                    plan.waited
+                        .push((relative(folder, &open), waits::reason_of(&err)));
+                    return;
                 }
             }
-            return;
         }
     }
     for (name, path, kind) in entries {

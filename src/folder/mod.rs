@@ -27,6 +27,8 @@ pub const MEMBERS_DIR: &str = "members";
 pub const PROFILE_FILE: &str = "profile.json";
 /// Format 2: each shared story's text, in its author's folder.
 pub const STORIES_DIR: &str = "stories";
+/// The folder in a member's folder that holds the lines for followers.
+pub const OPEN_DIR: &str = "open";
 /// team.json and profile.json are a few hundred bytes.
 pub const MAX_SMALL_FILE: u64 = 64 * 1024;
 
@@ -470,9 +472,11 @@ pub fn sight_folder(folder: &Path) -> FolderSighting {
 }
 
 /// How the folder's files look to the file system, as one number: team.json
-/// and every file in the members' own folders (their names, lengths and
-/// times; not what is in them, and not the story folders). The same number
-/// again says nobody's file changed. `None` where the folder does not
+/// and every file in the members' own folders and their folders of lines
+/// for followers (their names, lengths and times; not what is in them, and
+/// not the story folders). The same number again says nobody's file
+/// changed, also where a sync engine rewrites a file in place, which
+/// leaves its folder's time as it was. `None` where the folder does not
 /// answer in time.
 pub fn files_look(folder: &Path) -> Option<u64> {
     use std::hash::{Hash, Hasher};
@@ -480,28 +484,34 @@ pub fn files_look(folder: &Path) -> Option<u64> {
     deadline::within(&folder.join(MEMBERS_DIR), move || {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         let mut look = |path: &Path| {
-            if let Ok(meta) = fs::symlink_metadata(path) {
+            let meta = fs::symlink_metadata(path).ok();
+            if let Some(meta) = &meta {
                 (path, meta.len(), meta.modified().ok(), meta.is_dir()).hash(&mut hasher);
             }
+            meta
         };
-        look(&owned.join(TEAM_FILE));
-        let mut members: Vec<PathBuf> = fs::read_dir(owned.join(MEMBERS_DIR))
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|entry| entry.path())
-            .collect();
-        members.sort();
-        for member in members {
-            look(&member);
-            let mut files: Vec<PathBuf> = fs::read_dir(&member)
+        let sorted_entries = |dir: &Path| {
+            let mut entries: Vec<PathBuf> = fs::read_dir(dir)
                 .into_iter()
                 .flatten()
                 .flatten()
                 .map(|entry| entry.path())
                 .collect();
-            files.sort();
-            files.iter().for_each(|file| look(file));
+            entries.sort();
+            entries
+        };
+        look(&owned.join(TEAM_FILE));
+        for member in sorted_entries(&owned.join(MEMBERS_DIR)) {
+            look(&member);
+            for file in sorted_entries(&member) {
+                let is_open_dir = look(&file).is_some_and(|meta| meta.is_dir())
+                    && file.file_name().is_some_and(|name| name == OPEN_DIR);
+                if is_open_dir {
+                    for open_file in sorted_entries(&file) {
+                        look(&open_file);
+                    }
+                }
+            }
         }
         hasher.finish()
     })

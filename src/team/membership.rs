@@ -403,11 +403,17 @@ pub fn info(conn: &Connection) -> Result<Option<TeamInfo>> {
     }))
 }
 
+/// Who the team counts now, as a condition on `team_members`: admitted,
+/// also while a request to come back with another key waits (which anyone
+/// can write; the key the member has still counts until a lead lets the
+/// new one in).
+pub const COUNTED: &str = "status IN ('admitted', 'returning') AND public_key <> ''";
+
 /// How many members the team counts now.
 pub fn admitted_members(conn: &Connection) -> Result<u32> {
     Ok(query_one(
         conn,
-        "SELECT count(*) FROM team_members WHERE status = 'admitted' AND public_key <> ''",
+        &format!("SELECT count(*) FROM team_members WHERE {COUNTED}"),
         [],
         |row| row.get(0),
     )?)

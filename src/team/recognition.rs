@@ -5,6 +5,7 @@
 //! indicator. Counted from what this PC holds of the team folder; only
 //! admitted members, not removed ones, and never a person's own applause.
 
+use super::membership::COUNTED;
 use crate::calendar::week_start;
 use crate::error::Result;
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, Utc};
@@ -119,9 +120,9 @@ pub fn load(
     weeks: usize,
 ) -> Result<Recognition> {
     let members: Vec<Member> = conn
-        .prepare_cached(
-            "SELECT member_id, name FROM team_members WHERE status = 'admitted' AND public_key <> ''",
-        )?
+        .prepare_cached(&format!(
+            "SELECT member_id, name FROM team_members WHERE {COUNTED}"
+        ))?
         .query_map([], |row| {
             Ok(Member {
                 id: row.get(0)?,

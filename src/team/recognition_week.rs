@@ -7,7 +7,7 @@
 
 use super::body::{kind, Body, RecognitionBody};
 use super::lineup::week_name;
-use super::membership::admitted_members;
+use super::membership::{admitted_members, COUNTED};
 use super::outbox::append;
 use super::recognition::{given_since, week_of, RecognisedWeek};
 use super::tally::{last_published, weeks_to_publish};
@@ -74,15 +74,14 @@ pub fn region_weeks(
 ) -> Result<Vec<RecognisedWeek>> {
     let members = admitted_members(conn)?;
     let mut recognised: std::collections::BTreeMap<NaiveDate, u32> = conn
-        .prepare_cached(
+        .prepare_cached(&format!(
             "SELECT t.monday, count(DISTINCT t.member_id) FROM team_recognition t
-               JOIN team_members m ON m.member_id = t.member_id
-              WHERE m.status = 'admitted' AND m.public_key <> '' AND t.recognised = 1
-                AND t.monday BETWEEN ?1 AND ?2
+              WHERE t.member_id IN (SELECT member_id FROM team_members WHERE {COUNTED})
+                AND t.recognised = 1 AND t.monday BETWEEN ?1 AND ?2
                 AND NOT EXISTS (SELECT 1 FROM team_tally_stops s
                                  WHERE s.member_id = t.member_id AND s.seq > t.seq)
               GROUP BY t.monday",
-        )?
+        ))?
         .query_map(
             params![first_of_weeks(today, weeks), week_start(today)],
             |row| Ok((row.get(0)?, row.get(1)?)),

@@ -210,3 +210,66 @@ fn after_an_update_from_before_the_lines_for_followers_the_region_gets_the_lines
     }
     assert_eq!(fans_this_week(&rut), 2);
 }
+
+/// The time a folder's entries last changed, put back as it was: a sync
+/// engine that rewrites a file in place leaves its folder's time alone.
+fn keep_folder_time(dir: &Path, change: impl FnOnce()) {
+    let before = fs::metadata(dir)
+        .and_then(|meta| meta.modified())
+        .unwrap_or_else(|err| panic!("{err}"));
+    change();
+    fs::File::open(dir)
+        .and_then(|folder| folder.set_modified(before))
+        .unwrap_or_else(|err| panic!("{err}"));
+}
+
+#[test]
+fn an_open_file_a_sync_engine_rewrites_in_place_is_read_by_the_region() {
+    let north = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let (lena, sara, ali, rut, _) = a_team_rut_follows(north.path());
+    for m in [&lena, &sara, &ali] {
+        read(m);
+    }
+    let sara_open = open_file(north.path(), &sara);
+    let before = fs::read(&sara_open).unwrap_or_else(|err| panic!("{err}"));
+
+    // Her new tally: her events file arrives at the region's PC first, her
+    // open file later, rewritten in place.
+    share(&sara, "Lånade ut ett paraply", Situation::JustBecause);
+    let after = fs::read(&sara_open).unwrap_or_else(|err| panic!("{err}"));
+    let dir = open_dir(north.path(), &sara);
+    keep_folder_time(&dir, || {
+        fs::write(&sara_open, &before).unwrap_or_else(|err| panic!("{err}"))
+    });
+    assert_eq!(fans_this_week(&rut), 0);
+    keep_folder_time(&dir, || {
+        fs::write(&sara_open, &after).unwrap_or_else(|err| panic!("{err}"))
+    });
+    assert_eq!(fans_this_week(&rut), 1);
+}
+
+#[test]
+fn a_request_anyone_writes_in_a_members_open_file_does_not_take_her_out_of_the_regions_count() {
+    let north = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let (lena, sara, ali, rut, _) = a_team_rut_follows(north.path());
+    for m in [&lena, &sara, &ali] {
+        read(m);
+    }
+    let members = |rut: &Member| region_now(rut).teams[0].weeks[0].team_members;
+    assert_eq!(members(&rut), 3);
+
+    // Ali asks to come back as Sara, with his own key, in her open file:
+    // no lead ever sees it there to decline it.
+    let ali_key =
+        fanday_core::team_event::public_key_text(&support::secret_key(&ali).verifying_key());
+    let request = forged_as(
+        &ali,
+        &sara,
+        "member.requested",
+        serde_json::json!({"name": "Sara", "key": ali_key}),
+        50,
+        2,
+    );
+    support::append_raw(&open_file(north.path(), &sara), &format!("{request}\n"));
+    assert_eq!(members(&rut), 3);
+}
