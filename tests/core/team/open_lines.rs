@@ -218,9 +218,24 @@ fn keep_folder_time(dir: &Path, change: impl FnOnce()) {
         .and_then(|meta| meta.modified())
         .unwrap_or_else(|err| panic!("{err}"));
     change();
-    fs::File::open(dir)
+    folder_handle(dir)
         .and_then(|folder| folder.set_modified(before))
         .unwrap_or_else(|err| panic!("{err}"));
+}
+
+/// A handle on a folder that may set its times.
+fn folder_handle(dir: &Path) -> std::io::Result<fs::File> {
+    #[cfg(windows)]
+    {
+        use std::os::windows::fs::OpenOptionsExt;
+        // FILE_WRITE_ATTRIBUTES; a folder opens only with backup semantics.
+        fs::OpenOptions::new()
+            .access_mode(0x0100)
+            .custom_flags(0x0200_0000)
+            .open(dir)
+    }
+    #[cfg(not(windows))]
+    fs::File::open(dir)
 }
 
 #[test]
