@@ -4,6 +4,7 @@
 
 use super::open_lines::OPEN_DIR;
 use super::read::MAX_FILE_BYTES;
+use super::report::SendError;
 use super::runtime::Runtime;
 use super::survey::Sighting;
 use crate::error::Result;
@@ -20,7 +21,26 @@ use std::path::Path;
 /// anything else in the folder taken away. A file that cannot be read
 /// just now waits in `runtime.open_waits` (the status lists it) and is
 /// tried again later; a follower reads it then.
+///
+/// Comes after the events, and trouble with it never holds them back: it
+/// is tried again at every write and reading, and what stood in the way
+/// is kept for the status (`runtime.open_trouble`).
 pub(super) fn settle_open(
+    store: &Store,
+    runtime: &Runtime,
+    team: &Path,
+    dir: &Path,
+    now: DateTime<Utc>,
+    replaced: &mut Vec<String>,
+) {
+    let settled = write_open(store, runtime, team, dir, now, replaced);
+    *crate::lock::locked(&runtime.open_trouble) = settled.err().map(|err| SendError {
+        code: err.code(),
+        message: err.to_string(),
+    });
+}
+
+fn write_open(
     store: &Store,
     runtime: &Runtime,
     team: &Path,
@@ -57,7 +77,10 @@ pub(super) fn settle_open(
                 continue;
             }
             _ => {
-                still_a_folder(&open_dir)?;
+                // A link put in the folder's place while its files were
+                // looked at (a sync engine carries links, and a look may
+                // wait seconds) is never followed to write there.
+                folder::ensure_dir(&open_dir)?;
                 folder::own_room(team, &path, folder::Keeps::File, replaced)?;
                 folder::write_whole(&path, text.as_bytes())?;
             }
@@ -67,7 +90,8 @@ pub(super) fn settle_open(
             runtime.sightings.saw(&seen_as, seen);
         }
     }
-    still_a_folder(&open_dir)?;
+    // Nor to take things away where it points.
+    folder::ensure_dir(&open_dir)?;
     let kept: BTreeSet<&String> = files.keys().collect();
     for (name, path, _) in folder::list(&open_dir).unwrap_or_default() {
         // Our own whole-file writes pass through hidden temp files.
@@ -77,16 +101,4 @@ pub(super) fn settle_open(
         folder::take_away_own(team, &path, replaced)?;
     }
     Ok(())
-}
-
-/// A link put in the folder's place while its files were looked at (a
-/// sync engine carries links, and a look may wait seconds) is never
-/// followed to write or take things away where it points; the next write
-/// makes room for the folder again.
-fn still_a_folder(dir: &Path) -> Result<()> {
-    match folder::is_real_dir(dir) {
-        Ok(true) => Ok(()),
-        Ok(false) => Err(OpenError::Refused(Refusal::NotAFolder).into_core(dir)),
-        Err(refusal) => Err(OpenError::Refused(refusal).into_core(dir)),
-    }
 }

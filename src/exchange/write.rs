@@ -8,7 +8,6 @@
 //! by another program, on a share that is away) is not damage: nothing is
 //! written until it can be read, and what waits, waits in the store.
 
-use super::report::SendError;
 use super::runtime::Runtime;
 use crate::error::{CoreError, Result};
 use crate::folder::file_names::{classify, event_file_name, event_file_number, FileRole};
@@ -296,29 +295,11 @@ pub fn flush(
         &mut replaced,
     );
     if matches!(flushed, Ok(Flushed { waiting: None, .. })) {
-        settle_open(store, runtime, &team.folder, me, now, &mut replaced);
+        let dir = member_dir(&team.folder, &me.id);
+        super::own_open::settle_open(store, runtime, &team.folder, &dir, now, &mut replaced);
     }
     crate::lock::locked(&runtime.replaced).extend(replaced);
     flushed
-}
-
-/// The copies for followers go after the events, and trouble with them
-/// never holds back what the team reads: they are tried again at every
-/// write and reading, and what stood in the way is kept for the status.
-fn settle_open(
-    store: &Store,
-    runtime: &Runtime,
-    team: &Path,
-    me: &Profile,
-    now: DateTime<Utc>,
-    replaced: &mut Vec<String>,
-) {
-    let dir = member_dir(team, &me.id);
-    let settled = super::own_open::settle_open(store, runtime, team, &dir, now, replaced);
-    *crate::lock::locked(&runtime.open_trouble) = settled.err().map(|err| SendError {
-        code: err.code(),
-        message: err.to_string(),
-    });
 }
 
 #[allow(clippy::too_many_arguments)]
